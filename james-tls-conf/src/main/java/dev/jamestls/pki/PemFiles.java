@@ -1,0 +1,144 @@
+package dev.jamestls.pki;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+
+/** PEM (RFC 7468) and PKCS#12 input and output for certificates, keys and CRLs. */
+public final class PemFiles {
+    private PemFiles() {
+    }
+
+    /** Certificates as concatenated {@code CERTIFICATE} blocks, in the order given. */
+    public static String certificates(List<X509Certificate> certificates) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            for (X509Certificate certificate : certificates) {
+                writer.writeObject(certificate);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode certificates", e);
+        }
+        return out.toString();
+    }
+
+    /** The key as an unencrypted PKCS#8 {@code PRIVATE KEY} block (what James's {@code <privateKey>} reads). */
+    public static String privateKey(PrivateKey key) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(new PemObject("PRIVATE KEY", key.getEncoded()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode private key", e);
+        }
+        return out.toString();
+    }
+
+    public static String crl(X509CRL crl) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(crl);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode CRL", e);
+        }
+        return out.toString();
+    }
+
+    public static void writeCertificates(Path file, List<X509Certificate> certificates) throws IOException {
+        Files.writeString(file, certificates(certificates), StandardCharsets.US_ASCII);
+    }
+
+    public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
+        Files.writeString(file, privateKey(key), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Every certificate of a PEM or DER file.
+     *
+     * @throws IOException naming the file when it holds no certificate or cannot be parsed
+     */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> result = new ArrayList<>();
+            for (java.security.cert.Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                result.add((X509Certificate) certificate);
+            }
+            if (result.isEmpty()) {
+                throw new IOException(file + ": no certificate found (expected PEM 'BEGIN CERTIFICATE' blocks or DER)");
+            }
+            return result;
+        } catch (CertificateException e) {
+            throw new IOException(file + ": not a certificate file: " + e.getMessage(), e);
+        }
+    }
+
+    /** A PKCS#8 or traditional (PKCS#1 / SEC1) unencrypted private key from a PEM file. */
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getKeyPair(pair).getPrivate();
+            }
+            throw new IOException(file + ": no unencrypted private key found (expected 'BEGIN PRIVATE KEY'), got "
+                + (object == null ? "nothing" : object.getClass().getSimpleName()));
+        }
+    }
+
+    /** A PKCS#12 key store holding one key entry with its full chain. */
+    public static KeyStore pkcs12(IssuedCertificate entry, String alias, char[] password) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(alias, entry.keyPair().getPrivate(), password,
+                entry.fullChain().toArray(java.security.cert.Certificate[]::new));
+            return store;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build PKCS#12 store for " + alias, e);
+        }
+    }
+
+    /** A PKCS#12 trust store holding the given certificates as trusted entries. */
+    public static KeyStore trustStore(List<X509Certificate> anchors) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int index = 0;
+            for (X509Certificate anchor : anchors) {
+                store.setCertificateEntry("anchor-" + index++, anchor);
+            }
+            return store;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build trust store", e);
+        }
+    }
+
+    public static void write(KeyStore store, Path file, char[] password) throws IOException {
+        try (var out = Files.newOutputStream(file)) {
+            store.store(out, password);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot write key store " + file, e);
+        }
+    }
+}
