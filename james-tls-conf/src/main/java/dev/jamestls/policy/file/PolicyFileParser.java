@@ -446,10 +446,10 @@ public final class PolicyFileParser {
                 ok &= name.isPresent();
                 name.ifPresent(match::add);
             }
-            List<String> pins = pins(element);
-            ok &= pins.size() == element.children("pin").size();
+            List<String> pins = inConnector ? pins(element) : List.of();
+            ok &= !inConnector || pins.size() == element.children("pin").size();
             List<SmartHost> hosts = new ArrayList<>();
-            for (XmlElement child : element.children("smartHost")) {
+            for (XmlElement child : inConnector ? element.children("smartHost") : List.<XmlElement>of()) {
                 Optional<SmartHost> host = checks.parseText(child, SmartHost::parse);
                 ok &= host.isPresent();
                 host.ifPresent(hosts::add);

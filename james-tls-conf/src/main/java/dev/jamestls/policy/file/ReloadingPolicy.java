@@ -191,7 +191,7 @@ public final class ReloadingPolicy implements AutoCloseable {
 
     private static Stamp stamp(Path path) {
         try {
-            return new Stamp(Files.getLastModifiedTime(path).toMillis(), Files.size(path));
+            return new Stamp(Files.getLastModifiedTime(path).to(TimeUnit.NANOSECONDS), Files.size(path));
         } catch (NoSuchFileException e) {
             return Stamp.MISSING;
         } catch (IOException e) {

@@ -114,10 +114,14 @@ public record XmlElement(String name, Map<String, String> attributes, List<XmlEl
                 default -> {
                 }
             }
-            // Where this event ends is where the next one (possibly a start tag) begins.
+            // Where this event ends is where the next one (possibly a start tag) begins. After character
+            // data the JDK's reader has already consumed the '<' of the next tag: step back one column.
             Location location = reader.getLocation();
             line = location.getLineNumber();
             column = location.getColumnNumber();
+            if ((event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.SPACE) && column > 1) {
+                column--;
+            }
         }
         return root;
     }
