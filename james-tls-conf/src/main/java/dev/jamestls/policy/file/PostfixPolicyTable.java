@@ -285,23 +285,19 @@ public final class PostfixPolicyTable {
         if (lowest < 0) {
             throw new IllegalArgumentException("protocols=" + value + " allows no protocol");
         }
-        for (int i = lowest; i < allowed.length; i++) {
-            if (!allowed[i]) {
-                throw new IllegalArgumentException("protocols=" + value + " excludes " + POSTFIX_PROTOCOLS.get(i)
-                    + " above the lowest allowed " + POSTFIX_PROTOCOLS.get(lowest) + "; we configure a minimum only");
-            }
-        }
         String name = POSTFIX_PROTOCOLS.get(lowest);
-        if (lowest < POSTFIX_PROTOCOLS.indexOf("TLSv1")) {
+        if (lowest < POSTFIX_PROTOCOLS.indexOf("TLSv1.2")) {
+            // RFC 8996: SSL, TLS 1.0 and TLS 1.1 are never allowed; checked before anything else.
             throw new IllegalArgumentException("protocols=" + value + " allows " + name
                 + "; SSL and TLS 1.0/1.1 are never allowed (RFC 8996); exclude them or write >=TLSv1.2");
         }
-        try {
-            return MinimumProtocols.parse(name);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("protocols=" + value + " allows " + name
-                + "; TLS 1.0/1.1 are never allowed (RFC 8996); exclude them or write >=TLSv1.2");
+        for (int i = lowest; i < allowed.length; i++) {
+            if (!allowed[i]) {
+                throw new IllegalArgumentException("protocols=" + value + " excludes " + POSTFIX_PROTOCOLS.get(i)
+                    + " above the lowest allowed " + name + "; we configure a minimum only");
+            }
         }
+        return MinimumProtocols.parse(name);
     }
 
     /** Postfix cipher grades, mapped to our presets; our preset names are accepted as well. */
