@@ -71,7 +71,7 @@ public final class OcspResponses {
             return sign(builder, responder, thisUpdate);
         } catch (IOException e) {
             throw new IllegalArgumentException("not an OCSP request: " + e.getMessage(), e);
-        } catch (OCSPException | CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException("cannot encode responder certificate", e);
         }
     }
