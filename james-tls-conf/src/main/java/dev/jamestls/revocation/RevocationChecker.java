@@ -197,6 +197,13 @@ public final class RevocationChecker {
             parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(store)));
             try {
                 validator.validate(path, parameters);
+            } catch (StackOverflowError e) {
+                // The JDK's search for a separate CRL signing key (RevocationChecker.buildToNewKey) can recurse
+                // without bound on crafted CRLs; treat it as "no usable CRL", never as a crash.
+                for (List<String> reasons : notes) {
+                    reasons.add("CRL processing failed: the JDK's CRL signer search did not terminate");
+                }
+                return;
             } catch (CertPathValidatorException e) {
                 int index = e.getIndex();
                 if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED && index >= 0 && index < decided.length) {
