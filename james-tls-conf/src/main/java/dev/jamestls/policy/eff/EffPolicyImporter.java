@@ -75,7 +75,8 @@ public final class EffPolicyImporter {
             aliases.put(alias.getKey(), requirement(alias.getValue(), "alias " + alias.getKey()));
             aliasModes.put(alias.getKey(), mode(alias.getValue(), "alias " + alias.getKey()));
         }
-        DomainTable.Builder builder = DomainTable.builder(file.getFileName().toString());
+        String tableName = file.getFileName().toString();
+        DomainTable.Builder builder = DomainTable.builder(tableName);
         int count = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("policies").fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> policy = it.next();
@@ -93,7 +94,7 @@ public final class EffPolicyImporter {
                 requirement = requirement(node, where);
                 mode = mode(node, where);
             }
-            TableEntry entry = new TableEntry(domain.ascii(), mode, requirement, file.getFileName() + " " + domain);
+            TableEntry entry = new TableEntry(domain.ascii(), mode, requirement, tableName, 0);
             if (builder.addExact(domain, entry).isPresent()) {
                 throw new IllegalArgumentException(where + ": listed twice");
             }
