@@ -34,7 +34,7 @@ public final class Benchmarks {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         List<Long> times = new ArrayList<>();
         DomainTable kept = null;
-        for (int run = 0; run < 5; run++) {
+        for (int run = 0; run < 3; run++) {
             kept = null;
             gc();
             long before = memory.getHeapMemoryUsage().getUsed();
