@@ -93,8 +93,11 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             .combineWith(listeners.stream().anyMatch(Listener::certificateWanted)
                 ? new CertificateWantedSmtpModule() : binder -> { })
             .overrideWith(binder -> binder.bind(DNSService.class).toInstance(dns))
-            .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
-                .addBinding().to(RepositoryProbe.class));
+            .overrideWith(binder -> {
+                Multibinder<GuiceProbe> probes = Multibinder.newSetBinder(binder, GuiceProbe.class);
+                probes.addBinding().to(RepositoryProbe.class);
+                probes.addBinding().to(MetricsProbe.class);
+            });
         server.start();
     }
 
@@ -126,6 +129,10 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
 
     public Path confDirectory() {
         return workingDirectory.resolve("conf");
+    }
+
+    public long metric(String name) {
+        return server.getProbe(MetricsProbe.class).count(name);
     }
 
     public RepositoryProbe repositories() {
