@@ -47,6 +47,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private final String extraProcessors;
     private final String authorizedAddresses;
     private final Map<String, String> extraFiles;
+    private final List<com.google.inject.Module> bindings;
     private final TestPki pki = new TestPki();
     private final FakeDns dns = new FakeDns();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -60,6 +61,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         this.extraProcessors = builder.extraProcessors;
         this.authorizedAddresses = builder.authorizedAddresses;
         this.extraFiles = Map.copyOf(builder.extraFiles);
+        this.bindings = List.copyOf(builder.bindings);
     }
 
     public static Builder builder() {
@@ -89,7 +91,10 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             .combineWith(new MemoryUsersRepositoryModule())
             .overrideWith(binder -> binder.bind(DNSService.class).toInstance(dns))
             .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
-                .addBinding().to(RepositoryProbe.class));
+                .addBinding().to(RepositoryProbe.class))
+            .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
+                .addBinding().to(QueueProbe.class))
+            .overrideWith(bindings.toArray(com.google.inject.Module[]::new));
         server.start();
     }
 
@@ -121,6 +126,10 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
 
     public Path confDirectory() {
         return workingDirectory.resolve("conf");
+    }
+
+    public QueueProbe queues() {
+        return server.getProbe(QueueProbe.class);
     }
 
     public RepositoryProbe repositories() {
@@ -159,6 +168,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         private String extraProcessors = "";
         private String authorizedAddresses = "";
         private final Map<String, String> extraFiles = new LinkedHashMap<>();
+        private final List<com.google.inject.Module> bindings = new ArrayList<>();
 
         public Builder listener(Listener listener) {
             listeners.add(listener);
@@ -189,6 +199,12 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
 
         public Builder confFile(String name, String content) {
             extraFiles.put(name, content);
+            return this;
+        }
+
+        /** Extra Guice bindings overriding James's (test seams such as the outbound endpoint map). */
+        public Builder binding(com.google.inject.Module module) {
+            bindings.add(module);
             return this;
         }
 
