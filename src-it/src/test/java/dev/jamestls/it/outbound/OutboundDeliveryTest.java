@@ -93,7 +93,7 @@ class OutboundDeliveryTest {
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
         .listener(Listener.plain("submission"))
-        .authorizedAddresses("127.0.0.0/8")
+        .authorizedAddresses("127.0.0.1")
         .confFile("tls-policy.xml", POLICY)
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
         .rootProcessor("""
