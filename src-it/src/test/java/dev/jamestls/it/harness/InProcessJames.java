@@ -49,6 +49,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private final String extraProcessors;
     private final String authorizedAddresses;
     private final Map<String, String> extraFiles;
+    private final List<com.google.inject.Module> bindings;
     private final TestPki pki;
     private final FakeDns dns = new FakeDns();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -63,6 +64,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         this.authorizedAddresses = builder.authorizedAddresses;
         this.extraFiles = Map.copyOf(builder.extraFiles);
         this.pki = builder.pki != null ? builder.pki : new TestPki();
+        this.bindings = List.copyOf(builder.bindings);
     }
 
     public static Builder builder() {
@@ -97,7 +99,9 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
                 Multibinder<GuiceProbe> probes = Multibinder.newSetBinder(binder, GuiceProbe.class);
                 probes.addBinding().to(RepositoryProbe.class);
                 probes.addBinding().to(MetricsProbe.class);
-            });
+                probes.addBinding().to(QueueProbe.class);
+            })
+            .overrideWith(bindings.toArray(com.google.inject.Module[]::new));
         server.start();
     }
 
@@ -131,8 +135,13 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         return workingDirectory.resolve("conf");
     }
 
+<<<<<<< HEAD
     public long metric(String name) {
         return server.getProbe(MetricsProbe.class).count(name);
+=======
+    public QueueProbe queues() {
+        return server.getProbe(QueueProbe.class);
+>>>>>>> outbound
     }
 
     public RepositoryProbe repositories() {
@@ -171,6 +180,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         private String extraProcessors = "";
         private String authorizedAddresses = "";
         private final Map<String, String> extraFiles = new LinkedHashMap<>();
+<<<<<<< HEAD
         private TestPki pki;
 
         /** Use this PKI (e.g. because the policy file names its pins); a fresh one by default. */
@@ -178,6 +188,9 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             this.pki = testPki;
             return this;
         }
+=======
+        private final List<com.google.inject.Module> bindings = new ArrayList<>();
+>>>>>>> outbound
 
         public Builder listener(Listener listener) {
             listeners.add(listener);
@@ -208,6 +221,12 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
 
         public Builder confFile(String name, String content) {
             extraFiles.put(name, content);
+            return this;
+        }
+
+        /** Extra Guice bindings overriding James's (test seams such as the outbound endpoint map). */
+        public Builder binding(com.google.inject.Module module) {
+            bindings.add(module);
             return this;
         }
 
