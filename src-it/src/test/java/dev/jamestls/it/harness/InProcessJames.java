@@ -135,13 +135,12 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         return workingDirectory.resolve("conf");
     }
 
-<<<<<<< HEAD
     public long metric(String name) {
         return server.getProbe(MetricsProbe.class).count(name);
-=======
+    }
+
     public QueueProbe queues() {
         return server.getProbe(QueueProbe.class);
->>>>>>> outbound
     }
 
     public RepositoryProbe repositories() {
@@ -180,7 +179,6 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         private String extraProcessors = "";
         private String authorizedAddresses = "";
         private final Map<String, String> extraFiles = new LinkedHashMap<>();
-<<<<<<< HEAD
         private TestPki pki;
 
         /** Use this PKI (e.g. because the policy file names its pins); a fresh one by default. */
@@ -188,9 +186,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             this.pki = testPki;
             return this;
         }
-=======
         private final List<com.google.inject.Module> bindings = new ArrayList<>();
->>>>>>> outbound
 
         public Builder listener(Listener listener) {
             listeners.add(listener);
