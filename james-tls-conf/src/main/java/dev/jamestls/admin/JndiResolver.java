@@ -112,10 +112,10 @@ public final class JndiResolver implements Resolver {
                 throw new AdminException("no address for " + host + ": " + e.getMessage(), e);
             }
         }
-        Attributes attributes = query(host, "A", "AAAA");
         List<InetAddress> result = new ArrayList<>();
+        // One query per type: a query for several types is sent as ANY, which servers may answer minimally (RFC 8482).
         for (String type : List.of("A", "AAAA")) {
-            Attribute attribute = attributes.get(type);
+            Attribute attribute = query(host, type).get(type);
             if (attribute == null) {
                 continue;
             }
@@ -136,7 +136,7 @@ public final class JndiResolver implements Resolver {
         return List.copyOf(result);
     }
 
-    private Attributes query(String name, String... types) throws AdminException {
+    private Attributes query(String name, String type) throws AdminException {
         Hashtable<String, String> environment = new Hashtable<>();
         environment.put(Context.INITIAL_CONTEXT_FACTORY, FACTORY);
         environment.put(Context.PROVIDER_URL, server.map(s -> "dns://" + s).orElse("dns:"));
@@ -145,11 +145,11 @@ public final class JndiResolver implements Resolver {
         DirContext context = null;
         try {
             context = new InitialDirContext(environment);
-            return context.getAttributes(name.endsWith(".") ? name : name + ".", types);
+            return context.getAttributes(name.endsWith(".") ? name : name + ".", new String[] {type});
         } catch (NameNotFoundException e) {
             throw new AdminException(name + " does not exist (NXDOMAIN from " + describe() + ")", e);
         } catch (NamingException e) {
-            throw new AdminException(String.join("/", types) + " lookup of " + name + " via " + describe() + " failed: "
+            throw new AdminException(type + " lookup of " + name + " via " + describe() + " failed: "
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } finally {
             if (context != null) {
