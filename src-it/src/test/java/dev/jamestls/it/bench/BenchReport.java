@@ -33,13 +33,14 @@ final class BenchReport {
         out.append(String.format(Locale.ROOT, "clients=%d rounds=%d (+%d warm-up) messages/round=%d connections/round=%d cap=%ds%n",
             settings.clients(), settings.rounds(), settings.warmupRounds(), settings.messages(), settings.connections(),
             settings.roundCap().toSeconds()));
-        String header = String.format(Locale.ROOT, "%-52s %-7s %9s  %-40s %7s %7s %7s %8s%n",
-            "configuration", "unit", "median", "rounds", "p50 ms", "p90 ms", "p99 ms", "max ms");
+        String header = String.format(Locale.ROOT, "%-52s %-7s %9s  %-36s %9s %7s %7s %7s %8s%n",
+            "configuration", "unit", "median", "rounds", "CPU us/op", "p50 ms", "p90 ms", "p99 ms", "max ms");
         out.append(header).append("-".repeat(header.length() - 1)).append('\n');
         for (Comparison comparison : comparisons) {
             for (Measured measured : List.of(comparison.baseline(), comparison.candidate())) {
-                out.append(String.format(Locale.ROOT, "%-52s %-7s %9.1f  %-40s %7.2f %7.2f %7.2f %8.2f%n",
+                out.append(String.format(Locale.ROOT, "%-52s %-7s %9.1f  %-36s %9.0f %7.2f %7.2f %7.2f %8.2f%n",
                     measured.label(), measured.unit(), measured.medianRate(), joined(measured.rates(), "%.0f"),
+                    measured.medianCpuMicros(),
                     measured.latencyMillis(0.50), measured.latencyMillis(0.90), measured.latencyMillis(0.99),
                     measured.latencyMillis(1.0)));
                 if (measured.cappedRounds() > 0) {
@@ -49,6 +50,8 @@ final class BenchReport {
             out.append(String.format(Locale.ROOT, "  %s: ratio %.3f of medians (paired rounds: %s, median %.3f); %s%n",
                 comparison.question(), comparison.ratio(), joined(comparison.pairedRatios(), "%.3f"),
                 comparison.medianPairedRatio(), comparison.verdict()));
+            out.append(String.format(Locale.ROOT, "  CPU per operation, %s over %s: %.3f%n",
+                comparison.baseline().id(), comparison.candidate().id(), comparison.cpuRatio()));
         }
         return out.toString();
     }
@@ -56,10 +59,10 @@ final class BenchReport {
     /** The stable line the README quotes. */
     String summaryLine() {
         String figures = comparisons.stream().map(comparison -> String.format(Locale.ROOT,
-                "%s %s=%.1f %s=%.1f %s ratio=%.3f", comparison.key(),
+                "%s %s=%.1f %s=%.1f %s ratio=%.3f cpuRatio=%.3f", comparison.key(),
                 comparison.baseline().id(), comparison.baseline().medianRate(),
                 comparison.candidate().id(), comparison.candidate().medianRate(),
-                comparison.baseline().unit(), comparison.ratio()))
+                comparison.baseline().unit(), comparison.ratio(), comparison.cpuRatio()))
             .collect(Collectors.joining(" | "));
         return "SMTP-LOAD " + figures + " | clients=" + settings.clients() + " rounds=" + settings.rounds()
             + " cpus=" + environment.get("cpus") + " date=" + environment.get("date");
@@ -79,7 +82,8 @@ final class BenchReport {
             settings.clients(), settings.rounds(), settings.warmupRounds(), settings.messages(), settings.connections(),
             settings.roundCap().toSeconds()));
         json.append("  \"comparisons\": {\n");
-        json.append(comparisons.stream().map(BenchReport::json).collect(Collectors.joining(",\n")));
+        json.append(comparisons.stream().map(BenchReport::json).map(block -> block.indent(4).stripTrailing())
+            .collect(Collectors.joining(",\n")));
         json.append("\n  },\n");
         json.append("  \"summary\": ").append(quote(summaryLine())).append("\n}\n");
         Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
@@ -94,11 +98,12 @@ final class BenchReport {
                   "ratioOfMedians": %.4f,
                   "pairedRatios": [%s],
                   "medianPairedRatio": %.4f,
+                  "cpuRatio": %.4f,
                   "target": %s,
                   "verdict": %s
                 }""", comparison.key(), quote(comparison.question()), json(comparison.baseline()),
             json(comparison.candidate()), comparison.ratio(), joined(comparison.pairedRatios(), "%.4f", ", "),
-            comparison.medianPairedRatio(),
+            comparison.medianPairedRatio(), comparison.cpuRatio(),
             comparison.target().isPresent() ? String.format(Locale.ROOT, "%.2f", comparison.target().getAsDouble()) : "null",
             quote(comparison.verdict()));
     }
@@ -110,9 +115,11 @@ final class BenchReport {
             .collect(Collectors.joining(", "));
         return String.format(Locale.ROOT,
             "{\"id\": %s, \"label\": %s, \"unit\": %s, \"medianRate\": %.2f, \"rates\": [%s], \"operations\": %d, "
-                + "\"cappedRounds\": %d, \"latencyMs\": {%s}}",
+                + "\"cappedRounds\": %d, \"medianCpuMicrosPerOperation\": %.1f, \"cpuMicrosPerOperation\": [%s], "
+                + "\"latencyMs\": {%s}}",
             quote(measured.id()), quote(measured.label()), quote(measured.unit()), measured.medianRate(),
-            joined(measured.rates(), "%.2f", ", "), measured.operations(), measured.cappedRounds(), latencies);
+            joined(measured.rates(), "%.2f", ", "), measured.operations(), measured.cappedRounds(),
+            measured.medianCpuMicros(), joined(measured.cpuMicrosPerOperation(), "%.1f", ", "), latencies);
     }
 
     private static String joined(double[] values, String format) {

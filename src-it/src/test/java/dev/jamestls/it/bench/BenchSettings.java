@@ -35,10 +35,10 @@ record BenchSettings(int clients, int rounds, int messages, int connections, int
     static BenchSettings from(Properties properties) {
         return new BenchSettings(
             integer(properties, "clients", 8),
-            integer(properties, "rounds", 5),
-            integer(properties, "messages", 2_000),
+            integer(properties, "rounds", 7),
+            integer(properties, "messages", 5_000),
             integer(properties, "connections", 300),
-            integer(properties, "warmupRounds", 1),
+            integer(properties, "warmupRounds", 2),
             Duration.ofSeconds(integer(properties, "roundSeconds", 30)),
             Path.of(properties.getProperty(PREFIX + "output", "target/bench/smtp-load.json")));
     }

@@ -18,6 +18,15 @@ record Comparison(String key, String question, Measured baseline, Measured candi
         return candidate.medianRate() / baseline.medianRate();
     }
 
+    /**
+     * The same question asked of CPU time: baseline CPU per operation over the
+     * candidate's (0.95 = the candidate needs 1/0.95 times the CPU). Less
+     * disturbed by other processes than the throughput ratio.
+     */
+    double cpuRatio() {
+        return baseline.medianCpuMicros() / candidate.medianCpuMicros();
+    }
+
     double[] pairedRatios() {
         return Measured.pairedRatios(baseline, candidate);
     }

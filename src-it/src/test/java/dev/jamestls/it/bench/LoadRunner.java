@@ -1,5 +1,6 @@
 package dev.jamestls.it.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +69,7 @@ final class LoadRunner implements AutoCloseable {
         if (!prepared.await(PREPARE_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             throw new TimeoutException("clients not ready within " + PREPARE_LIMIT);
         }
+        long cpuBefore = processCpuNanos();
         startedAt[0] = System.nanoTime();
         start.countDown();
         long finishedAt = startedAt[0];
@@ -84,8 +86,21 @@ final class LoadRunner implements AutoCloseable {
             finishedAt = Math.max(finishedAt, client.finishedAt());
             latencies.add(client.latenciesNanos());
         }
+        long cpu = processCpuNanos() - cpuBefore;
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).toArray();
-        return new RoundResult(all.length, Duration.ofNanos(finishedAt - startedAt[0]), budget.get() > 0, all);
+        return new RoundResult(all.length, Duration.ofNanos(finishedAt - startedAt[0]), Duration.ofNanos(cpu),
+            budget.get() > 0, all);
+    }
+
+    /**
+     * CPU time of this whole JVM (clients, both servers, GC, JIT): on a shared
+     * machine it moves far less with other processes' load than wall time does.
+     */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM does not report process CPU time (com.sun.management.OperatingSystemMXBean)");
     }
 
     /** What one client did in a round: its operations' latencies and when it stopped (System.nanoTime). */

@@ -25,6 +25,14 @@ record Measured(String id, String label, String unit, List<RoundResult> rounds) 
         return median(rates());
     }
 
+    double[] cpuMicrosPerOperation() {
+        return rounds.stream().mapToDouble(RoundResult::cpuMicrosPerOperation).toArray();
+    }
+
+    double medianCpuMicros() {
+        return median(cpuMicrosPerOperation());
+    }
+
     long operations() {
         return rounds.stream().mapToLong(RoundResult::operations).sum();
     }

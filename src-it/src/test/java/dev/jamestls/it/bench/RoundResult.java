@@ -7,10 +7,11 @@ import java.time.Duration;
  *
  * @param operations completed operations (transactions or connections)
  * @param elapsed from the start signal to the last completed operation
+ * @param cpu CPU time the whole JVM used during the round (clients and servers)
  * @param capped the round hit its time cap before its operation count
  * @param latenciesNanos one entry per completed operation
  */
-record RoundResult(int operations, Duration elapsed, boolean capped, long[] latenciesNanos) {
+record RoundResult(int operations, Duration elapsed, Duration cpu, boolean capped, long[] latenciesNanos) {
 
     RoundResult {
         if (operations != latenciesNanos.length) {
@@ -20,6 +21,11 @@ record RoundResult(int operations, Duration elapsed, boolean capped, long[] late
             throw new IllegalArgumentException("a round must complete at least one operation; completed " + operations
                 + " in " + elapsed);
         }
+    }
+
+    /** CPU microseconds per operation, clients included. */
+    double cpuMicrosPerOperation() {
+        return cpu.toNanos() / 1e3 / operations;
     }
 
     double perSecond() {

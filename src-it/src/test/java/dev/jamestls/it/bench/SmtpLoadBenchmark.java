@@ -146,6 +146,8 @@ public final class SmtpLoadBenchmark {
         environment.put("java", System.getProperty("java.version"));
         environment.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
         environment.put("loadAverageBefore", loadAverage());
+        environment.put("decisionLog", org.slf4j.LoggerFactory.getLogger("dev.jamestls.james.InboundPolicyRuntime").isInfoEnabled()
+            ? "on (INFO)" : "off");
         try (LoadRunner runner = new LoadRunner(settings.clients())) {
             stock.start();
             extended.start();
@@ -205,8 +207,9 @@ public final class SmtpLoadBenchmark {
     }
 
     private static void progress(String key, String round, Configuration configuration, RoundResult result) {
-        System.out.printf(Locale.ROOT, "%s %-10s %-9s %6d ops in %6.2f s = %8.1f %s%s%n", key, round, configuration.id(),
-            result.operations(), result.elapsed().toNanos() / 1e9, result.perSecond(), configuration.unit(),
+        System.out.printf(Locale.ROOT, "%s %-10s %-9s %6d ops in %6.2f s = %8.1f %s, CPU %6.0f us/op%s%n", key, round,
+            configuration.id(), result.operations(), result.elapsed().toNanos() / 1e9, result.perSecond(),
+            configuration.unit(), result.cpuMicrosPerOperation(),
             result.capped() ? " (time cap)" : "");
     }
 
