@@ -59,10 +59,10 @@ final class BenchReport {
     /** The stable line the README quotes. */
     String summaryLine() {
         String figures = comparisons.stream().map(comparison -> String.format(Locale.ROOT,
-                "%s %s=%.1f %s=%.1f %s ratio=%.3f cpuRatio=%.3f", comparison.key(),
+                "%s %s=%.1f %s=%.1f %s ratio=%.3f paired=%.3f cpuRatio=%.3f", comparison.key(),
                 comparison.baseline().id(), comparison.baseline().medianRate(),
                 comparison.candidate().id(), comparison.candidate().medianRate(),
-                comparison.baseline().unit(), comparison.ratio(), comparison.cpuRatio()))
+                comparison.baseline().unit(), comparison.ratio(), comparison.medianPairedRatio(), comparison.cpuRatio()))
             .collect(Collectors.joining(" | "));
         return "SMTP-LOAD " + figures + " | clients=" + settings.clients() + " rounds=" + settings.rounds()
             + " cpus=" + environment.get("cpus") + " date=" + environment.get("date");

@@ -38,7 +38,7 @@ record BenchSettings(int clients, int rounds, int messages, int connections, int
             integer(properties, "rounds", 7),
             integer(properties, "messages", 5_000),
             integer(properties, "connections", 300),
-            integer(properties, "warmupRounds", 2),
+            integer(properties, "warmupRounds", 6),
             Duration.ofSeconds(integer(properties, "roundSeconds", 30)),
             Path.of(properties.getProperty(PREFIX + "output", "target/bench/smtp-load.json")));
     }

@@ -130,8 +130,13 @@ public final class SmtpLoadBenchmark {
         int status = 1;
         try {
             BenchSettings settings = BenchSettings.from(System.getProperties());
-            SmtpLoadBenchmark benchmark = new SmtpLoadBenchmark(settings, new TestPki());
-            benchmark.run();
+            BenchReport report = new SmtpLoadBenchmark(settings, new TestPki()).run();
+            // Printed once both servers have stopped, so the summary is the last line of the output.
+            System.out.println();
+            System.out.print(report.table());
+            report.writeJson(settings.output());
+            System.out.println("JSON: " + settings.output().toAbsolutePath().normalize());
+            System.out.println(report.summaryLine());
             status = 0;
         } catch (Exception e) {
             System.err.println("smtp-load failed: " + e.getMessage());
@@ -141,7 +146,7 @@ public final class SmtpLoadBenchmark {
         System.exit(status);
     }
 
-    void run() throws Exception {
+    BenchReport run() throws Exception {
         environment.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         environment.put("java", System.getProperty("java.version"));
         environment.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
@@ -166,12 +171,7 @@ public final class SmtpLoadBenchmark {
                 settings.connections(), OptionalDouble.empty());
             postflight();
             environment.put("loadAverageAfter", loadAverage());
-            BenchReport report = new BenchReport(environment, settings, List.of(issue4, issue5));
-            System.out.println();
-            System.out.print(report.table());
-            report.writeJson(settings.output());
-            System.out.println("JSON: " + settings.output().toAbsolutePath().normalize());
-            System.out.println(report.summaryLine());
+            return new BenchReport(environment, settings, List.of(issue4, issue5));
         } finally {
             extended.stop();
             stock.stop();
