@@ -66,12 +66,17 @@ final class LoadClient implements AutoCloseable {
         Smtp smtp = new Smtp();
         smtp.setDefaultTimeout(TIMEOUT_MILLIS);
         smtp.setConnectTimeout(TIMEOUT_MILLIS);
-        smtp.connect(InetAddress.getLoopbackAddress(), port);
-        smtp.setSoTimeout(TIMEOUT_MILLIS);
         LoadClient client = new LoadClient(smtp);
-        client.expect(SMTPReply.SERVICE_READY, "greeting");
-        client.expect(smtp.sendCommand("EHLO", HELO_NAME), SMTPReply.ACTION_OK, "EHLO");
-        return client;
+        try {
+            smtp.connect(InetAddress.getLoopbackAddress(), port);
+            smtp.setSoTimeout(TIMEOUT_MILLIS);
+            client.expect(SMTPReply.SERVICE_READY, "greeting");
+            client.expect(smtp.sendCommand("EHLO", HELO_NAME), SMTPReply.ACTION_OK, "EHLO");
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     /** MAIL, RCPT, DATA and the message; every step must succeed. */
