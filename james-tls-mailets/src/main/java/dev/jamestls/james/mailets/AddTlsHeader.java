@@ -1,0 +1,102 @@
+package dev.jamestls.james.mailets;
+
+import java.util.Optional;
+import java.util.Set;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeUtility;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+import dev.jamestls.james.MailetParameters;
+import dev.jamestls.james.attributes.ClientVerification;
+import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.tls.TlsFacts;
+
+/**
+ * Adds a header summarising the TLS facts of the session the mail arrived on:
+ *
+ * <pre>
+ * X-James-TLS: channel=starttls; protocol=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
+ *  client-certificate=present; verification=listener
+ * </pre>
+ *
+ * The client certificate's subject and issuer identify the sending server and
+ * are privacy-sensitive, so they are only added with
+ * {@code includeClientIdentity=true}. Mail without TLS facts (e.g. bounces)
+ * gets no header.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.jamestls.james.mailets.AddTlsHeader">
+ *   <header>X-James-TLS</header>                      <!-- default -->
+ *   <includeClientIdentity>false</includeClientIdentity> <!-- default -->
+ * </mailet>
+ * }</pre>
+ */
+public class AddTlsHeader extends GenericMailet {
+    public static final String DEFAULT_HEADER = "X-James-TLS";
+    static final String HEADER_PARAMETER = "header";
+    static final String INCLUDE_CLIENT_IDENTITY_PARAMETER = "includeClientIdentity";
+
+    private Settings settings;
+
+    private record Settings(String header, boolean includeClientIdentity) {
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        MailetParameters parameters = MailetParameters.of("mailet AddTlsHeader",
+            MailetParameters.names(getInitParameterNames()), this::getInitParameter,
+            Set.of(HEADER_PARAMETER, INCLUDE_CLIENT_IDENTITY_PARAMETER));
+        String header = parameters.string(HEADER_PARAMETER).orElse(DEFAULT_HEADER);
+        if (!isFieldName(header)) {
+            throw parameters.invalid(HEADER_PARAMETER, header,
+                "a header field name of printable ASCII without ':' or spaces (RFC 5322 §3.6.8)");
+        }
+        settings = new Settings(header, parameters.bool(INCLUDE_CLIENT_IDENTITY_PARAMETER, false));
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<TlsFacts> facts = TlsAttributes.read(mail);
+        if (facts.isEmpty()) {
+            return;
+        }
+        ClientVerification verification = TlsAttributes.verification(mail).orElse(ClientVerification.NONE);
+        String value = summary(facts.get(), verification, settings.includeClientIdentity());
+        mail.getMessage().setHeader(settings.header(), MimeUtility.fold(settings.header().length() + 2, value));
+        mail.getMessage().saveChanges();
+    }
+
+    /** The header value; pure so it can be tested and reused. */
+    static String summary(TlsFacts facts, ClientVerification verification, boolean includeClientIdentity) {
+        StringBuilder value = new StringBuilder("channel=").append(facts.channel().attributeValue());
+        facts.protocol().ifPresent(protocol -> value.append("; protocol=").append(protocol));
+        facts.cipher().ifPresent(cipher -> value.append("; cipher=").append(cipher));
+        if (facts.isEncrypted()) {
+            value.append("; client-certificate=").append(facts.peerChain().isEmpty() ? "none" : "present");
+            value.append("; verification=").append(verification.attributeValue());
+            if (includeClientIdentity) {
+                facts.peerCertificate().ifPresent(leaf -> value
+                    .append("; client-subject=").append(quoted(leaf.subject()))
+                    .append("; client-issuer=").append(quoted(leaf.issuer())));
+            }
+        }
+        return value.toString();
+    }
+
+    private static String quoted(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    // RFC 5322 §3.6.8: field-name = 1*ftext; ftext = %d33-57 / %d59-126
+    private static boolean isFieldName(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> (c >= 33 && c <= 57) || (c >= 59 && c <= 126));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Adds a header summarising the TLS facts of the receiving SMTP session";
+    }
+}

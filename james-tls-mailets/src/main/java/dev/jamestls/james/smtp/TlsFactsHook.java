@@ -1,0 +1,45 @@
+package dev.jamestls.james.smtp;
+
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.james.attributes.ClientVerification;
+import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.tls.TlsFacts;
+
+/**
+ * Copies the TLS facts of the receiving SMTP session onto every mail as
+ * {@code dev.jamestls.tls.*} attributes ({@link TlsAttributes}), before James
+ * queues it. Works on James 3.8.1, which sets no TLS attribute itself.
+ *
+ * <pre>{@code
+ * <smtpserver enabled="true">
+ *   ...
+ *   <handlerchain>
+ *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+ *     <handler class="dev.jamestls.james.smtp.TlsFactsHook"/>
+ *   </handlerchain>
+ * </smtpserver>
+ * }</pre>
+ *
+ * Always answers DECLINED: it never accepts or rejects mail.
+ */
+public class TlsFactsHook implements JamesMessageHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(TlsFactsHook.class);
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        TlsFacts facts = SmtpSessionTls.facts(session);
+        ClientVerification verification = SmtpSessionTls.verification(session, facts);
+        TlsAttributes.set(mail, facts, verification);
+        LOGGER.debug("session={} mail={} channel={} protocol={} cipher={} clientSubject={} verification={}",
+            session.getSessionID(), mail.getName(), facts.channel().attributeValue(),
+            facts.protocol().orElse("-"), facts.cipher().orElse("-"),
+            facts.peerCertificate().map(c -> c.subject()).orElse("-"), verification.attributeValue());
+        return HookResult.DECLINED;
+    }
+}

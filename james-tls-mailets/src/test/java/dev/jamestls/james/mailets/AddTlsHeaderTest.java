@@ -1,0 +1,93 @@
+package dev.jamestls.james.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.jamestls.james.TestFacts;
+import dev.jamestls.james.attributes.ClientVerification;
+import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.tls.TlsFacts;
+
+class AddTlsHeaderTest {
+
+    private static AddTlsHeader mailet(String... keyValues) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("AddTlsHeader");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        AddTlsHeader mailet = new AddTlsHeader();
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private static FakeMail mail(TlsFacts facts, ClientVerification verification) throws MessagingException {
+        FakeMail mail = FakeMail.builder().name("m")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("hi").setText("body"))
+            .recipient("user@james.local").build();
+        if (facts != null) {
+            TlsAttributes.set(mail, facts, verification);
+        }
+        return mail;
+    }
+
+    @Test
+    void summarisesStartTlsSessionWithoutClientIdentityByDefault() throws Exception {
+        FakeMail mail = mail(TestFacts.withPartnerCertificate(), ClientVerification.LISTENER);
+
+        mailet().service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-James-TLS", null).replaceAll("\r\n\\s", " "))
+            .isEqualTo("channel=implicit; protocol=TLSv1.3; cipher=TLS_AES_128_GCM_SHA256; "
+                + "client-certificate=present; verification=listener");
+    }
+
+    @Test
+    void includesClientSubjectAndIssuerWhenAsked() throws Exception {
+        FakeMail mail = mail(TestFacts.withPartnerCertificate(), ClientVerification.LISTENER);
+
+        mailet("header", "X-TLS-Facts", "includeClientIdentity", "true").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-TLS-Facts", null).replaceAll("\r\n\\s", " "))
+            .endsWith("; client-subject=\"CN=partner.example,O=Partner\"; client-issuer=\"CN=Test Partner CA,O=james-tls tests\"");
+    }
+
+    @Test
+    void clearTextMailSaysChannelNone() throws Exception {
+        FakeMail mail = mail(TlsFacts.CLEAR_TEXT, ClientVerification.NONE);
+
+        mailet().service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-James-TLS", null)).isEqualTo("channel=none");
+    }
+
+    @Test
+    void mailWithoutFactsGetsNoHeader() throws Exception {
+        FakeMail mail = mail(null, null);
+
+        mailet().service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-James-TLS")).isNull();
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', value = {
+        "includeClientIdentity | yes | mailet AddTlsHeader: invalid includeClientIdentity 'yes'; accepted: true, false",
+        "header | X James | mailet AddTlsHeader: invalid header 'X James'; accepted: a header field name of printable ASCII without ':' or spaces (RFC 5322 §3.6.8)",
+        "header | X-TLS: | mailet AddTlsHeader: invalid header 'X-TLS:'; accepted: a header field name of printable ASCII without ':' or spaces (RFC 5322 §3.6.8)",
+        "headr | X-TLS | mailet AddTlsHeader: unknown parameter headr; accepted: header, includeClientIdentity",
+    })
+    void badParametersFailInitWithAStandaloneMessage(String name, String value, String message) {
+        assertThatThrownBy(() -> mailet(name, value))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage(message);
+    }
+}
