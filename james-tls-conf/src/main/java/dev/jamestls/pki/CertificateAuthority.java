@@ -149,6 +149,7 @@ public final class CertificateAuthority {
         private final List<String> crlUrls = new ArrayList<>();
         private final List<String> ocspUrls = new ArrayList<>();
         private final Map<String, byte[]> rawExtensions = new LinkedHashMap<>();
+        private final Set<String> criticalRawExtensions = new java.util.HashSet<>();
         private String signatureAlgorithm;
         private BigInteger serial;
 
@@ -229,6 +230,14 @@ public final class CertificateAuthority {
         /** Adds an arbitrary non-critical extension with raw DER content (e.g. garbage, for hostile-input tests). */
         public Builder rawExtension(String oid, byte[] derValue) {
             rawExtensions.put(oid, derValue.clone());
+            criticalRawExtensions.remove(oid);
+            return this;
+        }
+
+        /** Adds an arbitrary extension marked critical (RFC 5280 §4.2: an unknown one must make the certificate unusable). */
+        public Builder criticalRawExtension(String oid, byte[] derValue) {
+            rawExtensions.put(oid, derValue.clone());
+            criticalRawExtensions.add(oid);
             return this;
         }
 
@@ -305,7 +314,7 @@ public final class CertificateAuthority {
                     builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(descriptions));
                 }
                 for (Map.Entry<String, byte[]> raw : rawExtensions.entrySet()) {
-                    builder.addExtension(new ASN1ObjectIdentifier(raw.getKey()), false, raw.getValue());
+                    builder.addExtension(new ASN1ObjectIdentifier(raw.getKey()), criticalRawExtensions.contains(raw.getKey()), raw.getValue());
                 }
                 return new JcaX509CertificateConverter().getCertificate(builder.build(signer(signingKey, algorithm)));
             } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {

@@ -18,7 +18,8 @@ public final class SslContexts {
     }
 
     /**
-     * A TLS context presenting {@code identity} (when present) and trusting
+     * A TLS context presenting {@code identity} (when present, leaf and
+     * intermediates without the root) and trusting
      * exactly {@code trustAnchors} (the JDK's default anchors when empty).
      */
     public static SSLContext context(Optional<IssuedCertificate> identity, List<X509Certificate> trustAnchors) {
@@ -26,14 +27,19 @@ public final class SslContexts {
             KeyManagerFactory keyManagers = null;
             if (identity.isPresent()) {
                 keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keyManagers.init(PemFiles.pkcs12(identity.get(), "identity", TRANSIENT_PASSWORD), TRANSIENT_PASSWORD);
+                // Present the chain without its root, as TLS peers normally do (RFC 8446 §4.4.2).
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setKeyEntry("identity", identity.get().keyPair().getPrivate(), TRANSIENT_PASSWORD,
+                    identity.get().presentedChain().toArray(java.security.cert.Certificate[]::new));
+                keyManagers.init(store, TRANSIENT_PASSWORD);
             }
             TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trustAnchors.isEmpty() ? null : PemFiles.trustStore(trustAnchors));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
             return context;
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build TLS context", e);
         }
     }

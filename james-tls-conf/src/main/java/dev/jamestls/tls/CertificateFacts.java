@@ -155,7 +155,8 @@ public record CertificateFacts(
             return ec.getParams().getOrder().bitLength();
         }
         if (key instanceof DSAPublicKey dsa) {
-            return dsa.getParams().getP().bitLength();
+            // RFC 3279 §2.3.2: parameters may be inherited from the issuer, then they are absent here.
+            return dsa.getParams() == null ? 0 : dsa.getParams().getP().bitLength();
         }
         return switch (key.getAlgorithm()) {
             case "Ed25519", "EdDSA", "X25519" -> 255;

@@ -35,6 +35,7 @@ import dev.jamestls.tls.TlsFacts;
  * <tr><td>{@code dev.jamestls.tls.client.keyAlgorithm}, {@code .keySize}</td><td>String, Integer</td><td>key type and bits</td></tr>
  * <tr><td>{@code dev.jamestls.tls.client.chain}</td><td>List of Map</td><td>every certificate the client presented, leaf first, with the fields above</td></tr>
  * <tr><td>{@code dev.jamestls.tls.client.verification}</td><td>String</td><td>see {@link ClientVerification}</td></tr>
+ * <tr><td>{@code dev.jamestls.tls.client.chainPem}</td><td>String</td><td>the presented chain as PEM (set by the hook)</td></tr>
  * </table>
  */
 public final class TlsAttributes {
@@ -56,6 +57,8 @@ public final class TlsAttributes {
     public static final AttributeName CLIENT_KEY_SIZE = AttributeName.of("dev.jamestls.tls.client.keySize");
     public static final AttributeName CLIENT_CHAIN = AttributeName.of("dev.jamestls.tls.client.chain");
     public static final AttributeName CLIENT_VERIFICATION = AttributeName.of("dev.jamestls.tls.client.verification");
+    /** The presented chain as PEM (public certificates only), so pipeline mailets can verify it again. */
+    public static final AttributeName CLIENT_CHAIN_PEM = AttributeName.of("dev.jamestls.tls.client.chainPem");
 
     private static final String SUBJECT = "subject";
     private static final String ISSUER = "issuer";
@@ -129,6 +132,30 @@ public final class TlsAttributes {
             string(mail, PROTOCOL).orElseThrow(() -> missing(PROTOCOL)),
             string(mail, CIPHER).orElseThrow(() -> missing(CIPHER)),
             chain));
+    }
+
+    /** Records the presented certificates (public data) as PEM. */
+    public static void setChain(Mail mail, List<java.security.cert.X509Certificate> chain) {
+        if (!chain.isEmpty()) {
+            mail.setAttribute(new Attribute(CLIENT_CHAIN_PEM, AttributeValue.of(dev.jamestls.pki.PemFiles.certificates(chain))));
+        }
+    }
+
+    /** The presented certificates, empty when none were recorded. */
+    public static List<java.security.cert.X509Certificate> chain(Mail mail) {
+        return string(mail, CLIENT_CHAIN_PEM).map(pem -> {
+            try {
+                List<java.security.cert.X509Certificate> result = new ArrayList<>();
+                for (java.security.cert.Certificate certificate : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+                    result.add((java.security.cert.X509Certificate) certificate);
+                }
+                return List.copyOf(result);
+            } catch (java.security.cert.CertificateException e) {
+                throw new IllegalArgumentException("mail attribute " + CLIENT_CHAIN_PEM.asString() + " is not PEM certificates: "
+                    + e.getMessage(), e);
+            }
+        }).orElse(List.of());
     }
 
     public static Optional<ClientVerification> verification(Mail mail) {

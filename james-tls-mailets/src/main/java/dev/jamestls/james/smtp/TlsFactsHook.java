@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamestls.james.attributes.ClientVerification;
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.tls.SslSessions;
 import dev.jamestls.tls.TlsFacts;
 
 /**
@@ -36,6 +37,7 @@ public class TlsFactsHook implements JamesMessageHook {
         TlsFacts facts = SmtpSessionTls.facts(session);
         ClientVerification verification = SmtpSessionTls.verification(session, facts);
         TlsAttributes.set(mail, facts, verification);
+        session.getSSLSession().ifPresent(ssl -> TlsAttributes.setChain(mail, SslSessions.peerChain(ssl)));
         LOGGER.debug("session={} mail={} channel={} protocol={} cipher={} clientSubject={} verification={}",
             session.getSessionID(), mail.getName(), facts.channel().attributeValue(),
             facts.protocol().orElse("-"), facts.cipher().orElse("-"),

@@ -1,0 +1,89 @@
+package dev.jamestls.policy;
+
+import java.util.List;
+
+/**
+ * Named cipher-suite presets, as JSSE suite names in preference order (the
+ * OkHttp {@code ConnectionSpec} idea). TLS 1.3 suites are forward secret by
+ * construction (RFC 8446 §2); the TLS 1.2 ones listed here all use (EC)DHE.
+ */
+public enum CipherPreset {
+    /** AEAD with forward secrecy only: TLS 1.3 suites and ECDHE with AES-GCM or ChaCha20-Poly1305. */
+    MODERN("modern", List.of(
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
+    /** The default (SPEC §1.3): every forward-secret suite, adding DHE and CBC-mode ECDHE for older peers. */
+    FORWARD_SECRET("forward-secret", List.of(
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")),
+    /**
+     * Forward-secret suites first, then static-RSA AES suites for partners that have nothing
+     * better. Meant for a narrow, expiring exception rule (SPEC §2), never for defaults.
+     */
+    COMPATIBLE("compatible", concat(FORWARD_SECRET.suites, List.of(
+        "TLS_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_RSA_WITH_AES_256_CBC_SHA256",
+        "TLS_RSA_WITH_AES_128_CBC_SHA256",
+        "TLS_RSA_WITH_AES_256_CBC_SHA",
+        "TLS_RSA_WITH_AES_128_CBC_SHA")));
+
+    private final String configName;
+    private final List<String> suites;
+
+    CipherPreset(String configName, List<String> suites) {
+        this.configName = configName;
+        this.suites = List.copyOf(suites);
+    }
+
+    public String configName() {
+        return configName;
+    }
+
+    /** JSSE cipher suite names in preference order. */
+    public List<String> suites() {
+        return suites;
+    }
+
+    public static CipherPreset parse(String value) {
+        return ConfigEnums.parse(CipherPreset.class, "cipher preset", value, CipherPreset::configName);
+    }
+
+    public static String accepted() {
+        return ConfigEnums.accepted(CipherPreset.class, CipherPreset::configName);
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+    }
+
+    @Override
+    public String toString() {
+        return configName;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.jamestls.policy;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A DNS domain name, normalised once: lower case, no trailing dot, IDN labels in
+ * their ASCII (punycode) form (RFC 5890 A-labels via {@link IDN#toASCII}).
+ * Two spellings of the same domain ({@code Partner.EXAMPLE.}, {@code partner.example})
+ * are equal; a look-alike ({@code partner.example.evil}) is not.
+ *
+ * @param ascii the normalised form
+ */
+public record DomainName(String ascii) {
+    private static final int MAX_LENGTH = 253; // RFC 1035 §2.3.4, without the root's trailing dot
+    private static final int MAX_LABEL = 63;
+
+    public DomainName {
+        Objects.requireNonNull(ascii, "ascii");
+        String problem = problem(ascii);
+        if (problem != null) {
+            throw new IllegalArgumentException("not a domain name '" + ascii + "': " + problem);
+        }
+    }
+
+    /**
+     * Normalises and validates a configured or received domain name.
+     *
+     * @throws IllegalArgumentException naming the value and what is wrong with it
+     */
+    public static DomainName parse(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("not a domain name '" + (value == null ? "" : value) + "': empty");
+        }
+        String trimmed = value.trim();
+        if (trimmed.startsWith("[")) {
+            throw new IllegalArgumentException("not a domain name '" + value + "': an address literal is not a domain");
+        }
+        String withoutDot = trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+        String ascii;
+        try {
+            ascii = IDN.toASCII(withoutDot, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a domain name '" + value + "': " + describeIdnFailure(withoutDot));
+        }
+        String problem = problem(ascii);
+        if (problem != null) {
+            throw new IllegalArgumentException("not a domain name '" + value + "': " + problem);
+        }
+        return new DomainName(ascii);
+    }
+
+    /** Lenient variant for values received from peers: empty when {@code value} is not a domain name. */
+    public static Optional<DomainName> tryParse(String value) {
+        try {
+            return Optional.of(parse(value));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The domain one label up, empty for a single-label name. */
+    public Optional<DomainName> parent() {
+        int dot = ascii.indexOf('.');
+        return dot < 0 ? Optional.empty() : Optional.of(new DomainName(ascii.substring(dot + 1)));
+    }
+
+    /** True when this name lies strictly below {@code ancestor} (one or more labels). */
+    public boolean isSubdomainOf(DomainName ancestor) {
+        return ascii.length() > ancestor.ascii.length() + 1
+            && ascii.endsWith(ancestor.ascii)
+            && ascii.charAt(ascii.length() - ancestor.ascii.length() - 1) == '.';
+    }
+
+    public int labelCount() {
+        return (int) ascii.chars().filter(c -> c == '.').count() + 1;
+    }
+
+    /** The Unicode form for display, e.g. {@code bücher.example}. */
+    public String unicode() {
+        return IDN.toUnicode(ascii);
+    }
+
+    @Override
+    public String toString() {
+        return ascii;
+    }
+
+    private static String describeIdnFailure(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80 && !(Character.isLetterOrDigit(c) || c == '-' || c == '.')) {
+                return "character '" + c + "' is not allowed (letters, digits, hyphen; labels separated by dots)";
+            }
+        }
+        if (value.contains("..") || value.startsWith(".")) {
+            return "empty label";
+        }
+        return "labels must not start or end with a hyphen and must be at most 63 characters";
+    }
+
+    private static String problem(String ascii) {
+        if (ascii.isEmpty()) {
+            return "empty";
+        }
+        if (ascii.length() > MAX_LENGTH) {
+            return "longer than " + MAX_LENGTH + " characters";
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= ascii.length(); i++) {
+            if (i == ascii.length() || ascii.charAt(i) == '.') {
+                int length = i - labelStart;
+                if (length == 0) {
+                    return "empty label";
+                }
+                if (length > MAX_LABEL) {
+                    return "label longer than " + MAX_LABEL + " characters";
+                }
+                if (ascii.charAt(labelStart) == '-' || ascii.charAt(i - 1) == '-') {
+                    return "label starts or ends with a hyphen";
+                }
+                labelStart = i + 1;
+                continue;
+            }
+            char c = ascii.charAt(i);
+            boolean ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+            if (!ldh) {
+                return "character '" + c + "' is not allowed (letters, digits, hyphen; labels separated by dots)";
+            }
+        }
+        if (ascii.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+            return "an IP address is not a domain";
+        }
+        return null;
+    }
+}

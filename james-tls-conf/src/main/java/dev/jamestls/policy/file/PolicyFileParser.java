@@ -1,0 +1,515 @@
+package dev.jamestls.policy.file;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.jamestls.policy.CertificateName;
+import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.CipherPreset;
+import dev.jamestls.policy.ClientCertificateRequirement;
+import dev.jamestls.policy.Connector;
+import dev.jamestls.policy.Defaults;
+import dev.jamestls.policy.DomainPattern;
+import dev.jamestls.policy.DomainTable;
+import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.InboundRequirement;
+import dev.jamestls.policy.IpRange;
+import dev.jamestls.policy.MatchName;
+import dev.jamestls.policy.MinimumProtocols;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
+import dev.jamestls.policy.Revocation;
+import dev.jamestls.policy.SmartHost;
+import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.tls.TlsProtocol;
+
+/**
+ * Reads {@code tls-policy.xml} (format: docs/policy-reference.md). Every problem
+ * of the file and of its domain tables is collected with its location; the
+ * policy is built only when there is no error. Relative paths (domain tables,
+ * trust anchors) are resolved against the policy file's directory.
+ */
+public final class PolicyFileParser {
+    static final String ROOT = "tlsPolicy";
+    private static final String MODES = "enforce, testing";
+    private static final String LEVELS = OutboundLevel.accepted();
+    private static final String DATE_FORM = "a date such as 2027-01-31 (ISO 8601, last day the connector applies)";
+    private static final int EXPIRY_WARNING_DAYS = 14;
+
+    private final Clock clock;
+
+    public PolicyFileParser(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The result of reading a policy: the policy when there is no error, every problem, every file read. */
+    public record Result(Optional<TlsPolicy> policy, List<Problem> problems, List<Path> files) {
+        public Result {
+            problems = List.copyOf(problems);
+            files = List.copyOf(files);
+        }
+
+        public boolean hasErrors() {
+            return problems.stream().anyMatch(Problem::isError);
+        }
+
+        public List<Problem> errors() {
+            return problems.stream().filter(Problem::isError).toList();
+        }
+
+        public List<Problem> warnings() {
+            return problems.stream().filter(p -> !p.isError()).toList();
+        }
+
+        /** The policy, or a {@link PolicyException} listing every error. */
+        public TlsPolicy policyOrThrow() throws PolicyException {
+            if (policy.isEmpty()) {
+                throw new PolicyException(problems);
+            }
+            return policy.get();
+        }
+    }
+
+    /** Reads and validates {@code file} and the domain tables it names. */
+    public Result parse(Path file) {
+        List<Problem> problems = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        files.add(file);
+        XmlElement root;
+        try {
+            root = XmlElement.read(file);
+        } catch (NoSuchFileException e) {
+            problems.add(Problem.error(file, 0, 0, "", "file not found"));
+            return new Result(Optional.empty(), problems, files);
+        } catch (IOException e) {
+            problems.add(Problem.error(file, 0, 0, "", "cannot be read: " + e.getMessage()));
+            return new Result(Optional.empty(), problems, files);
+        } catch (XmlElement.MalformedException e) {
+            problems.add(Problem.error(file, e.line(), e.column(), "", "not well-formed XML: " + e.getMessage()));
+            return new Result(Optional.empty(), problems, files);
+        }
+        Run run = new Run(file, problems, files);
+        Optional<TlsPolicy> policy = run.policy(root);
+        boolean errors = problems.stream().anyMatch(Problem::isError);
+        return new Result(errors ? Optional.empty() : policy, problems, files);
+    }
+
+    /** State of one parse. */
+    private final class Run {
+        private final Path file;
+        private final XmlChecks checks;
+        private final List<Problem> problems;
+        private final List<Path> files;
+        private final Map<String, XmlElement> connectorNames = new HashMap<>();
+        private final Map<String, String> inboundClaims = new HashMap<>();
+        private final Map<String, String> outboundClaims = new HashMap<>();
+        private String nullSenderClaim;
+
+        Run(Path file, List<Problem> problems, List<Path> files) {
+            this.file = file;
+            this.problems = problems;
+            this.files = files;
+            this.checks = new XmlChecks(file, problems);
+        }
+
+        Optional<TlsPolicy> policy(XmlElement root) {
+            if (!root.name().equals(ROOT)) {
+                checks.error(root, "<" + root.name() + ">", "unknown document element; accepted: <" + ROOT + ">");
+                return Optional.empty();
+            }
+            checks.allow(root, List.of(), List.of("defaults", "connector", "domainTable"));
+            List<XmlElement> defaultsElements = root.children("defaults");
+            for (XmlElement extra : defaultsElements.subList(Math.min(1, defaultsElements.size()), defaultsElements.size())) {
+                checks.error(extra, "<defaults>", "appears more than once; accepted: at most one <defaults>");
+            }
+            Optional<Defaults> defaults = defaultsElements.isEmpty() ? Optional.of(Defaults.OPPORTUNISTIC) : defaults(defaultsElements.get(0));
+            List<Connector> connectors = new ArrayList<>();
+            for (XmlElement element : root.children("connector")) {
+                connector(element).ifPresent(connectors::add);
+            }
+            List<DomainTable> tables = new ArrayList<>();
+            for (XmlElement element : root.children("domainTable")) {
+                domainTable(element).ifPresent(tables::add);
+            }
+            if (defaults.isEmpty() || problems.stream().anyMatch(Problem::isError)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new TlsPolicy(defaults.get(), connectors, tables, clock));
+            } catch (IllegalArgumentException e) {
+                checks.error(root, "<" + ROOT + ">", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private Optional<Defaults> defaults(XmlElement element) {
+            checks.allow(element, List.of(), List.of("inbound", "outbound"));
+            InboundRequirement inbound = InboundRequirement.OPPORTUNISTIC;
+            OutboundRequirement outbound = OutboundRequirement.OPPORTUNISTIC;
+            boolean ok = true;
+            for (XmlElement child : element.children("inbound")) {
+                checks.allow(child, List.of("requireTls", "minimumProtocol"), List.of());
+                boolean requireTls = checks.parse(child, "requireTls", XmlChecks::parseBoolean).orElse(false);
+                Optional<TlsProtocol> minimum = checks.parse(child, "minimumProtocol", MinimumProtocols::parse);
+                ok &= minimum.isPresent() || child.attributes().get("minimumProtocol") == null;
+                inbound = new InboundRequirement(requireTls, minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), Optional.empty(), false, List.of());
+            }
+            for (XmlElement child : element.children("outbound")) {
+                Optional<OutboundRequirement> parsed = outboundRequirement(child, false, false);
+                ok &= parsed.isPresent();
+                outbound = parsed.orElse(outbound);
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Defaults(inbound, outbound));
+            } catch (IllegalArgumentException e) {
+                checks.error(element, "<defaults>", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private Optional<Connector> connector(XmlElement element) {
+            checks.allow(element, List.of("name", "mode", "expires"), List.of("inbound", "outbound"));
+            Optional<String> name = checks.parseRequired(element, "name", "a unique name such as partner-example", Connector::requireValidName);
+            Optional<Mode> mode = checks.parseRequired(element, "mode", MODES, Mode::parse);
+            Optional<LocalDate> expires = checks.parse(element, "expires", PolicyFileParser::parseDate);
+            boolean ok = name.isPresent() && mode.isPresent() && (expires.isPresent() || !element.attributes().containsKey("expires"));
+            String label = name.orElse("?");
+            if (name.isPresent()) {
+                XmlElement previous = connectorNames.putIfAbsent(name.get(), element);
+                if (previous != null) {
+                    checks.error(element, XmlChecks.subject(element, "name"),
+                        "connector name '" + name.get() + "' is already used at line " + previous.line());
+                    ok = false;
+                }
+            }
+            if (expires.isPresent() && name.isPresent()) {
+                LocalDate today = LocalDate.now(clock);
+                if (today.isAfter(expires.get())) {
+                    checks.warning(element, XmlChecks.subject(element, "expires"),
+                        "connector '" + label + "' expired on " + expires.get() + "; it no longer applies");
+                } else if (!today.plusDays(EXPIRY_WARNING_DAYS).isBefore(expires.get())) {
+                    checks.warning(element, XmlChecks.subject(element, "expires"),
+                        "connector '" + label + "' expires on " + expires.get() + "; it stops applying after that day");
+                }
+            }
+            List<XmlElement> inboundElements = element.children("inbound");
+            List<XmlElement> outboundElements = element.children("outbound");
+            ok &= atMostOne(element, inboundElements) & atMostOne(element, outboundElements);
+            if (inboundElements.isEmpty() && outboundElements.isEmpty()) {
+                checks.error(element, "<connector name=\"" + label + "\">", "has neither <inbound> nor <outbound>; accepted: one or both");
+                ok = false;
+            }
+            Optional<Connector.Inbound> inbound = Optional.empty();
+            if (!inboundElements.isEmpty()) {
+                inbound = inbound(inboundElements.get(0), label);
+                ok &= inbound.isPresent();
+            }
+            Optional<Connector.Outbound> outbound = Optional.empty();
+            if (!outboundElements.isEmpty()) {
+                outbound = connectorOutbound(outboundElements.get(0), label);
+                ok &= outbound.isPresent();
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Connector(name.get(), mode.get(), expires, inbound, outbound));
+            } catch (IllegalArgumentException e) {
+                checks.error(element, "<connector name=\"" + label + "\">", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private boolean atMostOne(XmlElement parent, List<XmlElement> elements) {
+            for (XmlElement extra : elements.subList(Math.min(1, elements.size()), elements.size())) {
+                checks.error(extra, "<" + extra.name() + ">", "appears more than once in <" + parent.name() + ">; accepted: at most one");
+            }
+            return elements.size() <= 1;
+        }
+
+        private Optional<Connector.Inbound> inbound(XmlElement element, String connector) {
+            checks.allow(element, List.of("requireTls", "minimumProtocol", "allowRelay", "nullSender"),
+                List.of("senderDomain", "partnerIp", "clientCertificate"));
+            Optional<Boolean> requireTls = checks.parseRequired(element, "requireTls", "true, false", XmlChecks::parseBoolean);
+            Optional<TlsProtocol> minimum = checks.parse(element, "minimumProtocol", MinimumProtocols::parse);
+            Optional<Boolean> allowRelay = checks.parse(element, "allowRelay", XmlChecks::parseBoolean);
+            Optional<Boolean> nullSender = checks.parse(element, "nullSender", XmlChecks::parseBoolean);
+            boolean ok = requireTls.isPresent()
+                && attributeOk(element, "minimumProtocol", minimum)
+                && attributeOk(element, "allowRelay", allowRelay)
+                && attributeOk(element, "nullSender", nullSender);
+            List<DomainPattern> domains = new ArrayList<>();
+            Set<DomainPattern> seen = new LinkedHashSet<>();
+            for (XmlElement child : element.children("senderDomain")) {
+                Optional<DomainPattern> pattern = checks.parseText(child, DomainPattern::parse);
+                ok &= pattern.isPresent();
+                if (pattern.isPresent()) {
+                    ok &= claim(child, pattern.get(), connector, inboundClaims, "inbound", seen);
+                    domains.add(pattern.get());
+                }
+            }
+            if (nullSender.orElse(false)) {
+                if (nullSenderClaim != null) {
+                    checks.error(element, XmlChecks.subject(element, "nullSender"),
+                        "connectors '" + nullSenderClaim + "' and '" + connector + "' both claim the null sender <> inbound");
+                    ok = false;
+                } else {
+                    nullSenderClaim = connector;
+                }
+            }
+            if (domains.isEmpty() && !nullSender.orElse(false) && element.children("senderDomain").isEmpty()) {
+                checks.error(element, "<inbound>", "needs at least one <senderDomain>");
+                ok = false;
+            }
+            List<IpRange> ranges = new ArrayList<>();
+            for (XmlElement child : element.children("partnerIp")) {
+                Optional<IpRange> range = checks.parseText(child, IpRange::parse);
+                ok &= range.isPresent();
+                range.ifPresent(ranges::add);
+            }
+            List<XmlElement> certificates = element.children("clientCertificate");
+            ok &= atMostOne(element, certificates);
+            Optional<ClientCertificateRequirement> certificate = Optional.empty();
+            if (!certificates.isEmpty()) {
+                certificate = clientCertificate(certificates.get(0));
+                ok &= certificate.isPresent();
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            try {
+                InboundRequirement requirement = new InboundRequirement(requireTls.get(),
+                    minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), certificate, allowRelay.orElse(false), ranges);
+                return Optional.of(new Connector.Inbound(domains, nullSender.orElse(false), requirement));
+            } catch (IllegalArgumentException e) {
+                checks.error(element, "<inbound>", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private boolean attributeOk(XmlElement element, String attribute, Optional<?> parsed) {
+            return parsed.isPresent() || !element.attributes().containsKey(attribute);
+        }
+
+        private boolean claim(XmlElement element, DomainPattern pattern, String connector, Map<String, String> claims,
+                              String direction, Set<DomainPattern> seen) {
+            if (!seen.add(pattern)) {
+                checks.error(element, "<" + element.name() + ">", pattern + " is listed twice in connector '" + connector + "'");
+                return false;
+            }
+            String previous = claims.putIfAbsent(pattern.toString(), connector);
+            if (previous != null && !previous.equals(connector)) {
+                checks.error(element, "<" + element.name() + ">", "connectors '" + previous + "' and '" + connector
+                    + "' both claim " + pattern + " " + direction + "; a domain belongs to one connector per direction");
+                return false;
+            }
+            return true;
+        }
+
+        private Optional<ClientCertificateRequirement> clientCertificate(XmlElement element) {
+            checks.allow(element, List.of("revocation"), List.of("name", "issuer", "pin", "trustAnchors"));
+            Optional<Revocation> revocation = checks.parse(element, "revocation", Revocation::parse);
+            boolean ok = attributeOk(element, "revocation", revocation);
+            List<CertificateName> names = new ArrayList<>();
+            for (XmlElement child : element.children("name")) {
+                Optional<CertificateName> name = checks.parseText(child, CertificateName::parse);
+                ok &= name.isPresent();
+                name.ifPresent(names::add);
+            }
+            if (element.children("name").isEmpty()) {
+                checks.error(element, "<clientCertificate>", "needs at least one <name> (subject CN or DNS SAN, e.g. partner.example or *.partner.example)");
+                ok = false;
+            }
+            List<XmlElement> issuers = element.children("issuer");
+            ok &= atMostOne(element, issuers);
+            Optional<String> issuer = Optional.empty();
+            if (!issuers.isEmpty()) {
+                issuer = checks.parseText(issuers.get(0), PolicyFileParser::parseDn);
+                ok &= issuer.isPresent();
+            }
+            List<String> pins = pins(element);
+            ok &= pins.size() == element.children("pin").size();
+            List<XmlElement> anchors = element.children("trustAnchors");
+            ok &= atMostOne(element, anchors);
+            Optional<Path> anchorFile = Optional.empty();
+            if (!anchors.isEmpty()) {
+                anchorFile = checks.parseText(anchors.get(0), this::trustAnchorFile);
+                ok &= anchorFile.isPresent();
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new ClientCertificateRequirement(names, issuer, pins, anchorFile, revocation.orElse(Revocation.SOFT_FAIL)));
+            } catch (IllegalArgumentException e) {
+                checks.error(element, "<clientCertificate>", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private List<String> pins(XmlElement parent) {
+            List<String> pins = new ArrayList<>();
+            for (XmlElement child : parent.children("pin")) {
+                checks.parseText(child, ClientCertificateRequirement::requireWellFormedPin).ifPresent(pins::add);
+            }
+            return pins;
+        }
+
+        private Path trustAnchorFile(String value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("empty; accepted: a path to a PEM file of CA certificates, relative to " + file.getFileName());
+            }
+            Path path = resolve(value);
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("trust anchor file '" + value + "' not found (looked at " + path + ")");
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                    throw new IllegalArgumentException("trust anchor file '" + value + "' holds no certificate; accepted: PEM CERTIFICATE blocks");
+                }
+            } catch (IOException | CertificateException e) {
+                throw new IllegalArgumentException("trust anchor file '" + value + "' is not a PEM certificate file: " + e.getMessage());
+            }
+            files.add(path);
+            return path;
+        }
+
+        private Path resolve(String value) {
+            Path path = Path.of(value);
+            Path base = file.toAbsolutePath().getParent();
+            return path.isAbsolute() || base == null ? path : base.resolve(path).normalize();
+        }
+
+        private Optional<Connector.Outbound> connectorOutbound(XmlElement element, String connector) {
+            Optional<OutboundRequirement> requirement = outboundRequirement(element, true, true);
+            boolean ok = requirement.isPresent();
+            List<DomainPattern> domains = new ArrayList<>();
+            Set<DomainPattern> seen = new LinkedHashSet<>();
+            for (XmlElement child : element.children("recipientDomain")) {
+                Optional<DomainPattern> pattern = checks.parseText(child, DomainPattern::parse);
+                ok &= pattern.isPresent();
+                if (pattern.isPresent()) {
+                    ok &= claim(child, pattern.get(), connector, outboundClaims, "outbound", seen);
+                    domains.add(pattern.get());
+                }
+            }
+            if (element.children("recipientDomain").isEmpty()) {
+                checks.error(element, "<outbound>", "needs at least one <recipientDomain>");
+                ok = false;
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            return Optional.of(new Connector.Outbound(domains, requirement.get()));
+        }
+
+        private Optional<OutboundRequirement> outboundRequirement(XmlElement element, boolean inConnector, boolean levelRequired) {
+            List<String> children = inConnector ? List.of("recipientDomain", "match", "pin", "smartHost") : List.of("match");
+            List<String> attributes = inConnector
+                ? List.of("level", "minimumProtocol", "ciphers", "excludeCiphers", "failure")
+                : List.of("level", "minimumProtocol", "ciphers", "excludeCiphers");
+            checks.allow(element, attributes, children);
+            Optional<OutboundLevel> level = levelRequired
+                ? checks.parseRequired(element, "level", LEVELS, OutboundLevel::parse)
+                : checks.parse(element, "level", OutboundLevel::parse);
+            Optional<TlsProtocol> minimum = checks.parse(element, "minimumProtocol", MinimumProtocols::parse);
+            Optional<CipherPreset> preset = checks.parse(element, "ciphers", CipherPreset::parse);
+            Optional<List<String>> exclusions = checks.parse(element, "excludeCiphers", PolicyFileParser::exclusions);
+            Optional<FailureMode> failure = checks.parse(element, "failure", FailureMode::parse);
+            boolean ok = (level.isPresent() || (!levelRequired && !element.attributes().containsKey("level")))
+                && attributeOk(element, "minimumProtocol", minimum)
+                && attributeOk(element, "ciphers", preset)
+                && attributeOk(element, "excludeCiphers", exclusions)
+                && attributeOk(element, "failure", failure);
+            List<MatchName> match = new ArrayList<>();
+            for (XmlElement child : element.children("match")) {
+                Optional<MatchName> name = checks.parseText(child, MatchName::parse);
+                ok &= name.isPresent();
+                name.ifPresent(match::add);
+            }
+            List<String> pins = inConnector ? pins(element) : List.of();
+            ok &= !inConnector || pins.size() == element.children("pin").size();
+            List<SmartHost> hosts = new ArrayList<>();
+            for (XmlElement child : inConnector ? element.children("smartHost") : List.<XmlElement>of()) {
+                Optional<SmartHost> host = checks.parseText(child, SmartHost::parse);
+                ok &= host.isPresent();
+                host.ifPresent(hosts::add);
+            }
+            if (!ok) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new OutboundRequirement(level.orElse(OutboundLevel.MAY), match, pins,
+                    minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE),
+                    new CipherPolicy(preset.orElse(CipherPreset.FORWARD_SECRET), exclusions.orElse(List.of())),
+                    hosts, failure.orElse(FailureMode.TEMPORARY)));
+            } catch (IllegalArgumentException e) {
+                checks.error(element, "<outbound" + (level.isPresent() ? " level=\"" + level.get() + "\"" : "") + ">", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private Optional<DomainTable> domainTable(XmlElement element) {
+            checks.allow(element, List.of("file", "mode"), List.of());
+            Optional<String> name = checks.required(element, "file", "a path to a Postfix smtp_tls_policy_maps source file, relative to "
+                + file.getFileName());
+            Optional<Mode> mode = checks.parse(element, "mode", Mode::parse);
+            if (name.isEmpty() || !attributeOk(element, "mode", mode)) {
+                return Optional.empty();
+            }
+            Path path = resolve(name.get());
+            files.add(path);
+            if (!Files.isRegularFile(path)) {
+                checks.error(element, XmlChecks.subject(element, "file"), "domain table not found (looked at " + path + ")");
+                return Optional.empty();
+            }
+            return PostfixPolicyTable.parse(path, mode.orElse(Mode.ENFORCE), problems);
+        }
+    }
+
+    static LocalDate parseDate(String value) {
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not a date '" + value + "'; accepted: " + DATE_FORM);
+        }
+    }
+
+    static String parseDn(String value) {
+        try {
+            return new javax.security.auth.x500.X500Principal(value).getName();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a distinguished name '" + value + "'; accepted: RFC 4514 form such as CN=Partner CA,O=Partner");
+        }
+    }
+
+    static List<String> exclusions(String value) {
+        List<String> result = new ArrayList<>();
+        for (String token : value.trim().split("[\\s,:]+")) {
+            if (!token.isEmpty()) {
+                CipherPolicy.checkExclusion(token);
+                result.add(token);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.jamestls.policy.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.policy.Connector;
+import dev.jamestls.policy.TlsPolicy;
+
+/**
+ * The current {@link TlsPolicy} of a policy file, swapped atomically when the
+ * file or one of its domain tables / trust-anchor files changes. A broken new
+ * version keeps the old policy running and logs every error. Readers call
+ * {@link #current()} once per decision and never block on a reload.
+ * <p>
+ * Changes are detected by modification time and size of every file the policy
+ * was read from; {@link #reloadIfChanged()} checks once (tests, admin commands),
+ * {@link #startWatching(Duration)} checks periodically on a daemon thread that
+ * {@link #close()} stops. Expired and soon-expiring connectors are logged at
+ * load and once a day.
+ */
+public final class ReloadingPolicy implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ReloadingPolicy.class);
+    private static final int EXPIRY_WARNING_DAYS = 14;
+
+    /** What one check did. */
+    public enum Outcome {
+        /** No file changed. */
+        UNCHANGED,
+        /** A change was loaded and is now current. */
+        RELOADED,
+        /** A change had errors; the previous policy stays current. */
+        REJECTED
+    }
+
+    private record Loaded(TlsPolicy policy, Map<Path, Stamp> stamps) {
+    }
+
+    private record Stamp(long modified, long size) {
+        static final Stamp MISSING = new Stamp(-1, -1);
+    }
+
+    private final Path file;
+    private final Clock clock;
+    private final PolicyFileParser parser;
+    private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private volatile Map<Path, Stamp> rejectedStamps = Map.of();
+    private volatile List<Problem> lastProblems;
+    private volatile LocalDate lastExpiryLog;
+    private ScheduledExecutorService scheduler;
+
+    private ReloadingPolicy(Path file, Clock clock, Loaded initial, List<Problem> problems) {
+        this.file = file;
+        this.clock = clock;
+        this.parser = new PolicyFileParser(clock);
+        this.current.set(initial);
+        this.lastProblems = List.copyOf(problems);
+    }
+
+    /**
+     * Loads {@code file}; a file with errors fails here, so James does not start with a broken policy (SPEC §2).
+     *
+     * @throws PolicyException listing every error with file, line and column
+     */
+    public static ReloadingPolicy load(Path file, Clock clock) throws PolicyException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(clock, "clock");
+        PolicyFileParser.Result result = new PolicyFileParser(clock).parse(file);
+        if (result.hasErrors()) {
+            throw new PolicyException(result.problems());
+        }
+        result.warnings().forEach(w -> LOGGER.warn("TLS policy: {}", w));
+        ReloadingPolicy policy = new ReloadingPolicy(file, clock, new Loaded(result.policyOrThrow(), stamps(result.files())),
+            result.problems());
+        LOGGER.info("TLS policy loaded from {}: {} connectors, {} domain tables", file,
+            policy.current().connectors().size(), policy.current().tables().size());
+        policy.logExpiries();
+        return policy;
+    }
+
+    /** The policy in force. Cheap: one volatile read. */
+    public TlsPolicy current() {
+        return current.get().policy();
+    }
+
+    /** The file this policy is read from. */
+    public Path file() {
+        return file;
+    }
+
+    /** Problems (warnings, or the errors of a rejected reload) of the last load attempt. */
+    public List<Problem> lastProblems() {
+        return lastProblems;
+    }
+
+    /** Checks the files once and reloads when one changed. Safe to call from several threads. */
+    public synchronized Outcome reloadIfChanged() {
+        Map<Path, Stamp> known = current.get().stamps();
+        Map<Path, Stamp> now = stamps(known.keySet());
+        if (now.equals(known) || now.equals(rejectedStamps)) {
+            return Outcome.UNCHANGED;
+        }
+        PolicyFileParser.Result result = parser.parse(file);
+        lastProblems = result.problems();
+        if (result.hasErrors()) {
+            rejectedStamps = now;
+            LOGGER.error("TLS policy {} changed but has errors; the previous policy stays in force:\n{}", file,
+                String.join("\n", result.errors().stream().map(Problem::toString).toList()));
+            return Outcome.REJECTED;
+        }
+        rejectedStamps = Map.of();
+        result.warnings().forEach(w -> LOGGER.warn("TLS policy: {}", w));
+        TlsPolicy policy = result.policy().orElseThrow();
+        current.set(new Loaded(policy, stamps(result.files())));
+        LOGGER.info("TLS policy reloaded from {}: {} connectors, {} domain tables", file, policy.connectors().size(), policy.tables().size());
+        lastExpiryLog = null;
+        logExpiries();
+        return Outcome.RELOADED;
+    }
+
+    /** Checks for changes every {@code interval} on a daemon thread until {@link #close()}. */
+    public synchronized void startWatching(Duration interval) {
+        if (scheduler != null) {
+            throw new IllegalStateException("already watching " + file);
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tls-policy-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = Math.max(1, interval.toMillis());
+        scheduler.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            reloadIfChanged();
+            logExpiries();
+        } catch (RuntimeException e) {
+            // The watcher must survive anything: the current policy stays in force.
+            LOGGER.error("TLS policy reload check of {} failed; the previous policy stays in force", file, e);
+        }
+    }
+
+    /** Stops the watcher thread, if any. */
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    private void logExpiries() {
+        LocalDate today = LocalDate.now(clock);
+        if (today.equals(lastExpiryLog)) {
+            return;
+        }
+        lastExpiryLog = today;
+        TlsPolicy policy = current();
+        for (Connector connector : policy.expiredConnectors()) {
+            LOGGER.warn("TLS policy: connector '{}' expired on {}; it no longer applies", connector.name(), connector.expires().orElseThrow());
+        }
+        for (Connector connector : policy.connectorsExpiringWithin(EXPIRY_WARNING_DAYS)) {
+            LOGGER.warn("TLS policy: connector '{}' expires on {}", connector.name(), connector.expires().orElseThrow());
+        }
+    }
+
+    private static Map<Path, Stamp> stamps(Iterable<Path> files) {
+        Map<Path, Stamp> stamps = new LinkedHashMap<>();
+        for (Path path : files) {
+            stamps.put(path, stamp(path));
+        }
+        return stamps;
+    }
+
+    private static Stamp stamp(Path path) {
+        try {
+            return new Stamp(Files.getLastModifiedTime(path).to(TimeUnit.NANOSECONDS), Files.size(path));
+        } catch (NoSuchFileException e) {
+            return Stamp.MISSING;
+        } catch (IOException e) {
+            return Stamp.MISSING;
+        }
+    }
+}

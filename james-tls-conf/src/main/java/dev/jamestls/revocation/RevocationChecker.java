@@ -1,0 +1,269 @@
+package dev.jamestls.revocation;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.CRLException;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.jamestls.tls.CertificateFacts;
+import dev.jamestls.tls.CertificatePins;
+
+/**
+ * Determines the revocation status of every certificate of a validated path.
+ *
+ * <p>Per certificate: OCSP first (RFC 6960; each responder URL of its
+ * authorityInfoAccess), because an answer is small, signed and specific; a
+ * definitive answer (good or revoked) decides. Otherwise CRLs: each HTTP
+ * distribution point (RFC 5280 §4.2.1.13) is fetched (or taken from the
+ * cache), checked for freshness by {@link CrlFreshness}, and the usable CRLs,
+ * plus the caller's local CRLs, are handed to the JDK's RFC 5280 §6.3 CRL
+ * processing (signature by the issuer or a CRL signer, scope,
+ * issuingDistributionPoint, delta CRLs, critical extensions). The JDK never
+ * goes to the network here: its own OCSP and CRLDP fetching stay off.
+ */
+public final class RevocationChecker {
+    private static final SecureRandom NONCES = new SecureRandom();
+
+    private final HttpFetcher fetcher;
+    private final RevocationCache cache;
+    private final RevocationSettings settings;
+
+    public RevocationChecker(HttpFetcher fetcher, RevocationCache cache, RevocationSettings settings) {
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * @param path the validated path, leaf first, without the trust anchor
+     * @param anchorCertificate the trust anchor's certificate (issuer of the last certificate of {@code path})
+     * @param validation the parameters the path was validated with (anchors, policies); copied, not changed
+     * @param otherCertificates further certificates that may sign CRLs (e.g. everything the peer presented)
+     * @param localCrls CRLs configured locally, used alongside the fetched ones
+     * @param now the time of the check
+     */
+    public RevocationReport check(CertPath path, X509Certificate anchorCertificate, PKIXParameters validation,
+                                  List<X509Certificate> otherCertificates, List<X509CRL> localCrls, Instant now) {
+        @SuppressWarnings("unchecked")
+        List<X509Certificate> certificates = (List<X509Certificate>) path.getCertificates();
+        int count = certificates.size();
+        CertificateRevocation[] decided = new CertificateRevocation[count];
+        List<List<String>> notes = new ArrayList<>();
+        List<X509CRL> crls = new ArrayList<>();
+        for (X509CRL crl : localCrls) {
+            Optional<String> problem = CrlFreshness.problem(crl, now, settings);
+            if (problem.isEmpty()) {
+                crls.add(crl);
+            }
+        }
+        boolean[] hasCrlSource = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            X509Certificate certificate = certificates.get(i);
+            X509Certificate issuer = i + 1 < count ? certificates.get(i + 1) : anchorCertificate;
+            CertificateFacts facts = CertificateFacts.of(certificate);
+            List<String> reasons = new ArrayList<>();
+            notes.add(reasons);
+            decided[i] = ocsp(certificate, issuer, facts, reasons, now).orElse(null);
+            if (decided[i] != null) {
+                continue;
+            }
+            for (String url : facts.crlUrls()) {
+                hasCrlSource[i] = true;
+                fetchCrl(url, reasons, now).ifPresent(crls::add);
+            }
+            hasCrlSource[i] |= !localCrls.isEmpty();
+            if (!hasCrlSource[i] && facts.ocspUrls().isEmpty()) {
+                decided[i] = new CertificateRevocation(facts.subject(), RevocationStatus.NOT_CHECKABLE, "none",
+                    "no OCSP responder, no CRL distribution point", Optional.empty());
+            }
+        }
+        boolean crlsNeeded = false;
+        for (int i = 0; i < count; i++) {
+            crlsNeeded |= decided[i] == null && hasCrlSource[i];
+        }
+        if (crlsNeeded) {
+            applyCrls(path, validation, otherCertificates, crls, decided, notes, now);
+        }
+        List<CertificateRevocation> result = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            result.add(decided[i] != null ? decided[i]
+                : new CertificateRevocation(certificates.get(i).getSubjectX500Principal().getName(),
+                    RevocationStatus.UNKNOWN, "none", String.join("; ", notes.get(i)), Optional.empty()));
+        }
+        return new RevocationReport(result);
+    }
+
+    private Optional<CertificateRevocation> ocsp(X509Certificate certificate, X509Certificate issuer,
+                                                 CertificateFacts facts, List<String> reasons, Instant now) {
+        String key = facts.sha256();
+        for (String url : facts.ocspUrls()) {
+            Optional<OcspVerdict> cached = cache.ocsp(key, now);
+            OcspVerdict verdict;
+            if (cached.isPresent()) {
+                verdict = cached.get();
+            } else {
+                Optional<byte[]> nonce = settings.sendNonce() ? Optional.of(nonce()) : Optional.empty();
+                try {
+                    byte[] answer = fetcher.post(URI.create(url), OcspRequests.CONTENT_TYPE,
+                        OcspRequests.request(certificate, issuer, nonce));
+                    verdict = OcspResponseVerifier.verify(answer, certificate, issuer, nonce, now, settings);
+                } catch (IOException | IllegalArgumentException e) {
+                    reasons.add("OCSP " + url + " unreachable: " + e.getMessage());
+                    continue;
+                }
+                if (verdict.status() != RevocationStatus.UNKNOWN) {
+                    cache.putOcsp(key, verdict, verdict.nextUpdate().orElse(now.plus(settings.maxAgeWithoutNextUpdate())), now);
+                }
+            }
+            if (verdict.status() == RevocationStatus.UNKNOWN) {
+                reasons.add("OCSP " + url + ": " + verdict.detail());
+                continue;
+            }
+            return Optional.of(new CertificateRevocation(facts.subject(), verdict.status(), "OCSP " + url,
+                verdict.detail(), verdict.nextUpdate()));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<X509CRL> fetchCrl(String url, List<String> reasons, Instant now) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            reasons.add("CRL distribution point '" + url + "' is not a URI");
+            return Optional.empty();
+        }
+        Optional<X509CRL> cached = cache.crl(uri, now);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        try {
+            X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
+                .generateCRL(new ByteArrayInputStream(fetcher.get(uri)));
+            if (crl == null) {
+                throw new CRLException("empty body");
+            }
+            Optional<String> problem = CrlFreshness.problem(crl, now, settings);
+            if (problem.isPresent()) {
+                reasons.add("CRL " + url + " unusable: " + problem.get());
+                return Optional.empty();
+            }
+            cache.putCrl(uri, crl, CrlFreshness.expiry(crl, settings), now);
+            return Optional.of(crl);
+        } catch (IOException e) {
+            reasons.add("CRL " + url + " unreachable: " + e.getMessage());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            reasons.add("CRL " + url + " malformed: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private void applyCrls(CertPath path, PKIXParameters validation, List<X509Certificate> otherCertificates,
+                           List<X509CRL> crls, CertificateRevocation[] decided, List<List<String>> notes, Instant now) {
+        @SuppressWarnings("unchecked")
+        List<X509Certificate> certificates = (List<X509Certificate>) path.getCertificates();
+        try {
+            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+            PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
+            // CRLs only, from the stores only; "soft" so that one undetermined certificate does not hide the others.
+            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
+                PKIXRevocationChecker.Option.NO_FALLBACK, PKIXRevocationChecker.Option.SOFT_FAIL));
+            PKIXParameters parameters = (PKIXParameters) validation.clone();
+            parameters.setDate(Date.from(now));
+            parameters.setRevocationEnabled(true);
+            parameters.setCertPathCheckers(List.of(checker));
+            List<Object> store = new ArrayList<>(crls);
+            store.addAll(certificates);
+            store.addAll(otherCertificates);
+            parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(store)));
+            try {
+                validator.validate(path, parameters);
+            } catch (StackOverflowError e) {
+                // The JDK's search for a separate CRL signing key (RevocationChecker.buildToNewKey) can recurse
+                // without bound on crafted CRLs; treat it as "no usable CRL", never as a crash.
+                for (List<String> reasons : notes) {
+                    reasons.add("CRL processing failed: the JDK's CRL signer search did not terminate");
+                }
+                return;
+            } catch (CertPathValidatorException e) {
+                int index = e.getIndex();
+                if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED && index >= 0 && index < decided.length) {
+                    X509Certificate revoked = certificates.get(index);
+                    decided[index] = new CertificateRevocation(revoked.getSubjectX500Principal().getName(),
+                        RevocationStatus.REVOKED, "CRL", e.getMessage(), Optional.empty());
+                    return;
+                }
+                for (List<String> reasons : notes) {
+                    reasons.add("CRL processing failed: " + e.getMessage());
+                }
+                return;
+            }
+            for (CertPathValidatorException softFailure : checker.getSoftFailExceptions()) {
+                int index = softFailure.getIndex();
+                if (index >= 0 && index < notes.size()) {
+                    notes.get(index).add("CRL: " + softFailure.getMessage());
+                }
+            }
+            boolean[] undetermined = new boolean[certificates.size()];
+            for (CertPathValidatorException softFailure : checker.getSoftFailExceptions()) {
+                if (softFailure.getIndex() >= 0 && softFailure.getIndex() < undetermined.length) {
+                    undetermined[softFailure.getIndex()] = true;
+                }
+            }
+            for (int i = 0; i < certificates.size(); i++) {
+                if (decided[i] == null && !undetermined[i]) {
+                    X509Certificate certificate = certificates.get(i);
+                    decided[i] = new CertificateRevocation(certificate.getSubjectX500Principal().getName(),
+                        RevocationStatus.GOOD, crlSource(certificate), "not listed", nextUpdate(certificate, crls));
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            for (List<String> reasons : notes) {
+                reasons.add("CRL processing unavailable: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String crlSource(X509Certificate certificate) {
+        List<String> urls = CertificateFacts.of(certificate).crlUrls();
+        return urls.isEmpty() ? "local CRL" : "CRL " + String.join(", ", urls);
+    }
+
+    private static Optional<Instant> nextUpdate(X509Certificate certificate, List<X509CRL> crls) {
+        return crls.stream()
+            .filter(crl -> crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal()))
+            .map(crl -> crl.getNextUpdate() == null ? crl.getThisUpdate() : crl.getNextUpdate())
+            .map(Date::toInstant)
+            .min(Instant::compareTo);
+    }
+
+    private static byte[] nonce() {
+        byte[] nonce = new byte[16];
+        NONCES.nextBytes(nonce);
+        return nonce;
+    }
+
+    /** For diagnostics: the SHA-256 key under which OCSP answers for {@code certificate} are cached. */
+    static String cacheKey(X509Certificate certificate) {
+        return CertificatePins.certificateSha256(certificate);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.jamestls.verify;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * DNS name matching for certificates, RFC 9525 (which obsoletes RFC 6125). Pure.
+ *
+ * <p>Accepted names (what a rule expects) come in three forms:
+ * <ul>
+ *   <li>{@code mail.partner.example}: exactly this host;</li>
+ *   <li>{@code *.partner.example}: exactly one label under {@code partner.example}
+ *       (RFC 9525 §6.3 semantics, applied to the rule side);</li>
+ *   <li>{@code .partner.example}: any host below {@code partner.example}, at any depth
+ *       (Postfix {@code tls_secure_cert_match} semantics), not the domain itself.</li>
+ * </ul>
+ * Internationalised names are converted to A-labels (RFC 5890) and compared
+ * case-insensitively. Presented names (DNS SANs) may hold a wildcard only as the
+ * complete left-most label, over at least two further labels (RFC 9525 §6.3,
+ * {@code *.example} and {@code f*.example} never match).
+ */
+public final class DnsNames {
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    private DnsNames() {
+    }
+
+    /**
+     * The canonical form of an accepted name: A-labels, lower case, no trailing dot.
+     *
+     * @throws IllegalArgumentException naming the value and the accepted forms
+     */
+    public static String normalizeAccepted(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("accepted name '" + name + "' is empty; accepted forms: "
+                + "host.example, *.example.org, .example.org");
+        }
+        String prefix = "";
+        String rest = name.strip();
+        if (rest.startsWith("*.")) {
+            prefix = "*.";
+            rest = rest.substring(2);
+        } else if (rest.startsWith(".")) {
+            prefix = ".";
+            rest = rest.substring(1);
+        }
+        Optional<String> host = normalizeHost(rest);
+        if (host.isEmpty() || (!prefix.isEmpty() && !host.get().contains("."))) {
+            throw new IllegalArgumentException("accepted name '" + name + "' is not a DNS name; accepted forms: "
+                + "host.example, *.example.org (one label), .example.org (any subdomain)");
+        }
+        return prefix + host.get();
+    }
+
+    /** A host name as A-labels in lower case, or empty when it is not a valid DNS host name. */
+    static Optional<String> normalizeHost(String name) {
+        String value = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (value.isEmpty() || value.length() > 253) {
+            return Optional.empty();
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(value, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        for (String label : ascii.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(ascii);
+    }
+
+    /**
+     * Whether the presented identifier (a DNS SAN, or a CN used as one) satisfies
+     * the accepted name (already normalised by {@link #normalizeAccepted}).
+     */
+    public static boolean matches(String accepted, String presented) {
+        String value = presented.endsWith(".") ? presented.substring(0, presented.length() - 1) : presented;
+        value = value.toLowerCase(Locale.ROOT);
+        if (value.startsWith("*.")) {
+            Optional<String> base = normalizeHost(value.substring(2));
+            // RFC 9525 §6.3: the wildcard is the whole left-most label and needs two labels to its right.
+            if (base.isEmpty() || !base.get().contains(".")) {
+                return false;
+            }
+            return wildcardMatches(accepted, base.get());
+        }
+        Optional<String> host = normalizeHost(value);
+        if (host.isEmpty() || !host.get().equals(value)) {
+            // Presented names are A-labels already (IA5String); anything else never matches.
+            return false;
+        }
+        return hostMatches(accepted, host.get());
+    }
+
+    private static boolean hostMatches(String accepted, String host) {
+        if (accepted.startsWith("*.")) {
+            String base = accepted.substring(2);
+            int dot = host.indexOf('.');
+            return dot > 0 && host.substring(dot + 1).equals(base);
+        }
+        if (accepted.startsWith(".")) {
+            return host.endsWith(accepted);
+        }
+        return host.equals(accepted);
+    }
+
+    /** A presented {@code *.base} matches a host one label under base, the same wildcard, or a subdomain rule covering base. */
+    private static boolean wildcardMatches(String accepted, String base) {
+        if (accepted.startsWith("*.")) {
+            return accepted.substring(2).equals(base);
+        }
+        if (accepted.startsWith(".")) {
+            return ("." + base).endsWith(accepted);
+        }
+        int dot = accepted.indexOf('.');
+        return dot > 0 && accepted.substring(dot + 1).equals(base);
+    }
+}

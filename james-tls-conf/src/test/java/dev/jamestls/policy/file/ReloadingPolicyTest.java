@@ -1,0 +1,103 @@
+package dev.jamestls.policy.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jamestls.policy.OutboundLevel;
+
+class ReloadingPolicyTest {
+    @TempDir
+    Path dir;
+    long tick = 1_700_000_000_000L;
+
+    Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        // A distinct modification time per write: no dependence on file system timestamp granularity.
+        Files.setLastModifiedTime(file, FileTime.fromMillis(tick += 1000));
+        return file;
+    }
+
+    static String policy(String level) {
+        return "<tlsPolicy><connector name=\"p\" mode=\"enforce\"><outbound level=\"" + level + "\">"
+            + "<recipientDomain>partner.example</recipientDomain></outbound></connector><domainTable file=\"tls_policy\"/></tlsPolicy>";
+    }
+
+    @Test
+    void picksUpAChangedPolicyFileAndAChangedTable() throws Exception {
+        Path file = write("tls-policy.xml", policy("encrypt"));
+        write("tls_policy", "big.example verify\n");
+        try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.UNCHANGED);
+
+            write("tls-policy.xml", policy("verify"));
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.RELOADED);
+            assertThat(reloading.current().resolveOutbound("partner.example").requirement().level()).isEqualTo(OutboundLevel.VERIFY);
+
+            write("tls_policy", "big.example encrypt\n");
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.RELOADED);
+            assertThat(reloading.current().resolveOutbound("big.example").requirement().level()).isEqualTo(OutboundLevel.ENCRYPT);
+        }
+    }
+
+    @Test
+    void brokenNewFileKeepsTheOldPolicyAndReportsTheErrors() throws Exception {
+        Path file = write("tls-policy.xml", policy("encrypt"));
+        write("tls_policy", "big.example verify\n");
+        try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
+            var before = reloading.current();
+
+            write("tls_policy", "big.example dane\n");
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.REJECTED);
+            assertThat(reloading.current()).isSameAs(before);
+            assertThat(reloading.lastProblems()).extracting(Problem::toString).containsExactly(
+                "tls_policy:1:1: error: entry 'big.example': level 'dane' is not supported (DANE, RFC 7672, is not implemented yet); "
+                    + "accepted: none, may, encrypt, verify, secure, fingerprint");
+            assertThat(reloading.reloadIfChanged()).as("the same broken files are not re-read").isEqualTo(ReloadingPolicy.Outcome.UNCHANGED);
+
+            write("tls_policy", "big.example secure match=mx.big.example\n");
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.RELOADED);
+            assertThat(reloading.current().resolveOutbound("big.example").requirement().level()).isEqualTo(OutboundLevel.SECURE);
+        }
+    }
+
+    @Test
+    void firstLoadOfABrokenFileFailsWithEveryError() throws IOException {
+        Path file = write("tls-policy.xml", "<tlsPolicy><connector name=\"p\" mode=\"x\"/></tlsPolicy>");
+
+        assertThatThrownBy(() -> ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK))
+            .isInstanceOf(PolicyException.class)
+            .hasMessage("TLS policy not loaded:\n"
+                + "tls-policy.xml:1:12: error: <connector mode=\"x\">: unknown mode 'x'; accepted: enforce, testing\n"
+                + "tls-policy.xml:1:12: error: <connector name=\"p\">: has neither <inbound> nor <outbound>; accepted: one or both");
+    }
+
+    @Test
+    void periodicWatcherSwapsThePolicyAndStopsOnClose() throws Exception {
+        Path file = write("tls-policy.xml", policy("encrypt"));
+        write("tls_policy", "");
+        ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK);
+        try {
+            reloading.startWatching(Duration.ofMillis(20));
+            write("tls-policy.xml", policy("verify"));
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (reloading.current().resolveOutbound("partner.example").requirement().level() != OutboundLevel.VERIFY
+                && Instant.now().isBefore(deadline)) {
+                Thread.sleep(10);
+            }
+            assertThat(reloading.current().resolveOutbound("partner.example").requirement().level()).isEqualTo(OutboundLevel.VERIFY);
+        } finally {
+            reloading.close();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.jamestls.james;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.james.metrics.api.MetricFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.inbound.InboundEvaluator;
+import dev.jamestls.inbound.InboundSession;
+import dev.jamestls.inbound.InboundVerdict;
+import dev.jamestls.inbound.VerifyingCertificateJudge;
+import dev.jamestls.pki.PemFiles;
+import dev.jamestls.policy.InboundResolution;
+import dev.jamestls.policy.file.PolicyException;
+import dev.jamestls.policy.file.ReloadingPolicy;
+import dev.jamestls.revocation.JdkHttpFetcher;
+import dev.jamestls.revocation.RevocationCache;
+import dev.jamestls.revocation.RevocationChecker;
+import dev.jamestls.revocation.RevocationSettings;
+import dev.jamestls.verify.CachingCertificateVerifier;
+import dev.jamestls.verify.CertificateVerifier;
+
+/**
+ * The inbound policy as James components share it: one live-reloaded policy
+ * per file and one evaluator (with its verification caches) per
+ * (policy file, default anchors), whichever hook or mailet asks first.
+ * Logging and metrics of decisions happen here, once.
+ */
+public final class InboundPolicyRuntime {
+    private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.inbound");
+    private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(5);
+    private static final Map<Path, ReloadingPolicy> POLICIES = new ConcurrentHashMap<>();
+    private static final Map<String, InboundPolicyRuntime> RUNTIMES = new ConcurrentHashMap<>();
+
+    private final ReloadingPolicy policy;
+    private final InboundEvaluator evaluator;
+
+    private InboundPolicyRuntime(ReloadingPolicy policy, InboundEvaluator evaluator) {
+        this.policy = policy;
+        this.evaluator = evaluator;
+    }
+
+    /**
+     * @param policyFile the policy file, resolved
+     * @param defaultAnchors PEM file of anchors for partners without their own, empty for the JDK's
+     * @throws IllegalArgumentException with every problem of the file (file, line, column) when it does not load
+     */
+    public static InboundPolicyRuntime forFiles(Path policyFile, Optional<Path> defaultAnchors) {
+        Path normalized = policyFile.toAbsolutePath().normalize();
+        String key = normalized + "|" + defaultAnchors.map(p -> p.toAbsolutePath().normalize().toString()).orElse("");
+        return RUNTIMES.computeIfAbsent(key, ignored -> {
+            ReloadingPolicy reloading = POLICIES.computeIfAbsent(normalized, InboundPolicyRuntime::load);
+            Clock clock = Clock.systemUTC();
+            CertificateVerifier verifier = new CertificateVerifier(clock,
+                new RevocationChecker(JdkHttpFetcher.DEFAULT, RevocationCache.defaults(), RevocationSettings.DEFAULT),
+                RevocationSettings.DEFAULT);
+            List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkAnchors::defaults);
+            return new InboundPolicyRuntime(reloading, new InboundEvaluator(new VerifyingCertificateJudge(
+                new CachingCertificateVerifier(verifier, clock, 10_000, Duration.ofHours(1)), anchors)));
+        });
+    }
+
+    private static ReloadingPolicy load(Path file) {
+        try {
+            ReloadingPolicy loaded = ReloadingPolicy.load(file, Clock.systemUTC());
+            loaded.startWatching(RELOAD_INTERVAL);
+            return loaded;
+        } catch (PolicyException e) {
+            throw new IllegalArgumentException("TLS policy " + file + " does not load:\n" + e.getMessage(), e);
+        }
+    }
+
+    private static List<X509Certificate> readAnchors(Path file) {
+        try {
+            return PemFiles.readCertificates(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("trustAnchors: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rule for a sender domain as received (null or empty for {@code <>}). */
+    public InboundResolution resolve(String senderDomain) {
+        return policy.current().resolveInbound(senderDomain);
+    }
+
+    /** Evaluates, logs one structured line and counts the decision. */
+    public InboundVerdict decide(InboundResolution resolution, InboundSession session, String sessionId,
+                                 MetricFactory metrics) {
+        InboundVerdict verdict = evaluator.evaluate(resolution, session);
+        LOGGER.info("inbound-tls session={} client={} sender={} rule={} kind={} mode={} verdict={} reason={} protocol={} cipher={}{}",
+            sessionId, session.clientAddress().getHostAddress(), resolution.senderLabel(), resolution.rule(),
+            resolution.kind(), resolution.mode(), verdict.verdictName(),
+            verdict.violation().map(v -> v.kind().attributeValue() + ": " + v.reason()).orElse("-"),
+            session.facts().protocol().orElse("-"), session.facts().cipher().orElse("-"),
+            verdict.rejects() ? " reply=\"" + verdict.violation().orElseThrow().reply() + "\"" : "");
+        metrics.generate("jamestls.inbound." + resolution.rule() + "." + verdict.verdictName()).increment();
+        return verdict;
+    }
+}

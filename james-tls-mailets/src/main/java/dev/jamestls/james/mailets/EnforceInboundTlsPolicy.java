@@ -1,0 +1,139 @@
+package dev.jamestls.james.mailets;
+
+import java.io.FileNotFoundException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.inbound.InboundSession;
+import dev.jamestls.inbound.InboundVerdict;
+import dev.jamestls.james.InboundPolicyRuntime;
+import dev.jamestls.james.MailetParameters;
+import dev.jamestls.james.attributes.InboundAttributes;
+import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.tls.TlsFacts;
+
+/**
+ * Applies the inbound TLS policy after DATA, for deployments that cannot add
+ * {@code InboundTlsPolicyHook} to {@code smtpserver.xml}: the same rules, from
+ * the TLS facts recorded on the mail by {@code TlsFactsHook}. A violation of
+ * an enforced rule sends the mail to {@code violationProcessor} when set,
+ * otherwise stores it in {@code violationRepository}; a testing-mode violation
+ * is recorded and the mail goes on. Mail is never dropped. Mail without
+ * recorded TLS facts counts as clear text.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.jamestls.james.mailets.EnforceInboundTlsPolicy">
+ *   <policyFile>file://conf/tls-policy.xml</policyFile>                 <!-- default -->
+ *   <trustAnchors>file://conf/partner-cas.pem</trustAnchors>            <!-- optional -->
+ *   <violationRepository>file://var/mail/tls-violations/</violationRepository> <!-- default -->
+ *   <!-- or <violationProcessor>tls-violations</violationProcessor> -->
+ * </mailet>
+ * }</pre>
+ */
+public class EnforceInboundTlsPolicy extends GenericMailet {
+    public static final String DEFAULT_VIOLATION_REPOSITORY = "file://var/mail/tls-violations/";
+    private static final Logger LOGGER = LoggerFactory.getLogger(EnforceInboundTlsPolicy.class);
+
+    private final FileSystem fileSystem;
+    private final MailRepositoryStore repositories;
+    private final MetricFactory metrics;
+    private Settings settings;
+
+    private record Settings(InboundPolicyRuntime runtime, Optional<String> violationProcessor, MailRepositoryUrl violationRepository) {
+    }
+
+    @Inject
+    public EnforceInboundTlsPolicy(FileSystem fileSystem, MailRepositoryStore repositories, MetricFactory metrics) {
+        this.fileSystem = fileSystem;
+        this.repositories = repositories;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        MailetParameters parameters = MailetParameters.of("mailet EnforceInboundTlsPolicy",
+            MailetParameters.names(getInitParameterNames()), this::getInitParameter,
+            Set.of("policyFile", "trustAnchors", "violationProcessor", "violationRepository"));
+        Path policyFile = file(parameters, "policyFile", parameters.string("policyFile").orElse("file://conf/tls-policy.xml"));
+        Optional<Path> anchors = parameters.string("trustAnchors").isPresent()
+            ? Optional.of(file(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
+            : Optional.empty();
+        Optional<String> processor = parameters.string("violationProcessor").filter(value -> !value.isEmpty());
+        String repository = parameters.string("violationRepository").orElse(DEFAULT_VIOLATION_REPOSITORY);
+        if (processor.isPresent() && parameters.string("violationRepository").isPresent()) {
+            throw new MessagingException("mailet EnforceInboundTlsPolicy: set violationProcessor or violationRepository, not both");
+        }
+        MailRepositoryUrl repositoryUrl;
+        try {
+            repositoryUrl = MailRepositoryUrl.from(repository);
+        } catch (IllegalArgumentException e) {
+            throw parameters.invalid("violationRepository", repository, "a mail repository URL such as " + DEFAULT_VIOLATION_REPOSITORY);
+        }
+        try {
+            settings = new Settings(InboundPolicyRuntime.forFiles(policyFile, anchors), processor, repositoryUrl);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("mailet EnforceInboundTlsPolicy: " + e.getMessage(), e);
+        }
+    }
+
+    private Path file(MailetParameters parameters, String name, String location) throws MessagingException {
+        try {
+            return fileSystem.getFile(location).toPath();
+        } catch (FileNotFoundException e) {
+            throw parameters.invalid(name, location, "an existing file (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        String senderDomain = mail.getMaybeSender().asOptional().map(sender -> sender.getDomain().asString()).orElse(null);
+        TlsFacts facts = TlsAttributes.read(mail).orElse(TlsFacts.CLEAR_TEXT);
+        InboundSession session = new InboundSession(facts, TlsAttributes.chain(mail), clientAddress(mail));
+        InboundVerdict verdict = settings.runtime().decide(settings.runtime().resolve(senderDomain), session,
+            "mail:" + mail.getName(), metrics);
+        InboundAttributes.set(mail, verdict);
+        if (!verdict.rejects()) {
+            return;
+        }
+        if (settings.violationProcessor().isPresent()) {
+            mail.setState(settings.violationProcessor().get());
+            return;
+        }
+        try {
+            repositories.select(settings.violationRepository()).store(mail);
+        } catch (MailRepositoryStore.MailRepositoryStoreException e) {
+            throw new MessagingException("cannot store TLS violation in " + settings.violationRepository().asString(), e);
+        }
+        LOGGER.info("inbound-tls mail={} stored in {} ({})", mail.getName(), settings.violationRepository().asString(),
+            verdict.violation().orElseThrow().reason());
+        mail.setState(Mail.GHOST);
+    }
+
+    private static InetAddress clientAddress(Mail mail) throws MessagingException {
+        try {
+            return InetAddress.getByName(mail.getRemoteAddr());
+        } catch (UnknownHostException e) {
+            throw new MessagingException("mail " + mail.getName() + " has no usable remote address '" + mail.getRemoteAddr() + "'", e);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Applies the inbound TLS policy after DATA";
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jamestls.james.matchers;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+import dev.jamestls.inbound.InboundVerdict;
+import dev.jamestls.james.attributes.InboundAttributes;
+
+/**
+ * Matches mail by the inbound TLS policy verdict recorded when it was
+ * received: {@code violation} (in practice: testing-mode violations, since
+ * enforced ones are refused in the dialogue) or {@code compliant}. Mail
+ * without a verdict matches neither.
+ *
+ * <pre>{@code
+ * <mailet match="dev.jamestls.james.matchers.InboundTlsPolicy=violation" class="ToRepository">
+ *   <repositoryPath>file://var/mail/tls-testing-violations/</repositoryPath>
+ *   <passThrough>true</passThrough>
+ * </mailet>
+ * }</pre>
+ */
+public class InboundTlsPolicy extends GenericMatcher {
+    private String expected;
+
+    @Override
+    public void init() throws MessagingException {
+        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
+        if (!condition.equals(InboundVerdict.VIOLATION) && !condition.equals(InboundVerdict.COMPLIANT)) {
+            throw new MessagingException("matcher InboundTlsPolicy: invalid condition '" + condition + "'; accepted: "
+                + InboundVerdict.VIOLATION + ", " + InboundVerdict.COMPLIANT);
+        }
+        expected = condition;
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) {
+        return InboundAttributes.verdict(mail).filter(expected::equals).isPresent() ? mail.getRecipients() : List.of();
+    }
+}

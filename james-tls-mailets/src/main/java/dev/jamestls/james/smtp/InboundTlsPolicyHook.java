@@ -1,0 +1,148 @@
+package dev.jamestls.james.smtp;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.inbound.InboundSession;
+import dev.jamestls.inbound.InboundVerdict;
+import dev.jamestls.james.HandlerParameters;
+import dev.jamestls.james.InboundPolicyRuntime;
+import dev.jamestls.james.attributes.InboundAttributes;
+import dev.jamestls.smtp.SmtpReply;
+import dev.jamestls.tls.SslSessions;
+import dev.jamestls.tls.TlsFacts;
+
+/**
+ * Applies the inbound part of the TLS policy in the SMTP dialogue: at
+ * {@code MAIL FROM} (sender domain known) and, for the null sender, at the
+ * first {@code RCPT TO}. A violation of an enforced rule is refused with the
+ * reply the core chose ({@code 530 5.7.0}, {@code 550 5.7.1}, {@code 451 4.7.5});
+ * otherwise the hook answers DECLINED so James's own checks (relay,
+ * recipients) still run — never OK. Every accepted mail carries the verdict
+ * ({@link InboundAttributes}).
+ *
+ * <pre>{@code
+ * <handlerchain>
+ *   <handler class="dev.jamestls.james.smtp.TlsFactsHook"/>
+ *   <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
+ *     <policyFile>file://conf/tls-policy.xml</policyFile>   <!-- default -->
+ *     <trustAnchors>file://conf/partner-cas.pem</trustAnchors> <!-- optional; default: the JDK's -->
+ *   </handler>
+ * </handlerchain>
+ * }</pre>
+ */
+public class InboundTlsPolicyHook implements MailHook, RcptHook, JamesMessageHook {
+    public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.xml";
+    private static final Logger LOGGER = LoggerFactory.getLogger(InboundTlsPolicyHook.class);
+    private static final String COMPONENT = "hook InboundTlsPolicyHook";
+    private static final ProtocolSession.AttachmentKey<InboundVerdict> VERDICT =
+        ProtocolSession.AttachmentKey.of("dev.jamestls.inboundVerdict", InboundVerdict.class);
+    // RFC 3463 §3.4: X.3.0 Other or undefined mail system status (temporary form).
+    private static final SmtpReply INTERNAL_ERROR =
+        new SmtpReply(SmtpReply.TEMPORARY_LOCAL_ERROR, "4.3.0", "Temporary local problem evaluating the TLS policy, try again later");
+
+    private final FileSystem fileSystem;
+    private final MetricFactory metrics;
+    private InboundPolicyRuntime runtime;
+
+    @Inject
+    public InboundTlsPolicyHook(FileSystem fileSystem, MetricFactory metrics) {
+        this.fileSystem = fileSystem;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(Configuration configuration) throws ConfigurationException {
+        HandlerParameters parameters = HandlerParameters.of(COMPONENT, configuration, Set.of("policyFile", "trustAnchors"));
+        Path policyFile = resolve(parameters, "policyFile", parameters.string("policyFile").orElse(DEFAULT_POLICY_FILE));
+        Optional<Path> anchors = parameters.string("trustAnchors").isPresent()
+            ? Optional.of(resolve(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
+            : Optional.empty();
+        try {
+            runtime = InboundPolicyRuntime.forFiles(policyFile, anchors);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(COMPONENT + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path resolve(HandlerParameters parameters, String name, String location) throws ConfigurationException {
+        try {
+            return fileSystem.getFile(location).toPath();
+        } catch (FileNotFoundException e) {
+            throw parameters.invalid(name, location, "file not found (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        if (sender.isNullSender()) {
+            // The null sender has no domain: decided at the first RCPT TO.
+            return HookResult.DECLINED;
+        }
+        return decide(session, sender.get().getDomain().asString());
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress recipient) {
+        if (session.getAttachment(VERDICT, ProtocolSession.State.Transaction).isPresent()) {
+            return HookResult.DECLINED;
+        }
+        return decide(session, sender.asOptional().map(address -> address.getDomain().asString()).orElse(null));
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        session.getAttachment(VERDICT, ProtocolSession.State.Transaction)
+            .ifPresent(verdict -> InboundAttributes.set(mail, verdict));
+        return HookResult.DECLINED;
+    }
+
+    private HookResult decide(SMTPSession session, String senderDomain) {
+        try {
+            TlsFacts facts = SmtpSessionTls.facts(session);
+            InboundSession inbound = new InboundSession(facts,
+                session.getSSLSession().map(SslSessions::peerChain).orElse(java.util.List.of()),
+                session.getRemoteAddress().getAddress());
+            InboundVerdict verdict = runtime.decide(runtime.resolve(senderDomain), inbound, session.getSessionID(), metrics);
+            session.setAttachment(VERDICT, verdict, ProtocolSession.State.Transaction);
+            if (!verdict.rejects()) {
+                return HookResult.DECLINED;
+            }
+            return reply(verdict.violation().orElseThrow().reply());
+        } catch (RuntimeException e) {
+            // SPEC §2: an unexpected failure in our code is temporary, never a bounce or a silent accept.
+            LOGGER.error("inbound-tls session={} sender domain {}: policy evaluation failed; answering {}",
+                session.getSessionID(), senderDomain, INTERNAL_ERROR, e);
+            return reply(INTERNAL_ERROR);
+        }
+    }
+
+    private static HookResult reply(SmtpReply reply) {
+        return HookResult.builder()
+            .hookReturnCode(reply.isTemporary() ? HookReturnCode.denySoft() : HookReturnCode.deny())
+            .smtpReturnCode(String.valueOf(reply.code()))
+            .smtpDescription(reply.description())
+            .build();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.jamestls.it.harness;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.io.FileUtils;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.modules.data.MemoryUsersRepositoryModule;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.utils.GuiceProbe;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import com.google.inject.multibindings.Multibinder;
+
+/**
+ * A real James 3.8.1 (memory server, SMTP only) running in the test JVM with
+ * our classes on its class path and a conf folder written for the test.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static InProcessJames james = InProcessJames.builder()
+ *     .listener(Listener.startTls("mx"))
+ *     .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
+ *     .rootProcessor("<mailet match=\"All\" class=\"ToRepository\">...</mailet>")
+ *     .build();
+ * }</pre>
+ */
+public final class InProcessJames implements BeforeAllCallback, AfterAllCallback {
+    private static final Duration MAIL_WAIT = Duration.ofSeconds(30);
+
+    private final List<Listener> listeners;
+    private final List<String> handlers;
+    private final String rootProcessor;
+    private final String extraProcessors;
+    private final String authorizedAddresses;
+    private final Map<String, String> extraFiles;
+    private final TestPki pki = new TestPki();
+    private final FakeDns dns = new FakeDns();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private Path workingDirectory;
+    private GuiceJamesServer server;
+
+    private InProcessJames(Builder builder) {
+        this.listeners = List.copyOf(builder.listeners);
+        this.handlers = List.copyOf(builder.handlers);
+        this.rootProcessor = builder.rootProcessor;
+        this.extraProcessors = builder.extraProcessors;
+        this.authorizedAddresses = builder.authorizedAddresses;
+        this.extraFiles = Map.copyOf(builder.extraFiles);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    public void start() throws Exception {
+        workingDirectory = Files.createTempDirectory("james-tls-it-");
+        for (Listener listener : listeners) {
+            ports.put(listener.name(), freePort());
+        }
+        JamesConf.write(workingDirectory.resolve("conf"), pki, ports, listeners, handlers, rootProcessor,
+            extraProcessors, authorizedAddresses, extraFiles);
+        Configuration configuration = Configuration.builder().workingDirectory(workingDirectory.toFile()).build();
+        server = GuiceJamesServer.forConfiguration(configuration)
+            .combineWith(MemoryJamesServerMain.SMTP_ONLY_MODULE)
+            .combineWith(new MemoryUsersRepositoryModule())
+            .overrideWith(binder -> binder.bind(DNSService.class).toInstance(dns))
+            .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
+                .addBinding().to(RepositoryProbe.class));
+        server.start();
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+        if (workingDirectory != null) {
+            FileUtils.deleteQuietly(workingDirectory.toFile());
+        }
+    }
+
+    public int port(String listener) {
+        Integer port = ports.get(listener);
+        if (port == null) {
+            throw new IllegalArgumentException("no listener '" + listener + "'; listeners: " + ports.keySet());
+        }
+        return port;
+    }
+
+    public TestPki pki() {
+        return pki;
+    }
+
+    public FakeDns dns() {
+        return dns;
+    }
+
+    public Path confDirectory() {
+        return workingDirectory.resolve("conf");
+    }
+
+    public RepositoryProbe repositories() {
+        return server.getProbe(RepositoryProbe.class);
+    }
+
+    /** Waits (bounded) until the repository holds {@code count} mails, then returns them. */
+    public List<StoredMail> awaitMails(String repositoryUrl, int count) {
+        await().atMost(MAIL_WAIT).pollInterval(Duration.ofMillis(50))
+            .until(() -> repositories().size(repositoryUrl) >= count);
+        try {
+            return repositories().mails(repositoryUrl);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + repositoryUrl, e);
+        }
+    }
+
+    public long size(String repositoryUrl) {
+        try {
+            return repositories().size(repositoryUrl);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + repositoryUrl, e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static final class Builder {
+        private final List<Listener> listeners = new ArrayList<>();
+        private final List<String> handlers = new ArrayList<>();
+        private String rootProcessor = "";
+        private String extraProcessors = "";
+        private String authorizedAddresses = "";
+        private final Map<String, String> extraFiles = new LinkedHashMap<>();
+
+        public Builder listener(Listener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        /** A {@code <handler .../>} element for the handler chain of every listener. */
+        public Builder handler(String handlerElement) {
+            handlers.add(handlerElement);
+            return this;
+        }
+
+        public Builder rootProcessor(String mailets) {
+            this.rootProcessor = mailets;
+            return this;
+        }
+
+        public Builder extraProcessors(String processors) {
+            this.extraProcessors = processors;
+            return this;
+        }
+
+        /** Networks allowed to relay (James's {@code authorizedAddresses}); none by default. */
+        public Builder authorizedAddresses(String networks) {
+            this.authorizedAddresses = networks;
+            return this;
+        }
+
+        public Builder confFile(String name, String content) {
+            extraFiles.put(name, content);
+            return this;
+        }
+
+        public InProcessJames build() {
+            if (listeners.isEmpty()) {
+                throw new IllegalStateException("a test James needs at least one SMTP listener");
+            }
+            return new InProcessJames(this);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.jamestls.it.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.StoredMail;
+
+/** Issue 4 against a real James 3.8.1: partner domains must arrive over TLS, refused in the dialogue. */
+class InboundEnforcementTest {
+    static final String VIOLATIONS = "memory://var/mail/tls-testing-violations/";
+    static final String PARTNER = "memory://var/mail/partner/";
+    static final String OTHER = "memory://var/mail/other/";
+
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults>
+            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
+            <outbound level="may"/>
+          </defaults>
+          <connector name="partner-example" mode="enforce">
+            <inbound requireTls="true"><senderDomain>partner.example</senderDomain></inbound>
+          </connector>
+          <connector name="staged-example" mode="testing">
+            <inbound requireTls="true"><senderDomain>staged.example</senderDomain></inbound>
+          </connector>
+          <connector name="modern-example" mode="enforce">
+            <inbound requireTls="true" minimumProtocol="TLSv1.3"><senderDomain>modern.example</senderDomain></inbound>
+          </connector>
+          <connector name="fenced-example" mode="enforce">
+            <inbound requireTls="false"><senderDomain>fenced.example</senderDomain><partnerIp>192.0.2.0/24</partnerIp></inbound>
+          </connector>
+          <connector name="books" mode="enforce">
+            <inbound requireTls="true"><senderDomain>bücher.example</senderDomain></inbound>
+          </connector>
+          <connector name="bounces" mode="enforce">
+            <inbound requireTls="true" nullSender="true"/>
+          </connector>
+        </tlsPolicy>
+        """;
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .listener(Listener.startTls("mx"))
+        .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
+        .handler("<handler class=\"dev.jamestls.james.smtp.InboundTlsPolicyHook\"/>")
+        .confFile("tls-policy.xml", POLICY)
+        .rootProcessor("""
+                  <mailet match="dev.jamestls.james.matchers.InboundTlsPolicy=violation" class="ToRepository">
+                    <repositoryPath>%s</repositoryPath>
+                  </mailet>
+                  <mailet match="dev.jamestls.james.matchers.FromPartner=partner-example" class="ToRepository">
+                    <repositoryPath>%s</repositoryPath>
+                  </mailet>
+                  <mailet match="All" class="ToRepository">
+                    <repositoryPath>%s</repositoryPath>
+                  </mailet>
+            """.formatted(VIOLATIONS, PARTNER, OTHER))
+        .build();
+
+    static final String MUST_STARTTLS_PARTNER =
+        "530 5.7.0 Must issue a STARTTLS command first (connector partner-example requires TLS for partner.example)";
+
+    @Test
+    void clearTextFromPartnerIsRefusedAtMailFromAndNothingIsQueued() throws Exception {
+        long before = total();
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.mailFrom("billing@partner.example")).isEqualTo(530);
+            assertThat(client.lastReply()).isEqualTo(MUST_STARTTLS_PARTNER);
+        }
+        assertNothingQueuedSince(before);
+    }
+
+    @Test
+    void pipelinedTransactionFromPartnerInClearTextIsAnsweredCommandByCommandAndNothingQueued() throws Exception {
+        long before = total();
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            List<String> replies = client.pipeline("MAIL FROM:<billing@partner.example>\nRCPT TO:<bob@james.local>\nDATA\n", 3);
+
+            assertThat(replies.get(0)).isEqualTo(MUST_STARTTLS_PARTNER);
+            assertThat(replies.get(1)).startsWith("503");
+            assertThat(replies.get(2)).startsWith("503");
+        }
+        assertNothingQueuedSince(before);
+    }
+
+    @Test
+    void partnerMailOverStartTlsIsAcceptedAlsoAfterRsetInTheSameSession() throws Exception {
+        long before = james.size(PARTNER);
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), james.pki(), Optional.empty())) {
+            assertThat(client.send("billing@partner.example", "bob@james.local", "partner-1")).isEqualTo(250);
+            assertThat(client.rset()).isEqualTo(250);
+            assertThat(client.send("billing@partner.example", "bob@james.local", "partner-2")).isEqualTo(250);
+        }
+
+        List<StoredMail> mails = james.awaitMails(PARTNER, (int) before + 2);
+        StoredMail second = withSubject(mails, "partner-2");
+        assertThat(second.attribute("dev.jamestls.inbound.rule")).contains("partner-example");
+        assertThat(second.attribute("dev.jamestls.inbound.ruleKind")).contains("connector");
+        assertThat(second.attribute("dev.jamestls.inbound.mode")).contains("enforce");
+        assertThat(second.attribute("dev.jamestls.inbound.verdict")).contains("compliant");
+        assertThat(second.attribute("dev.jamestls.inbound.reasonKind")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "Partner.EXAMPLE, 530",
+        "PARTNER.example, 530",
+        "xn--bcher-kva.example, 530",
+        "partner.example.evil, 250",
+        "evilpartner.example, 250",
+    })
+    void senderDomainVariantsMatchTheRuleAndLookAlikesDoNot(String domain, int expected) throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.mailFrom("someone@" + domain)).as(client.lastReply()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void nullSenderInClearTextPassesMailFromAndIsRefusedAtRcptWhereAConnectorClaimsIt() throws Exception {
+        long before = total();
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.mailFrom("")).isEqualTo(250);
+            assertThat(client.rcptTo("bob@james.local")).isEqualTo(530);
+            assertThat(client.lastReply())
+                .isEqualTo("530 5.7.0 Must issue a STARTTLS command first (connector bounces requires TLS for <>)");
+        }
+        assertNothingQueuedSince(before);
+    }
+
+    @Test
+    void testingModeAcceptsTheMailAndRecordsTheViolation() throws Exception {
+        long before = james.size(VIOLATIONS);
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.send("news@staged.example", "bob@james.local", "staged")).isEqualTo(250);
+        }
+
+        StoredMail mail = withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "staged");
+        assertThat(mail.attribute("dev.jamestls.inbound.rule")).contains("staged-example");
+        assertThat(mail.attribute("dev.jamestls.inbound.mode")).contains("testing");
+        assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("violation");
+        assertThat(mail.attribute("dev.jamestls.inbound.reasonKind")).contains("tls-required");
+        assertThat(mail.attribute("dev.jamestls.inbound.reason"))
+            .contains("connector staged-example requires TLS for mail from staged.example; the session is clear text");
+    }
+
+    @Test
+    void protocolBelowTheConnectorMinimumIsRefusedNamingBothProtocols() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), james.pki(), Optional.empty(), "TLSv1.2")) {
+            assertThat(client.mailFrom("ops@modern.example")).isEqualTo(530);
+            assertThat(client.lastReply())
+                .isEqualTo("530 5.7.0 TLSv1.2 negotiated, connector modern-example requires TLSv1.3 or later");
+        }
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), james.pki(), Optional.empty(), "TLSv1.3")) {
+            assertThat(client.mailFrom("ops@modern.example")).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void partnerOutsideItsIpRangesIsRefusedNamingTheDomainNotTheRanges() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.mailFrom("ops@fenced.example")).isEqualTo(550);
+            assertThat(client.lastReply()).isEqualTo("550 5.7.1 Mail from fenced.example is not accepted from 127.0.0.1");
+        }
+    }
+
+    @Test
+    void otherSendersGetTheOpportunisticDefaults() throws Exception {
+        long before = james.size(OTHER);
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.send("alice@elsewhere.example", "bob@james.local", "default")).isEqualTo(250);
+        }
+        StoredMail mail = withSubject(james.awaitMails(OTHER, (int) before + 1), "default");
+        assertThat(mail.attribute("dev.jamestls.inbound.rule")).contains("defaults");
+        assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("compliant");
+    }
+
+    private static long total() {
+        return james.size(VIOLATIONS) + james.size(PARTNER) + james.size(OTHER) + james.size("memory://var/mail/error/");
+    }
+
+    /** Sends a compliant sentinel and waits for it, so anything queued before it has been processed too. */
+    private static void assertNothingQueuedSince(long before) throws Exception {
+        long others = james.size(OTHER);
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.send("sentinel@elsewhere.example", "bob@james.local", "sentinel")).isEqualTo(250);
+        }
+        james.awaitMails(OTHER, (int) others + 1);
+        assertThat(total()).isEqualTo(before + 1);
+    }
+
+    static StoredMail withSubject(List<StoredMail> mails, String subject) {
+        return mails.stream()
+            .filter(mail -> mail.header("Subject").map(subject::equals).orElse(false))
+            .reduce((first, second) -> second)
+            .orElseThrow(() -> new AssertionError("no mail with subject '" + subject + "' in " + mails));
+    }
+}
