@@ -74,7 +74,7 @@ public final class Demo {
             rows.add(new Row(scenario, client.send(scenario.submission()), Map.of()));
         }
         rows = collect(webAdmin, rows);
-        print(System.out, sandbox, smtp, smtps, rows);
+        print(System.out, smtp, smtps, rows);
     }
 
     static List<Scenario> scenarios(String run, int smtp, int smtps, Optional<IssuedCertificate> partner) {
@@ -120,24 +120,29 @@ public final class Demo {
         }
     }
 
-    static void print(PrintStream out, Path sandbox, int smtp, int smtps, List<Row> rows) {
-        out.println("james-tls sandbox demo: " + rows.size() + " mails to " + RECIPIENT
-            + " (SMTP 127.0.0.1:" + smtp + " STARTTLS, 127.0.0.1:" + smtps + " implicit TLS + client certificate)");
+    static void print(PrintStream out, int smtp, int smtps, List<Row> rows) {
+        out.println("james-tls sandbox demo: " + rows.size() + " mails to " + RECIPIENT + " from demo@partner.example");
+        out.println("  SMTP 127.0.0.1:" + smtp + " (STARTTLS offered), 127.0.0.1:" + smtps
+            + " (implicit TLS, client certificate required)");
+        out.println("  channel/protocol/cipher/client certificate: dev.jamestls.tls.* attributes set by TlsFactsHook;");
+        out.println("  copied to: repositories chosen by SentOverTls, SentOverTls=TLSv1.3, HasClientCertificate (WebAdmin)");
         out.println();
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"#", "sent", "James answered", "client saw", "recorded (dev.jamestls.tls.*)", "copied to repositories"});
+        table.add(new String[] {"#", "sent", "James answered", "channel", "protocol", "cipher", "client certificate", "copied to"});
         int number = 1;
         for (Row row : rows) {
             Optional<StoredMail> stored = row.copies().values().stream().findFirst();
-            String recorded = stored.map(Demo::recorded).orElse(row.outcome().accepted() ? "(not found in repositories)" : "-");
-            String repositories = row.copies().isEmpty() ? "-"
+            String missing = row.outcome().accepted() ? "(not found)" : "-";
+            String repositories = row.copies().isEmpty() ? missing
                 : String.join(", ", row.copies().keySet().stream().map(r -> r.substring("var/mail/".length())).toList());
             table.add(new String[] {
                 String.valueOf(number++),
                 row.scenario().description(),
-                abbreviate(row.outcome().lastReply(), 60),
-                row.outcome().protocol().map(p -> p).orElse("-"),
-                recorded,
+                abbreviate(row.outcome().lastReply(), 32),
+                stored.flatMap(mail -> mail.attribute(CHANNEL)).orElse(missing),
+                stored.flatMap(mail -> mail.attribute(PROTOCOL)).orElse("-"),
+                stored.flatMap(mail -> mail.attribute(CIPHER)).orElse("-"),
+                stored.flatMap(mail -> mail.attribute(CLIENT_SUBJECT)).orElse("-"),
                 repositories});
         }
         printTable(out, table);
@@ -147,18 +152,13 @@ public final class Demo {
             int index = number++;
             row.copies().values().stream().findFirst().flatMap(mail -> mail.header(HEADER))
                 .ifPresent(header -> out.println("#" + index + " " + HEADER + ": " + header.replaceAll("\\s+", " ")));
+            if (!row.outcome().accepted()) {
+                out.println("#" + index + " refused: " + row.outcome().lastReply());
+            }
         }
         out.println();
-        out.println("Read them yourself: curl 'http://127.0.0.1:<webadmin>/mailRepositories/var%2Fmail%2Ftls/mails'");
-    }
-
-    private static String recorded(StoredMail mail) {
-        StringBuilder text = new StringBuilder();
-        text.append(CHANNEL.substring(CHANNEL.lastIndexOf('.') + 1)).append('=').append(mail.attribute(CHANNEL).orElse("(none)"));
-        mail.attribute(PROTOCOL).ifPresent(protocol -> text.append(" protocol=").append(protocol));
-        mail.attribute(CIPHER).ifPresent(cipher -> text.append(" cipher=").append(cipher));
-        mail.attribute(CLIENT_SUBJECT).ifPresent(subject -> text.append(" client=").append(subject));
-        return text.toString();
+        out.println("More: curl -s 'http://127.0.0.1:<webadmin port>/mailRepositories/var%2Fmail%2Ftls/mails' "
+            + "then .../mails/<key>?additionalFields=attributes,headers");
     }
 
     private static String abbreviate(String text, int length) {

@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.jar.JarFile;
@@ -50,7 +51,9 @@ class DropInIT {
     private static final String SENDER = "sender@partner.example";
     private static final String RECIPIENT = "postmaster@james.local";
 
-    private final Path layout = Path.of(System.getProperty("jamestls.sandbox.directory", "target/james-tls-sandbox"));
+    // Both set by maven-failsafe-plugin (src-it/pom.xml).
+    private final Path layout = Path.of(required("jamestls.sandbox.directory"));
+    private final String dropInJar = "james-tls-mailets-" + required("jamestls.version") + ".jar";
     private SandboxProcess sandbox;
     private SandboxSmtpClient client;
     private WebAdminClient webAdmin;
@@ -78,14 +81,14 @@ class DropInIT {
     void ourJarIsLoadedFromExtensionsJarsAndNotShippedInLib() throws IOException {
         try (Stream<Path> extensions = Files.list(sandbox.home.resolve("extensions-jars"))) {
             assertThat(extensions.map(path -> path.getFileName().toString()))
-                .containsExactly("james-tls-mailets-0.1.0-SNAPSHOT.jar");
+                .containsExactly(dropInJar);
         }
         try (Stream<Path> lib = Files.list(sandbox.home.resolve("lib"))) {
             assertThat(lib.filter(DropInIT::containsOurClasses).map(Path::getFileName)).isEmpty();
         }
         assertThat(sandbox.logLine("Loading custom classpath resource"))
             .hasValueSatisfying(line -> assertThat(line)
-                .endsWith(sandbox.home.resolve("extensions-jars/james-tls-mailets-0.1.0-SNAPSHOT.jar").toString()));
+                .endsWith(sandbox.home.resolve("extensions-jars").resolve(dropInJar).toString()));
     }
 
     @Test
@@ -217,6 +220,11 @@ class DropInIT {
     /** RFC 5322 §2.2.3: unfolding removes the CRLF of a folded header. */
     private static Optional<String> unfolded(Optional<String> header) {
         return header.map(value -> value.replace("\r\n", "").replace("\n", ""));
+    }
+
+    private static String required(String property) {
+        return Objects.requireNonNull(System.getProperty(property),
+            () -> "system property " + property + " is not set; run the drop-in test through Maven (mvn verify)");
     }
 
     private static boolean containsOurClasses(Path jar) {
