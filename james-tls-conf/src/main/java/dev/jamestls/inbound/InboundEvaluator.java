@@ -1,9 +1,12 @@
 package dev.jamestls.inbound;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 import dev.jamestls.policy.ClientCertificateRequirement;
+import dev.jamestls.policy.Connector;
+import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.InboundRequirement;
 import dev.jamestls.policy.InboundResolution;
 import dev.jamestls.smtp.SmtpReply;
@@ -40,6 +43,33 @@ public final class InboundEvaluator {
             return new InboundVerdict(resolution, violation, Optional.empty());
         }
         return certificateVerdict(resolution, requirement.clientCertificate().get(), session);
+    }
+
+    /**
+     * The first active connector with {@code allowRelay} whose certificate
+     * requirement the presented chain satisfies (the hybrid / on-premises case:
+     * a verified certificate, not a password, grants relay). Testing-mode
+     * connectors never grant relay: a staged rule must not widen access.
+     */
+    public Optional<String> relayPartner(List<Connector> activeConnectors, InboundSession session) {
+        if (session.peerChain().isEmpty() || !session.facts().isEncrypted()) {
+            return Optional.empty();
+        }
+        for (Connector connector : activeConnectors) {
+            if (connector.mode() != Mode.ENFORCE || connector.inbound().isEmpty()) {
+                continue;
+            }
+            InboundRequirement requirement = connector.inbound().get().requirement();
+            if (!requirement.allowRelay() || requirement.clientCertificate().isEmpty()
+                || requirement.excludes(session.clientAddress())
+                || !session.facts().meets(requirement.minimumProtocol())) {
+                continue;
+            }
+            if (judge.judge(connector.name(), requirement.clientCertificate().get(), session.peerChain()).accepted()) {
+                return Optional.of(connector.name());
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<Violation> ipViolation(InboundResolution resolution, InboundSession session) {

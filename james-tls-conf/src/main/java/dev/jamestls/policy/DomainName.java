@@ -25,6 +25,15 @@ public record DomainName(String ascii) {
         }
     }
 
+    private static boolean isAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Normalises and validates a configured or received domain name.
      *
@@ -39,6 +48,15 @@ public record DomainName(String ascii) {
             throw new IllegalArgumentException("not a domain name '" + value + "': an address literal is not a domain");
         }
         String withoutDot = trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+        if (isAscii(withoutDot)) {
+            // Pure ASCII: IDN.toASCII would only apply the STD3 checks that problem() applies anyway.
+            String lower = withoutDot.toLowerCase(Locale.ROOT);
+            String problem = problem(lower);
+            if (problem != null) {
+                throw new IllegalArgumentException("not a domain name '" + value + "': " + problem);
+            }
+            return new DomainName(lower);
+        }
         String ascii;
         try {
             ascii = IDN.toASCII(withoutDot, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);

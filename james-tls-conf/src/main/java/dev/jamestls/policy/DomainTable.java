@@ -85,6 +85,11 @@ public final class DomainTable {
             this.name = Objects.requireNonNull(name, "name");
         }
 
+        /** The table's name; entries share this string. */
+        public String name() {
+            return name;
+        }
+
         /** Adds an exact-domain entry; returns the entry already holding the key, if any (then nothing is added). */
         public Optional<TableEntry> addExact(DomainName domain, TableEntry entry) {
             return Optional.ofNullable(exact.putIfAbsent(domain.ascii(), entry));

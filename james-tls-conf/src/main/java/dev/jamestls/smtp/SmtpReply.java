@@ -33,10 +33,22 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
             throw new IllegalArgumentException("enhanced status " + enhancedStatus + " does not fit reply code " + code
                 + " (RFC 3463 §2: same class digit)");
         }
-        Objects.requireNonNull(text, "text");
+        text = sevenBit(Objects.requireNonNull(text, "text"));
         if (text.contains("\r") || text.contains("\n")) {
             throw new IllegalArgumentException("reply text must be one line: " + text);
         }
+    }
+
+    /**
+     * RFC 5321 §4.2: reply text is US-ASCII (RFC 6531 allows UTF-8 only in
+     * SMTPUTF8 sessions). Texts built from certificates and RFC citations are
+     * folded to ASCII: the section sign becomes "section", anything else '?'.
+     */
+    static String sevenBit(String text) {
+        String folded = text.replace("§", "section ").replace("  ", " ");
+        StringBuilder ascii = new StringBuilder(folded.length());
+        folded.chars().forEach(c -> ascii.append(c < 128 ? (char) c : '?'));
+        return ascii.toString();
     }
 
     public boolean isTemporary() {

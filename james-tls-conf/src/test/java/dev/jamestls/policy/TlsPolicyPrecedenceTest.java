@@ -38,7 +38,7 @@ class TlsPolicyPrecedenceTest {
         DomainTable.Builder builder = DomainTable.builder(name);
         int line = 1;
         for (String key : exactThenDotKeys) {
-            TableEntry entry = new TableEntry(key, Mode.ENFORCE, level(OutboundLevel.ENCRYPT), name + ":" + line++);
+            TableEntry entry = new TableEntry(key, Mode.ENFORCE, level(OutboundLevel.ENCRYPT), name, line++);
             if (key.startsWith(".")) {
                 builder.addSubdomains(DomainName.parse(key.substring(1)), entry);
             } else {
@@ -214,7 +214,9 @@ class TlsPolicyPrecedenceTest {
         assertThatThrownBy(() -> DomainName.parse("a..example")).hasMessage("not a domain name 'a..example': empty label");
         assertThatThrownBy(() -> DomainName.parse("192.0.2.1")).hasMessage("not a domain name '192.0.2.1': an IP address is not a domain");
         assertThatThrownBy(() -> DomainName.parse("[192.0.2.1]")).hasMessage("not a domain name '[192.0.2.1]': an address literal is not a domain");
+        assertThatThrownBy(() -> DomainName.parse("bücher-.example")).hasMessage(
+            "not a domain name 'bücher-.example': labels must not start or end with a hyphen and must be at most 63 characters");
         assertThatThrownBy(() -> DomainName.parse("-a.example")).hasMessage(
-            "not a domain name '-a.example': labels must not start or end with a hyphen and must be at most 63 characters");
+            "not a domain name '-a.example': label starts or ends with a hyphen");
     }
 }

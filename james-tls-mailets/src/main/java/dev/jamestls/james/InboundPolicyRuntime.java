@@ -92,6 +92,19 @@ public final class InboundPolicyRuntime {
         return policy.current().resolveInbound(senderDomain);
     }
 
+    /** The connector whose certificate grants this session relay, if any (see {@link InboundEvaluator#relayPartner}). */
+    public Optional<String> relayPartner(InboundSession session, String sessionId) {
+        dev.jamestls.policy.TlsPolicy current = policy.current();
+        List<dev.jamestls.policy.Connector> active = current.connectors().stream()
+            .filter(connector -> !current.expiredConnectors().contains(connector))
+            .toList();
+        Optional<String> partner = evaluator.relayPartner(active, session);
+        partner.ifPresent(name -> LOGGER.info("inbound-tls session={} client={} relay granted by connector {} (verified client certificate {})",
+            sessionId, session.clientAddress().getHostAddress(), name,
+            session.facts().peerCertificate().map(c -> c.subject()).orElse("-")));
+        return partner;
+    }
+
     /** Evaluates, logs one structured line and counts the decision. */
     public InboundVerdict decide(InboundResolution resolution, InboundSession session, String sessionId,
                                  MetricFactory metrics) {

@@ -121,9 +121,28 @@ public final class PostfixPolicyTable {
         try {
             OutboundRequirement requirement = requirement(tokens.subList(1, tokens.size()));
             requirement = shared.computeIfAbsent(requirement, r -> r);
-            TableEntry entry = new TableEntry(key, mode, requirement, file.getFileName() + ":" + line);
-            Optional<TableEntry> previous = add(builder, key, entry);
-            Integer firstLine = keyLines.putIfAbsent(normalisedKey(key), line);
+            String table = builderName(builder);
+            Optional<TableEntry> previous;
+            String normalised;
+            if (key.startsWith("[")) {
+                SmartHost host = SmartHost.parse(key);
+                normalised = host.toString();
+                previous = builder.addNextHop(host, new TableEntry(key, mode, requirement, table, line));
+            } else if (key.startsWith(".")) {
+                DomainName parent = keyDomain(key.substring(1), key);
+                normalised = "." + parent.ascii();
+                previous = builder.addSubdomains(parent, new TableEntry(key, mode, requirement, table, line));
+            } else {
+                if (key.contains(":")) {
+                    throw new IllegalArgumentException("not a table key; a next hop with a port is written [host]:port");
+                }
+                DomainName domain = keyDomain(key, key);
+                normalised = domain.ascii();
+                // Share the normalised string when the key was written normalised (the usual case).
+                String stored = normalised.equals(key) ? normalised : key;
+                previous = builder.addExact(domain, new TableEntry(stored, mode, requirement, table, line));
+            }
+            Integer firstLine = keyLines.putIfAbsent(normalised, line);
             if (previous.isPresent()) {
                 problems.add(Problem.error(file, line, 1, subject, "duplicate key; first defined at line " + firstLine));
             }
@@ -132,24 +151,8 @@ public final class PostfixPolicyTable {
         }
     }
 
-    private static String normalisedKey(String key) {
-        if (key.startsWith("[")) {
-            return SmartHost.parse(key).toString();
-        }
-        return key.startsWith(".") ? "." + DomainName.parse(key.substring(1)) : DomainName.parse(key).ascii();
-    }
-
-    private static Optional<TableEntry> add(DomainTable.Builder builder, String key, TableEntry entry) {
-        if (key.startsWith("[")) {
-            return builder.addNextHop(SmartHost.parse(key), entry);
-        }
-        if (key.startsWith(".")) {
-            return builder.addSubdomains(keyDomain(key.substring(1), key), entry);
-        }
-        if (key.contains(":")) {
-            throw new IllegalArgumentException("not a table key; a next hop with a port is written [host]:port");
-        }
-        return builder.addExact(keyDomain(key, key), entry);
+    private static String builderName(DomainTable.Builder builder) {
+        return builder.name();
     }
 
     private static DomainName keyDomain(String name, String key) {

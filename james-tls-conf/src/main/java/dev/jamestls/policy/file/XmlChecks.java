@@ -3,7 +3,6 @@ package dev.jamestls.policy.file;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /** Validates elements of one XML file against what a reader accepts, collecting every problem. */
@@ -109,9 +108,5 @@ final class XmlChecks {
 
     static String subject(XmlElement element, String attribute) {
         return "<" + element.name() + " " + attribute + "=\"" + element.attributes().get(attribute) + "\">";
-    }
-
-    static Set<String> names(List<XmlElement> elements) {
-        return elements.stream().map(XmlElement::name).collect(java.util.stream.Collectors.toSet());
     }
 }

@@ -15,6 +15,7 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
@@ -31,7 +32,6 @@ import dev.jamestls.james.InboundPolicyRuntime;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.smtp.SmtpReply;
 import dev.jamestls.tls.SslSessions;
-import dev.jamestls.tls.TlsFacts;
 
 /**
  * Applies the inbound part of the TLS policy in the SMTP dialogue: at
@@ -52,12 +52,18 @@ import dev.jamestls.tls.TlsFacts;
  * </handlerchain>
  * }</pre>
  */
-public class InboundTlsPolicyHook implements MailHook, RcptHook, JamesMessageHook {
+public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.xml";
     private static final Logger LOGGER = LoggerFactory.getLogger(InboundTlsPolicyHook.class);
     private static final String COMPONENT = "hook InboundTlsPolicyHook";
     private static final ProtocolSession.AttachmentKey<InboundVerdict> VERDICT =
         ProtocolSession.AttachmentKey.of("dev.jamestls.inboundVerdict", InboundVerdict.class);
+    private static final ProtocolSession.AttachmentKey<RelayDecision> RELAY =
+        ProtocolSession.AttachmentKey.of("dev.jamestls.relayPartner", RelayDecision.class);
+
+    /** The relay decision of one TLS session (it survives RSET; a new handshake decides again). */
+    private record RelayDecision(javax.net.ssl.SSLSession tls, Optional<String> partner) {
+    }
     // RFC 3463 §3.4: X.3.0 Other or undefined mail system status (temporary form).
     private static final SmtpReply INTERNAL_ERROR =
         new SmtpReply(SmtpReply.TEMPORARY_LOCAL_ERROR, "4.3.0", "Temporary local problem evaluating the TLS policy, try again later");
@@ -94,6 +100,28 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook, JamesMessageHoo
         }
     }
 
+    /**
+     * After STARTTLS the client says EHLO again: a certificate that verifies for an
+     * {@code allowRelay} connector grants relay from here on, before any MAIL or RCPT
+     * (James's relay check runs at RCPT, also for the null sender).
+     */
+    @Override
+    public HookResult doHelo(SMTPSession session, String helo) {
+        try {
+            grantRelayToVerifiedPartner(session, inboundSession(session));
+        } catch (RuntimeException e) {
+            // No relay is granted; MAIL/RCPT will be judged normally.
+            LOGGER.error("inbound-tls session={}: relay check of the client certificate failed", session.getSessionID(), e);
+        }
+        return HookResult.DECLINED;
+    }
+
+    private static InboundSession inboundSession(SMTPSession session) {
+        return new InboundSession(SmtpSessionTls.facts(session),
+            session.getSSLSession().map(SslSessions::peerChain).orElse(java.util.List.of()),
+            session.getRemoteAddress().getAddress());
+    }
+
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         if (sender.isNullSender()) {
@@ -120,12 +148,10 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook, JamesMessageHoo
 
     private HookResult decide(SMTPSession session, String senderDomain) {
         try {
-            TlsFacts facts = SmtpSessionTls.facts(session);
-            InboundSession inbound = new InboundSession(facts,
-                session.getSSLSession().map(SslSessions::peerChain).orElse(java.util.List.of()),
-                session.getRemoteAddress().getAddress());
+            InboundSession inbound = inboundSession(session);
             InboundVerdict verdict = runtime.decide(runtime.resolve(senderDomain), inbound, session.getSessionID(), metrics);
             session.setAttachment(VERDICT, verdict, ProtocolSession.State.Transaction);
+            grantRelayToVerifiedPartner(session, inbound);
             if (!verdict.rejects()) {
                 return HookResult.DECLINED;
             }
@@ -135,6 +161,24 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook, JamesMessageHoo
             LOGGER.error("inbound-tls session={} sender domain {}: policy evaluation failed; answering {}",
                 session.getSessionID(), senderDomain, INTERNAL_ERROR, e);
             return reply(INTERNAL_ERROR);
+        }
+    }
+
+    private void grantRelayToVerifiedPartner(SMTPSession session, InboundSession inbound) {
+        Optional<javax.net.ssl.SSLSession> tls = session.getSSLSession();
+        if (tls.isEmpty() || inbound.peerChain().isEmpty()) {
+            return;
+        }
+        RelayDecision decision = session.getAttachment(RELAY, ProtocolSession.State.Connection)
+            .filter(cached -> cached.tls() == tls.get())
+            .orElseGet(() -> {
+                RelayDecision fresh = new RelayDecision(tls.get(), runtime.relayPartner(inbound, session.getSessionID()));
+                session.setAttachment(RELAY, fresh, ProtocolSession.State.Connection);
+                return fresh;
+            });
+        if (decision.partner().isPresent()) {
+            // James's relay check (at RCPT) reads this flag, as it does for SMTP AUTH.
+            session.setRelayingAllowed(true);
         }
     }
 

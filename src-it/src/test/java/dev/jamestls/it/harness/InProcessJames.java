@@ -25,6 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.google.inject.multibindings.Multibinder;
 
+import dev.jamestls.james.listener.CertificateWantedSmtpModule;
+
 /**
  * A real James 3.8.1 (memory server, SMTP only) running in the test JVM with
  * our classes on its class path and a conf folder written for the test.
@@ -47,7 +49,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private final String extraProcessors;
     private final String authorizedAddresses;
     private final Map<String, String> extraFiles;
-    private final TestPki pki = new TestPki();
+    private final TestPki pki;
     private final FakeDns dns = new FakeDns();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private Path workingDirectory;
@@ -60,6 +62,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         this.extraProcessors = builder.extraProcessors;
         this.authorizedAddresses = builder.authorizedAddresses;
         this.extraFiles = Map.copyOf(builder.extraFiles);
+        this.pki = builder.pki != null ? builder.pki : new TestPki();
     }
 
     public static Builder builder() {
@@ -87,6 +90,8 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         server = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MemoryJamesServerMain.SMTP_ONLY_MODULE)
             .combineWith(new MemoryUsersRepositoryModule())
+            .combineWith(listeners.stream().anyMatch(Listener::certificateWanted)
+                ? new CertificateWantedSmtpModule() : binder -> { })
             .overrideWith(binder -> binder.bind(DNSService.class).toInstance(dns))
             .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
                 .addBinding().to(RepositoryProbe.class));
@@ -159,6 +164,13 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         private String extraProcessors = "";
         private String authorizedAddresses = "";
         private final Map<String, String> extraFiles = new LinkedHashMap<>();
+        private TestPki pki;
+
+        /** Use this PKI (e.g. because the policy file names its pins); a fresh one by default. */
+        public Builder pki(TestPki testPki) {
+            this.pki = testPki;
+            return this;
+        }
 
         public Builder listener(Listener listener) {
             listeners.add(listener);

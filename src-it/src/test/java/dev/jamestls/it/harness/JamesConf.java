@@ -78,10 +78,16 @@ final class JamesConf {
             </mailetcontainer>
             """.formatted(ERROR_REPOSITORY, rootProcessor, ERROR_REPOSITORY, TRANSPORT_REPOSITORY, extraProcessors));
         String handlerChain = handlers.stream().map(h -> "      " + h).collect(Collectors.joining("\n"));
-        String servers = listeners.stream()
+        String servers = listeners.stream().filter(listener -> !listener.certificateWanted())
             .map(listener -> smtpServer(listener, ports.get(listener.name()), handlerChain, authorizedAddresses))
             .collect(Collectors.joining("\n"));
         write(conf, "smtpserver.xml", "<smtpservers>\n" + servers + "\n</smtpservers>\n");
+        String wanted = listeners.stream().filter(Listener::certificateWanted)
+            .map(listener -> smtpServer(listener, ports.get(listener.name()), handlerChain, authorizedAddresses))
+            .collect(Collectors.joining("\n"));
+        if (!wanted.isEmpty()) {
+            write(conf, "tls-smtpserver.xml", "<smtpservers>\n" + wanted + "\n</smtpservers>\n");
+        }
         for (Map.Entry<String, String> file : extraFiles.entrySet()) {
             write(conf, file.getKey(), file.getValue());
         }

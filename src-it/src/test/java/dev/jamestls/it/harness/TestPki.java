@@ -26,6 +26,7 @@ public final class TestPki {
     public final IssuedCertificate server;
     public final IssuedCertificate partner;
     public final IssuedCertificate onprem;
+    public final IssuedCertificate partnerRenewed;
     public final IssuedCertificate partnerExpired;
     public final IssuedCertificate partnerNotYetValid;
     public final IssuedCertificate partnerServerAuthOnly;
@@ -46,6 +47,7 @@ public final class TestPki {
             .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH).issue();
         partner = client("partner.example").issue();
         onprem = client("onprem.example").issue();
+        partnerRenewed = client("partner.example").issue();
         partnerExpired = client("partner.example")
             .validity(now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(1))).issue();
         partnerNotYetValid = client("partner.example")

@@ -1,0 +1,276 @@
+package dev.jamestls.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jamestls.pki.CertificateAuthority;
+import dev.jamestls.pki.IssuedCertificate;
+import dev.jamestls.pki.PemFiles;
+
+class JamesTlsCliTest {
+    static final Path SAMPLE = Path.of("src/main/james-conf");
+    static final String SECRET = "changeit";
+
+    @TempDir
+    Path jamesRoot;
+    Path conf;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    static final String SMTPSERVER = """
+        <?xml version="1.0"?>
+        <smtpservers>
+          <smtpserver enabled="true">
+            <jmxName>smtpserver-global</jmxName>
+            <bind>127.0.0.1:2525</bind>
+            <tls socketTLS="false" startTLS="true">
+              <keystore>file://conf/keystore</keystore>
+              <keystoreType>PKCS12</keystoreType>
+              <secret>changeit</secret>
+              <supportedProtocols>
+                <protocol>TLSv1.2</protocol>
+                <protocol>TLSv1.3</protocol>
+              </supportedProtocols>
+            </tls>
+            <handlerchain>
+              <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
+              <handler class="dev.jamestls.james.smtp.TlsFactsHook"/>
+              <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
+                <policyFile>conf/tls-policy.xml</policyFile>
+              </handler>
+              <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+            </handlerchain>
+          </smtpserver>
+        </smtpservers>
+        """;
+
+    static final String MAILETCONTAINER = """
+        <?xml version="1.0"?>
+        <mailetcontainer enableJmx="false">
+          <context><postmaster>postmaster@james.local</postmaster></context>
+          <processors>
+            <processor state="root" enableJmx="false">
+              <mailet match="dev.jamestls.james.matchers.SentOverTls=TLSv1.2" class="dev.jamestls.james.mailets.AddTlsHeader">
+                <header>X-James-TLS</header>
+                <includeClientIdentity>false</includeClientIdentity>
+              </mailet>
+              <mailet match="dev.jamestls.james.matchers.FromPartner=partner-example" class="ToProcessor">
+                <processor>transport</processor>
+              </mailet>
+              <mailet match="All" class="dev.jamestls.james.mailets.EnforceInboundTlsPolicy">
+                <violationProcessor>tls-violations</violationProcessor>
+                <onMailetException>error</onMailetException>
+              </mailet>
+            </processor>
+            <processor state="tls-violations" enableJmx="false">
+              <mailet match="dev.jamestls.james.matchers.HasClientCertificate" class="Null"/>
+            </processor>
+          </processors>
+        </mailetcontainer>
+        """;
+
+    @BeforeEach
+    void writeConf() throws IOException {
+        conf = Files.createDirectories(jamesRoot.resolve("conf"));
+        Files.copy(SAMPLE.resolve("tls-policy.xml"), conf.resolve("tls-policy.xml"));
+        Files.copy(SAMPLE.resolve("tls_policy"), conf.resolve("tls_policy"));
+        Files.writeString(conf.resolve("smtpserver.xml"), SMTPSERVER);
+        Files.writeString(conf.resolve("mailetcontainer.xml"), MAILETCONTAINER);
+        writeKeystore(Duration.ofDays(365));
+    }
+
+    void writeKeystore(Duration validity) throws IOException {
+        Instant now = Instant.now();
+        CertificateAuthority ca = CertificateAuthority.root("CN=Test CA", now);
+        IssuedCertificate server = ca.leaf("CN=mx.james.local").dnsNames("mx.james.local")
+            .validity(now.minus(Duration.ofDays(1)), now.plus(validity)).issue();
+        PemFiles.write(PemFiles.pkcs12(server, "james", SECRET.toCharArray()), conf.resolve("keystore"), SECRET.toCharArray());
+    }
+
+    int run(String... args) {
+        return JamesTlsCli.run(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    @Test
+    void checkPassesOnTheSampleConfiguration() {
+        int code = run("check", conf.toString());
+
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).isEqualTo(conf + ": 0 errors, 0 warnings\n");
+        assertThat(code).isEqualTo(0);
+    }
+
+    @Test
+    void checkFindsPlantedErrorsGroupedByFileWithLines() throws IOException {
+        Files.writeString(conf.resolve("mailetcontainer.xml"), MAILETCONTAINER
+            .replace("SentOverTls=TLSv1.2", "SentOverTls=TLSv9")
+            .replace("<header>X-James-TLS</header>", "<header>X James TLS</header>")
+            .replace("FromPartner=partner-example", "FromPartner=nobody")
+            .replace("<includeClientIdentity>false</includeClientIdentity>", "<includeClientIdentity>yes</includeClientIdentity><colour>red</colour>")
+            .replace("class=\"Null\"", "class=\"dev.jamestls.james.mailets.Quarantine\""));
+        Files.writeString(conf.resolve("smtpserver.xml"), SMTPSERVER
+            .replace("<protocol>TLSv1.2</protocol>", "<protocol>TLSv1.1</protocol><protocol>TLSv1.2</protocol>")
+            .replace("dev.jamestls.james.smtp.TlsFactsHook", "dev.jamestls.james.matchers.SentOverTls"));
+        writeKeystore(Duration.ofDays(10));
+
+        int code = run("check", conf.toString());
+
+        String text = out.toString().replaceAll("expires on \\S+,", "expires on DATE,");
+        assertThat(text).isEqualTo(String.join("\n",
+            conf.resolve("mailetcontainer.xml").toString(),
+            "  6:7      error   <mailet match=\"dev.jamestls.james.matchers.SentOverTls=TLSv9\">: unknown TLS protocol 'TLSv9'; "
+                + "accepted: empty (any TLS) or TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
+            "  7:9      error   <header>: not a header field name 'X James TLS'; accepted: printable US-ASCII without spaces or ':' "
+                + "(RFC 5322 §3.6.8), e.g. X-James-TLS",
+            "  8:9      error   <includeClientIdentity>: not a boolean 'yes'; accepted: true, false",
+            "  8:59     error   <colour>: unknown parameter of AddTlsHeader; accepted: header, includeClientIdentity",
+            "  10:7     error   <mailet match=\"dev.jamestls.james.matchers.FromPartner=nobody\">: no connector named 'nobody' in tls-policy.xml; "
+                + "defined: partner-example, onprem-example, staged-example",
+            "  19:7     error   <mailet class=\"dev.jamestls.james.mailets.Quarantine\">: unknown mailet class dev.jamestls.james.mailets.Quarantine; "
+                + "accepted: dev.jamestls.james.mailets.AddTlsHeader, dev.jamestls.james.mailets.EnforceInboundTlsPolicy",
+            conf.resolve("smtpserver.xml").toString(),
+            "  6:5      error   <keystore>file://conf/keystore</keystore>: server certificate CN=mx.james.local expires on DATE, within 30 days",
+            "  11:9     error   <protocol>: TLSv1.1 must not be enabled (RFC 8996); accepted: TLSv1.2, TLSv1.3",
+            "  17:7     error   <handler class=\"dev.jamestls.james.matchers.SentOverTls\">: dev.jamestls.james.matchers.SentOverTls is a matcher, not a hook",
+            conf + ": 9 errors, 0 warnings", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
+    void checkRequiresTlsOnEveryListenerAndWarnsWithoutSupportedProtocols() throws IOException {
+        Files.writeString(conf.resolve("smtpserver.xml"), """
+            <smtpservers>
+              <smtpserver enabled="true"><bind>0.0.0.0:25</bind><tls socketTLS="false" startTLS="false"/></smtpserver>
+              <smtpserver enabled="true"><bind>0.0.0.0:465</bind><tls socketTLS="true" startTLS="false">
+                <keystore>file://conf/keystore</keystore><keystoreType>PKCS12</keystoreType><secret>changeit</secret></tls></smtpserver>
+              <smtpserver enabled="true"><bind>0.0.0.0:587</bind><tls socketTLS="false" startTLS="true">
+                <keystore>file://conf/missing</keystore><keystoreType>PKCS12</keystoreType><secret>changeit</secret>
+                <supportedProtocols><protocol>TLSv1.3</protocol></supportedProtocols></tls></smtpserver>
+              <smtpserver enabled="false"><bind>0.0.0.0:2525</bind></smtpserver>
+            </smtpservers>
+            """);
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            conf.resolve("smtpserver.xml").toString(),
+            "  2:3      error   <smtpserver bind=\"0.0.0.0:25\">: listener offers no TLS; accepted: <tls startTLS=\"true\"> (RFC 3207) or <tls socketTLS=\"true\"> (RFC 8314)",
+            "  3:54     warning <smtpserver bind=\"0.0.0.0:465\"> <tls>: no <supportedProtocols>: the JDK default applies; accepted: "
+                + "<supportedProtocols><protocol>TLSv1.2</protocol><protocol>TLSv1.3</protocol></supportedProtocols>",
+            "  5:54     error   <keystore>file://conf/missing</keystore>: keystore not found (looked at " + jamesRoot.resolve("conf/missing") + ")",
+            conf + ": 2 errors, 1 warning", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
+    void checkPrintsJsonForMachines() throws IOException {
+        Files.writeString(conf.resolve("tls_policy"), "partner.example verfy\n");
+
+        int code = run("check", conf.toString(), "--json");
+
+        assertThat(out.toString().trim()).isEqualTo("{\"confDir\":\"" + conf + "\",\"errors\":1,\"warnings\":0,\"findings\":["
+            + "{\"file\":\"" + conf.resolve("tls_policy") + "\",\"line\":1,\"column\":1,\"severity\":\"error\","
+            + "\"subject\":\"entry 'partner.example'\",\"message\":\"unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint\"}]}");
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
+    void explainsAConnectorRuleOutbound() {
+        int code = run("explain", conf.toString(), "--recipient", "bob@Partner.Example");
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            "outbound: recipient bob@Partner.Example (domain partner.example)",
+            "rule:     connector partner-example, mode enforce",
+            "requires: level secure match mail.partner.example, TLS >= TLSv1.2, ciphers forward-secret, never clear text, failure temporary, via MX",
+            "trail:",
+            "  1. applied   connector partner-example (partner.example): connector claims the domain exactly",
+            "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
+        assertThat(code).isEqualTo(0);
+    }
+
+    @Test
+    void explainsAConnectorRuleInboundWithTheClientIp() {
+        int code = run("explain", conf.toString(), "--sender", "alice@onprem.example", "--ip", "192.0.2.10");
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            "inbound: sender alice@onprem.example (domain onprem.example)",
+            "rule:     connector onprem-example, mode enforce",
+            "requires: TLS required (clear text refused: 530 5.7.0), TLS >= TLSv1.2, client certificate named onprem.example, "
+                + "revocation off, relay granted to the verified certificate",
+            "client:   192.0.2.10: the rule restricts no IP range",
+            "trail:",
+            "  1. applied   connector onprem-example (onprem.example): connector claims the domain exactly",
+            "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
+        assertThat(code).isEqualTo(0);
+    }
+
+    @Test
+    void explainsADomainTableEntry() {
+        int code = run("explain", conf.toString(), "--recipient", "ops@legacy.example");
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            "outbound: recipient ops@legacy.example (domain legacy.example)",
+            "rule:     domain table tls_policy:9 legacy.example, mode enforce",
+            "requires: level encrypt, TLS >= TLSv1.2, ciphers compatible excluding 3DES RC4, never clear text, failure temporary, via MX",
+            "trail:",
+            "  1. applied   domain table tls_policy:9 legacy.example (legacy.example): table entry for the domain exactly",
+            "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
+        assertThat(code).isEqualTo(0);
+    }
+
+    @Test
+    void explainsAParentDomainMatch() {
+        int code = run("explain", conf.toString(), "--recipient", "ops@eu.mail.subsidiary.example");
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            "outbound: recipient ops@eu.mail.subsidiary.example (domain eu.mail.subsidiary.example)",
+            "rule:     domain table tls_policy:7 .subsidiary.example, mode enforce",
+            "requires: level encrypt, TLS >= TLSv1.2, ciphers forward-secret, never clear text, failure temporary, via MX",
+            "trail:",
+            "  1. applied   domain table tls_policy:7 .subsidiary.example (.subsidiary.example): table entry for a parent domain",
+            "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
+        assertThat(code).isEqualTo(0);
+    }
+
+    @Test
+    void explainsTheDefaults() {
+        int code = run("explain", conf.toString(), "--sender", "<>");
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            "inbound: sender <> (null sender)",
+            "rule:     defaults defaults, mode enforce",
+            "requires: TLS optional (clear text accepted), TLS >= TLSv1.2, no client certificate, no relay",
+            "trail:",
+            "  1. applied   defaults defaults (-): no connector or table entry applies", ""));
+        assertThat(code).isEqualTo(0);
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(run("explain", conf.toString())).isEqualTo(2);
+        assertThat(run("explain", conf.toString(), "--sender", "not-an-address")).isEqualTo(2);
+        assertThat(err.toString()).contains("--sender: not an e-mail address 'not-an-address'; accepted: local@domain, or <> for the null sender");
+        assertThat(run("check", jamesRoot.resolve("nowhere").toString())).isEqualTo(2);
+        assertThat(run("frobnicate")).isEqualTo(2);
+    }
+
+    @Test
+    void printsVersionAndHelp() {
+        assertThat(run("--version")).isEqualTo(0);
+        assertThat(out.toString()).startsWith("james-tls 0.1.0-SNAPSHOT (built for Apache James 3.8.1)");
+        assertThat(run("--help")).isEqualTo(0);
+        assertThat(out.toString()).contains("check", "explain", "Exit codes:");
+    }
+}

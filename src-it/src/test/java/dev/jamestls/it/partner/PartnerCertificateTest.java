@@ -1,0 +1,214 @@
+package dev.jamestls.it.partner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.StoredMail;
+import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.pki.IssuedCertificate;
+import dev.jamestls.tls.CertificatePins;
+
+/**
+ * Issue 5 against a real James 3.8.1: partners prove who they are with their
+ * TLS client certificate on a port that asks for (does not require) one.
+ */
+class PartnerCertificateTest {
+    static final TestPki PKI = new TestPki();
+    static final String VERIFIED = "memory://var/mail/verified/";
+    static final String VIOLATIONS = "memory://var/mail/violations/";
+    static final String OTHER = "memory://var/mail/other/";
+
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
+          <connector name="partner-example" mode="enforce">
+            <inbound requireTls="true">
+              <senderDomain>partner.example</senderDomain>
+              <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
+            </inbound>
+          </connector>
+          <connector name="pinned-example" mode="enforce">
+            <inbound requireTls="true">
+              <senderDomain>pinned.example</senderDomain>
+              <clientCertificate revocation="off"><name>partner.example</name><pin>%s</pin></clientCertificate>
+            </inbound>
+          </connector>
+          <connector name="issuer-example" mode="enforce">
+            <inbound requireTls="true">
+              <senderDomain>issuer.example</senderDomain>
+              <clientCertificate revocation="off"><name>partner.example</name><issuer>CN=Unrelated Issuing CA,O=elsewhere</issuer></clientCertificate>
+            </inbound>
+          </connector>
+          <connector name="staged-certificates" mode="testing">
+            <inbound requireTls="true">
+              <senderDomain>staged.example</senderDomain>
+              <clientCertificate revocation="off"><name>staged.example</name></clientCertificate>
+            </inbound>
+          </connector>
+          <connector name="onprem-example" mode="enforce">
+            <inbound requireTls="true" allowRelay="true">
+              <senderDomain>onprem.example</senderDomain>
+              <clientCertificate revocation="off"><name>onprem.example</name></clientCertificate>
+            </inbound>
+          </connector>
+        </tlsPolicy>
+        """.formatted(CertificatePins.spkiSha256(PKI.partner.certificate()));
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .pki(PKI)
+        .listener(Listener.startTls("mx").wantingClientCertificate())
+        .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
+        .handler("""
+            <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
+                    <trustAnchors>file://conf/ca.pem</trustAnchors>
+                  </handler>""")
+        .confFile("tls-policy.xml", POLICY)
+        .rootProcessor("""
+                  <mailet match="dev.jamestls.james.matchers.InboundTlsPolicy=violation" class="ToRepository">
+                    <repositoryPath>%s</repositoryPath>
+                  </mailet>
+                  <mailet match="dev.jamestls.james.matchers.FromVerifiedPartner=partner-example" class="ToRepository">
+                    <repositoryPath>%s</repositoryPath>
+                  </mailet>
+                  <mailet match="All" class="ToRepository">
+                    <repositoryPath>%s</repositoryPath>
+                  </mailet>
+            """.formatted(VIOLATIONS, VERIFIED, OTHER))
+        .build();
+
+    @Test
+    void partnerWithItsCertificateIsAcceptedAndRecordedAsVerifiedPartner() throws Exception {
+        long before = james.size(VERIFIED);
+        try (SmtpTestClient client = starttls(PKI.partner)) {
+            assertThat(client.send("billing@partner.example", "bob@james.local", "verified")).isEqualTo(250);
+        }
+        StoredMail mail = withSubject(james.awaitMails(VERIFIED, (int) before + 1), "verified");
+        assertThat(mail.attribute("dev.jamestls.inbound.verifiedPartner")).contains("partner-example");
+        assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("compliant");
+        assertThat(mail.attribute("dev.jamestls.tls.client.subject")).contains("CN=partner.example,O=partner.example");
+        // The listener only asked for the certificate; the connector verified it.
+        assertThat(mail.attribute("dev.jamestls.tls.client.verification")).contains("unverified");
+    }
+
+    @Test
+    void ordinarySendersWithoutCertificateStillGetIn() throws Exception {
+        try (SmtpTestClient client = starttls(null)) {
+            assertThat(client.send("alice@elsewhere.example", "bob@james.local", "ordinary")).isEqualTo(250);
+        }
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.send("alice@elsewhere.example", "bob@james.local", "ordinary-clear")).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void partnerWithoutCertificateIsToldToPresentOne() throws Exception {
+        try (SmtpTestClient client = starttls(null)) {
+            assertThat(client.mailFrom("billing@partner.example")).isEqualTo(530);
+            assertThat(client.lastReply())
+                .isEqualTo("530 5.7.0 Client certificate required: connector partner-example requires one for partner.example");
+        }
+    }
+
+    static List<Arguments> wrongCertificates() {
+        IssuedCertificate leafOnly = new IssuedCertificate(PKI.partner.certificate(), PKI.partner.keyPair(), List.of());
+        return List.of(
+            Arguments.of("expired", PKI.partnerExpired, "partner.example", "expired"),
+            Arguments.of("not yet valid", PKI.partnerNotYetValid, "partner.example", "not yet valid"),
+            Arguments.of("wrong EKU (serverAuth only)", PKI.partnerServerAuthOnly, "partner.example", "usage"),
+            Arguments.of("wrong name (onprem's certificate)", PKI.onprem, "partner.example", "CN=onprem.example"),
+            Arguments.of("right name, other CA", PKI.partnerFromOtherCa, "partner.example", "CN=Unrelated Root CA"),
+            Arguments.of("self-signed with the right name", PKI.partnerSelfSigned, "partner.example", "CN=partner.example"),
+            Arguments.of("intermediate missing", leafOnly, "partner.example", "CN=james-tls Test Issuing CA"),
+            Arguments.of("pin mismatch (same name and CA, other key)", PKI.partnerRenewed, "pinned.example",
+                CertificatePins.spkiSha256(PKI.partnerRenewed.certificate())),
+            Arguments.of("right name, wrong issuer", PKI.partner, "issuer.example", "CN=Unrelated Issuing CA,O=elsewhere"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wrongCertificates")
+    void certificateThatIsNotThePartnersIsRefusedWithBothSidesInTheReply(String reason, IssuedCertificate certificate,
+                                                                         String domain, String mentioned) throws Exception {
+        try (SmtpTestClient client = starttls(certificate)) {
+            assertThat(client.mailFrom("billing@" + domain)).as(reason + ": " + client.lastReply()).isEqualTo(550);
+            String connector = domain.replace('.', '-');
+            assertThat(client.lastReply())
+                .startsWith("550 5.7.1 Client certificate not accepted for " + domain + " by connector " + connector + ": ")
+                .contains("presented: ")
+                .contains("expected: ")
+                .contains(mentioned)
+                .doesNotContain("PRIVATE KEY");
+        }
+    }
+
+    @Test
+    void certificateWithThePinnedKeyIsAccepted() throws Exception {
+        try (SmtpTestClient client = starttls(PKI.partner)) {
+            assertThat(client.mailFrom("ops@pinned.example")).as(client.lastReply()).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void repliesAreSevenBitAscii() throws Exception {
+        try (SmtpTestClient client = starttls(PKI.partnerServerAuthOnly)) {
+            assertThat(client.mailFrom("billing@partner.example")).isEqualTo(550);
+            assertThat(client.lastReply()).matches("\\p{ASCII}+").contains("RFC 5280 section 4.2.1.12");
+        }
+    }
+
+    @Test
+    void testingModeRecordsTheCertificateViolationAndAcceptsTheMail() throws Exception {
+        long before = james.size(VIOLATIONS);
+        try (SmtpTestClient client = starttls(PKI.partner)) {
+            assertThat(client.send("news@staged.example", "bob@james.local", "staged-cert")).isEqualTo(250);
+        }
+        StoredMail mail = withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "staged-cert");
+        assertThat(mail.attribute("dev.jamestls.inbound.reasonKind")).contains("certificate-rejected");
+        assertThat(mail.attribute("dev.jamestls.inbound.mode")).contains("testing");
+    }
+
+    @Test
+    void onPremisesServerWithItsCertificateMayRelayAndWithoutItMayNot() throws Exception {
+        long before = james.size(OTHER);
+        try (SmtpTestClient client = starttls(PKI.onprem)) {
+            assertThat(client.mailFrom("user@onprem.example")).isEqualTo(250);
+            assertThat(client.rcptTo("someone@faraway.example")).as(client.lastReply()).isEqualTo(250);
+        }
+        try (SmtpTestClient client = starttls(PKI.onprem)) {
+            assertThat(client.mailFrom("")).isEqualTo(250);
+            assertThat(client.rcptTo("someone@faraway.example")).as("null sender bounce relayed: " + client.lastReply()).isEqualTo(250);
+        }
+        try (SmtpTestClient client = starttls(null)) {
+            assertThat(client.mailFrom("user@elsewhere.example")).isEqualTo(250);
+            assertThat(client.rcptTo("someone@faraway.example")).isEqualTo(550);
+            assertThat(client.lastReply()).contains("5.7.1");
+        }
+        try (SmtpTestClient client = starttls(PKI.partner)) {
+            assertThat(client.mailFrom("billing@partner.example")).isEqualTo(250);
+            assertThat(client.rcptTo("someone@faraway.example")).as("partner-example has no allowRelay").isEqualTo(550);
+        }
+        assertThat(james.size(OTHER)).isEqualTo(before);
+    }
+
+    private static SmtpTestClient starttls(IssuedCertificate certificate) throws Exception {
+        return SmtpTestClient.startTls(james.port("mx"), PKI, Optional.ofNullable(certificate));
+    }
+
+    static StoredMail withSubject(List<StoredMail> mails, String subject) {
+        return mails.stream()
+            .filter(mail -> mail.header("Subject").map(subject::equals).orElse(false))
+            .reduce((first, second) -> second)
+            .orElseThrow(() -> new AssertionError("no mail with subject '" + subject + "' in " + mails));
+    }
+}

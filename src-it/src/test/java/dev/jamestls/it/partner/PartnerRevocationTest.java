@@ -1,0 +1,183 @@
+package dev.jamestls.it.partner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.cert.CRLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.pki.ExtendedKeyUsage;
+import dev.jamestls.pki.IssuedCertificate;
+import dev.jamestls.pki.OcspResponses;
+
+/**
+ * Issue 5, revocation through a real James: partner certificates whose CRL
+ * and OCSP responder are served on loopback, under hard-fail and soft-fail.
+ */
+class PartnerRevocationTest {
+    static final TestPki PKI = new TestPki();
+    static final HttpServer HTTP = startHttp();
+    static final String BASE = "http://127.0.0.1:" + HTTP.getAddress().getPort();
+    static final String UNREACHABLE = "http://127.0.0.1:" + closedPort();
+    static final Map<BigInteger, OcspResponses.Status> OCSP = new ConcurrentHashMap<>();
+    static final Set<BigInteger> REVOKED_BY_CRL = ConcurrentHashMap.newKeySet();
+
+    static final IssuedCertificate CRL_GOOD = partner().crlUrl(BASE + "/issuing.crl").issue();
+    static final IssuedCertificate CRL_REVOKED = partner().crlUrl(BASE + "/issuing.crl").issue();
+    static final IssuedCertificate OCSP_GOOD = partner().ocspUrl(BASE + "/ocsp").issue();
+    static final IssuedCertificate OCSP_REVOKED = partner().ocspUrl(BASE + "/ocsp").issue();
+    static final IssuedCertificate NO_RESPONDER = partner().crlUrl(UNREACHABLE + "/issuing.crl").ocspUrl(UNREACHABLE + "/ocsp").issue();
+
+    static {
+        REVOKED_BY_CRL.add(CRL_REVOKED.certificate().getSerialNumber());
+        OCSP.put(OCSP_GOOD.certificate().getSerialNumber(), OcspResponses.Status.GOOD);
+        OCSP.put(OCSP_REVOKED.certificate().getSerialNumber(), OcspResponses.Status.REVOKED);
+    }
+
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
+          <connector name="hard-example" mode="enforce">
+            <inbound requireTls="true">
+              <senderDomain>hard.example</senderDomain>
+              <clientCertificate revocation="hard-fail"><name>partner.example</name></clientCertificate>
+            </inbound>
+          </connector>
+          <connector name="soft-example" mode="enforce">
+            <inbound requireTls="true">
+              <senderDomain>soft.example</senderDomain>
+              <clientCertificate revocation="soft-fail"><name>partner.example</name></clientCertificate>
+            </inbound>
+          </connector>
+        </tlsPolicy>
+        """;
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .pki(PKI)
+        .listener(Listener.startTls("mx").wantingClientCertificate())
+        .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
+        .handler("""
+            <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
+                    <trustAnchors>file://conf/ca.pem</trustAnchors>
+                  </handler>""")
+        .confFile("tls-policy.xml", POLICY)
+        .rootProcessor("<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>memory://var/mail/in/</repositoryPath></mailet>")
+        .build();
+
+    @AfterAll
+    static void stopHttp() {
+        HTTP.stop(0);
+    }
+
+    @Test
+    void certificateRevokedByItsCrlIsRefused() throws Exception {
+        assertThat(mailFrom(CRL_REVOKED, "hard.example"))
+            .startsWith("550 5.7.1 Client certificate not accepted for hard.example by connector hard-example: certificate revoked");
+    }
+
+    @Test
+    void certificateNotOnTheCrlIsAccepted() throws Exception {
+        assertThat(mailFrom(CRL_GOOD, "hard.example")).startsWith("250");
+    }
+
+    @Test
+    void certificateRevokedByOcspIsRefused() throws Exception {
+        assertThat(mailFrom(OCSP_REVOKED, "hard.example"))
+            .startsWith("550 5.7.1 Client certificate not accepted for hard.example by connector hard-example: certificate revoked");
+    }
+
+    @Test
+    void certificateGoodByOcspIsAccepted() throws Exception {
+        assertThat(mailFrom(OCSP_GOOD, "hard.example")).startsWith("250");
+    }
+
+    @Test
+    void unreachableRespondersUnderHardFailAreATemporaryRefusal() throws Exception {
+        assertThat(mailFrom(NO_RESPONDER, "hard.example"))
+            .startsWith("451 4.7.5 Client certificate status unknown, try again later: ");
+    }
+
+    @Test
+    void unreachableRespondersUnderSoftFailAreAccepted() throws Exception {
+        assertThat(mailFrom(NO_RESPONDER, "soft.example")).startsWith("250");
+    }
+
+    @Test
+    void revokedCertificateIsRefusedUnderSoftFailToo() throws Exception {
+        assertThat(mailFrom(OCSP_REVOKED, "soft.example")).startsWith("550 5.7.1");
+    }
+
+    private static String mailFrom(IssuedCertificate certificate, String domain) throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), PKI, Optional.of(certificate))) {
+            client.mailFrom("billing@" + domain);
+            return client.lastReply();
+        }
+    }
+
+    private static dev.jamestls.pki.CertificateAuthority.Builder partner() {
+        return PKI.intermediate.leaf("CN=partner.example").dnsNames("partner.example")
+            .extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH);
+    }
+
+    private static HttpServer startHttp() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/issuing.crl", exchange -> {
+                byte[] body;
+                try {
+                    Instant now = Instant.now();
+                    body = PKI.intermediate.crl(List.copyOf(REVOKED_BY_CRL), now.minusSeconds(60), now.plus(Duration.ofHours(1)))
+                        .getEncoded();
+                } catch (CRLException e) {
+                    throw new IOException(e);
+                }
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.createContext("/ocsp", exchange -> {
+                byte[] request = exchange.getRequestBody().readAllBytes();
+                Instant now = Instant.now();
+                byte[] body = OcspResponses.answer(request, PKI.intermediate.certificate(),
+                    serial -> OCSP.getOrDefault(serial, OcspResponses.Status.UNKNOWN), now.minusSeconds(60), now.plus(Duration.ofHours(1)));
+                exchange.getResponseHeaders().add("Content-Type", "application/ocsp-response");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
