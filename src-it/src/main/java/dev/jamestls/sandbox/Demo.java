@@ -53,7 +53,14 @@ public final class Demo {
             System.exit(2);
         }
         Path sandbox = Path.of(args[0]);
-        Map<String, Integer> ports = ports(args);
+        Map<String, Integer> ports;
+        try {
+            ports = ports(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         int smtp = ports.get("--smtp-port");
         int smtps = ports.get("--smtps-port");
         WebAdminClient webAdmin = new WebAdminClient(ports.get("--webadmin-port"), TIMEOUT);
@@ -189,12 +196,12 @@ public final class Demo {
         }
     }
 
-    /** Ports from arguments, else JAMES_TLS_* environment variables, else the sandbox defaults. */
-    static Map<String, Integer> ports(String[] args) {
+    /** Ports from arguments, else JAMES_TLS_* environment variables, else the sandbox defaults (as in run). */
+    static Map<String, Integer> ports(String[] args, Map<String, String> environment) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("--smtp-port", environmentPort("JAMES_TLS_SMTP_PORT", 2525));
-        ports.put("--smtps-port", environmentPort("JAMES_TLS_SMTPS_PORT", 4650));
-        ports.put("--webadmin-port", environmentPort("JAMES_TLS_WEBADMIN_PORT", 8000));
+        ports.put("--smtp-port", environmentPort(environment, "JAMES_TLS_SMTP_PORT", 2525));
+        ports.put("--smtps-port", environmentPort(environment, "JAMES_TLS_SMTPS_PORT", 4650));
+        ports.put("--webadmin-port", environmentPort(environment, "JAMES_TLS_WEBADMIN_PORT", 8000));
         for (int index = 1; index < args.length; index += 2) {
             if (!ports.containsKey(args[index]) || index + 1 >= args.length) {
                 throw new IllegalArgumentException("demo: unknown or incomplete argument '" + args[index]
@@ -205,8 +212,8 @@ public final class Demo {
         return ports;
     }
 
-    private static int environmentPort(String variable, int fallback) {
-        String value = System.getenv(variable);
+    private static int environmentPort(Map<String, String> environment, String variable, int fallback) {
+        String value = environment.get(variable);
         return value == null || value.isBlank() ? fallback : port(variable, value);
     }
 

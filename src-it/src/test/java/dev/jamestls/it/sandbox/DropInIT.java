@@ -165,6 +165,22 @@ class DropInIT {
         assertThat(sandbox.isAlive()).isTrue();
     }
 
+    @Test
+    void demoScriptSendsItsMailsAndPrintsWhatOurExtensionRecorded() throws Exception {
+        SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
+            "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort));
+
+        assertThat(demo.exitCode()).as("demo exit code; output:%n%s", demo.text()).isZero();
+        assertThat(demo.lines())
+            .anySatisfy(line -> assertThat(line).matches("1 \\| clear text, port \\d+ +\\| 250 2\\.6\\.0 Message received +\\| none +\\| - .*\\| cleartext"))
+            .anySatisfy(line -> assertThat(line).matches("2 \\| STARTTLS, port \\d+ +\\| 250 2\\.6\\.0 Message received +\\| starttls +\\| TLSv1\\.3 .*\\| tls, tls13"))
+            .anySatisfy(line -> assertThat(line).matches("3 \\| STARTTLS, TLS 1\\.2 only.*\\| starttls +\\| TLSv1\\.2 .*\\| tls"))
+            .anySatisfy(line -> assertThat(line).matches(
+                "4 \\| implicit TLS \\+ partner\\.pem.*\\| implicit +\\| TLSv1\\.3 .*\\| CN=partner\\.example,O=Partner Example +\\| tls, tls13, client-certificate"))
+            .anySatisfy(line -> assertThat(line).startsWith("5 | implicit TLS, no certificate").endsWith("| -"))
+            .contains("#1 X-James-TLS: channel=none");
+    }
+
     /** A mail sent by the test and what came of it; the unique subject finds it in repositories. */
     private record Sent(String subject, SmtpOutcome outcome) {
         boolean accepted() {

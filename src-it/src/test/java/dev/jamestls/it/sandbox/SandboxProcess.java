@@ -216,6 +216,38 @@ final class SandboxProcess implements AutoCloseable {
         });
     }
 
+    /** What a sandbox script printed (stdout and stderr) and its exit code. */
+    record Output(int exitCode, String text) {
+        List<String> lines() {
+            return text.lines().toList();
+        }
+    }
+
+    /**
+     * Runs one of the sandbox's scripts (e.g. {@code demo}) to completion,
+     * bounded by {@link #START_TIMEOUT}; killed when it takes longer.
+     */
+    Output runScript(String script, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve(script).toString()));
+        command.addAll(List.of(arguments));
+        Path output = Files.createTempFile(home, script, ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+            .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("JAMES_TLS_"));
+        Process run = builder.start();
+        try {
+            if (!run.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException(script + " did not finish within " + START_TIMEOUT.toSeconds()
+                    + " s; it printed:\n" + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            return new Output(run.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            run.descendants().forEach(ProcessHandle::destroyForcibly);
+            run.destroyForcibly();
+            run.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
     Optional<String> logLine(String fragment) {
         return logText().lines().filter(line -> line.contains(fragment)).findFirst();
     }
