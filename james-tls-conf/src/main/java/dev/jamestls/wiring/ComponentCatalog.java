@@ -103,7 +103,8 @@ public final class ComponentCatalog {
         return new ComponentCatalog(List.of(
             new Component("dev.jamestls.james.smtp.TlsFactsHook", Kind.HOOK, Map.of(), Optional.empty()),
             new Component("dev.jamestls.james.smtp.InboundTlsPolicyHook", Kind.HOOK,
-                parameters(new Parameter("policyFile", Optional.of(DEFAULT_POLICY_FILE), ComponentCatalog::path)), Optional.empty()),
+                parameters(new Parameter("policyFile", Optional.of(DEFAULT_POLICY_FILE), ComponentCatalog::path),
+                    new Parameter("trustAnchors", Optional.empty(), ComponentCatalog::path)), Optional.empty()),
             new Component("dev.jamestls.james.matchers.SentOverTls", Kind.MATCHER, Map.of(),
                 Optional.of(ComponentCatalog::protocolCondition)),
             new Component("dev.jamestls.james.matchers.HasClientCertificate", Kind.MATCHER, Map.of(), Optional.empty()),
@@ -111,12 +112,17 @@ public final class ComponentCatalog {
                 Optional.of(ComponentCatalog::verdictCondition)),
             new Component("dev.jamestls.james.matchers.FromPartner", Kind.MATCHER, Map.of(),
                 Optional.of(Connector::requireValidName)),
+            new Component("dev.jamestls.james.matchers.FromVerifiedPartner", Kind.MATCHER, Map.of(),
+                Optional.of(Connector::requireValidName)),
             new Component("dev.jamestls.james.mailets.AddTlsHeader", Kind.MAILET, parameters(
                 new Parameter("header", Optional.of("X-James-TLS"), ComponentCatalog::headerName),
                 new Parameter("includeClientIdentity", Optional.of("false"), ComponentCatalog::strictBoolean)), Optional.empty()),
             new Component("dev.jamestls.james.mailets.EnforceInboundTlsPolicy", Kind.MAILET, parameters(
                 new Parameter("policyFile", Optional.of(DEFAULT_POLICY_FILE), ComponentCatalog::path),
-                new Parameter("violationProcessor", Optional.of("tls-violations"), ComponentCatalog::processorName)), Optional.empty())));
+                new Parameter("trustAnchors", Optional.empty(), ComponentCatalog::path),
+                new Parameter("violationProcessor", Optional.empty(), ComponentCatalog::processorName),
+                new Parameter("violationRepository", Optional.of("file://var/mail/tls-violations/"), ComponentCatalog::path)),
+                Optional.empty())));
     }
 
     public Optional<Component> find(String className) {
