@@ -21,6 +21,19 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     public static final String NOT_AUTHORIZED = "5.7.1";
     // RFC 3463 §3.8: X.7.5 Cryptographic failure (temporary form).
     public static final String CRYPTOGRAPHIC_FAILURE_TEMPORARY = "4.7.5";
+    // RFC 3463 §3.8: X.7.5 Cryptographic failure; the DSN status of an outbound delivery that could not be
+    // secured while the mail stays queued or after the retry schedule is exhausted (SPEC §3).
+    public static final String OUTBOUND_TLS_NOT_SECURED_TEMPORARY = CRYPTOGRAPHIC_FAILURE_TEMPORARY;
+    // RFC 7372 §3 (registered in RFC 5248's registry): X.7.10 Encryption Needed; the DSN status of an outbound
+    // delivery whose rule says failure="permanent" (SPEC §3).
+    public static final String ENCRYPTION_NEEDED_PERMANENT = "5.7.10";
+    // RFC 3463 §3.5: X.4.4 Unable to route (no MX, no address for the destination).
+    public static final String UNABLE_TO_ROUTE_TEMPORARY = "4.4.4";
+    // RFC 3463 §3.5: X.4.1 No answer from host (connection refused or timed out).
+    public static final String NO_ANSWER_FROM_HOST_TEMPORARY = "4.4.1";
+    // RFC 3463 §3.1: X.0.0 Other undefined status, for peer replies without an enhanced code.
+    public static final String OTHER_PERMANENT = "5.0.0";
+    public static final String OTHER_TEMPORARY = "4.0.0";
     // RFC 3207 §4 fixed wording.
     public static final String MUST_ISSUE_STARTTLS_TEXT = "Must issue a STARTTLS command first";
 

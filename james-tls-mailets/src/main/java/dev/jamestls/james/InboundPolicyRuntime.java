@@ -20,7 +20,6 @@ import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.inbound.VerifyingCertificateJudge;
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.InboundResolution;
-import dev.jamestls.policy.file.PolicyException;
 import dev.jamestls.policy.file.ReloadingPolicy;
 import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationCache;
@@ -37,8 +36,6 @@ import dev.jamestls.verify.CertificateVerifier;
  */
 public final class InboundPolicyRuntime {
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.inbound");
-    private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(5);
-    private static final Map<Path, ReloadingPolicy> POLICIES = new ConcurrentHashMap<>();
     private static final Map<String, InboundPolicyRuntime> RUNTIMES = new ConcurrentHashMap<>();
 
     private final ReloadingPolicy policy;
@@ -58,7 +55,7 @@ public final class InboundPolicyRuntime {
         Path normalized = policyFile.toAbsolutePath().normalize();
         String key = normalized + "|" + defaultAnchors.map(p -> p.toAbsolutePath().normalize().toString()).orElse("");
         return RUNTIMES.computeIfAbsent(key, ignored -> {
-            ReloadingPolicy reloading = POLICIES.computeIfAbsent(normalized, InboundPolicyRuntime::load);
+            ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
             Clock clock = Clock.systemUTC();
             CertificateVerifier verifier = new CertificateVerifier(clock,
                 new RevocationChecker(JdkHttpFetcher.DEFAULT, RevocationCache.defaults(), RevocationSettings.DEFAULT),
@@ -67,16 +64,6 @@ public final class InboundPolicyRuntime {
             return new InboundPolicyRuntime(reloading, new InboundEvaluator(new VerifyingCertificateJudge(
                 new CachingCertificateVerifier(verifier, clock, 10_000, Duration.ofHours(1)), anchors)));
         });
-    }
-
-    private static ReloadingPolicy load(Path file) {
-        try {
-            ReloadingPolicy loaded = ReloadingPolicy.load(file, Clock.systemUTC());
-            loaded.startWatching(RELOAD_INTERVAL);
-            return loaded;
-        } catch (PolicyException e) {
-            throw new IllegalArgumentException("TLS policy " + file + " does not load:\n" + e.getMessage(), e);
-        }
     }
 
     private static List<X509Certificate> readAnchors(Path file) {

@@ -10,11 +10,11 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /** The JDK's default trust anchors (its cacerts), for partners without their own anchors. */
-final class JdkAnchors {
+public final class JdkAnchors {
     private JdkAnchors() {
     }
 
-    static List<X509Certificate> defaults() {
+    public static List<X509Certificate> defaults() {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init((KeyStore) null);

@@ -44,9 +44,18 @@ class ComponentCatalogSyncTest {
         assertThat(shippedComponents()).isSubsetOf(catalogued);
     }
 
+    /** Public concrete hooks, matchers and mailets in the jar or folder our main classes come from. */
     private static List<String> shippedComponents() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path root = Path.of(TlsAttributesLocator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path base = root.resolve("../classes").normalize();
+        Path location = Path.of(dev.jamestls.james.smtp.TlsFactsHook.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isDirectory(location)) {
+            return components(location);
+        }
+        try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(location)) {
+            return components(jar.getPath("/"));
+        }
+    }
+
+    private static List<String> components(Path base) throws IOException, ClassNotFoundException {
         try (Stream<Path> files = Files.walk(base.resolve("dev/jamestls/james"))) {
             List<String> names = files.filter(file -> file.toString().endsWith(".class") && !file.toString().contains("$"))
                 .map(file -> base.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", ""))
@@ -63,9 +72,5 @@ class ComponentCatalogSyncTest {
             assertThat(components).as("components found under " + base).isNotEmpty();
             return components;
         }
-    }
-
-    /** Anchors the test-classes location. */
-    static final class TlsAttributesLocator {
     }
 }

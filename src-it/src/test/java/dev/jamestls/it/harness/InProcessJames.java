@@ -49,6 +49,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private final String extraProcessors;
     private final String authorizedAddresses;
     private final Map<String, String> extraFiles;
+    private final List<com.google.inject.Module> bindings;
     private final TestPki pki;
     private final FakeDns dns = new FakeDns();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -63,6 +64,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         this.authorizedAddresses = builder.authorizedAddresses;
         this.extraFiles = Map.copyOf(builder.extraFiles);
         this.pki = builder.pki != null ? builder.pki : new TestPki();
+        this.bindings = List.copyOf(builder.bindings);
     }
 
     public static Builder builder() {
@@ -93,8 +95,13 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             .combineWith(listeners.stream().anyMatch(Listener::certificateWanted)
                 ? new CertificateWantedSmtpModule() : binder -> { })
             .overrideWith(binder -> binder.bind(DNSService.class).toInstance(dns))
-            .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
-                .addBinding().to(RepositoryProbe.class));
+            .overrideWith(binder -> {
+                Multibinder<GuiceProbe> probes = Multibinder.newSetBinder(binder, GuiceProbe.class);
+                probes.addBinding().to(RepositoryProbe.class);
+                probes.addBinding().to(MetricsProbe.class);
+                probes.addBinding().to(QueueProbe.class);
+            })
+            .overrideWith(bindings.toArray(com.google.inject.Module[]::new));
         server.start();
     }
 
@@ -126,6 +133,14 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
 
     public Path confDirectory() {
         return workingDirectory.resolve("conf");
+    }
+
+    public long metric(String name) {
+        return server.getProbe(MetricsProbe.class).count(name);
+    }
+
+    public QueueProbe queues() {
+        return server.getProbe(QueueProbe.class);
     }
 
     public RepositoryProbe repositories() {
@@ -171,6 +186,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             this.pki = testPki;
             return this;
         }
+        private final List<com.google.inject.Module> bindings = new ArrayList<>();
 
         public Builder listener(Listener listener) {
             listeners.add(listener);
@@ -201,6 +217,12 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
 
         public Builder confFile(String name, String content) {
             extraFiles.put(name, content);
+            return this;
+        }
+
+        /** Extra Guice bindings overriding James's (test seams such as the outbound endpoint map). */
+        public Builder binding(com.google.inject.Module module) {
+            bindings.add(module);
             return this;
         }
 

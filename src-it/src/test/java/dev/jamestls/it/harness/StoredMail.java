@@ -11,7 +11,7 @@ import org.apache.mailet.Mail;
 
 /** A detached snapshot of a stored mail: sender, recipients, attributes, headers. */
 public record StoredMail(String name, String sender, List<String> recipients, Map<String, Object> attributes,
-                         Map<String, String> headers) {
+                         Map<String, String> headers, String content) {
 
     static StoredMail copyOf(Mail mail) throws MessagingException {
         Map<String, Object> attributes = new HashMap<>();
@@ -25,7 +25,18 @@ public record StoredMail(String name, String sender, List<String> recipients, Ma
         return new StoredMail(mail.getName(),
             mail.getMaybeSender().asString(),
             mail.getRecipients().stream().map(Object::toString).toList(),
-            Map.copyOf(attributes), Map.copyOf(headers));
+            Map.copyOf(attributes), Map.copyOf(headers), raw(mail));
+    }
+
+    /** The whole message as sent, headers and body, with folded header lines unfolded (RFC 5322 §2.2.3). */
+    private static String raw(Mail mail) throws MessagingException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            mail.getMessage().writeTo(bytes);
+        } catch (java.io.IOException e) {
+            throw new MessagingException("cannot read the message of " + mail.getName(), e);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).replace("\r\n ", " ");
     }
 
     private static Object unwrap(Object value) {

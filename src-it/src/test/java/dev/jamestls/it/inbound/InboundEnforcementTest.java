@@ -94,6 +94,20 @@ class InboundEnforcementTest {
     }
 
     @Test
+    void decisionsAreCountedPerConnectorAndVerdict() throws Exception {
+        long refused = james.metric("jamestls.inbound.partner-example.violation");
+        long accepted = james.metric("jamestls.inbound.partner-example.compliant");
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            client.mailFrom("billing@partner.example");
+        }
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), james.pki(), Optional.empty())) {
+            client.mailFrom("billing@partner.example");
+        }
+        assertThat(james.metric("jamestls.inbound.partner-example.violation")).isEqualTo(refused + 1);
+        assertThat(james.metric("jamestls.inbound.partner-example.compliant")).isEqualTo(accepted + 1);
+    }
+
+    @Test
     void partnerMailOverStartTlsIsAcceptedAlsoAfterRsetInTheSameSession() throws Exception {
         long before = james.size(PARTNER);
         try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), james.pki(), Optional.empty())) {

@@ -1,0 +1,113 @@
+package dev.jamestls.outbound;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundResolution;
+import dev.jamestls.smtp.SmtpReply;
+
+/**
+ * What one delivery round (every target tried once) means for the mail (SPEC §2): delivered,
+ * retried later, or bounced with a DSN whose status and text say what the rule required and what
+ * the peers offered or presented.
+ *
+ * @param kind delivered, retry or bounce
+ * @param status RFC 3463 enhanced status for the DSN ({@code 4.7.5}, {@code 5.7.10}, the peer's ...), empty when delivered
+ * @param diagnostic the DSN's diagnostic text, one line
+ * @param retryAfter the delay before the next round, for {@link Kind#RETRY}
+ */
+public record DeliveryDecision(Kind kind, String status, String diagnostic, Optional<Duration> retryAfter) {
+    public enum Kind { DELIVERED, RETRY, BOUNCE }
+
+    private static final Pattern ENHANCED = Pattern.compile("^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+
+    public DeliveryDecision {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(diagnostic, "diagnostic");
+        Objects.requireNonNull(retryAfter, "retryAfter");
+        if ((kind == Kind.RETRY) != retryAfter.isPresent()) {
+            throw new IllegalArgumentException("a retry delay belongs to RETRY decisions only");
+        }
+    }
+
+    public static DeliveryDecision delivered() {
+        return new DeliveryDecision(Kind.DELIVERED, "", "", Optional.empty());
+    }
+
+    /**
+     * @param resolution the rule applied
+     * @param plan what the rule required (its description goes into the DSN)
+     * @param attempts this round's attempts, in order
+     * @param retriesSoFar how many rounds were retries already (0 on the first round)
+     * @param schedule the retry schedule
+     */
+    public static DeliveryDecision decide(OutboundResolution resolution, TlsPlan plan, List<AttemptRecord> attempts,
+                                          int retriesSoFar, RetrySchedule schedule) {
+        if (attempts.stream().anyMatch(a -> a.verdict().delivered())) {
+            return delivered();
+        }
+        if (attempts.isEmpty()) {
+            throw new IllegalArgumentException("a delivery round without attempts cannot be decided");
+        }
+        AttemptRecord last = attempts.get(attempts.size() - 1);
+        if (last.verdict() == AttemptVerdict.REJECTED_PERMANENTLY) {
+            return new DeliveryDecision(Kind.BOUNCE, peerStatus(last.reason(), SmtpReply.OTHER_PERMANENT),
+                "delivery to " + resolution.recipientDomain().ascii() + " refused: " + last.summary(), Optional.empty());
+        }
+        boolean tlsFailure = attempts.stream().anyMatch(a -> a.verdict() == AttemptVerdict.TLS_NOT_SECURED) && plan.tlsMandatory();
+        String history = attempts.stream().map(AttemptRecord::summary).collect(Collectors.joining("; "));
+        String diagnostic = tlsFailure
+            ? "TLS required by " + resolution.kind().label() + " " + resolution.rule() + " (" + plan.describe()
+                + ") could not be secured for " + resolution.recipientDomain().ascii() + ": " + history
+            : "delivery to " + resolution.recipientDomain().ascii() + " failed temporarily: " + history;
+        if (tlsFailure && resolution.requirement().failure() == FailureMode.PERMANENT && resolution.mode() == Mode.ENFORCE) {
+            // RFC 7372 §3: 5.7.10 Encryption Needed; the rule says failure="permanent" (SPEC §2, §3).
+            return new DeliveryDecision(Kind.BOUNCE, SmtpReply.ENCRYPTION_NEEDED_PERMANENT, diagnostic, Optional.empty());
+        }
+        String status = tlsFailure ? SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY
+            : last.verdict() == AttemptVerdict.REJECTED_TEMPORARILY ? peerStatus(last.reason(), SmtpReply.OTHER_TEMPORARY)
+            : SmtpReply.NO_ANSWER_FROM_HOST_TEMPORARY;
+        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
+        if (delay.isEmpty()) {
+            return new DeliveryDecision(Kind.BOUNCE, status, diagnostic + " (gave up after " + (retriesSoFar + 1)
+                + " attempt round(s))", Optional.empty());
+        }
+        return new DeliveryDecision(Kind.RETRY, status, diagnostic, delay);
+    }
+
+    /** A round that could not start (DNS failure): temporary. */
+    public static DeliveryDecision unroutable(String domain, String reason, int retriesSoFar, RetrySchedule schedule) {
+        String diagnostic = "no route to " + domain + ": " + reason;
+        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
+        return delay.map(d -> new DeliveryDecision(Kind.RETRY, SmtpReply.UNABLE_TO_ROUTE_TEMPORARY, diagnostic, Optional.of(d)))
+            .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.UNABLE_TO_ROUTE_TEMPORARY, diagnostic, Optional.empty()));
+    }
+
+    /** An unexpected exception in our code: never a bounce while retries remain (SPEC §2). */
+    public static DeliveryDecision internalError(Throwable error, int retriesSoFar, RetrySchedule schedule) {
+        String diagnostic = "internal error: " + error.getClass().getName() + ": " + error.getMessage();
+        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
+        return delay.map(d -> new DeliveryDecision(Kind.RETRY, SmtpReply.OTHER_TEMPORARY, diagnostic, Optional.of(d)))
+            .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.OTHER_TEMPORARY, diagnostic, Optional.empty()));
+    }
+
+    // RFC 3463 §2 / RFC 2034 §4: the enhanced code follows the reply code in the peer's text.
+    private static String peerStatus(String reason, String fallback) {
+        int at = reason.indexOf("peer replied: ");
+        if (at >= 0) {
+            Matcher matcher = ENHANCED.matcher(reason.substring(at + "peer replied: ".length()));
+            if (matcher.find() && matcher.group(1).charAt(0) == fallback.charAt(0)) {
+                return matcher.group(1);
+            }
+        }
+        return fallback;
+    }
+}

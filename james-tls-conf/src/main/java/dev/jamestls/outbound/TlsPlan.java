@@ -1,0 +1,153 @@
+package dev.jamestls.outbound;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.DomainName;
+import dev.jamestls.policy.MatchName;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
+import dev.jamestls.tls.TlsProtocol;
+import dev.jamestls.verify.CertificatePurpose;
+import dev.jamestls.verify.CertificateRequirement;
+import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
+
+/**
+ * What one attempt to one host must do, per level (SPEC §1.3):
+ * <table>
+ * <caption>levels</caption>
+ * <tr><th>level</th><th>STARTTLS</th><th>certificate requirement</th><th>enforced</th></tr>
+ * <tr><td>none</td><td>never</td><td>–</td><td>–</td></tr>
+ * <tr><td>may</td><td>if offered</td><td>chain + MX name, recorded</td><td>no: clear-text fallback</td></tr>
+ * <tr><td>encrypt</td><td>required</td><td>chain + MX name, recorded</td><td>TLS only</td></tr>
+ * <tr><td>verify</td><td>required</td><td>chain + MX name (or the {@code match} names)</td><td>yes</td></tr>
+ * <tr><td>secure</td><td>required</td><td>chain + {@code match} names; the MX name is not trusted</td><td>yes</td></tr>
+ * <tr><td>fingerprint</td><td>required</td><td>SPKI pins, no CA</td><td>yes</td></tr>
+ * </table>
+ * A rule in {@code testing} mode computes the same requirement but enforces nothing (SPEC §1.5):
+ * the attempt behaves as {@code may} and the would-be verdict is recorded.
+ *
+ * @param level the rule's level
+ * @param mode enforce or testing
+ * @param startTls whether to issue STARTTLS when offered
+ * @param tlsMandatory whether a message byte may only leave over TLS (enforced mandatory level)
+ * @param certificate what the server certificate is checked against, empty under {@code none}
+ * @param certificateEnforcement whether a failed check fails the handshake
+ * @param protocols JSSE protocol names to enable, from the rule's minimum up to TLS 1.3 (RFC 8996)
+ * @param ciphers the rule's cipher policy
+ * @param sniHost the target host name, sent as SNI (RFC 6066 §3)
+ */
+public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean tlsMandatory,
+                      Optional<CertificateRequirement> certificate, Enforcement certificateEnforcement,
+                      List<String> protocols, CipherPolicy ciphers, String sniHost) {
+
+    public TlsPlan {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(certificate, "certificate");
+        Objects.requireNonNull(certificateEnforcement, "certificateEnforcement");
+        protocols = List.copyOf(protocols);
+        Objects.requireNonNull(ciphers, "ciphers");
+        Objects.requireNonNull(sniHost, "sniHost");
+        if (tlsMandatory && !startTls) {
+            throw new IllegalArgumentException("a plan cannot make TLS mandatory without STARTTLS");
+        }
+        if (certificateEnforcement == Enforcement.ENFORCE && !tlsMandatory) {
+            throw new IllegalArgumentException("certificate enforcement needs mandatory TLS: a certificate failure must not end in clear text");
+        }
+        for (String protocol : protocols) {
+            if (!TlsProtocol.parse(protocol).isAtLeast(TlsProtocol.LOWEST_ACCEPTABLE)) {
+                throw new IllegalArgumentException("protocol " + protocol + " is never enabled (RFC 8996)");
+            }
+        }
+    }
+
+    /**
+     * The plan for one target under a rule.
+     *
+     * @param requirement the rule's requirement
+     * @param mode the rule's mode
+     * @param nexthop the recipient domain, or the smart host for smart-host deliveries ({@code nexthop} names)
+     * @param target the host connected to
+     * @param anchors trust anchors for chain validation
+     */
+    public static TlsPlan forTarget(OutboundRequirement requirement, Mode mode, DomainName nexthop, DeliveryTarget target,
+                                    List<X509Certificate> anchors) {
+        OutboundLevel level = requirement.level();
+        String host = target.host().ascii();
+        List<String> protocols = protocolsFrom(requirement.minimumProtocol());
+        boolean enforced = mode == Mode.ENFORCE && level.requiresTls();
+        Optional<CertificateRequirement> certificate = switch (level) {
+            case NONE -> Optional.empty();
+            case MAY, ENCRYPT -> Optional.of(CertificateRequirement.server(anchors).withNames(host));
+            case VERIFY -> Optional.of(CertificateRequirement.server(anchors).withNames(
+                requirement.match().isEmpty() ? List.of(host) : names(requirement.match(), nexthop, host)));
+            case SECURE -> Optional.of(CertificateRequirement.server(anchors).withNames(names(requirement.match(), nexthop, host)));
+            case FINGERPRINT -> Optional.of(CertificateRequirement.pinsOnly(CertificatePurpose.SERVER_AUTH, Set.copyOf(requirement.pins())));
+        };
+        Enforcement enforcement = enforced && level.compareTo(OutboundLevel.VERIFY) >= 0 ? Enforcement.ENFORCE : Enforcement.RECORD_ONLY;
+        return new TlsPlan(level, mode, level != OutboundLevel.NONE, enforced, certificate, enforcement, protocols,
+            requirement.ciphers(), host);
+    }
+
+    /** The same host in clear text: the {@code may} fallback after a failed STARTTLS or handshake. */
+    public TlsPlan clearTextFallback() {
+        if (tlsMandatory) {
+            throw new IllegalStateException("level " + level + " in mode " + mode + " never falls back to clear text (SPEC §2)");
+        }
+        return new TlsPlan(level, mode, false, false, certificate, Enforcement.RECORD_ONLY, protocols, ciphers, sniHost);
+    }
+
+    /** Whether the certificate check was part of what the rule demands (verify, secure, fingerprint). */
+    public boolean certificateRequired() {
+        return level.compareTo(OutboundLevel.VERIFY) >= 0;
+    }
+
+    /** What the rule expects, printable: level, names/pins, protocols. */
+    public String describe() {
+        StringBuilder text = new StringBuilder("level ").append(level);
+        if (mode == Mode.TESTING) {
+            text.append(" (testing)");
+        }
+        if (level.requiresTls()) {
+            text.append(", STARTTLS required, ").append(String.join("/", protocols));
+        }
+        if (certificateRequired()) {
+            certificate.ifPresent(c -> text.append(", ").append(c.describe()));
+        }
+        return text.toString();
+    }
+
+    static List<String> protocolsFrom(TlsProtocol minimum) {
+        List<String> names = new ArrayList<>();
+        for (TlsProtocol protocol : TlsProtocol.values()) {
+            if (protocol.isAtLeast(minimum) && protocol.isAtLeast(TlsProtocol.LOWEST_ACCEPTABLE)) {
+                names.add(protocol.jsseName());
+            }
+        }
+        return names;
+    }
+
+    private static List<String> names(List<MatchName> match, DomainName nexthop, String host) {
+        Set<String> names = new LinkedHashSet<>();
+        for (MatchName name : match) {
+            switch (name.kind()) {
+                case EXACT -> names.add(name.name().orElseThrow().ascii());
+                case SUBDOMAINS -> names.add("." + name.name().orElseThrow().ascii());
+                case ONE_LABEL -> names.add("*." + name.name().orElseThrow().ascii());
+                case NEXTHOP -> names.add(nexthop.ascii());
+                case DOT_NEXTHOP -> names.add("." + nexthop.ascii());
+                // Only reachable under verify: OutboundRequirement rejects hostname under secure.
+                case HOSTNAME -> names.add(host);
+            }
+        }
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.jamestls.outbound;
+
+/** How far an attempt got with TLS before the mail transaction (RFC 3207 §4). */
+public enum TlsStage {
+    /** No TCP connection or no usable greeting/EHLO. */
+    CONNECT_FAILED("connect-failed"),
+    /** TLS was not attempted: level {@code none}, or the {@code may} clear-text retry. */
+    NOT_ATTEMPTED("not-attempted"),
+    /** The EHLO reply did not list STARTTLS. */
+    NOT_OFFERED("not-offered"),
+    /** STARTTLS was offered but the command was answered with something other than 220 (e.g. 454). */
+    REFUSED("refused"),
+    /** The TLS handshake failed (protocol, cipher or certificate). */
+    HANDSHAKE_FAILED("handshake-failed"),
+    /** TLS was established. */
+    ESTABLISHED("established");
+
+    private final String spelling;
+
+    TlsStage(String spelling) {
+        this.spelling = spelling;
+    }
+
+    public String spelling() {
+        return spelling;
+    }
+
+    @Override
+    public String toString() {
+        return spelling;
+    }
+}

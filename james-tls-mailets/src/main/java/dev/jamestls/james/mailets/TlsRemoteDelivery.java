@@ -1,0 +1,409 @@
+package dev.jamestls.james.mailets;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.mail.Address;
+import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.dnsservice.api.TemporaryResolutionException;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.james.JdkAnchors;
+import dev.jamestls.james.MailetParameters;
+import dev.jamestls.james.PolicyRegistry;
+import dev.jamestls.james.attributes.OutboundAttributes;
+import dev.jamestls.james.outbound.DeliveryEndpoints;
+import dev.jamestls.james.outbound.DeliveryStatusNotification;
+import dev.jamestls.james.outbound.SmtpAttempt;
+import dev.jamestls.outbound.AttemptClassification;
+import dev.jamestls.outbound.AttemptClassifier;
+import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.outbound.AttemptRecord;
+import dev.jamestls.outbound.AttemptVerdict;
+import dev.jamestls.outbound.DeliveryDecision;
+import dev.jamestls.outbound.DeliveryTarget;
+import dev.jamestls.outbound.DestinationDns;
+import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.outbound.TargetSelection;
+import dev.jamestls.outbound.TargetSource;
+import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.outbound.TlsStage;
+import dev.jamestls.outbound.TransactionResult;
+import dev.jamestls.pki.PemFiles;
+import dev.jamestls.policy.DomainName;
+import dev.jamestls.policy.OutboundResolution;
+import dev.jamestls.policy.file.ReloadingPolicy;
+import dev.jamestls.revocation.JdkHttpFetcher;
+import dev.jamestls.revocation.RevocationCache;
+import dev.jamestls.revocation.RevocationChecker;
+import dev.jamestls.revocation.RevocationSettings;
+import dev.jamestls.verify.CachingCertificateVerifier;
+import dev.jamestls.verify.CertificateVerifier;
+import dev.jamestls.verify.ChainVerifier;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Delivers remote mail under the per-destination TLS policy: a drop-in for James's
+ * {@code RemoteDelivery}. Mail is split per recipient domain into James's own outgoing
+ * {@link MailQueue}; each queued mail is delivered to the rule's smart hosts, else the MX hosts in
+ * preference order, else the domain's address, at the rule's level (SPEC §1.3). A mandatory level never
+ * sends a message byte in clear: no STARTTLS, a failed handshake or certificate means the next host, and
+ * when none is left, a temporary failure: the mail waits in the queue for its retry, and gets a DSN
+ * ({@code 4.7.5}) when the schedule is exhausted, at once ({@code 5.7.10}) under {@code failure="permanent"}.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
+ *   <policyFile>file://conf/tls-policy.xml</policyFile>        <!-- default -->
+ *   <trustAnchors>file://conf/outbound-cas.pem</trustAnchors>   <!-- optional; default: the JDK's -->
+ *   <outgoingQueue>outgoing-tls</outgoingQueue>                 <!-- default -->
+ *   <delayTime>5 minutes, 3*1 hour, 6 hours</delayTime>         <!-- default: 6 hours -->
+ *   <maxRetries>5</maxRetries>                                  <!-- default -->
+ *   <bounceProcessor>bounces</bounceProcessor>                  <!-- optional; default: DSN to the sender -->
+ *   <heloName>mx.example.com</heloName>                         <!-- optional -->
+ *   <deliveryThreads>4</deliveryThreads>                        <!-- default 4 -->
+ *   <connectionTimeout>60000</connectionTimeout>                <!-- ms, default -->
+ *   <timeout>180000</timeout>                                   <!-- ms, read timeout, default -->
+ * </mailet>
+ * }</pre>
+ */
+public class TlsRemoteDelivery extends GenericMailet {
+    public static final String DEFAULT_QUEUE = "outgoing-tls";
+    private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
+    private static final Set<String> PARAMETERS = Set.of("policyFile", "trustAnchors", "outgoingQueue", "delayTime",
+        "maxRetries", "bounceProcessor", "heloName", "deliveryThreads", "connectionTimeout", "timeout");
+
+    private final DNSService dns;
+    private final MailQueueFactory<?> queues;
+    private final FileSystem fileSystem;
+    private final MetricFactory metrics;
+    private final DeliveryEndpoints endpoints;
+    private Settings settings;
+    private MailQueue queue;
+    private Scheduler scheduler;
+    private Disposable consumer;
+
+    private record Settings(ReloadingPolicy policy, List<X509Certificate> anchors, ChainVerifier verifier,
+                            RetrySchedule schedule, Optional<String> bounceProcessor, SmtpAttempt.ClientSettings client,
+                            int threads, String queueName) {
+    }
+
+    @Inject
+    public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
+                             DeliveryEndpoints endpoints) {
+        this.dns = dns;
+        this.queues = queues;
+        this.fileSystem = fileSystem;
+        this.metrics = metrics;
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "TlsRemoteDelivery: remote delivery under the per-destination TLS policy";
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        MailetParameters parameters = MailetParameters.of("mailet TlsRemoteDelivery",
+            MailetParameters.names(getInitParameterNames()), this::getInitParameter, PARAMETERS);
+        Path policyFile = file(parameters, "policyFile", parameters.string("policyFile").orElse("file://conf/tls-policy.xml"));
+        List<X509Certificate> anchors = parameters.string("trustAnchors").isPresent()
+            ? anchors(parameters, file(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
+            : JdkAnchors.defaults();
+        int maxRetries = parameters.parsed("maxRetries", TlsRemoteDelivery::nonNegative, () -> 5);
+        RetrySchedule schedule = parameters.parsed("delayTime", value -> RetrySchedule.parse(value, maxRetries),
+            () -> RetrySchedule.parse("6 hours", maxRetries));
+        int threads = parameters.parsed("deliveryThreads", TlsRemoteDelivery::positive, () -> 4);
+        int connectTimeout = parameters.parsed("connectionTimeout", TlsRemoteDelivery::positive, () -> 60_000);
+        int readTimeout = parameters.parsed("timeout", TlsRemoteDelivery::positive, () -> 180_000);
+        String helo = parameters.string("heloName").filter(v -> !v.isEmpty()).orElseGet(this::localHostName);
+        String queueName = parameters.string("outgoingQueue").filter(v -> !v.isEmpty()).orElse(DEFAULT_QUEUE);
+        ReloadingPolicy policy;
+        try {
+            policy = PolicyRegistry.policy(policyFile);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("mailet TlsRemoteDelivery: " + e.getMessage(), e);
+        }
+        Clock clock = Clock.systemUTC();
+        ChainVerifier verifier = new CachingCertificateVerifier(new CertificateVerifier(clock,
+            new RevocationChecker(JdkHttpFetcher.DEFAULT, RevocationCache.defaults(), RevocationSettings.DEFAULT),
+            RevocationSettings.DEFAULT), clock, 10_000, Duration.ofHours(1));
+        settings = new Settings(policy, anchors, verifier, schedule,
+            parameters.string("bounceProcessor").filter(v -> !v.isEmpty()), new SmtpAttempt.ClientSettings(helo,
+            connectTimeout, readTimeout), threads, queueName);
+        queue = queues.createQueue(MailQueueName.of(queueName));
+        scheduler = Schedulers.newBoundedElastic(threads, Integer.MAX_VALUE, "tls-remote-delivery");
+        consumer = Flux.from(queue.deQueue())
+            .flatMap(item -> Mono.fromRunnable(() -> deliver(item)).subscribeOn(scheduler), threads)
+            .subscribe(ignored -> { }, error -> LOGGER.error("outbound-tls queue consumer of {} stopped", queueName, error));
+    }
+
+    @Override
+    public void destroy() {
+        if (consumer != null) {
+            consumer.dispose();
+        }
+        if (scheduler != null) {
+            scheduler.dispose();
+        }
+    }
+
+    /** Splits the mail per recipient domain into the outgoing queue (as RemoteDelivery does) and ends it here. */
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Map<String, List<MailAddress>> byDomain = new LinkedHashMap<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            byDomain.computeIfAbsent(recipient.getDomain().asString(), ignored -> new ArrayList<>()).add(recipient);
+        }
+        if (byDomain.size() == 1) {
+            queue.enQueue(mail);
+        } else {
+            for (List<MailAddress> recipients : byDomain.values()) {
+                Mail split = mail.duplicate();
+                try {
+                    split.setRecipients(recipients);
+                    queue.enQueue(split);
+                } finally {
+                    LifecycleUtil.dispose(split);
+                }
+            }
+        }
+        mail.setState(Mail.GHOST);
+    }
+
+    private void deliver(MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
+        try {
+            deliverRound(mail);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception e) {
+            // SPEC §2: never lose mail; the queue keeps it.
+            LOGGER.error("outbound-tls mail={} could not be processed; left to the queue for a retry", mail.getName(), e);
+            try {
+                item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            } catch (MailQueue.MailQueueException again) {
+                LOGGER.error("outbound-tls mail={} could not be returned to the queue", mail.getName(), again);
+            }
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private void deliverRound(Mail mail) throws MessagingException {
+        int retries = OutboundAttributes.retries(mail);
+        String domain = mail.getRecipients().iterator().next().getDomain().asString();
+        List<AttemptRecord> attempts = new ArrayList<>();
+        DeliveryDecision decision;
+        TimeMetric timer = metrics.timer("jamestls.outbound.delivery");
+        try {
+            OutboundResolution resolution = settings.policy().current().resolveOutbound(domain);
+            List<DeliveryTarget> targets = TargetSelection.select(resolution, this::mxHosts);
+            TlsPlan first = plan(resolution, targets.get(0));
+            attemptAll(mail, resolution, targets, attempts);
+            decision = DeliveryDecision.decide(resolution, first, attempts, retries, settings.schedule());
+        } catch (DestinationDns.DnsLookupException e) {
+            decision = DeliveryDecision.unroutable(domain, e.getMessage(), retries, settings.schedule());
+        } catch (RuntimeException e) {
+            LOGGER.error("outbound-tls mail={} domain={} unexpected error; temporary failure (SPEC §2)", mail.getName(), domain, e);
+            decision = DeliveryDecision.internalError(e, retries, settings.schedule());
+        } finally {
+            timer.stopAndPublish();
+        }
+        OutboundAttributes.setRound(mail, attempts, decision);
+        String mx = attempts.isEmpty() ? "" : attempts.get(attempts.size() - 1).mxHost();
+        LOGGER.info("outbound-tls-delivery mail={} domain={} decision={} status={} retries={} diagnostic=\"{}\"", mail.getName(),
+            domain, decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), retries, decision.diagnostic());
+        metrics.generate("jamestls.outbound.delivery." + decision.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        switch (decision.kind()) {
+            case DELIVERED -> { }
+            case RETRY -> {
+                OutboundAttributes.setRetries(mail, retries + 1);
+                queue.enQueue(mail, decision.retryAfter().orElseThrow());
+            }
+            case BOUNCE -> bounce(mail, decision, mx);
+        }
+    }
+
+    private void attemptAll(Mail mail, OutboundResolution resolution, List<DeliveryTarget> targets, List<AttemptRecord> attempts)
+        throws MessagingException {
+        SmtpAttempt.Envelope envelope = envelope(mail);
+        for (DeliveryTarget target : targets) {
+            TlsPlan plan = plan(resolution, target);
+            List<InetAddress> addresses;
+            try {
+                addresses = List.copyOf(dns.getAllByName(target.host().ascii()));
+            } catch (UnknownHostException e) {
+                AttemptObservation none = new AttemptObservation(Optional.empty(), false, TlsStage.CONNECT_FAILED, Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.of("no address for " + target.host().ascii()), TransactionResult.NOT_STARTED);
+                attempts.add(record(resolution, plan, target, none));
+                continue;
+            }
+            for (InetAddress address : addresses) {
+                AttemptRecord record = attempt(resolution, plan, target, address, envelope);
+                attempts.add(record);
+                if (record.verdict() == AttemptVerdict.TLS_NOT_SECURED && !plan.tlsMandatory() && plan.startTls()) {
+                    // SPEC §1.3 may: a failed STARTTLS or handshake is retried on this host in clear text.
+                    record = attempt(resolution, plan.clearTextFallback(), target, address, envelope);
+                    attempts.add(record);
+                }
+                if (!record.verdict().tryNextHost()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private AttemptRecord attempt(OutboundResolution resolution, TlsPlan plan, DeliveryTarget target, InetAddress address,
+                                  SmtpAttempt.Envelope envelope) {
+        TimeMetric timer = metrics.timer("jamestls.outbound.attempt." + plan.level().configName());
+        AttemptObservation seen;
+        try {
+            seen = SmtpAttempt.run(plan, endpoints.endpoint(target, address), settings.client(), settings.verifier(), envelope);
+        } finally {
+            timer.stopAndPublish();
+        }
+        return record(resolution, plan, target, seen);
+    }
+
+    private AttemptRecord record(OutboundResolution resolution, TlsPlan plan, DeliveryTarget target, AttemptObservation seen) {
+        AttemptClassification classification = AttemptClassifier.classify(plan, seen);
+        AttemptRecord record = AttemptRecord.of(java.time.Instant.now(), resolution, plan, target, seen, classification);
+        LOGGER.info(record.logLine());
+        metrics.generate("jamestls.outbound.attempts." + record.level().configName() + "." + record.verdict().spelling()).increment();
+        record.resultType().ifPresent(type ->
+            metrics.generate("jamestls.outbound.resultType." + record.level().configName() + "." + type.spelling()).increment());
+        return record;
+    }
+
+    private TlsPlan plan(OutboundResolution resolution, DeliveryTarget target) {
+        DomainName nexthop = target.source() == TargetSource.SMART_HOST ? target.host() : resolution.recipientDomain();
+        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), nexthop, target, settings.anchors());
+    }
+
+    private List<String> mxHosts(DomainName domain) throws DestinationDns.DnsLookupException {
+        try {
+            return List.copyOf(dns.findMXRecords(domain.ascii()));
+        } catch (TemporaryResolutionException e) {
+            throw new DestinationDns.DnsLookupException("MX lookup of " + domain.ascii() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static SmtpAttempt.Envelope envelope(Mail mail) throws MessagingException {
+        List<Address> recipients = new ArrayList<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            try {
+                recipients.add(new InternetAddress(recipient.asString()));
+            } catch (AddressException e) {
+                throw new MessagingException("recipient " + recipient.asString() + " is not an Internet address", e);
+            }
+        }
+        String reversePath = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+        return new SmtpAttempt.Envelope(reversePath, recipients.toArray(Address[]::new), mail.getMessage());
+    }
+
+    private void bounce(Mail mail, DeliveryDecision decision, String remoteMta) throws MessagingException {
+        if (settings.bounceProcessor().isPresent()) {
+            mail.setAttribute(new Attribute(OutboundAttributes.JAMES_DELIVERY_ERROR, AttributeValue.of(decision.diagnostic())));
+            getMailetContext().sendMail(mail, settings.bounceProcessor().get());
+            return;
+        }
+        if (mail.getMaybeSender().isNullSender()) {
+            // RFC 5321 §6.1: no notification about a notification.
+            LOGGER.warn("outbound-tls mail={} with the null sender failed ({} {}); no DSN is sent for a DSN", mail.getName(),
+                decision.status(), decision.diagnostic());
+            return;
+        }
+        Collection<MailAddress> recipients = mail.getRecipients();
+        MailAddress sender = mail.getMaybeSender().get();
+        getMailetContext().sendMail(MailAddress.nullSender(), List.of(sender), DeliveryStatusNotification.build(
+            settings.client().heloName(), getMailetContext().getPostmaster().asString(), sender.asString(),
+            recipients.stream().map(MailAddress::asString).toList(), remoteMta, decision, mail.getMessage()));
+    }
+
+    private String localHostName() {
+        try {
+            return dns.getHostName(dns.getLocalHost());
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private Path file(MailetParameters parameters, String name, String location) throws MessagingException {
+        try {
+            return fileSystem.getFile(location).toPath();
+        } catch (FileNotFoundException e) {
+            throw parameters.invalid(name, location, "an existing file (" + e.getMessage() + ")");
+        }
+    }
+
+    private static List<X509Certificate> anchors(MailetParameters parameters, Path file) throws MessagingException {
+        try {
+            List<X509Certificate> anchors = PemFiles.readCertificates(file);
+            if (anchors.isEmpty()) {
+                throw parameters.invalid("trustAnchors", file.toString(), "a PEM file with at least one certificate");
+            }
+            return anchors;
+        } catch (IOException e) {
+            throw parameters.invalid("trustAnchors", file.toString(), "a readable PEM file of certificates (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int nonNegative(String value) {
+        int parsed = integer(value);
+        if (parsed < 0) {
+            throw new IllegalArgumentException("must be 0 or more");
+        }
+        return parsed;
+    }
+
+    private static int positive(String value) {
+        int parsed = integer(value);
+        if (parsed < 1) {
+            throw new IllegalArgumentException("must be 1 or more");
+        }
+        return parsed;
+    }
+
+    private static int integer(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+}

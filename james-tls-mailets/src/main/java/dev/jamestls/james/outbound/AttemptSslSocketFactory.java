@@ -1,0 +1,82 @@
+package dev.jamestls.james.outbound;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+import dev.jamestls.outbound.TlsPlan;
+
+/**
+ * The STARTTLS socket factory of one attempt (JavaMail {@code mail.smtp.ssl.socketFactory}, an object on
+ * the session's own properties): layers TLS over the connected socket with the plan's protocols
+ * (never below TLS 1.2, RFC 8996), its cipher suites, SNI = the target host (RFC 6066 §3) and no JSSE
+ * endpoint identification (our trust manager checks names per level).
+ */
+final class AttemptSslSocketFactory extends SSLSocketFactory {
+    private final SSLContext context;
+    private final TlsPlan plan;
+    private final AttemptTap tap;
+
+    AttemptSslSocketFactory(SSLContext context, TlsPlan plan, AttemptTap tap) {
+        this.context = context;
+        this.plan = plan;
+        this.tap = tap;
+    }
+
+    @Override
+    public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket, plan.sniHost(), port, autoClose);
+        tap.tlsLayered(ssl);
+        SSLParameters parameters = ssl.getSSLParameters();
+        List<String> supported = Arrays.asList(ssl.getSupportedProtocols());
+        parameters.setProtocols(plan.protocols().stream().filter(supported::contains).toArray(String[]::new));
+        parameters.setCipherSuites(plan.ciphers().enabledSuites(ssl.getSupportedCipherSuites()));
+        parameters.setServerNames(List.of(new SNIHostName(plan.sniHost())));
+        parameters.setEndpointIdentificationAlgorithm(null);
+        ssl.setSSLParameters(parameters);
+        return ssl;
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+        return context.getSocketFactory().getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return context.getSocketFactory().getSupportedCipherSuites();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        throw startTlsOnly();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        throw startTlsOnly();
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        throw startTlsOnly();
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        throw startTlsOnly();
+    }
+
+    private static SocketException startTlsOnly() {
+        return new SocketException("this factory only layers STARTTLS over a connected socket");
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The SMTP client side of {@link dev.jamestls.james.mailets.TlsRemoteDelivery}: one JavaMail session per
+ * attempt whose own properties carry our socket factories, a tap on the clear-text part of the
+ * connection (what EHLO offered, how STARTTLS was answered; a guard that refuses to write any
+ * transaction command in clear under a mandatory level, SPEC §2), and the DSN (RFC 3464).
+ */
+package dev.jamestls.james.outbound;

@@ -1,0 +1,306 @@
+package dev.jamestls.it.harness;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+import dev.jamestls.pki.IssuedCertificate;
+
+/**
+ * A receiving SMTP server on 127.0.0.1 for outbound tests (RFC 5321 server side, RFC 3207 STARTTLS),
+ * whose TLS identity and behaviour the test chooses: the certificate chain it presents (valid,
+ * expired, wrong name, self-signed, without its intermediate), the protocols it enables, whether EHLO
+ * lists STARTTLS (the "stripped" destination), whether STARTTLS is answered 454. It records every byte
+ * it received in clear text, the messages it accepted (and whether over TLS), and counts TCP accepts.
+ */
+public final class TestSmtpServer implements AutoCloseable {
+    /** A received message. */
+    public record Received(String mailFrom, List<String> rcptTo, String data, boolean overTls, String protocol) {
+    }
+
+    private final ServerSocket serverSocket;
+    private final Optional<SSLContext> tls;
+    private final List<String> protocols;
+    private final boolean offerStartTls;
+    private final boolean refuseStartTls;
+    private final String name;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final AtomicInteger accepts = new AtomicInteger();
+    private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final ByteArrayOutputStream clearText = new ByteArrayOutputStream();
+    private volatile boolean closed;
+
+    private TestSmtpServer(Builder builder) throws IOException {
+        this.name = builder.name;
+        this.tls = builder.identity.map(chain -> context(builder.key, chain));
+        this.protocols = List.copyOf(builder.protocols);
+        this.offerStartTls = builder.offerStartTls;
+        this.refuseStartTls = builder.refuseStartTls;
+        this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        executor.submit(this::acceptLoop);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public int accepts() {
+        return accepts.get();
+    }
+
+    public List<Received> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    /** Every byte the server read before TLS, over all connections. */
+    public String clearText() {
+        synchronized (clearText) {
+            return clearText.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        serverSocket.close();
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = serverSocket.accept();
+                accepts.incrementAndGet();
+                executor.submit(() -> serve(socket));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (Socket raw = socket) {
+            raw.setSoTimeout(20_000);
+            InputStream in = new Recording(raw.getInputStream());
+            OutputStream out = raw.getOutputStream();
+            Session session = new Session(in, out);
+            session.reply("220 " + name + " ESMTP test");
+            String from = null;
+            List<String> rcpts = new ArrayList<>();
+            while (true) {
+                String line = session.readLine();
+                if (line == null) {
+                    return;
+                }
+                String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                if (verb.equals("EHLO")) {
+                    StringBuilder reply = new StringBuilder("250-" + name + "\r\n");
+                    if (offerStartTls && tls.isPresent() && session.ssl == null) {
+                        reply.append("250-STARTTLS\r\n");
+                    }
+                    reply.append("250 8BITMIME");
+                    session.reply(reply.toString());
+                } else if (verb.equals("HELO")) {
+                    session.reply("250 " + name);
+                } else if (line.equalsIgnoreCase("STARTTLS")) {
+                    if (refuseStartTls || tls.isEmpty() || session.ssl != null) {
+                        session.reply("454 4.7.0 TLS not available due to temporary reason");
+                        continue;
+                    }
+                    session.reply("220 2.0.0 Ready to start TLS");
+                    SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory().createSocket(raw, null, raw.getPort(), false);
+                    ssl.setUseClientMode(false);
+                    ssl.setEnabledProtocols(protocols.toArray(String[]::new));
+                    try {
+                        ssl.startHandshake();
+                    } catch (IOException e) {
+                        return;
+                    }
+                    session = new Session(ssl.getInputStream(), ssl.getOutputStream());
+                    session.ssl = ssl;
+                    from = null;
+                    rcpts.clear();
+                } else if (verb.equals("MAIL")) {
+                    from = line.substring(line.indexOf(':') + 1).trim();
+                    session.reply("250 2.1.0 Ok");
+                } else if (verb.equals("RCPT")) {
+                    rcpts.add(line.substring(line.indexOf(':') + 1).trim());
+                    session.reply("250 2.1.5 Ok");
+                } else if (verb.equals("DATA")) {
+                    session.reply("354 End data with <CR><LF>.<CR><LF>");
+                    StringBuilder data = new StringBuilder();
+                    for (String dataLine = session.readLine(); dataLine != null && !dataLine.equals("."); dataLine = session.readLine()) {
+                        data.append(dataLine).append("\n");
+                    }
+                    received.add(new Received(from, List.copyOf(rcpts), data.toString(), session.ssl != null,
+                        session.ssl == null ? "" : session.ssl.getSession().getProtocol()));
+                    session.reply("250 2.0.0 Ok: queued");
+                    from = null;
+                    rcpts.clear();
+                } else if (verb.equals("RSET") || verb.equals("NOOP")) {
+                    session.reply("250 2.0.0 Ok");
+                } else if (verb.equals("QUIT")) {
+                    session.reply("221 2.0.0 Bye");
+                    return;
+                } else {
+                    session.reply("500 5.5.2 Error: command not recognized");
+                }
+            }
+        } catch (IOException e) {
+            // The client went away.
+        }
+    }
+
+    private final class Recording extends FilterInputStream {
+        Recording(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                synchronized (clearText) {
+                    clearText.write(b);
+                }
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                synchronized (clearText) {
+                    clearText.write(buffer, offset, n);
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Line reading without buffering ahead, so STARTTLS can take over the raw socket. */
+    private final class Session {
+        private final InputStream in;
+        private final OutputStream out;
+        private SSLSocket ssl;
+
+        Session(InputStream in, OutputStream out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == '\n') {
+                    String text = line.toString(StandardCharsets.ISO_8859_1);
+                    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+                }
+                line.write(b);
+            }
+            return null;
+        }
+
+        void reply(String text) throws IOException {
+            out.write((text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+    }
+
+    private static SSLContext context(java.security.PrivateKey key, List<X509Certificate> chain) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = "transient".toCharArray();
+            store.setKeyEntry("server", key, password, chain.toArray(Certificate[]::new));
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the test server's TLS context", e);
+        }
+    }
+
+    public static final class Builder {
+        private final String name;
+        private Optional<List<X509Certificate>> identity = Optional.empty();
+        private java.security.PrivateKey key;
+        private List<String> protocols = List.of("TLSv1.2", "TLSv1.3");
+        private boolean offerStartTls = true;
+        private boolean refuseStartTls;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Presents the certificate with its intermediates (not the root). */
+        public Builder certificate(IssuedCertificate certificate) {
+            return chain(certificate, certificate.presentedChain());
+        }
+
+        /** Presents exactly {@code chain} (e.g. the leaf alone, without its intermediate). */
+        public Builder chain(IssuedCertificate certificate, List<X509Certificate> chain) {
+            this.identity = Optional.of(List.copyOf(chain));
+            this.key = certificate.keyPair().getPrivate();
+            return this;
+        }
+
+        public Builder protocols(String... names) {
+            this.protocols = List.of(names);
+            return this;
+        }
+
+        /** EHLO does not list STARTTLS (as when a man in the middle strips it). */
+        public Builder withoutStartTls() {
+            this.offerStartTls = false;
+            return this;
+        }
+
+        /** STARTTLS is listed but answered {@code 454}. */
+        public Builder refusingStartTls() {
+            this.refuseStartTls = true;
+            return this;
+        }
+
+        public TestSmtpServer start() throws IOException {
+            return new TestSmtpServer(this);
+        }
+    }
+
+}

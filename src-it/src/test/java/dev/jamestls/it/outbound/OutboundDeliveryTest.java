@@ -1,0 +1,327 @@
+package dev.jamestls.it.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.QueueProbe.QueuedMail;
+import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.StoredMail;
+import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.james.outbound.DeliveryEndpoints;
+import dev.jamestls.pki.ExtendedKeyUsage;
+
+/**
+ * Issue 8 against a real James 3.8.1: TlsRemoteDelivery delivers to loopback SMTP servers whose TLS
+ * the test chooses, at every level, and never sends message bytes in clear under a mandatory level.
+ */
+class OutboundDeliveryTest {
+    static final String QUEUE = "outgoing-tls";
+    static final String FAST_QUEUE = "outgoing-tls-fast";
+    static final String LOCAL = "memory://var/mail/local/";
+    static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
+    static final KeyPair VALID_KEY = ecKeyPair();
+    static final List<String> LEVELS = List.of("none", "may", "encrypt", "verify", "secure", "fingerprint");
+    static final List<String> DESTINATIONS = List.of("valid", "expired", "wrongname", "selfsigned", "nointermediate",
+        "tls11only", "nostarttls", "refused");
+
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults>
+            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
+            <outbound level="may"/>
+          </defaults>
+          <connector name="level-none" mode="enforce">
+            <outbound level="none"><recipientDomain>*.none.example</recipientDomain></outbound>
+          </connector>
+          <connector name="level-may" mode="enforce">
+            <outbound level="may"><recipientDomain>*.may.example</recipientDomain></outbound>
+          </connector>
+          <connector name="level-encrypt" mode="enforce">
+            <outbound level="encrypt"><recipientDomain>*.encrypt.example</recipientDomain></outbound>
+          </connector>
+          <connector name="level-verify" mode="enforce">
+            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
+          </connector>
+          <connector name="level-secure" mode="enforce">
+            <outbound level="secure"><recipientDomain>*.secure.example</recipientDomain><match>.dest.example</match></outbound>
+          </connector>
+          <connector name="level-fingerprint" mode="enforce">
+            <outbound level="fingerprint"><recipientDomain>*.fingerprint.example</recipientDomain><pin>%s</pin></outbound>
+          </connector>
+          <connector name="permanent-verify" mode="enforce">
+            <outbound level="verify" failure="permanent"><recipientDomain>*.perm.example</recipientDomain></outbound>
+          </connector>
+          <connector name="retried-verify" mode="enforce">
+            <outbound level="verify"><recipientDomain>*.retried.example</recipientDomain></outbound>
+          </connector>
+        </tlsPolicy>
+        """.formatted(pin(VALID_KEY));
+
+    static final String MAILET = """
+              <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
+                <trustAnchors>file://conf/ca.pem</trustAnchors>
+                <outgoingQueue>%s</outgoingQueue>
+                <delayTime>%s</delayTime>
+                <maxRetries>%d</maxRetries>
+                <heloName>james.local</heloName>
+                <connectionTimeout>5000</connectionTimeout>
+                <timeout>10000</timeout>
+              </mailet>
+        """;
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .listener(Listener.plain("submission"))
+        .authorizedAddresses("127.0.0.1")
+        .confFile("tls-policy.xml", POLICY)
+        .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
+        .rootProcessor("""
+                  <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
+                  <mailet match="HostIs=all.retried.example" class="ToProcessor"><processor>fast</processor></mailet>
+            %s""".formatted(LOCAL, MAILET.formatted(QUEUE, "1 hour", 3)))
+        .extraProcessors("""
+                <processor state="fast" enableJmx="false">
+            %s
+                </processor>
+            """.formatted(MAILET.formatted(FAST_QUEUE, "300 ms", 2)))
+        .build();
+
+    static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void startDestinations() throws Exception {
+        TestPki pki = james.pki();
+        SERVERS.put("valid", TestSmtpServer.builder("mx.valid.dest.example")
+            .certificate(serverCertificate(pki, "mx.valid.dest.example").keyPair(VALID_KEY).issue()).start());
+        SERVERS.put("expired", TestSmtpServer.builder("mx.expired.dest.example")
+            .certificate(serverCertificate(pki, "mx.expired.dest.example")
+                .validity(pki.now.minus(Duration.ofDays(30)), pki.now.minus(Duration.ofDays(1))).issue()).start());
+        SERVERS.put("wrongname", TestSmtpServer.builder("mx.wrongname.dest.example")
+            .certificate(serverCertificate(pki, "mail.elsewhere.example").issue()).start());
+        SERVERS.put("selfsigned", TestSmtpServer.builder("mx.selfsigned.dest.example")
+            .certificate(dev.jamestls.pki.CertificateAuthority.root("CN=mx.selfsigned.dest.example", pki.now).certificate()).start());
+        var leafOnly = serverCertificate(pki, "mx.nointermediate.dest.example").issue();
+        SERVERS.put("nointermediate", TestSmtpServer.builder("mx.nointermediate.dest.example")
+            .chain(leafOnly, List.of(leafOnly.certificate())).start());
+        // The JDK refuses TLS 1.0/1.1 on both ends (jdk.tls.disabledAlgorithms); a server limited to TLSv1.1
+        // therefore cannot complete any handshake, which is what our client must see from a TLS 1.1-only peer.
+        SERVERS.put("tls11only", TestSmtpServer.builder("mx.tls11only.dest.example")
+            .certificate(serverCertificate(pki, "mx.tls11only.dest.example").issue()).protocols("TLSv1.1").start());
+        SERVERS.put("nostarttls", TestSmtpServer.builder("mx.nostarttls.dest.example")
+            .certificate(serverCertificate(pki, "mx.nostarttls.dest.example").issue()).withoutStartTls().start());
+        SERVERS.put("refused", TestSmtpServer.builder("mx.refused.dest.example")
+            .certificate(serverCertificate(pki, "mx.refused.dest.example").issue()).refusingStartTls().start());
+        for (Map.Entry<String, TestSmtpServer> server : SERVERS.entrySet()) {
+            String host = "mx." + server.getKey() + ".dest.example";
+            james.dns().loopbackHost(host);
+            ENDPOINTS.map(host, server.getValue().port());
+            for (String level : LEVELS) {
+                james.dns().mx(server.getKey() + "." + level + ".example", host);
+            }
+        }
+        james.dns().mx("twomx.verify.example", "mx.wrongname.dest.example", "mx.valid.dest.example");
+        james.dns().mx("expired.perm.example", "mx.expired.dest.example");
+        james.dns().mx("all.retried.example", "mx.expired.dest.example", "mx.nostarttls.dest.example");
+    }
+
+    @AfterAll
+    static void stopDestinations() throws Exception {
+        for (TestSmtpServer server : SERVERS.values()) {
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @CsvSource({
+        "none, valid, clear",
+        "none, expired, clear",
+        "none, wrongname, clear",
+        "none, selfsigned, clear",
+        "none, nointermediate, clear",
+        "none, tls11only, clear",
+        "none, nostarttls, clear",
+        "none, refused, clear",
+        "may, valid, tls",
+        "may, expired, tls",
+        "may, wrongname, tls",
+        "may, selfsigned, tls",
+        "may, nointermediate, tls",
+        "may, tls11only, clear",
+        "may, nostarttls, clear",
+        "may, refused, clear",
+        "encrypt, valid, tls",
+        "encrypt, expired, tls",
+        "encrypt, wrongname, tls",
+        "encrypt, selfsigned, tls",
+        "encrypt, nointermediate, tls",
+        "encrypt, tls11only, deferred validation-failure",
+        "encrypt, nostarttls, deferred starttls-not-supported",
+        "encrypt, refused, deferred starttls-not-supported",
+        "verify, valid, tls",
+        "verify, expired, deferred certificate-expired",
+        "verify, wrongname, deferred certificate-host-mismatch",
+        "verify, selfsigned, deferred certificate-not-trusted",
+        "verify, nointermediate, deferred certificate-not-trusted",
+        "verify, tls11only, deferred validation-failure",
+        "verify, nostarttls, deferred starttls-not-supported",
+        "verify, refused, deferred starttls-not-supported",
+        "secure, valid, tls",
+        "secure, expired, deferred certificate-expired",
+        "secure, wrongname, deferred certificate-host-mismatch",
+        "secure, selfsigned, deferred certificate-not-trusted",
+        "secure, nointermediate, deferred certificate-not-trusted",
+        "secure, tls11only, deferred validation-failure",
+        "secure, nostarttls, deferred starttls-not-supported",
+        "secure, refused, deferred starttls-not-supported",
+        "fingerprint, valid, tls",
+        "fingerprint, expired, deferred certificate-not-trusted",
+        "fingerprint, wrongname, deferred certificate-not-trusted",
+        "fingerprint, selfsigned, deferred certificate-not-trusted",
+        "fingerprint, nointermediate, deferred certificate-not-trusted",
+        "fingerprint, tls11only, deferred validation-failure",
+        "fingerprint, nostarttls, deferred starttls-not-supported",
+        "fingerprint, refused, deferred starttls-not-supported",
+    })
+    void everyLevelAgainstEveryDestination(String level, String destination, String expected) throws Exception {
+        String subject = "case-" + level + "-" + destination;
+        String recipient = "rcpt@" + destination + "." + level + ".example";
+        TestSmtpServer server = SERVERS.get(destination);
+        send(recipient, subject);
+
+        if (expected.startsWith("deferred ")) {
+            QueuedMail queued = awaitQueued(QUEUE, recipient);
+            assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
+                .containsEntry("dev.jamestls.outbound.resultType", expected.substring("deferred ".length()))
+                .containsEntry("dev.jamestls.outbound.level", level)
+                .containsEntry("dev.jamestls.outbound.rule", "level-" + level)
+                .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5")
+                .containsEntry("dev.jamestls.outbound.retries", "1");
+            assertThat(queued.nextDelivery()).isPresent();
+            assertThat(receivedWith(server, subject)).isEmpty();
+        } else {
+            TestSmtpServer.Received received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> receivedWith(server, subject), Optional::isPresent).orElseThrow();
+            assertThat(received.overTls()).as("delivered over TLS").isEqualTo(expected.equals("tls"));
+            if (received.overTls()) {
+                assertThat(received.protocol()).isIn("TLSv1.2", "TLSv1.3");
+            }
+            assertThat(received.rcptTo()).containsExactly("<" + recipient + ">");
+        }
+        if (!level.equals("none") && !level.equals("may") && !expected.equals("clear")) {
+            // SPEC §2: no message byte and no transaction command in clear text under a mandatory level.
+            assertThat(server.clearText()).doesNotContain(subject).doesNotContain(recipient)
+                .doesNotContain("MAIL FROM:<sender@james.local>\r\nRCPT TO:<" + recipient);
+        }
+    }
+
+    @Test
+    void firstMxFailsVerificationAndTheSecondDelivers() throws Exception {
+        send("rcpt@twomx.verify.example", "two-mx");
+
+        TestSmtpServer.Received received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+            .until(() -> receivedWith(SERVERS.get("valid"), "two-mx"), Optional::isPresent).orElseThrow();
+        assertThat(received.overTls()).isTrue();
+        assertThat(receivedWith(SERVERS.get("wrongname"), "two-mx")).isEmpty();
+        assertThat(SERVERS.get("wrongname").clearText()).doesNotContain("twomx.verify.example");
+    }
+
+    @Test
+    void permanentConnectorBouncesAtOnceWithEncryptionNeeded() throws Exception {
+        send("rcpt@expired.perm.example", "permanent-case");
+
+        StoredMail dsn = awaitDsnFor("rcpt@expired.perm.example");
+        assertThat(dsn.content()).contains("Status: 5.7.10")
+            .contains("Final-Recipient: rfc822; rcpt@expired.perm.example")
+            .contains("TLS required by connector permanent-verify (level verify, STARTTLS required, TLSv1.2/TLSv1.3")
+            .contains("mx.expired.dest.example:25 [127.0.0.1]: certificate-expired: certificate expired:");
+        assertThat(james.queues().browse(QUEUE)).noneMatch(m -> m.recipients().contains("rcpt@expired.perm.example"));
+    }
+
+    @Test
+    void allMxFailingIsRetriedOnScheduleThenBouncedWith475() throws Exception {
+        int expiredAccepts = SERVERS.get("expired").accepts();
+        send("rcpt@all.retried.example", "retried-case");
+
+        StoredMail dsn = awaitDsnFor("rcpt@all.retried.example");
+        // First attempt plus maxRetries=2 retries, each round trying both MX hosts.
+        assertThat(SERVERS.get("expired").accepts() - expiredAccepts).isEqualTo(3);
+        assertThat(dsn.content()).contains("Status: 4.7.5")
+            .contains("TLS required by connector retried-verify (level verify")
+            .contains("could not be secured for all.retried.example:")
+            .contains("mx.expired.dest.example:25 [127.0.0.1]: certificate-expired")
+            .contains("mx.nostarttls.dest.example:25 [127.0.0.1]: starttls-not-supported: STARTTLS not offered in the EHLO reply")
+            .contains("gave up after 3 attempt round(s)");
+        assertThat(SERVERS.get("nostarttls").clearText()).doesNotContain("retried-case");
+    }
+
+    private static StoredMail awaitDsnFor(String recipient) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (StoredMail mail : james.repositories().mails(LOCAL)) {
+                if (mail.content().contains("Final-Recipient: rfc822; " + recipient)) {
+                    return Optional.of(mail);
+                }
+            }
+            return Optional.<StoredMail>empty();
+        }, Optional::isPresent).orElseThrow();
+    }
+
+    private static QueuedMail awaitQueued(String queue, String recipient) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+            james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient)).findFirst(),
+            Optional::isPresent).orElseThrow();
+    }
+
+    private static Optional<TestSmtpServer.Received> receivedWith(TestSmtpServer server, String subject) {
+        return server.received().stream().filter(r -> r.data().contains("Subject: " + subject + "\n")).findFirst();
+    }
+
+    private static void send(String recipient, String subject) throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
+            assertThat(client.send("sender@james.local", recipient, subject)).as(client.lastReply()).isEqualTo(250);
+        }
+    }
+
+    private static dev.jamestls.pki.CertificateAuthority.Builder serverCertificate(TestPki pki, String host) {
+        return pki.intermediate.leaf("CN=" + host + ",O=destination").dnsNames(host)
+            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH);
+    }
+
+    private static KeyPair ecKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pin(KeyPair pair) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(pair.getPublic().getEncoded()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
