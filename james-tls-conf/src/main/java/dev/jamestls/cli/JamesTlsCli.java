@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 
 /** Entry point of {@code james-tls.jar}. */
 @Command(name = "james-tls", mixinStandardHelpOptions = true, versionProvider = JamesTlsCli.Version.class,
-    description = "TLS connectors for Apache James: check a James configuration, explain which TLS rule applies.",
-    subcommands = {CheckCommand.class, ExplainCommand.class},
+    description = "TLS connectors for Apache James: check a James configuration, explain which TLS rule applies, "
+        + "publish our certificate facts, check revocation endpoints, probe a partner before enforcing TLS.",
+    subcommands = {CheckCommand.class, ExplainCommand.class, FactsCommand.class, RevocationCheckCommand.class, ProbeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:clean", "1:errors found", "2:usage error"})
 public final class JamesTlsCli implements Runnable {
@@ -24,7 +25,7 @@ public final class JamesTlsCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: check or explain");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: check, explain, facts, revocation-check or probe");
     }
 
     public static void main(String[] args) {
@@ -33,14 +34,19 @@ public final class JamesTlsCli implements Runnable {
 
     /** Runs the CLI with the given streams; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The configured command line; tests reach subcommand objects through it to inject a {@code Clock}. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new JamesTlsCli());
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExitCodeExceptionMapper(e -> USAGE);
-        int code = commandLine.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return commandLine;
     }
 
     /** Reads the build's version.properties (Maven-filtered). */

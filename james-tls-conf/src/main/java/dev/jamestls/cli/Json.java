@@ -30,6 +30,57 @@ final class Json {
         return json.append("]}").toString();
     }
 
+    /**
+     * A JSON document (RFC 8259) from maps (keys in insertion order), lists, strings, numbers,
+     * booleans, {@link java.time.Instant}s (ISO-8601 strings) and {@code null}, indented by two spaces.
+     */
+    static String pretty(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(out, value, 0);
+        return out.toString();
+    }
+
+    private static void write(StringBuilder out, Object value, int depth) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String text) {
+            out.append(string(text));
+        } else if (value instanceof Number || value instanceof Boolean) {
+            out.append(value);
+        } else if (value instanceof java.time.Instant instant) {
+            out.append(string(instant.toString()));
+        } else if (value instanceof java.util.Map<?, ?> map) {
+            if (map.isEmpty()) {
+                out.append("{}");
+                return;
+            }
+            out.append('{');
+            String separator = "\n";
+            for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+                out.append(separator).append("  ".repeat(depth + 1)).append(string(String.valueOf(entry.getKey()))).append(": ");
+                write(out, entry.getValue(), depth + 1);
+                separator = ",\n";
+            }
+            out.append('\n').append("  ".repeat(depth)).append('}');
+        } else if (value instanceof java.util.Collection<?> list) {
+            if (list.isEmpty()) {
+                out.append("[]");
+                return;
+            }
+            boolean scalars = list.stream().noneMatch(v -> v instanceof java.util.Map || v instanceof java.util.Collection);
+            out.append('[');
+            String separator = scalars ? "" : "\n" + "  ".repeat(depth + 1);
+            for (Object element : list) {
+                out.append(separator);
+                write(out, element, depth + 1);
+                separator = scalars ? ", " : ",\n" + "  ".repeat(depth + 1);
+            }
+            out.append(scalars ? "" : "\n" + "  ".repeat(depth)).append(']');
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
+        }
+    }
+
     // RFC 8259 §7.
     static String string(String value) {
         StringBuilder out = new StringBuilder("\"");

@@ -66,11 +66,12 @@ public final class JdkHttpFetcher implements HttpFetcher {
         return connection;
     }
 
+    /** {@code get} and {@code post} throw {@link HttpStatusException} for an answer other than 200 OK. */
     private byte[] read(URI uri, HttpURLConnection connection) throws IOException {
         try {
             int status = connection.getResponseCode();
             if (status != HttpURLConnection.HTTP_OK) {
-                throw new IOException("HTTP " + status + " from " + uri);
+                throw new HttpStatusException(uri, status);
             }
             long declared = connection.getContentLengthLong();
             if (declared > maxBytes) {

@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.policy.Connector;
+import dev.jamestls.policy.DomainName;
 import dev.jamestls.tls.TlsProtocol;
 
 /**
@@ -122,6 +124,18 @@ public final class ComponentCatalog {
                 new Parameter("trustAnchors", Optional.empty(), ComponentCatalog::path),
                 new Parameter("violationProcessor", Optional.empty(), ComponentCatalog::processorName),
                 new Parameter("violationRepository", Optional.of("file://var/mail/tls-violations/"), ComponentCatalog::path)),
+                Optional.empty()),
+            new Component("dev.jamestls.james.mailets.TlsRemoteDelivery", Kind.MAILET, parameters(
+                new Parameter("policyFile", Optional.of(DEFAULT_POLICY_FILE), ComponentCatalog::path),
+                new Parameter("trustAnchors", Optional.empty(), ComponentCatalog::path),
+                new Parameter("outgoingQueue", Optional.of("outgoing-tls"), ComponentCatalog::processorName),
+                new Parameter("delayTime", Optional.of("6 hours"), value -> RetrySchedule.parse(value, Integer.MAX_VALUE)),
+                new Parameter("maxRetries", Optional.of("5"), value -> wholeNumber(value, 0)),
+                new Parameter("bounceProcessor", Optional.empty(), ComponentCatalog::processorName),
+                new Parameter("heloName", Optional.empty(), DomainName::parse),
+                new Parameter("deliveryThreads", Optional.of("4"), value -> wholeNumber(value, 1)),
+                new Parameter("connectionTimeout", Optional.of("60000"), value -> wholeNumber(value, 1)),
+                new Parameter("timeout", Optional.of("180000"), value -> wholeNumber(value, 1))),
                 Optional.empty())));
     }
 
@@ -178,6 +192,17 @@ public final class ComponentCatalog {
         if (value.isBlank()) {
             throw new IllegalArgumentException("empty path; accepted: a file path relative to James's working directory, e.g. " + DEFAULT_POLICY_FILE);
         }
+    }
+
+    static void wholeNumber(String value, int minimum) {
+        try {
+            if (Integer.parseInt(value.trim()) >= minimum) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("not a whole number >= " + minimum + ": '" + value + "'");
     }
 
     static void processorName(String value) {

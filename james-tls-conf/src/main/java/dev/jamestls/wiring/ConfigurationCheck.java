@@ -344,7 +344,7 @@ public final class ConfigurationCheck {
     }
 
     /** {@code file://conf/keystore} (James's form, relative to its working directory), {@code file:///abs}, or a plain path. */
-    static Optional<Path> jamesPath(String location) {
+    public static Optional<Path> jamesPath(String location) {
         if (location.startsWith("file://")) {
             return Optional.of(Path.of(location.substring("file://".length())));
         }

@@ -1,0 +1,40 @@
+package dev.jamestls.admin;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.verify.VerificationOutcome;
+
+/**
+ * Whether a probed server would satisfy one outbound level (SPEC §1.3), and why.
+ *
+ * @param level the level
+ * @param result pass, fail, or not evaluated (an input is missing, e.g. no pin for {@code fingerprint})
+ * @param reason the deciding fact, printable
+ * @param outcome the verification core's outcome, for the levels that verify a certificate
+ */
+public record LevelVerdict(OutboundLevel level, Result result, String reason, Optional<VerificationOutcome> outcome) {
+    /** Spelt as in the output. */
+    public enum Result {
+        PASS("pass"), FAIL("fail"), NOT_EVALUATED("n/a");
+
+        private final String spelling;
+
+        Result(String spelling) {
+            this.spelling = spelling;
+        }
+
+        @Override
+        public String toString() {
+            return spelling;
+        }
+    }
+
+    public LevelVerdict {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(outcome, "outcome");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jamestls.admin;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import dev.jamestls.pki.PemFiles;
+
+/**
+ * The certificates a chain is checked against.
+ *
+ * @param certificates the anchors
+ * @param label where they come from, printable ("JDK default trust store", "anchors.pem")
+ */
+public record TrustAnchors(List<X509Certificate> certificates, String label) {
+    public TrustAnchors {
+        certificates = List.copyOf(certificates);
+        Objects.requireNonNull(label, "label");
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("no trust anchors in " + label);
+        }
+    }
+
+    /** The JDK's default trust store ({@code cacerts}, or {@code javax.net.ssl.trustStore} when set). */
+    public static TrustAnchors jdkDefault() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    return new TrustAnchors(Arrays.asList(x509.getAcceptedIssuers()), "JDK default trust store");
+                }
+            }
+            throw new IllegalStateException("the JDK offers no X.509 trust manager");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK default trust store does not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every certificate of a PEM file. */
+    public static TrustAnchors fromPem(Path file) throws AdminException {
+        try {
+            return new TrustAnchors(PemFiles.readCertificates(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new AdminException("trust anchor file " + file + " not found");
+        } catch (IOException e) {
+            throw new AdminException(e.getMessage(), e);
+        }
+    }
+}
