@@ -92,6 +92,26 @@ class DropInIT {
     }
 
     @Test
+    void libHoldsExactlyTheJarsOfAJamesMemoryServerInstallation() throws IOException {
+        Path lib = sandbox.home.resolve("lib");
+        List<String> jars;
+        try (Stream<Path> files = Files.list(lib)) {
+            jars = files.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+        String memoryApp = jars.stream().filter(name -> name.matches("james-server-memory-app-3\\.8\\.1\\.jar")).findFirst()
+            .orElseThrow(() -> new AssertionError("no james-server-memory-app-3.8.1.jar in " + lib));
+        // The memory app's own manifest names every jar of its installation's library folder.
+        String classPath;
+        try (JarFile jar = new JarFile(lib.resolve(memoryApp).toFile())) {
+            classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
+        }
+        List<String> expected = Stream.concat(Stream.of(memoryApp),
+                Stream.of(classPath.trim().split(" +")).map(entry -> entry.substring(entry.lastIndexOf('/') + 1)))
+            .sorted().toList();
+        assertThat(jars).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void starttlsMailCarriesTlsFactsHeaderAndIsCopiedToTheTlsRepositories() throws Exception {
         Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.3"), Optional.empty(), "starttls");
 
