@@ -43,14 +43,6 @@ public final class WebAdminClient {
         }
     }
 
-    /** {@code PUT /users/{user}}: creates the user, or sets its password when it exists. */
-    public void putUser(String user, String password) throws IOException {
-        String body = JSON.createObjectNode().put("password", password).toString();
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/users/" + user))
-            .timeout(timeout).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
-        expect(response, 204);
-    }
-
     /** {@code GET /users}: every user name. */
     public List<String> users() throws IOException {
         List<String> users = new ArrayList<>();
