@@ -28,13 +28,18 @@ import dev.jamestls.pki.PemFiles;
 public final class Demo {
     /** The repositories of the sample mailetcontainer.xml that show how a mail arrived. */
     public static final List<String> REPOSITORIES = List.of(
-        "var/mail/tls", "var/mail/tls13", "var/mail/cleartext", "var/mail/client-certificate");
+        "var/mail/tls", "var/mail/tls13", "var/mail/cleartext", "var/mail/client-certificate",
+        "var/mail/tls-testing-violations", "var/mail/verified-partner", "var/mail/outgoing-held");
     public static final String RECIPIENT = "postmaster@james.local";
     static final String PROTOCOL = "dev.jamestls.tls.protocol";
     static final String CHANNEL = "dev.jamestls.tls.channel";
     static final String CIPHER = "dev.jamestls.tls.cipher";
     static final String CLIENT_SUBJECT = "dev.jamestls.tls.client.subject";
     static final String HEADER = "X-James-TLS";
+    static final String RULE = "dev.jamestls.inbound.rule";
+    static final String VERDICT = "dev.jamestls.inbound.verdict";
+    static final String VERIFIED_PARTNER = "dev.jamestls.inbound.verifiedPartner";
+    static final String FARAWAY = "someone@faraway.example";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SPOOL_WAIT = Duration.ofSeconds(30);
 
@@ -71,32 +76,55 @@ public final class Demo {
         }
         Path pki = sandbox.resolve("pki");
         IssuedCertificate partner = ClientIdentity.read(pki.resolve(SandboxPki.PARTNER), pki.resolve(SandboxPki.PARTNER_KEY));
+        IssuedCertificate onprem = ClientIdentity.read(pki.resolve(SandboxPki.ONPREM), pki.resolve(SandboxPki.ONPREM_KEY));
         SandboxSmtpClient client = new SandboxSmtpClient(
             PemFiles.readCertificates(pki.resolve(SandboxPki.CA)).get(0), "demo.partner.example", TIMEOUT);
 
         String run = UUID.randomUUID().toString().substring(0, 8);
-        List<Scenario> scenarios = scenarios(run, smtp, smtps, Optional.of(partner));
+        List<Scenario> scenarios = scenarios(run, smtp, smtps, partner, onprem);
         List<Row> rows = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             rows.add(new Row(scenario, client.send(scenario.submission()), Map.of()));
         }
         rows = collect(webAdmin, rows);
         print(System.out, smtp, smtps, rows);
+        printOurCertificateFacts(System.out, pki.resolve(SandboxPki.SERVER));
     }
 
-    static List<Scenario> scenarios(String run, int smtp, int smtps, Optional<IssuedCertificate> partner) {
-        String sender = "demo@partner.example";
+    static List<Scenario> scenarios(String run, int smtp, int smtps, IssuedCertificate partner, IssuedCertificate onprem) {
+        String ordinary = "alice@elsewhere.example";
+        String fromPartner = "billing@partner.example";
         return List.of(
-            new Scenario("clear text, port " + smtp, new SmtpSubmission(smtp, SmtpSecurity.CLEAR_TEXT, List.of(),
-                Optional.empty(), sender, RECIPIENT, "james-tls demo 1 clear text [" + run + "]")),
-            new Scenario("STARTTLS, port " + smtp, new SmtpSubmission(smtp, SmtpSecurity.STARTTLS, List.of(),
-                Optional.empty(), sender, RECIPIENT, "james-tls demo 2 STARTTLS [" + run + "]")),
-            new Scenario("STARTTLS, TLS 1.2 only, port " + smtp, new SmtpSubmission(smtp, SmtpSecurity.STARTTLS,
-                List.of("TLSv1.2"), Optional.empty(), sender, RECIPIENT, "james-tls demo 3 STARTTLS TLS 1.2 [" + run + "]")),
-            new Scenario("implicit TLS + partner.pem, port " + smtps, new SmtpSubmission(smtps, SmtpSecurity.IMPLICIT_TLS,
-                List.of(), partner, sender, RECIPIENT, "james-tls demo 4 partner certificate [" + run + "]")),
-            new Scenario("implicit TLS, no certificate, port " + smtps, new SmtpSubmission(smtps, SmtpSecurity.IMPLICIT_TLS,
-                List.of(), Optional.empty(), sender, RECIPIENT, "james-tls demo 5 no certificate [" + run + "]")));
+            scenario("clear text, port " + smtp, smtp, SmtpSecurity.CLEAR_TEXT, List.of(), null, ordinary, RECIPIENT,
+                "1 clear text", run),
+            scenario("STARTTLS, port " + smtp, smtp, SmtpSecurity.STARTTLS, List.of(), null, ordinary, RECIPIENT,
+                "2 STARTTLS", run),
+            scenario("STARTTLS, TLS 1.2 only, port " + smtp, smtp, SmtpSecurity.STARTTLS, List.of("TLSv1.2"), null,
+                ordinary, RECIPIENT, "3 STARTTLS TLS 1.2", run),
+            scenario("implicit TLS + partner.pem, port " + smtps, smtps, SmtpSecurity.IMPLICIT_TLS, List.of(), partner,
+                ordinary, RECIPIENT, "4 partner certificate", run),
+            scenario("implicit TLS, no certificate, port " + smtps, smtps, SmtpSecurity.IMPLICIT_TLS, List.of(), null,
+                ordinary, RECIPIENT, "5 no certificate", run),
+            scenario("partner.example, clear text", smtp, SmtpSecurity.CLEAR_TEXT, List.of(), null, fromPartner, RECIPIENT,
+                "6 partner clear text", run),
+            scenario("partner.example, STARTTLS, no certificate", smtp, SmtpSecurity.STARTTLS, List.of(), null, fromPartner,
+                RECIPIENT, "7 partner without certificate", run),
+            scenario("partner.example, STARTTLS + onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem, fromPartner,
+                RECIPIENT, "8 partner with the wrong certificate", run),
+            scenario("partner.example, STARTTLS + partner.pem", smtp, SmtpSecurity.STARTTLS, List.of(), partner, fromPartner,
+                RECIPIENT, "9 partner with its certificate", run),
+            scenario("staged.example (testing), clear text", smtp, SmtpSecurity.CLEAR_TEXT, List.of(), null,
+                "news@staged.example", RECIPIENT, "10 staged partner clear text", run),
+            scenario("relay to faraway.example, onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
+                "user@onprem.example", FARAWAY, "11 on-premises relay", run),
+            scenario("relay to faraway.example, no certificate", smtp, SmtpSecurity.STARTTLS, List.of(), null, ordinary,
+                FARAWAY, "12 relay without certificate", run));
+    }
+
+    private static Scenario scenario(String description, int port, SmtpSecurity security, List<String> protocols,
+                                     IssuedCertificate certificate, String sender, String recipient, String label, String run) {
+        return new Scenario(description, new SmtpSubmission(port, security, protocols, Optional.ofNullable(certificate),
+            sender, recipient, "james-tls demo " + label + " [" + run + "]"));
     }
 
     /**
@@ -128,14 +156,18 @@ public final class Demo {
     }
 
     static void print(PrintStream out, int smtp, int smtps, List<Row> rows) {
-        out.println("james-tls sandbox demo: " + rows.size() + " mails to " + RECIPIENT + " from demo@partner.example");
-        out.println("  SMTP 127.0.0.1:" + smtp + " (STARTTLS offered), 127.0.0.1:" + smtps
+        out.println("james-tls sandbox demo: " + rows.size() + " scripted mails");
+        out.println("  SMTP 127.0.0.1:" + smtp + " (STARTTLS offered, client certificate asked for, not required), 127.0.0.1:" + smtps
             + " (implicit TLS, client certificate required)");
+        out.println("  policy (conf/tls-policy.xml): partner.example needs TLS + its certificate; staged.example needs TLS in testing");
+        out.println("  mode; onprem.example's certificate may relay; everyone else: opportunistic defaults");
         out.println("  channel/protocol/cipher/client certificate: dev.jamestls.tls.* attributes set by TlsFactsHook;");
-        out.println("  copied to: repositories chosen by SentOverTls, SentOverTls=TLSv1.3, HasClientCertificate (WebAdmin)");
+        out.println("  rule/verdict: dev.jamestls.inbound.* attributes set by InboundTlsPolicyHook;");
+        out.println("  copied to: repositories chosen by our matchers (WebAdmin)");
         out.println();
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"#", "sent", "James answered", "channel", "protocol", "cipher", "client certificate", "copied to"});
+        table.add(new String[] {"#", "sent", "James answered", "channel", "protocol", "cipher", "client certificate",
+            "rule: verdict", "copied to"});
         int number = 1;
         for (Row row : rows) {
             Optional<StoredMail> stored = row.copies().values().stream().findFirst();
@@ -150,6 +182,9 @@ public final class Demo {
                 stored.flatMap(mail -> mail.attribute(PROTOCOL)).orElse("-"),
                 stored.flatMap(mail -> mail.attribute(CIPHER)).orElse("-"),
                 stored.flatMap(mail -> mail.attribute(CLIENT_SUBJECT)).orElse("-"),
+                stored.flatMap(mail -> mail.attribute(RULE)).map(rule -> rule + ": "
+                    + stored.flatMap(mail -> mail.attribute(VERDICT)).orElse("?")
+                    + stored.flatMap(mail -> mail.attribute(VERIFIED_PARTNER)).map(p -> " (verified)").orElse("")).orElse("-"),
                 repositories});
         }
         printTable(out, table);
@@ -166,6 +201,15 @@ public final class Demo {
         out.println();
         out.println("More: curl -s 'http://127.0.0.1:<webadmin port>/mailRepositories/var%2Fmail%2Ftls/mails' "
             + "then .../mails/<key>?additionalFields=attributes,headers");
+    }
+
+    /** What partners need to force TLS towards us: {@code james-tls.jar facts --pem pki/server.pem}. */
+    static void printOurCertificateFacts(PrintStream out, Path serverChain) {
+        out.println();
+        out.println("Our certificate, as published to partners (james-tls.jar facts --pem " + serverChain + "):");
+        java.io.PrintWriter writer = new java.io.PrintWriter(out, true);
+        dev.jamestls.cli.JamesTlsCli.run(writer, writer, "facts", "--pem", serverChain.toString());
+        writer.flush();
     }
 
     private static String abbreviate(String text, int length) {

@@ -48,7 +48,7 @@ class DropInIT {
     private static final String TLS13 = "var/mail/tls13";
     private static final String CLEARTEXT = "var/mail/cleartext";
     private static final String CLIENT_CERTIFICATE = "var/mail/client-certificate";
-    private static final String SENDER = "sender@partner.example";
+    private static final String SENDER = "sender@elsewhere.example";
     private static final String RECIPIENT = "postmaster@james.local";
 
     // Both set by maven-failsafe-plugin (src-it/pom.xml).
@@ -201,7 +201,27 @@ class DropInIT {
             .anySatisfy(line -> assertThat(line).matches(
                 "4 \\| implicit TLS \\+ partner\\.pem.*\\| implicit +\\| TLSv1\\.3 .*\\| CN=partner\\.example,O=Partner Example +\\| tls, tls13, client-certificate"))
             .anySatisfy(line -> assertThat(line).startsWith("5 | implicit TLS, no certificate").endsWith("| -"))
-            .contains("#1 X-James-TLS: channel=none");
+            .contains("#1 X-James-TLS: channel=none")
+            // issue 4: the partner's mail in clear text is refused in the dialogue
+            .contains("#6 refused: 530 5.7.0 Must issue a STARTTLS command first "
+                + "(connector partner-example requires TLS for partner.example)")
+            // issue 5: certificate asked for on the shared port; missing, wrong and right certificate
+            .contains("#7 refused: 530 5.7.0 Client certificate required: connector partner-example requires one for partner.example")
+            .anySatisfy(line -> assertThat(line).startsWith("#8 refused: 550 5.7.1 Client certificate not accepted for "
+                + "partner.example by connector partner-example: certificate name mismatch"))
+            .anySatisfy(line -> assertThat(line).startsWith("9 | partner.example, STARTTLS + partner.pem")
+                .contains("| CN=partner.example,O=Partner Example").contains("| partner-example: compliant (verified) |")
+                .endsWith("verified-partner"))
+            // issue 4: the testing-mode rule records the violation and lets the mail in
+            .anySatisfy(line -> assertThat(line).startsWith("10 | staged.example (testing), clear text")
+                .contains("| staged-example: violation |").contains("tls-testing-violations"))
+            // issue 5: certificate-authenticated relay, and relay denied without the certificate
+            .anySatisfy(line -> assertThat(line).startsWith("11 | relay to faraway.example, onprem.pem")
+                .contains("| onprem-example: compliant (verified) |").endsWith("outgoing-held"))
+            .anySatisfy(line -> assertThat(line).startsWith("#12 refused: 550 5.7.1"))
+            // issue 6: our own certificate facts, as partners need them
+            .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
+            .anySatisfy(line -> assertThat(line).contains("CN=james.local"));
     }
 
     /** A mail sent by the test and what came of it; the unique subject finds it in repositories. */
