@@ -62,7 +62,11 @@ public final class ConfigurationCheck {
         Optional<XmlElement> smtp = read(confDir.resolve(SMTPSERVER), problems);
         smtp.ifPresent(s -> checkSmtpServer(confDir.resolve(SMTPSERVER), s, root, policyFiles, problems));
         for (String policyFile : policyFiles) {
-            Path referenced = root.resolve(policyFile).normalize();
+            Optional<Path> location = jamesPath(policyFile);
+            if (location.isEmpty()) {
+                continue;
+            }
+            Path referenced = root.resolve(location.get()).normalize();
             if (!referenced.equals(confDir.toAbsolutePath().normalize().resolve(POLICY_FILE)) && !Files.isRegularFile(referenced)) {
                 problems.add(Problem.error(confDir.resolve(POLICY_FILE), 0, 0, "policyFile",
                     "'" + policyFile + "' named by a component does not exist (looked at " + referenced + ")"));

@@ -1,0 +1,82 @@
+package dev.jamestls.it.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jamestls.cli.JamesTlsCli;
+
+/**
+ * Issue 3: {@code james-tls check} passes on the sandbox's real configuration
+ * (as laid out by {@code mvn package}) and finds an error planted in a copy of it.
+ */
+class SandboxConfCheckIT {
+    private final Path layout = Path.of(System.getProperty("jamestls.sandbox.directory", "target/james-tls-sandbox"));
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    @Test
+    void checkPassesOnTheSandboxConfiguration(@TempDir Path copy) throws IOException {
+        copySandbox(copy);
+
+        Result result = check(copy.resolve("conf"));
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(JamesTlsCli.CLEAN);
+        assertThat(result.out()).contains("0 errors");
+    }
+
+    @Test
+    void checkFindsALevelMisspeltInTheSandboxPolicy(@TempDir Path copy) throws IOException {
+        copySandbox(copy);
+        Path policy = copy.resolve("conf/tls-policy.xml");
+        String original = Files.readString(policy, StandardCharsets.UTF_8);
+        assertThat(original).contains("level=\"secure\"");
+        Files.writeString(policy, original.replace("level=\"secure\"", "level=\"verfy\""), StandardCharsets.UTF_8);
+        int line = lineOf(original, "level=\"secure\"");
+
+        Result result = check(copy.resolve("conf"));
+
+        assertThat(result.exitCode()).isEqualTo(JamesTlsCli.ERRORS);
+        assertThat(result.out())
+            .contains(policy.toString())
+            .containsPattern("\\n\\s+" + line + ":\\d+\\s+error\\s+.*unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint");
+    }
+
+    private static int lineOf(String text, String needle) {
+        return text.substring(0, text.indexOf(needle)).split("\n", -1).length;
+    }
+
+    private Result check(Path conf) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = JamesTlsCli.run(new PrintWriter(out), new PrintWriter(err), "check", conf.toString());
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private void copySandbox(Path target) throws IOException {
+        for (String folder : new String[] {"conf", "pki"}) {
+            Path source = layout.resolve(folder);
+            assertThat(source).as("sandbox laid out by mvn package").isDirectory();
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path destination = target.resolve(layout.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(destination);
+                    } else {
+                        Files.copy(file, destination);
+                    }
+                }
+            }
+        }
+    }
+}
