@@ -123,6 +123,11 @@ class PartnerCertificateTest {
 
     static List<Arguments> wrongCertificates() {
         IssuedCertificate leafOnly = new IssuedCertificate(PKI.partner.certificate(), PKI.partner.keyPair(), List.of());
+        // An unknown critical extension (RFC 5280 §4.2: must be rejected) holding garbage bytes.
+        IssuedCertificate garbageExtension = PKI.intermediate.leaf("CN=partner.example").dnsNames("partner.example")
+            .extendedKeyUsages(dev.jamestls.pki.ExtendedKeyUsage.CLIENT_AUTH)
+            .criticalRawExtension("1.3.6.1.4.1.55555.1", new byte[] {0x04, 0x03, (byte) 0xde, (byte) 0xad, 0x00})
+            .issue();
         return List.of(
             Arguments.of("expired", PKI.partnerExpired, "partner.example", "expired"),
             Arguments.of("not yet valid", PKI.partnerNotYetValid, "partner.example", "not yet valid"),
@@ -131,6 +136,7 @@ class PartnerCertificateTest {
             Arguments.of("right name, other CA", PKI.partnerFromOtherCa, "partner.example", "CN=Unrelated Root CA"),
             Arguments.of("self-signed with the right name", PKI.partnerSelfSigned, "partner.example", "CN=partner.example"),
             Arguments.of("intermediate missing", leafOnly, "partner.example", "CN=james-tls Test Issuing CA"),
+            Arguments.of("garbage critical extension", garbageExtension, "partner.example", "1.3.6.1.4.1.55555.1"),
             Arguments.of("pin mismatch (same name and CA, other key)", PKI.partnerRenewed, "pinned.example",
                 CertificatePins.spkiSha256(PKI.partnerRenewed.certificate())),
             Arguments.of("right name, wrong issuer", PKI.partner, "issuer.example", "CN=Unrelated Issuing CA,O=elsewhere"));
