@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * @param idleTimeout how long an unused connection stays open
  */
 public record ConnectionReuse(int maxTotal, int maxPerDestination, Duration idleTimeout) {
-    /** 16 connections, 2 per destination, 30 seconds idle. */
-    public static final ConnectionReuse DEFAULT = new ConnectionReuse(16, 2, Duration.ofSeconds(30));
+    /** 32 connections, 4 per destination (the default delivery threads), 30 seconds idle. */
+    public static final ConnectionReuse DEFAULT = new ConnectionReuse(32, 4, Duration.ofSeconds(30));
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([a-zA-Z]*)");
     private static final String DURATION_FORMS = "amount [unit], unit one of ms, s, seconds, m, minutes, h, hours "

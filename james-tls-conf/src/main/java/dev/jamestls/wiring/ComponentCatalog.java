@@ -137,8 +137,8 @@ public final class ComponentCatalog {
                 new Parameter("deliveryThreads", Optional.of("4"), value -> wholeNumber(value, 1)),
                 new Parameter("connectionTimeout", Optional.of("60000"), value -> wholeNumber(value, 1)),
                 new Parameter("timeout", Optional.of("180000"), value -> wholeNumber(value, 1)),
-                new Parameter("connectionPoolSize", Optional.of("16"), value -> wholeNumber(value, 0)),
-                new Parameter("connectionsPerDestination", Optional.of("2"), value -> wholeNumber(value, 1)),
+                new Parameter("connectionPoolSize", Optional.of("32"), value -> wholeNumber(value, 0)),
+                new Parameter("connectionsPerDestination", Optional.of("4"), value -> wholeNumber(value, 1)),
                 new Parameter("connectionIdleTimeout", Optional.of("30 seconds"), ConnectionReuse::parseDuration)),
                 Optional.empty())));
     }

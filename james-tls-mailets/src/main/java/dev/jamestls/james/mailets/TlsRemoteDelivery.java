@@ -107,8 +107,8 @@ import reactor.core.scheduler.Schedulers;
  *   <deliveryThreads>4</deliveryThreads>                        <!-- default 4 -->
  *   <connectionTimeout>60000</connectionTimeout>                <!-- ms, default -->
  *   <timeout>180000</timeout>                                   <!-- ms, read timeout, default -->
- *   <connectionPoolSize>16</connectionPoolSize>                 <!-- idle connections kept, default; 0 = no reuse -->
- *   <connectionsPerDestination>2</connectionsPerDestination>    <!-- per rule + host + port + TLS requirement, default -->
+ *   <connectionPoolSize>32</connectionPoolSize>                 <!-- idle connections kept, default; 0 = no reuse -->
+ *   <connectionsPerDestination>4</connectionsPerDestination>    <!-- per rule + host + port + TLS requirement, default -->
  *   <connectionIdleTimeout>30 seconds</connectionIdleTimeout>   <!-- default; unit ms when omitted -->
  * </mailet>
  * }</pre>
