@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.CertificateName;
 import dev.jamestls.policy.ClientCertificateRequirement;
-import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
@@ -54,7 +53,7 @@ public final class VerifyingCertificateJudge implements CertificateJudge {
         CertificateRequirement core = CertificateRequirement.client(anchors)
             .withNames(requirement.names().stream().map(CertificateName::toString).toList())
             .withPins(new HashSet<>(requirement.pins()))
-            .withRevocation(RevocationMode.parse(requirement.revocation().toString()));
+            .withRevocation(requirement.revocation());
         return requirement.issuer().map(core::withIssuer).orElse(core);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.tls.CertificatePins;
 
 /**
@@ -22,7 +23,7 @@ public record ClientCertificateRequirement(
     Optional<String> issuer,
     List<String> pins,
     Optional<Path> trustAnchors,
-    Revocation revocation) {
+    RevocationMode revocation) {
 
     public ClientCertificateRequirement {
         names = List.copyOf(names);

@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+
 
 import org.apache.james.metrics.api.MetricFactory;
 import org.slf4j.Logger;
@@ -36,14 +37,28 @@ import dev.jamestls.verify.CertificateVerifier;
  */
 public final class InboundPolicyRuntime {
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.inbound");
-    private static final Map<String, InboundPolicyRuntime> RUNTIMES = new ConcurrentHashMap<>();
+    private static final Map<String, InboundPolicyRuntime> RUNTIMES = new HashMap<>();
 
+    private final String key;
+    private final Path policyFile;
     private final ReloadingPolicy policy;
     private final InboundEvaluator evaluator;
+    private int users;
 
-    private InboundPolicyRuntime(ReloadingPolicy policy, InboundEvaluator evaluator) {
+    private InboundPolicyRuntime(String key, Path policyFile, ReloadingPolicy policy, InboundEvaluator evaluator) {
+        this.key = key;
+        this.policyFile = policyFile;
         this.policy = policy;
         this.evaluator = evaluator;
+    }
+
+    /** The component that obtained this runtime is destroyed; the last one releases the policy. */
+    public void release() {
+        synchronized (RUNTIMES) {
+            if (--users <= 0 && RUNTIMES.remove(key, this)) {
+                PolicyRegistry.release(policyFile);
+            }
+        }
     }
 
     /**
@@ -54,16 +69,22 @@ public final class InboundPolicyRuntime {
     public static InboundPolicyRuntime forFiles(Path policyFile, Optional<Path> defaultAnchors) {
         Path normalized = policyFile.toAbsolutePath().normalize();
         String key = normalized + "|" + defaultAnchors.map(p -> p.toAbsolutePath().normalize().toString()).orElse("");
-        return RUNTIMES.computeIfAbsent(key, ignored -> {
-            ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
-            Clock clock = Clock.systemUTC();
-            CertificateVerifier verifier = new CertificateVerifier(clock,
-                new RevocationChecker(JdkHttpFetcher.DEFAULT, RevocationCache.defaults(), RevocationSettings.DEFAULT),
-                RevocationSettings.DEFAULT);
-            List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkAnchors::defaults);
-            return new InboundPolicyRuntime(reloading, new InboundEvaluator(new VerifyingCertificateJudge(
-                new CachingCertificateVerifier(verifier, clock, 10_000, Duration.ofHours(1)), anchors)));
-        });
+        synchronized (RUNTIMES) {
+            InboundPolicyRuntime runtime = RUNTIMES.get(key);
+            if (runtime == null) {
+                List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkAnchors::defaults);
+                ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
+                Clock clock = Clock.systemUTC();
+                CertificateVerifier verifier = new CertificateVerifier(clock,
+                    new RevocationChecker(JdkHttpFetcher.DEFAULT, RevocationCache.defaults(), RevocationSettings.DEFAULT),
+                    RevocationSettings.DEFAULT);
+                runtime = new InboundPolicyRuntime(key, normalized, reloading, new InboundEvaluator(new VerifyingCertificateJudge(
+                    new CachingCertificateVerifier(verifier, clock, 10_000, Duration.ofHours(1)), anchors)));
+                RUNTIMES.put(key, runtime);
+            }
+            runtime.users++;
+            return runtime;
+        }
     }
 
     private static List<X509Certificate> readAnchors(Path file) {
@@ -96,7 +117,10 @@ public final class InboundPolicyRuntime {
     public InboundVerdict decide(InboundResolution resolution, InboundSession session, String sessionId,
                                  MetricFactory metrics) {
         InboundVerdict verdict = evaluator.evaluate(resolution, session);
-        LOGGER.info("inbound-tls session={} client={} sender={} rule={} kind={} mode={} verdict={} reason={} protocol={} cipher={}{}",
+        // Violations at INFO, compliant decisions at DEBUG: a flushed INFO line per transaction
+        // costs more than the evaluation itself (docs/benchmarks.md); metrics count every decision.
+        org.slf4j.event.Level level = verdict.compliant() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO;
+        LOGGER.atLevel(level).log("inbound-tls session={} client={} sender={} rule={} kind={} mode={} verdict={} reason={} protocol={} cipher={}{}",
             sessionId, session.clientAddress().getHostAddress(), resolution.senderLabel(), resolution.rule(),
             resolution.kind(), resolution.mode(), verdict.verdictName(),
             verdict.violation().map(v -> v.kind().attributeValue() + ": " + v.reason()).orElse("-"),

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
 
 import dev.jamestls.policy.file.PolicyException;
 import dev.jamestls.policy.file.ReloadingPolicy;
@@ -15,16 +15,47 @@ import dev.jamestls.policy.file.ReloadingPolicy;
  */
 public final class PolicyRegistry {
     static final Duration RELOAD_INTERVAL = Duration.ofSeconds(5);
-    private static final Map<Path, ReloadingPolicy> POLICIES = new ConcurrentHashMap<>();
+    private static final Map<Path, Shared> POLICIES = new HashMap<>();
+
+    /** A loaded policy and how many components use it. */
+    private static final class Shared {
+        private final ReloadingPolicy policy;
+        private int users;
+
+        Shared(ReloadingPolicy policy) {
+            this.policy = policy;
+        }
+    }
 
     private PolicyRegistry() {
     }
 
     /**
+     * The shared policy of {@code policyFile}, loaded (and watched) on first use. Every call must be
+     * matched by one {@link #release(Path)} when the component is destroyed, so the watcher stops with
+     * the last user (James calls {@code destroy()} on hooks and mailets at shutdown).
+     *
      * @throws IllegalArgumentException with every problem of the file (file, line, column) when it does not load
      */
-    public static ReloadingPolicy policy(Path policyFile) {
-        return POLICIES.computeIfAbsent(policyFile.toAbsolutePath().normalize(), PolicyRegistry::load);
+    public static synchronized ReloadingPolicy policy(Path policyFile) {
+        Path key = policyFile.toAbsolutePath().normalize();
+        Shared shared = POLICIES.get(key);
+        if (shared == null) {
+            shared = new Shared(load(key));
+            POLICIES.put(key, shared);
+        }
+        shared.users++;
+        return shared.policy;
+    }
+
+    /** One user of {@code policyFile} is done with it; the last one stops its watcher. */
+    public static synchronized void release(Path policyFile) {
+        Path key = policyFile.toAbsolutePath().normalize();
+        Shared shared = POLICIES.get(key);
+        if (shared != null && --shared.users <= 0) {
+            POLICIES.remove(key);
+            shared.policy.close();
+        }
     }
 
     private static ReloadingPolicy load(Path file) {

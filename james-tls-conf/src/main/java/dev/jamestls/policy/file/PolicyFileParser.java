@@ -34,9 +34,9 @@ import dev.jamestls.policy.MinimumProtocols;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
-import dev.jamestls.policy.Revocation;
 import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.tls.TlsProtocol;
 
 /**
@@ -327,7 +327,7 @@ public final class PolicyFileParser {
 
         private Optional<ClientCertificateRequirement> clientCertificate(XmlElement element) {
             checks.allow(element, List.of("revocation"), List.of("name", "issuer", "pin", "trustAnchors"));
-            Optional<Revocation> revocation = checks.parse(element, "revocation", Revocation::parse);
+            Optional<RevocationMode> revocation = checks.parse(element, "revocation", RevocationMode::parse);
             boolean ok = attributeOk(element, "revocation", revocation);
             List<CertificateName> names = new ArrayList<>();
             for (XmlElement child : element.children("name")) {
@@ -359,7 +359,7 @@ public final class PolicyFileParser {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new ClientCertificateRequirement(names, issuer, pins, anchorFile, revocation.orElse(Revocation.SOFT_FAIL)));
+                return Optional.of(new ClientCertificateRequirement(names, issuer, pins, anchorFile, revocation.orElse(RevocationMode.SOFT_FAIL)));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<clientCertificate>", e.getMessage());
                 return Optional.empty();

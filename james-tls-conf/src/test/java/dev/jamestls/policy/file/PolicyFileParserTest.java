@@ -98,7 +98,7 @@ class PolicyFileParserTest {
             Arguments.of("certificate requirement without a name", in("", "<clientCertificate revocation=\"off\"/>"),
                 "<clientCertificate>: needs at least one <name> (subject CN or DNS SAN, e.g. partner.example or *.partner.example)"),
             Arguments.of("unknown revocation mode", in("", "<clientCertificate revocation=\"soft\"><name>partner.example</name></clientCertificate>"),
-                "<clientCertificate revocation=\"soft\">: unknown revocation 'soft'; accepted: off, soft-fail, hard-fail"),
+                "<clientCertificate revocation=\"soft\">: unknown revocation mode 'soft'; accepted: off, soft-fail, hard-fail"),
             Arguments.of("issuer that is not a DN", in("", "<clientCertificate><name>partner.example</name><issuer>Partner CA</issuer></clientCertificate>"),
                 "<issuer>: not a distinguished name 'Partner CA'; accepted: RFC 4514 form such as CN=Partner CA,O=Partner"),
             Arguments.of("missing trust anchor file", in("", "<clientCertificate><name>partner.example</name><trustAnchors>partner-ca.pem</trustAnchors></clientCertificate>"),

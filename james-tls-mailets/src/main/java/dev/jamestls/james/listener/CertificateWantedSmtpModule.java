@@ -1,6 +1,5 @@
 package dev.jamestls.james.listener;
 
-import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
 
@@ -9,31 +8,22 @@ import com.google.inject.Scopes;
 import com.google.inject.multibindings.ProvidesIntoSet;
 
 /**
- * Guice extension module that starts the certificate-wanted SMTP listeners
- * declared in {@code conf/tls-smtpserver.xml} (same format as
- * {@code smtpserver.xml}, same handler chains). Enable it in
- * {@code conf/extensions.properties}:
- *
- * <pre>
- * guice.extension.module=dev.jamestls.james.listener.CertificateWantedSmtpModule
- * </pre>
+ * For servers assembled in code ({@code GuiceJamesServer.combineWith(...)}, e.g.
+ * tests and embedders): starts the certificate-wanted SMTP listeners of
+ * {@code conf/tls-smtpserver.xml} as one of James's initialization operations.
+ * An installed James uses {@link CertificateWantedListeners} through
+ * {@code guice.extension.startable} instead.
  */
 public class CertificateWantedSmtpModule extends AbstractModule {
-    public static final String CONFIGURATION_NAME = "tls-smtpserver";
-
     @Override
     protected void configure() {
         bind(CertificateWantedSmtpServerFactory.class).in(Scopes.SINGLETON);
     }
 
     @ProvidesIntoSet
-    InitializationOperation startCertificateWantedListeners(ConfigurationProvider configurationProvider,
-                                                            CertificateWantedSmtpServerFactory factory) {
+    InitializationOperation startCertificateWantedListeners(CertificateWantedListeners listeners) {
         return InitilizationOperationBuilder
             .forClass(CertificateWantedSmtpServerFactory.class)
-            .init(() -> {
-                factory.configure(configurationProvider.getConfiguration(CONFIGURATION_NAME));
-                factory.init();
-            });
+            .init(listeners::start);
     }
 }

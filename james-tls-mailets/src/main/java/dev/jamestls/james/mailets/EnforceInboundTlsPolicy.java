@@ -91,6 +91,13 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         }
     }
 
+    @Override
+    public void destroy() {
+        if (settings != null) {
+            settings.runtime().release();
+        }
+    }
+
     private Path file(MailetParameters parameters, String name, String location) throws MessagingException {
         try {
             return fileSystem.getFile(location).toPath();

@@ -45,8 +45,33 @@ public final class SmtpAttempt {
     public record ClientSettings(String heloName, int connectTimeoutMillis, int readTimeoutMillis) {
     }
 
-    /** An envelope and its message. */
-    public record Envelope(String reversePath, Address[] recipients, MimeMessage message) {
+    /**
+     * An envelope and its message. A class, not a record: the Eclipse Transformer (1.0.0) does
+     * not rewrite the descriptors of a record's Record attribute, which would leave
+     * {@code javax.mail} references in the James 3.9 jar.
+     */
+    public static final class Envelope {
+        private final String reversePath;
+        private final Address[] recipients;
+        private final MimeMessage message;
+
+        public Envelope(String reversePath, Address[] recipients, MimeMessage message) {
+            this.reversePath = reversePath;
+            this.recipients = recipients.clone();
+            this.message = message;
+        }
+
+        public String reversePath() {
+            return reversePath;
+        }
+
+        public Address[] recipients() {
+            return recipients.clone();
+        }
+
+        public MimeMessage message() {
+            return message;
+        }
     }
 
     private SmtpAttempt() {

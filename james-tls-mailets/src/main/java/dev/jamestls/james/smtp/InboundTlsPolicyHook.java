@@ -92,6 +92,14 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         }
     }
 
+    @Override
+    public void destroy() {
+        if (runtime != null) {
+            runtime.release();
+            runtime = null;
+        }
+    }
+
     private Path resolve(HandlerParameters parameters, String name, String location) throws ConfigurationException {
         try {
             return fileSystem.getFile(location).toPath();

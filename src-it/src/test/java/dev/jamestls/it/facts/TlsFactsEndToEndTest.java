@@ -57,7 +57,7 @@ class TlsFactsEndToEndTest {
             assertThat(client.send("alice@sender.example", "bob@james.local", "clear")).isEqualTo(250);
         }
 
-        StoredMail mail = lastWithSubject(james.awaitMails(CLEAR, (int) before + 1), "clear");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(CLEAR, (int) before + 1), "clear");
         assertThat(mail.attribute("dev.jamestls.tls.channel")).contains("none");
         assertThat(mail.attribute("dev.jamestls.tls.protocol")).isEmpty();
         assertThat(mail.header("X-James-TLS")).contains("channel=none");
@@ -70,7 +70,7 @@ class TlsFactsEndToEndTest {
             assertThat(client.send("alice@sender.example", "bob@james.local", "starttls12")).isEqualTo(250);
         }
 
-        StoredMail mail = lastWithSubject(james.awaitMails(TLS, (int) before + 1), "starttls12");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(TLS, (int) before + 1), "starttls12");
         assertThat(mail.attribute("dev.jamestls.tls.channel")).contains("starttls");
         assertThat(mail.attribute("dev.jamestls.tls.protocol")).contains("TLSv1.2");
         assertThat((String) mail.attribute("dev.jamestls.tls.cipher").orElseThrow()).startsWith("TLS_ECDHE_");
@@ -87,7 +87,7 @@ class TlsFactsEndToEndTest {
             assertThat(client.send("alice@sender.example", "bob@james.local", "starttls13")).isEqualTo(250);
         }
 
-        StoredMail mail = lastWithSubject(james.awaitMails(TLS13, (int) before + 1), "starttls13");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(TLS13, (int) before + 1), "starttls13");
         assertThat(mail.attribute("dev.jamestls.tls.protocol")).contains("TLSv1.3");
     }
 
@@ -99,7 +99,7 @@ class TlsFactsEndToEndTest {
             assertThat(client.send("sender@partner.example", "bob@james.local", "with-certificate")).isEqualTo(250);
         }
 
-        StoredMail mail = lastWithSubject(james.awaitMails(CERT, (int) before + 1), "with-certificate");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(CERT, (int) before + 1), "with-certificate");
         assertThat(mail.attribute("dev.jamestls.tls.channel")).contains("implicit");
         assertThat(mail.attribute("dev.jamestls.tls.client.subject")).contains("CN=partner.example,O=partner.example");
         assertThat(mail.attribute("dev.jamestls.tls.client.issuer"))
@@ -126,14 +126,8 @@ class TlsFactsEndToEndTest {
             assertThat(client.send("alice@sender.example", "bob@james.local", "second")).isEqualTo(250);
         }
 
-        StoredMail second = lastWithSubject(james.awaitMails(TLS, (int) before + 2), "second");
+        StoredMail second = StoredMail.withSubject(james.awaitMails(TLS, (int) before + 2), "second");
         assertThat(second.attribute("dev.jamestls.tls.protocol")).contains("TLSv1.2");
     }
 
-    static StoredMail lastWithSubject(List<StoredMail> mails, String subject) {
-        return mails.stream()
-            .filter(mail -> mail.header("Subject").map(subject::equals).orElse(false))
-            .reduce((first, second) -> second)
-            .orElseThrow(() -> new AssertionError("no mail with subject '" + subject + "' in " + mails));
-    }
 }

@@ -62,7 +62,7 @@ final class JamesConf {
             <mailetcontainer enableJmx="false">
               <context><postmaster>postmaster@james.local</postmaster></context>
               <spooler><threads>2</threads><errorRepository>%s</errorRepository></spooler>
-              <processors>
+              <processors enableJmx="false">
                 <processor state="root" enableJmx="false">
             %s
                 </processor>

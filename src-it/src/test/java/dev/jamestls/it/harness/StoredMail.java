@@ -54,6 +54,14 @@ public record StoredMail(String name, String sender, List<String> recipients, Ma
         return value;
     }
 
+    /** The last mail with this Subject; fails the test naming what was there instead. */
+    public static StoredMail withSubject(List<StoredMail> mails, String subject) {
+        return mails.stream()
+            .filter(mail -> mail.header("Subject").map(subject::equals).orElse(false))
+            .reduce((first, second) -> second)
+            .orElseThrow(() -> new AssertionError("no mail with subject '" + subject + "' in " + mails));
+    }
+
     public Optional<Object> attribute(String name) {
         return Optional.ofNullable(attributes.get(name));
     }

@@ -117,7 +117,7 @@ class InboundEnforcementTest {
         }
 
         List<StoredMail> mails = james.awaitMails(PARTNER, (int) before + 2);
-        StoredMail second = withSubject(mails, "partner-2");
+        StoredMail second = StoredMail.withSubject(mails, "partner-2");
         assertThat(second.attribute("dev.jamestls.inbound.rule")).contains("partner-example");
         assertThat(second.attribute("dev.jamestls.inbound.ruleKind")).contains("connector");
         assertThat(second.attribute("dev.jamestls.inbound.mode")).contains("enforce");
@@ -158,7 +158,7 @@ class InboundEnforcementTest {
             assertThat(client.send("news@staged.example", "bob@james.local", "staged")).isEqualTo(250);
         }
 
-        StoredMail mail = withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "staged");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "staged");
         assertThat(mail.attribute("dev.jamestls.inbound.rule")).contains("staged-example");
         assertThat(mail.attribute("dev.jamestls.inbound.mode")).contains("testing");
         assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("violation");
@@ -193,7 +193,7 @@ class InboundEnforcementTest {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
             assertThat(client.send("alice@elsewhere.example", "bob@james.local", "default")).isEqualTo(250);
         }
-        StoredMail mail = withSubject(james.awaitMails(OTHER, (int) before + 1), "default");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(OTHER, (int) before + 1), "default");
         assertThat(mail.attribute("dev.jamestls.inbound.rule")).contains("defaults");
         assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("compliant");
     }
@@ -212,10 +212,4 @@ class InboundEnforcementTest {
         assertThat(total()).isEqualTo(before + 1);
     }
 
-    static StoredMail withSubject(List<StoredMail> mails, String subject) {
-        return mails.stream()
-            .filter(mail -> mail.header("Subject").map(subject::equals).orElse(false))
-            .reduce((first, second) -> second)
-            .orElseThrow(() -> new AssertionError("no mail with subject '" + subject + "' in " + mails));
-    }
 }

@@ -85,7 +85,7 @@ class LegacyAndExternalClientsTest {
         SwaksRun run = swaks("billing@partner.example", "swaks-tls", "--tls");
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("<~  250 ");
-        StoredMail mail = InboundEnforcementTest.withSubject(james.awaitMails(PARTNER, (int) before + 1), "swaks-tls");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(PARTNER, (int) before + 1), "swaks-tls");
         assertThat(mail.attribute("dev.jamestls.tls.channel")).contains("starttls");
         assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("compliant");
     }
@@ -95,7 +95,7 @@ class LegacyAndExternalClientsTest {
         long before = james.size(VIOLATIONS);
         SwaksRun run = swaks("news@staged.example", "swaks-staged");
         assertThat(run.exitCode()).as(run.output()).isZero();
-        StoredMail mail = InboundEnforcementTest.withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "swaks-staged");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "swaks-staged");
         assertThat(mail.attribute("dev.jamestls.inbound.reasonKind")).contains("tls-required");
     }
 

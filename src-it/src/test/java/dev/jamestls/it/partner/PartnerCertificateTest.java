@@ -94,7 +94,7 @@ class PartnerCertificateTest {
         try (SmtpTestClient client = starttls(PKI.partner)) {
             assertThat(client.send("billing@partner.example", "bob@james.local", "verified")).isEqualTo(250);
         }
-        StoredMail mail = withSubject(james.awaitMails(VERIFIED, (int) before + 1), "verified");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(VERIFIED, (int) before + 1), "verified");
         assertThat(mail.attribute("dev.jamestls.inbound.verifiedPartner")).contains("partner-example");
         assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("compliant");
         assertThat(mail.attribute("dev.jamestls.tls.client.subject")).contains("CN=partner.example,O=partner.example");
@@ -173,7 +173,7 @@ class PartnerCertificateTest {
         try (SmtpTestClient client = starttls(PKI.partner)) {
             assertThat(client.send("news@staged.example", "bob@james.local", "staged-cert")).isEqualTo(250);
         }
-        StoredMail mail = withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "staged-cert");
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(VIOLATIONS, (int) before + 1), "staged-cert");
         assertThat(mail.attribute("dev.jamestls.inbound.reasonKind")).contains("certificate-rejected");
         assertThat(mail.attribute("dev.jamestls.inbound.mode")).contains("testing");
     }
@@ -205,10 +205,4 @@ class PartnerCertificateTest {
         return SmtpTestClient.startTls(james.port("mx"), PKI, Optional.ofNullable(certificate));
     }
 
-    static StoredMail withSubject(List<StoredMail> mails, String subject) {
-        return mails.stream()
-            .filter(mail -> mail.header("Subject").map(subject::equals).orElse(false))
-            .reduce((first, second) -> second)
-            .orElseThrow(() -> new AssertionError("no mail with subject '" + subject + "' in " + mails));
-    }
 }

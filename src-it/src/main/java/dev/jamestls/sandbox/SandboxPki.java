@@ -1,0 +1,110 @@
+package dev.jamestls.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+
+import dev.jamestls.pki.CertificateAuthority;
+import dev.jamestls.pki.ExtendedKeyUsage;
+import dev.jamestls.pki.IssuedCertificate;
+import dev.jamestls.pki.PemFiles;
+
+/**
+ * Writes the sandbox's demo PKI, with keys generated fresh on this machine:
+ *
+ * <pre>
+ * ca.pem, ca.key            demo root CA "CN=james-tls sandbox CA"
+ * server.pem, server.key    James's certificate: james.local, localhost (serverAuth)
+ * partner.pem, partner.key  partner.example client certificate (clientAuth)
+ * onprem.pem, onprem.key    onprem.example client certificate (clientAuth)
+ * truststore.p12            the CA as PKCS#12 trust store (James's clientAuth truststore)
+ * </pre>
+ *
+ * Certificate files hold the leaf then its issuer; keys are unencrypted PKCS#8
+ * PEM, readable by the owner only. An existing complete PKI is kept, so
+ * rebuilding the sandbox does not invalidate certificates already handed out;
+ * delete the folder to get a new one.
+ *
+ * <p>Usage: {@code SandboxPki <pki-dir>}
+ */
+public final class SandboxPki {
+    public static final String CA = "ca.pem";
+    public static final String CA_KEY = "ca.key";
+    public static final String SERVER = "server.pem";
+    public static final String SERVER_KEY = "server.key";
+    public static final String PARTNER = "partner.pem";
+    public static final String PARTNER_KEY = "partner.key";
+    public static final String ONPREM = "onprem.pem";
+    public static final String ONPREM_KEY = "onprem.key";
+    public static final String TRUSTSTORE = "truststore.p12";
+    /** Must match {@code <truststoreSecret>} in the sample smtpserver.xml. */
+    public static final String TRUSTSTORE_SECRET = "sandbox-truststore";
+
+    static final List<String> FILES = List.of(CA, CA_KEY, SERVER, SERVER_KEY, PARTNER, PARTNER_KEY, ONPREM, ONPREM_KEY, TRUSTSTORE);
+
+    private SandboxPki() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: SandboxPki <pki-dir>");
+            System.exit(2);
+        }
+        Path directory = Path.of(args[0]);
+        if (isComplete(directory)) {
+            System.out.println("james-tls sandbox: keeping the demo PKI in " + directory);
+            return;
+        }
+        write(directory, Instant.now());
+        System.out.println("james-tls sandbox: wrote a new demo PKI to " + directory);
+    }
+
+    public static boolean isComplete(Path directory) {
+        return FILES.stream().allMatch(name -> Files.isRegularFile(directory.resolve(name)));
+    }
+
+    /** Generates every file of the demo PKI into {@code directory}, replacing what is there. */
+    public static void write(Path directory, Instant now) throws IOException {
+        Files.createDirectories(directory);
+        CertificateAuthority ca = CertificateAuthority.root("CN=james-tls sandbox CA,O=james-tls sandbox", now);
+        IssuedCertificate server = ca.leaf("CN=james.local,O=james-tls sandbox")
+            .dnsNames("james.local", "localhost")
+            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
+            .issue();
+        IssuedCertificate partner = ca.leaf("CN=partner.example,O=Partner Example")
+            .dnsNames("partner.example")
+            .extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH)
+            .issue();
+        IssuedCertificate onprem = ca.leaf("CN=onprem.example,O=On-Premises Example")
+            .dnsNames("onprem.example")
+            .extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH)
+            .issue();
+
+        PemFiles.writeCertificates(directory.resolve(CA), List.of(ca.certificate().certificate()));
+        writeKey(directory.resolve(CA_KEY), ca.certificate());
+        writeIdentity(directory.resolve(SERVER), directory.resolve(SERVER_KEY), server);
+        writeIdentity(directory.resolve(PARTNER), directory.resolve(PARTNER_KEY), partner);
+        writeIdentity(directory.resolve(ONPREM), directory.resolve(ONPREM_KEY), onprem);
+        PemFiles.write(PemFiles.trustStore(List.of(ca.certificate().certificate())),
+            directory.resolve(TRUSTSTORE), TRUSTSTORE_SECRET.toCharArray());
+    }
+
+    private static void writeIdentity(Path certificateFile, Path keyFile, IssuedCertificate identity) throws IOException {
+        // Leaf then issuer (RFC 8446 §4.4.2 order); the root is sent too so a
+        // client given only this file can show the whole chain.
+        PemFiles.writeCertificates(certificateFile, identity.fullChain());
+        writeKey(keyFile, identity);
+    }
+
+    private static void writeKey(Path keyFile, IssuedCertificate identity) throws IOException {
+        PemFiles.writePrivateKey(keyFile, identity.keyPair().getPrivate());
+        try {
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): the file keeps its default permissions.
+        }
+    }
+}

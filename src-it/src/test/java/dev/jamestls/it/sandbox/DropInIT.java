@@ -1,0 +1,296 @@
+package dev.jamestls.it.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+
+import dev.jamestls.pki.IssuedCertificate;
+import dev.jamestls.pki.PemFiles;
+import dev.jamestls.sandbox.ClientIdentity;
+import dev.jamestls.sandbox.SandboxPki;
+import dev.jamestls.sandbox.SandboxSmtpClient;
+import dev.jamestls.sandbox.SmtpOutcome;
+import dev.jamestls.sandbox.SmtpSecurity;
+import dev.jamestls.sandbox.SmtpSubmission;
+import dev.jamestls.sandbox.StoredMail;
+import dev.jamestls.sandbox.WebAdminClient;
+import dev.jamestls.tls.CertificatePins;
+
+/**
+ * The drop-in test (issue 2): the sandbox laid out by {@code mvn package} (James
+ * 3.8.1 from Maven artifacts in {@code lib/}, the sample {@code conf/}, our jar
+ * alone in {@code extensions-jars/}) runs as a separate JVM started by its
+ * {@code run} script. Mail goes in over SMTP; WebAdmin shows that our hook
+ * (the {@code dev.jamestls.tls.*} attributes), our matchers (the repositories
+ * a copy lands in) and our mailet (the {@code X-James-TLS} header) ran.
+ */
+@TestInstance(Lifecycle.PER_CLASS)
+class DropInIT {
+    private static final Duration SPOOL_TIMEOUT = Duration.ofSeconds(30);
+    private static final String TLS = "var/mail/tls";
+    private static final String TLS13 = "var/mail/tls13";
+    private static final String CLEARTEXT = "var/mail/cleartext";
+    private static final String CLIENT_CERTIFICATE = "var/mail/client-certificate";
+    private static final String SENDER = "sender@elsewhere.example";
+    private static final String RECIPIENT = "postmaster@james.local";
+
+    // Both set by maven-failsafe-plugin (src-it/pom.xml).
+    private final Path layout = Path.of(required("jamestls.sandbox.directory"));
+    private final String dropInJar = "james-tls-mailets-" + required("jamestls.version") + ".jar";
+    private SandboxProcess sandbox;
+    private SandboxSmtpClient client;
+    private WebAdminClient webAdmin;
+    private IssuedCertificate partner;
+
+    @BeforeAll
+    void startSandbox() throws IOException, InterruptedException {
+        sandbox = SandboxProcess.start(layout);
+        Path pki = sandbox.home.resolve("pki");
+        X509Certificate ca = PemFiles.readCertificates(pki.resolve(SandboxPki.CA)).get(0);
+        client = new SandboxSmtpClient(ca, "it.partner.example", Duration.ofSeconds(10));
+        webAdmin = sandbox.webAdmin();
+        partner = ClientIdentity.read(pki.resolve(SandboxPki.PARTNER), pki.resolve(SandboxPki.PARTNER_KEY));
+    }
+
+    @AfterAll
+    void stopSandbox() throws IOException, InterruptedException {
+        if (sandbox != null) {
+            sandbox.close();
+            assertThat(sandbox.isAlive()).as("sandbox JVM after close").isFalse();
+        }
+    }
+
+    @Test
+    void ourJarIsLoadedFromExtensionsJarsAndNotShippedInLib() throws IOException {
+        try (Stream<Path> extensions = Files.list(sandbox.home.resolve("extensions-jars"))) {
+            assertThat(extensions.map(path -> path.getFileName().toString()))
+                .containsExactly(dropInJar);
+        }
+        try (Stream<Path> lib = Files.list(sandbox.home.resolve("lib"))) {
+            assertThat(lib.filter(DropInIT::containsOurClasses).map(Path::getFileName)).isEmpty();
+        }
+        assertThat(sandbox.logLine("Loading custom classpath resource"))
+            .hasValueSatisfying(line -> assertThat(line)
+                .endsWith(sandbox.home.resolve("extensions-jars").resolve(dropInJar).toString()));
+    }
+
+    @Test
+    void libHoldsExactlyTheJarsOfAJamesMemoryServerInstallation() throws IOException {
+        Path lib = sandbox.home.resolve("lib");
+        List<String> jars;
+        try (Stream<Path> files = Files.list(lib)) {
+            jars = files.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+        String memoryApp = jars.stream().filter(name -> name.matches("james-server-memory-app-3\\.8\\.1\\.jar")).findFirst()
+            .orElseThrow(() -> new AssertionError("no james-server-memory-app-3.8.1.jar in " + lib));
+        // The memory app's own manifest names every jar of its installation's library folder.
+        String classPath;
+        try (JarFile jar = new JarFile(lib.resolve(memoryApp).toFile())) {
+            classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
+        }
+        List<String> expected = Stream.concat(Stream.of(memoryApp),
+                Stream.of(classPath.trim().split(" +")).map(entry -> entry.substring(entry.lastIndexOf('/') + 1)))
+            .sorted().toList();
+        assertThat(jars).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void starttlsMailCarriesTlsFactsHeaderAndIsCopiedToTheTlsRepositories() throws Exception {
+        Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.3"), Optional.empty(), "starttls");
+
+        assertThat(sent.accepted()).as("accepted: %s", sent.transcript()).isTrue();
+        StoredMail stored = awaitMail(TLS, sent);
+        String cipher = sent.cipher().orElseThrow();
+        assertThat(stored.attribute("dev.jamestls.tls.channel")).contains("starttls");
+        assertThat(stored.attribute("dev.jamestls.tls.protocol")).contains("TLSv1.3");
+        assertThat(stored.attribute("dev.jamestls.tls.cipher")).contains(cipher);
+        assertThat(stored.attribute("dev.jamestls.tls.client.verification")).contains("none");
+        assertThat(stored.attribute("dev.jamestls.tls.client.subject")).isEmpty();
+        assertThat(unfolded(stored.header("X-James-TLS"))).contains(
+            "channel=starttls; protocol=TLSv1.3; cipher=" + cipher + "; client-certificate=none; verification=none");
+        assertThat(subjectsIn(TLS13)).contains(sent.subject());
+        assertThat(subjectsIn(CLEARTEXT)).doesNotContain(sent.subject());
+        assertThat(subjectsIn(CLIENT_CERTIFICATE)).doesNotContain(sent.subject());
+    }
+
+    @Test
+    void tls12MailMatchesSentOverTlsButNotItsTls13Condition() throws Exception {
+        Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.2"), Optional.empty(), "tls12");
+
+        assertThat(sent.accepted()).as("accepted: %s", sent.transcript()).isTrue();
+        StoredMail stored = awaitMail(TLS, sent);
+        assertThat(stored.attribute("dev.jamestls.tls.protocol")).contains("TLSv1.2");
+        assertThat(unfolded(stored.header("X-James-TLS"))).hasValueSatisfying(header ->
+            assertThat(header).startsWith("channel=starttls; protocol=TLSv1.2; cipher=" + sent.cipher().orElseThrow() + ";"));
+        assertThat(subjectsIn(TLS13)).doesNotContain(sent.subject());
+        assertThat(subjectsIn(CLEARTEXT)).doesNotContain(sent.subject());
+    }
+
+    @Test
+    void clearTextMailIsNotMatchedBySentOverTls() throws Exception {
+        Sent sent = send(sandbox.smtpPort, SmtpSecurity.CLEAR_TEXT, List.of(), Optional.empty(), "clear");
+
+        assertThat(sent.accepted()).as("accepted: %s", sent.transcript()).isTrue();
+        StoredMail stored = awaitMail(CLEARTEXT, sent);
+        assertThat(stored.attribute("dev.jamestls.tls.channel")).contains("none");
+        assertThat(stored.attribute("dev.jamestls.tls.protocol")).isEmpty();
+        assertThat(stored.attribute("dev.jamestls.tls.cipher")).isEmpty();
+        assertThat(unfolded(stored.header("X-James-TLS"))).contains("channel=none");
+        assertThat(subjectsIn(TLS)).doesNotContain(sent.subject());
+        assertThat(subjectsIn(TLS13)).doesNotContain(sent.subject());
+    }
+
+    @Test
+    void clientCertificateOnTheListenerThatRequiresOneAppearsInTheAttributes() throws Exception {
+        Sent sent = send(sandbox.smtpsPort, SmtpSecurity.IMPLICIT_TLS, List.of(), Optional.of(partner), "partner");
+
+        assertThat(sent.accepted()).as("accepted: %s", sent.transcript()).isTrue();
+        StoredMail stored = awaitMail(CLIENT_CERTIFICATE, sent);
+        X509Certificate certificate = partner.certificate();
+        assertThat(stored.attribute("dev.jamestls.tls.channel")).contains("implicit");
+        assertThat(stored.attribute("dev.jamestls.tls.protocol")).isEqualTo(sent.protocol());
+        assertThat(stored.attribute("dev.jamestls.tls.client.subject")).contains("CN=partner.example,O=Partner Example");
+        assertThat(stored.attribute("dev.jamestls.tls.client.issuer")).contains("CN=james-tls sandbox CA,O=james-tls sandbox");
+        assertThat(stored.attribute("dev.jamestls.tls.client.serial")).contains(certificate.getSerialNumber().toString(16));
+        assertThat(stored.attribute("dev.jamestls.tls.client.spkiSha256")).contains(CertificatePins.spkiSha256(certificate));
+        assertThat(stored.attribute("dev.jamestls.tls.client.verification")).contains("listener");
+        assertThat(unfolded(stored.header("X-James-TLS"))).hasValueSatisfying(header ->
+            assertThat(header).endsWith("; client-certificate=present; verification=listener"));
+        assertThat(subjectsIn(TLS)).contains(sent.subject());
+    }
+
+    @Test
+    void listenerThatRequiresACertificateRefusesAClientWithout() {
+        Sent sent = send(sandbox.smtpsPort, SmtpSecurity.IMPLICIT_TLS, List.of(), Optional.empty(), "no-certificate");
+
+        assertThat(sent.accepted()).isFalse();
+        // TLS 1.3: the client learns of the refusal from the server's alert
+        // (bad_certificate / certificate_required) or, racing it, a reset.
+        assertThat(sent.lastReply()).matches("no reply: (SSLHandshakeException|SSLException|SocketException): .*");
+        assertThat(sent.transcript()).noneMatch(line -> line.startsWith("S: 250"));
+        assertThat(sandbox.isAlive()).isTrue();
+    }
+
+    @Test
+    void demoScriptSendsItsMailsAndPrintsWhatOurExtensionRecorded() throws Exception {
+        SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
+            "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort));
+
+        assertThat(demo.exitCode()).as("demo exit code; output:%n%s", demo.text()).isZero();
+        assertThat(demo.lines())
+            .anySatisfy(line -> assertThat(line).matches("1 \\| clear text, port \\d+ +\\| 250 2\\.6\\.0 Message received +\\| none +\\| - .*\\| cleartext"))
+            .anySatisfy(line -> assertThat(line).matches("2 \\| STARTTLS, port \\d+ +\\| 250 2\\.6\\.0 Message received +\\| starttls +\\| TLSv1\\.3 .*\\| tls, tls13"))
+            .anySatisfy(line -> assertThat(line).matches("3 \\| STARTTLS, TLS 1\\.2 only.*\\| starttls +\\| TLSv1\\.2 .*\\| tls"))
+            .anySatisfy(line -> assertThat(line).matches(
+                "4 \\| implicit TLS \\+ partner\\.pem.*\\| implicit +\\| TLSv1\\.3 .*\\| CN=partner\\.example,O=Partner Example +\\| tls, tls13, client-certificate"))
+            .anySatisfy(line -> assertThat(line).startsWith("5 | implicit TLS, no certificate").endsWith("| -"))
+            .contains("#1 X-James-TLS: channel=none")
+            // issue 4: the partner's mail in clear text is refused in the dialogue
+            .contains("#6 refused: 530 5.7.0 Must issue a STARTTLS command first "
+                + "(connector partner-example requires TLS for partner.example)")
+            // issue 5: certificate asked for on the shared port; missing, wrong and right certificate
+            .contains("#7 refused: 530 5.7.0 Client certificate required: connector partner-example requires one for partner.example")
+            .anySatisfy(line -> assertThat(line).startsWith("#8 refused: 550 5.7.1 Client certificate not accepted for "
+                + "partner.example by connector partner-example: certificate name mismatch"))
+            .anySatisfy(line -> assertThat(line).startsWith("9 | partner.example, STARTTLS + partner.pem")
+                .contains("| CN=partner.example,O=Partner Example").contains("| partner-example: compliant (verified) |")
+                .endsWith("verified-partner"))
+            // issue 4: the testing-mode rule records the violation and lets the mail in
+            .anySatisfy(line -> assertThat(line).startsWith("10 | staged.example (testing), clear text")
+                .contains("| staged-example: violation |").contains("tls-testing-violations"))
+            // issue 5: certificate-authenticated relay, and relay denied without the certificate
+            .anySatisfy(line -> assertThat(line).startsWith("11 | relay to faraway.example, onprem.pem")
+                .contains("| onprem-example: compliant (verified) |").endsWith("outgoing-held"))
+            .anySatisfy(line -> assertThat(line).startsWith("#12 refused: 550 5.7.1"))
+            // issue 6: our own certificate facts, as partners need them
+            .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
+            .anySatisfy(line -> assertThat(line).contains("CN=james.local"));
+    }
+
+    /** A mail sent by the test and what came of it; the unique subject finds it in repositories. */
+    private record Sent(String subject, SmtpOutcome outcome) {
+        boolean accepted() {
+            return outcome.accepted();
+        }
+
+        List<String> transcript() {
+            return outcome.transcript();
+        }
+
+        Optional<String> protocol() {
+            return outcome.protocol();
+        }
+
+        Optional<String> cipher() {
+            return outcome.cipher();
+        }
+
+        String lastReply() {
+            return outcome.lastReply();
+        }
+    }
+
+    private Sent send(int port, SmtpSecurity security, List<String> protocols,
+                      Optional<IssuedCertificate> certificate, String label) {
+        String subject = "drop-in " + label + " " + UUID.randomUUID();
+        return new Sent(subject,
+            client.send(new SmtpSubmission(port, security, protocols, certificate, SENDER, RECIPIENT, subject)));
+    }
+
+    private StoredMail awaitMail(String repository, Sent sent) throws IOException, InterruptedException {
+        String subject = sent.subject();
+        Instant deadline = Instant.now().plus(SPOOL_TIMEOUT);
+        while (true) {
+            Optional<StoredMail> found = webAdmin.mails(repository).stream()
+                .filter(mail -> mail.header("Subject").filter(subject::equals).isPresent())
+                .findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no mail with Subject '" + subject + "' in " + repository + " after "
+                    + SPOOL_TIMEOUT.toSeconds() + " s; sandbox log:\n" + sandbox.logText());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private List<String> subjectsIn(String repository) throws IOException {
+        return webAdmin.mails(repository).stream().flatMap(mail -> mail.header("Subject").stream()).toList();
+    }
+
+    /** RFC 5322 §2.2.3: unfolding removes the CRLF of a folded header. */
+    private static Optional<String> unfolded(Optional<String> header) {
+        return header.map(value -> value.replace("\r\n", "").replace("\n", ""));
+    }
+
+    private static String required(String property) {
+        return Objects.requireNonNull(System.getProperty(property),
+            () -> "system property " + property + " is not set; run the drop-in test through Maven (mvn verify)");
+    }
+
+    private static boolean containsOurClasses(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().anyMatch(entry -> entry.getName().startsWith("dev/jamestls/"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + jar, e);
+        }
+    }
+}
