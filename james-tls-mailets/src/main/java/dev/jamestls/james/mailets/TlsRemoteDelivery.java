@@ -129,6 +129,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private ClientTlsContexts contexts;
     private ConnectionPool<PoolKey, SmtpConnection> pool;
     private ScheduledExecutorService sweeper;
+    private Path policyFile;
     private MailQueue queue;
     private Scheduler scheduler;
     private Disposable consumer;
@@ -182,6 +183,7 @@ public class TlsRemoteDelivery extends GenericMailet {
         ReloadingPolicy policy;
         try {
             policy = PolicyRegistry.policy(policyFile);
+            this.policyFile = policyFile;
         } catch (IllegalArgumentException e) {
             throw new MessagingException("mailet TlsRemoteDelivery: " + e.getMessage(), e);
         }
@@ -223,6 +225,11 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
         if (pool != null) {
             pool.close();
+        }
+        if (policyFile != null) {
+            // The registry counts users: the file watcher stops with the last one.
+            PolicyRegistry.release(policyFile);
+            policyFile = null;
         }
     }
 
