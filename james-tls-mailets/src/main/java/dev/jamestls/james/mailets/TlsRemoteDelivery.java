@@ -94,6 +94,9 @@ import reactor.core.scheduler.Schedulers;
  * sends a message byte in clear: no STARTTLS, a failed handshake or certificate means the next host, and
  * when none is left, a temporary failure: the mail waits in the queue for its retry, and gets a DSN
  * ({@code 4.7.5}) when the schedule is exhausted, at once ({@code 5.7.10}) under {@code failure="permanent"}.
+ * A connection that delivered a mail and satisfied the rule is kept open for the next mail to the same
+ * destination (rule + level + host + port + TLS requirement; never across rules), checked with NOOP before
+ * reuse and closed with QUIT when idle; new connections resume TLS sessions of the rule's own context.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
