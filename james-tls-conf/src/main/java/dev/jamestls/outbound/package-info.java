@@ -6,6 +6,8 @@
  * classified into a typed outcome with its RFC 8460 §4.3 result type
  * ({@link dev.jamestls.outbound.AttemptClassifier}), what the whole delivery becomes
  * ({@link dev.jamestls.outbound.DeliveryDecision}) and the DSN status and text
- * (RFC 3463 §3.8 4.7.5, RFC 7372 §3 5.7.10). The James mailet is a thin adapter.
+ * (RFC 3463 §3.8 4.7.5, RFC 7372 §3 5.7.10). Kept apart from that pure code: the bounded idle
+ * connection pool ({@link dev.jamestls.outbound.ConnectionPool}, limits and idle timeout in
+ * {@link dev.jamestls.outbound.ConnectionReuse}). The James mailet is a thin adapter.
  */
 package dev.jamestls.outbound;

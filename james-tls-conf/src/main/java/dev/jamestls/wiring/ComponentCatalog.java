@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.DomainName;
@@ -135,7 +136,10 @@ public final class ComponentCatalog {
                 new Parameter("heloName", Optional.empty(), DomainName::parse),
                 new Parameter("deliveryThreads", Optional.of("4"), value -> wholeNumber(value, 1)),
                 new Parameter("connectionTimeout", Optional.of("60000"), value -> wholeNumber(value, 1)),
-                new Parameter("timeout", Optional.of("180000"), value -> wholeNumber(value, 1))),
+                new Parameter("timeout", Optional.of("180000"), value -> wholeNumber(value, 1)),
+                new Parameter("connectionPoolSize", Optional.of("32"), value -> wholeNumber(value, 0)),
+                new Parameter("connectionsPerDestination", Optional.of("4"), value -> wholeNumber(value, 1)),
+                new Parameter("connectionIdleTimeout", Optional.of("30 seconds"), ConnectionReuse::parseDuration)),
                 Optional.empty())));
     }
 

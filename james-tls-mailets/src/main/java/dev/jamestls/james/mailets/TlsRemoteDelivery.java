@@ -3,6 +3,7 @@ package dev.jamestls.james.mailets;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.mail.Address;
@@ -43,14 +47,18 @@ import dev.jamestls.james.JdkAnchors;
 import dev.jamestls.james.MailetParameters;
 import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.james.attributes.OutboundAttributes;
+import dev.jamestls.james.outbound.ClientTlsContexts;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.james.outbound.DeliveryStatusNotification;
 import dev.jamestls.james.outbound.SmtpAttempt;
+import dev.jamestls.james.outbound.SmtpConnection;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.outbound.AttemptClassifier;
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.AttemptRecord;
 import dev.jamestls.outbound.AttemptVerdict;
+import dev.jamestls.outbound.ConnectionPool;
+import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
@@ -63,6 +71,7 @@ import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.OutboundResolution;
+import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.file.ReloadingPolicy;
 import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationCache;
@@ -85,6 +94,9 @@ import reactor.core.scheduler.Schedulers;
  * sends a message byte in clear: no STARTTLS, a failed handshake or certificate means the next host, and
  * when none is left, a temporary failure: the mail waits in the queue for its retry, and gets a DSN
  * ({@code 4.7.5}) when the schedule is exhausted, at once ({@code 5.7.10}) under {@code failure="permanent"}.
+ * A connection that delivered a mail and satisfied the rule is kept open for the next mail to the same
+ * destination (rule + level + host + port + TLS requirement; never across rules), checked with NOOP before
+ * reuse and closed with QUIT when idle; new connections resume TLS sessions of the rule's own context.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
@@ -98,6 +110,9 @@ import reactor.core.scheduler.Schedulers;
  *   <deliveryThreads>4</deliveryThreads>                        <!-- default 4 -->
  *   <connectionTimeout>60000</connectionTimeout>                <!-- ms, default -->
  *   <timeout>180000</timeout>                                   <!-- ms, read timeout, default -->
+ *   <connectionPoolSize>32</connectionPoolSize>                 <!-- idle connections kept, default; 0 = no reuse -->
+ *   <connectionsPerDestination>4</connectionsPerDestination>    <!-- per rule + host + port + TLS requirement, default -->
+ *   <connectionIdleTimeout>30 seconds</connectionIdleTimeout>   <!-- default; unit ms when omitted -->
  * </mailet>
  * }</pre>
  */
@@ -105,7 +120,8 @@ public class TlsRemoteDelivery extends GenericMailet {
     public static final String DEFAULT_QUEUE = "outgoing-tls";
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
     private static final Set<String> PARAMETERS = Set.of("policyFile", "trustAnchors", "outgoingQueue", "delayTime",
-        "maxRetries", "bounceProcessor", "heloName", "deliveryThreads", "connectionTimeout", "timeout");
+        "maxRetries", "bounceProcessor", "heloName", "deliveryThreads", "connectionTimeout", "timeout", "connectionPoolSize",
+        "connectionsPerDestination", "connectionIdleTimeout");
 
     private final DNSService dns;
     private final MailQueueFactory<?> queues;
@@ -113,13 +129,21 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final MetricFactory metrics;
     private final DeliveryEndpoints endpoints;
     private Settings settings;
+    private ClientTlsContexts contexts;
+    private ConnectionPool<PoolKey, SmtpConnection> pool;
+    private ScheduledExecutorService sweeper;
+    private Path policyFile;
     private MailQueue queue;
     private Scheduler scheduler;
     private Disposable consumer;
 
     private record Settings(ReloadingPolicy policy, List<X509Certificate> anchors, ChainVerifier verifier,
                             RetrySchedule schedule, Optional<String> bounceProcessor, SmtpAttempt.ClientSettings client,
-                            int threads, String queueName) {
+                            int threads, String queueName, ConnectionReuse reuse) {
+    }
+
+    /** What an open connection may be reused for: never across rules (issue 8). */
+    private record PoolKey(RuleKind ruleKind, String rule, TlsPlan rulePlan, InetSocketAddress endpoint) {
     }
 
     @Inject
@@ -151,11 +175,18 @@ public class TlsRemoteDelivery extends GenericMailet {
         int threads = parameters.parsed("deliveryThreads", TlsRemoteDelivery::positive, () -> 4);
         int connectTimeout = parameters.parsed("connectionTimeout", TlsRemoteDelivery::positive, () -> 60_000);
         int readTimeout = parameters.parsed("timeout", TlsRemoteDelivery::positive, () -> 180_000);
+        int poolSize = parameters.parsed("connectionPoolSize", TlsRemoteDelivery::nonNegative, () -> ConnectionReuse.DEFAULT.maxTotal());
+        int perDestination = parameters.parsed("connectionsPerDestination", TlsRemoteDelivery::positive,
+            () -> ConnectionReuse.DEFAULT.maxPerDestination());
+        Duration idleTimeout = parameters.parsed("connectionIdleTimeout", ConnectionReuse::parseDuration,
+            () -> ConnectionReuse.DEFAULT.idleTimeout());
+        ConnectionReuse reuse = new ConnectionReuse(poolSize, perDestination, idleTimeout);
         String helo = parameters.string("heloName").filter(v -> !v.isEmpty()).orElseGet(this::localHostName);
         String queueName = parameters.string("outgoingQueue").filter(v -> !v.isEmpty()).orElse(DEFAULT_QUEUE);
         ReloadingPolicy policy;
         try {
             policy = PolicyRegistry.policy(policyFile);
+            this.policyFile = policyFile;
         } catch (IllegalArgumentException e) {
             throw new MessagingException("mailet TlsRemoteDelivery: " + e.getMessage(), e);
         }
@@ -165,7 +196,18 @@ public class TlsRemoteDelivery extends GenericMailet {
             RevocationSettings.DEFAULT), clock, 10_000, Duration.ofHours(1));
         settings = new Settings(policy, anchors, verifier, schedule,
             parameters.string("bounceProcessor").filter(v -> !v.isEmpty()), new SmtpAttempt.ClientSettings(helo,
-            connectTimeout, readTimeout), threads, queueName);
+            connectTimeout, readTimeout), threads, queueName, reuse);
+        contexts = new ClientTlsContexts(verifier);
+        pool = new ConnectionPool<>(reuse, clock, SmtpConnection::close);
+        if (reuse.enabled()) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "tls-remote-delivery-idle-sweeper");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long period = Math.max(50, Math.min(reuse.idleTimeout().toMillis() / 4, 5_000));
+            sweeper.scheduleWithFixedDelay(this::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
+        }
         queue = queues.createQueue(MailQueueName.of(queueName));
         scheduler = Schedulers.newBoundedElastic(threads, Integer.MAX_VALUE, "tls-remote-delivery");
         consumer = Flux.from(queue.deQueue())
@@ -180,6 +222,28 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
         if (scheduler != null) {
             scheduler.dispose();
+        }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        if (policyFile != null) {
+            // The registry counts users: the file watcher stops with the last one.
+            PolicyRegistry.release(policyFile);
+            policyFile = null;
+        }
+    }
+
+    private void closeIdleConnections() {
+        try {
+            int closed = pool.closeIdle();
+            if (closed > 0) {
+                metrics.generate("jamestls.outbound.connections.idleClosed").add(closed);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warn("outbound-tls idle connection sweep failed", e);
         }
     }
 
@@ -274,11 +338,11 @@ public class TlsRemoteDelivery extends GenericMailet {
                 continue;
             }
             for (InetAddress address : addresses) {
-                AttemptRecord record = attempt(resolution, plan, target, address, envelope);
+                AttemptRecord record = attempt(resolution, plan, plan, target, address, envelope);
                 attempts.add(record);
                 if (record.verdict() == AttemptVerdict.TLS_NOT_SECURED && !plan.tlsMandatory() && plan.startTls()) {
                     // SPEC §1.3 may: a failed STARTTLS or handshake is retried on this host in clear text.
-                    record = attempt(resolution, plan.clearTextFallback(), target, address, envelope);
+                    record = attempt(resolution, plan, plan.clearTextFallback(), target, address, envelope);
                     attempts.add(record);
                 }
                 if (!record.verdict().tryNextHost()) {
@@ -288,16 +352,82 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
     }
 
-    private AttemptRecord attempt(OutboundResolution resolution, TlsPlan plan, DeliveryTarget target, InetAddress address,
-                                  SmtpAttempt.Envelope envelope) {
+    private AttemptRecord attempt(OutboundResolution resolution, TlsPlan rulePlan, TlsPlan plan, DeliveryTarget target,
+                                  InetAddress address, SmtpAttempt.Envelope envelope) {
         TimeMetric timer = metrics.timer("jamestls.outbound.attempt." + plan.level().configName());
-        AttemptObservation seen;
+        InetSocketAddress endpoint = endpoints.endpoint(target, address);
+        // Never across rules: the key names the rule, its level and TLS requirement (in the plan), host and port.
+        PoolKey key = new PoolKey(resolution.kind(), resolution.rule(), rulePlan, endpoint);
         try {
-            seen = SmtpAttempt.run(plan, endpoints.endpoint(target, address), settings.client(), settings.verifier(), envelope);
+            if (plan.equals(rulePlan)) {
+                Optional<AttemptRecord> reused = reuse(resolution, key, target, envelope);
+                if (reused.isPresent()) {
+                    return reused.get();
+                }
+            }
+            SmtpAttempt.Result result = SmtpAttempt.run(resolution.rule(), plan, endpoint, settings.client(),
+                settings.verifier(), contexts, envelope);
+            metrics.generate("jamestls.outbound.connections.opened").increment();
+            if (result.observation().stage() == TlsStage.ESTABLISHED) {
+                metrics.generate(result.resumed() ? "jamestls.outbound.tls.resumed" : "jamestls.outbound.tls.fullHandshake").increment();
+            }
+            AttemptRecord record = record(resolution, plan, target, result.observation());
+            result.connection().ifPresent(connection -> keepOrClose(key, connection, record));
+            return record;
         } finally {
             timer.stopAndPublish();
         }
-        return record(resolution, plan, target, seen);
+    }
+
+    /**
+     * The next mail over an idle connection of this destination: checked with NOOP first; a connection
+     * that does not answer, or breaks during the transaction, is closed and the next one (or a new
+     * connection) takes the mail. Bounded by the per-destination limit.
+     */
+    private Optional<AttemptRecord> reuse(OutboundResolution resolution, PoolKey key, DeliveryTarget target,
+                                          SmtpAttempt.Envelope envelope) {
+        for (int tries = 0; tries < settings.reuse().maxPerDestination(); tries++) {
+            Optional<SmtpConnection> idle = pool.borrow(key);
+            if (idle.isEmpty()) {
+                return Optional.empty();
+            }
+            SmtpConnection connection = idle.get();
+            if (!connection.stillOpen()) {
+                discard(key, connection, "NOOP failed");
+                continue;
+            }
+            AttemptObservation seen = connection.send(envelope);
+            if (seen.transaction().kind() == TransactionResult.Kind.BROKEN) {
+                discard(key, connection, seen.transaction().detail());
+                continue;
+            }
+            metrics.generate("jamestls.outbound.connections.reused").increment();
+            AttemptRecord record = record(resolution, connection.plan(), target, seen);
+            keepOrClose(key, connection, record);
+            return Optional.of(record);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Keeps a connection for the next mail only when this mail went through and the connection's TLS
+     * satisfied the rule: delivered over TLS, or in clear under a rule that allows clear text (a
+     * {@code may} fallback), which by the key is kept for that same rule only.
+     */
+    private void keepOrClose(PoolKey key, SmtpConnection connection, AttemptRecord record) {
+        boolean satisfied = record.verdict() == AttemptVerdict.DELIVERED
+            || record.verdict() == AttemptVerdict.DELIVERED_IN_CLEAR && !key.rulePlan().tlsMandatory();
+        if (satisfied) {
+            pool.release(key, connection);
+        } else {
+            connection.close();
+        }
+    }
+
+    private void discard(PoolKey key, SmtpConnection connection, String why) {
+        metrics.generate("jamestls.outbound.connections.stale").increment();
+        LOGGER.debug("outbound-tls idle connection to {} discarded: {}", key.endpoint(), why);
+        connection.close();
     }
 
     private AttemptRecord record(OutboundResolution resolution, TlsPlan plan, DeliveryTarget target, AttemptObservation seen) {

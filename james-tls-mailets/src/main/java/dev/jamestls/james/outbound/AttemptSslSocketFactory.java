@@ -16,25 +16,29 @@ import javax.net.ssl.SSLSocketFactory;
 import dev.jamestls.outbound.TlsPlan;
 
 /**
- * The STARTTLS socket factory of one attempt (JavaMail {@code mail.smtp.ssl.socketFactory}, an object on
- * the session's own properties): layers TLS over the connected socket with the plan's protocols
- * (never below TLS 1.2, RFC 8996), its cipher suites, SNI = the target host (RFC 6066 §3) and no JSSE
+ * The STARTTLS socket factory of one attempt over its rule's shared context (JavaMail
+ * {@code mail.smtp.ssl.socketFactory}, an object on the session's own properties): layers TLS over the
+ * connected socket with the plan's protocols (never below TLS 1.2, RFC 8996), its cipher suites, SNI = the target host (RFC 6066 §3) and no JSSE
  * endpoint identification (our trust manager checks names per level).
  */
 final class AttemptSslSocketFactory extends SSLSocketFactory {
+    private final ClientTlsContexts.Shared shared;
     private final SSLContext context;
     private final TlsPlan plan;
     private final AttemptTap tap;
 
-    AttemptSslSocketFactory(SSLContext context, TlsPlan plan, AttemptTap tap) {
-        this.context = context;
+    AttemptSslSocketFactory(ClientTlsContexts.Shared shared, TlsPlan plan, AttemptTap tap) {
+        this.shared = shared;
+        this.context = shared.context();
         this.plan = plan;
         this.tap = tap;
     }
 
     @Override
     public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+        // The peer host and port key JSSE's session cache: resumption only towards the same host and port.
         SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket, plan.sniHost(), port, autoClose);
+        shared.handshaking(ssl, tap);
         tap.tlsLayered(ssl);
         SSLParameters parameters = ssl.getSSLParameters();
         List<String> supported = Arrays.asList(ssl.getSupportedProtocols());

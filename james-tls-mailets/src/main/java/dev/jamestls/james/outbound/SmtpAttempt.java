@@ -1,7 +1,9 @@
 package dev.jamestls.james.outbound;
 
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -12,23 +14,25 @@ import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.Transport;
 import javax.mail.internet.MimeMessage;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.verify.ChainVerifier;
+import dev.jamestls.verify.VerificationOutcome;
 import dev.jamestls.verify.VerifyingTrustManager;
 
 /**
  * One SMTP attempt to one address with JavaMail: a new {@link Session} whose own properties hold our
  * socket factory objects and the plan's STARTTLS settings (only the {@code javax.mail} API and session
- * properties, so the James 3.9 transform needs no provider rename).
+ * properties, so the James 3.9 transform needs no provider rename). TLS runs over the rule's shared
+ * context ({@link ClientTlsContexts}), so a later attempt to the same host may resume the session. A
+ * connection that delivered its mail is handed back open ({@link SmtpConnection}) for reuse.
  */
 public final class SmtpAttempt {
     private static final Pattern REPLY = Pattern.compile("^([45]\\d\\d)[ -].*", Pattern.DOTALL);
@@ -73,8 +77,18 @@ public final class SmtpAttempt {
     private SmtpAttempt() {
     }
 
-    public static AttemptObservation run(TlsPlan plan, InetSocketAddress endpoint, ClientSettings settings,
-                                         ChainVerifier verifier, Envelope envelope) {
+    /**
+     * What an attempt produced.
+     *
+     * @param observation the raw facts, for classification
+     * @param connection the still-open connection after a sent mail: the caller keeps it for the next mail or closes it
+     * @param resumed whether TLS resumed an earlier session (no certificate was sent; the chain was checked again)
+     */
+    public record Result(AttemptObservation observation, Optional<SmtpConnection> connection, boolean resumed) {
+    }
+
+    public static Result run(String rule, TlsPlan plan, InetSocketAddress endpoint, ClientSettings settings,
+                             ChainVerifier verifier, ClientTlsContexts contexts, Envelope envelope) {
         AttemptTap tap = new AttemptTap(plan.tlsMandatory());
         Properties properties = new Properties();
         properties.put("mail.smtp.localhost", settings.heloName());
@@ -84,11 +98,15 @@ public final class SmtpAttempt {
         properties.put("mail.smtp.socketFactory.fallback", "false");
         properties.put("mail.smtp.ehlo", "true");
         properties.put("mail.smtp.sendpartial", "false");
-        properties.put("mail.smtp.from", envelope.reversePath().isEmpty() ? "<>" : envelope.reversePath());
+        // The check before reusing a connection is NOOP (RFC 5321 §4.1.1.9), strictly 250.
+        properties.put("mail.smtp.userset", "false");
+        properties.put("mail.smtp.noop.strict", "true");
+        properties.put("mail.smtp.from", reversePath(envelope));
         properties.put("mail.smtp.starttls.enable", String.valueOf(plan.startTls()));
         properties.put("mail.smtp.starttls.required", String.valueOf(plan.tlsMandatory()));
-        if (plan.startTls()) {
-            properties.put("mail.smtp.ssl.socketFactory", new AttemptSslSocketFactory(context(plan, verifier, tap), plan, tap));
+        ClientTlsContexts.Shared shared = plan.startTls() ? contexts.forPlan(rule, plan) : null;
+        if (shared != null) {
+            properties.put("mail.smtp.ssl.socketFactory", new AttemptSslSocketFactory(shared, plan, tap));
             // Name checks are the trust manager's, per level (SPEC §1.3); JavaMail's would check the IP we connect to.
             properties.put("mail.smtp.ssl.checkserveridentity", "false");
         }
@@ -100,45 +118,76 @@ public final class SmtpAttempt {
         } catch (MessagingException e) {
             throw new IllegalStateException("no SMTP provider in this James: " + e.getMessage(), e);
         }
+        boolean keepOpen = false;
         try {
             try {
                 transport.connect(ip, endpoint.getPort(), null, null);
             } catch (MessagingException e) {
-                return failedBeforeTransaction(plan, tap, e);
+                return new Result(failedBeforeTransaction(plan, tap, e), Optional.empty(), false);
             }
             TlsStage stage = stageAfterConnect(plan, tap);
-            Optional<SSLSession> session1 = stage == TlsStage.ESTABLISHED ? tap.sslSocket().map(SSLSocket::getSession) : Optional.empty();
+            Optional<SSLSession> tls = stage == TlsStage.ESTABLISHED ? tap.sslSocket().map(SSLSocket::getSession) : Optional.empty();
+            boolean resumed = tls.isPresent() && tap.certificate().isEmpty();
+            if (resumed) {
+                // RFC 8446 §2.2 / RFC 5077: a resumed handshake sends no certificate and the JDK does not call the
+                // trust manager. The session comes from this rule's own context, so it was verified under the same
+                // requirement; its peer chain is verified again now (cached, cheap), so expiry or revocation since
+                // then, or a session first accepted only for the record, is not carried over.
+                VerificationOutcome fresh = verifier.verify(peerChain(tls.get()), plan.certificate().orElseThrow());
+                tap.certificateChecked(fresh);
+                if (plan.certificateEnforcement() == VerifyingTrustManager.Enforcement.ENFORCE && !fresh.accepted()) {
+                    tls.get().invalidate();
+                    return new Result(observation(tap, TlsStage.HANDSHAKE_FAILED, Optional.empty(), Optional.of(fresh.message()),
+                        TransactionResult.NOT_STARTED), Optional.empty(), true);
+                }
+            }
             if (plan.tlsMandatory() && stage != TlsStage.ESTABLISHED) {
                 // JavaMail should have refused already (starttls.required); the tap's guard would refuse MAIL anyway.
-                return observation(tap, stage, Optional.empty(), Optional.of("TLS not established"), TransactionResult.NOT_STARTED);
+                return new Result(observation(tap, stage, Optional.empty(), Optional.of("TLS not established"),
+                    TransactionResult.NOT_STARTED), Optional.empty(), resumed);
             }
-            TransactionResult transaction;
-            try {
-                transport.sendMessage(envelope.message(), envelope.recipients());
-                transaction = TransactionResult.SENT;
-            } catch (MessagingException e) {
-                transaction = reply(e).map(r -> TransactionResult.rejected(Integer.parseInt(r.substring(0, 3)), r))
-                    .orElseGet(() -> TransactionResult.broken(describe(e)));
+            TransactionResult transaction = transaction(transport, envelope);
+            AttemptObservation seen = observation(tap, stage, tls, Optional.empty(), transaction);
+            if (transaction.kind() == TransactionResult.Kind.SENT) {
+                keepOpen = true;
+                return new Result(seen, Optional.of(new SmtpConnection(transport, properties, plan, seen)), resumed);
             }
-            return observation(tap, stage, session1, Optional.empty(), transaction);
+            return new Result(seen, Optional.empty(), resumed);
         } finally {
-            try {
-                transport.close();
-            } catch (MessagingException e) {
-                // QUIT failed after the outcome was known: nothing to record.
+            if (shared != null) {
+                tap.sslSocket().ifPresent(shared::done);
+            }
+            if (!keepOpen) {
+                try {
+                    transport.close();
+                } catch (MessagingException e) {
+                    // QUIT failed after the outcome was known: nothing to record.
+                }
             }
         }
     }
 
-    private static SSLContext context(TlsPlan plan, ChainVerifier verifier, AttemptTap tap) {
+    static String reversePath(Envelope envelope) {
+        return envelope.reversePath().isEmpty() ? "<>" : envelope.reversePath();
+    }
+
+    /** MAIL, RCPT, DATA of one message (RFC 5321 §3.3) and how it ended. */
+    static TransactionResult transaction(Transport transport, Envelope envelope) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            TrustManager manager = new VerifyingTrustManager(verifier, plan.certificate().orElseThrow(),
-                plan.certificateEnforcement(), tap::certificateChecked);
-            context.init(null, new TrustManager[] {manager}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
+            transport.sendMessage(envelope.message(), envelope.recipients());
+            return TransactionResult.SENT;
+        } catch (MessagingException e) {
+            return reply(e).map(r -> TransactionResult.rejected(Integer.parseInt(r.substring(0, 3)), r))
+                .orElseGet(() -> TransactionResult.broken(describe(e)));
+        }
+    }
+
+    private static List<X509Certificate> peerChain(SSLSession session) {
+        try {
+            return Arrays.stream(session.getPeerCertificates()).filter(X509Certificate.class::isInstance)
+                .map(X509Certificate.class::cast).toList();
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
         }
     }
 

@@ -47,13 +47,16 @@ public final class TestSmtpServer implements AutoCloseable {
     private final String name;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger accepts = new AtomicInteger();
+    private final AtomicInteger fullHandshakes = new AtomicInteger();
+    private final AtomicInteger quits = new AtomicInteger();
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final ByteArrayOutputStream clearText = new ByteArrayOutputStream();
     private volatile boolean closed;
 
     private TestSmtpServer(Builder builder) throws IOException {
         this.name = builder.name;
-        this.tls = builder.identity.map(chain -> context(builder.key, chain));
+        this.tls = builder.identity.map(chain -> context(builder.key, chain, fullHandshakes));
         this.protocols = List.copyOf(builder.protocols);
         this.offerStartTls = builder.offerStartTls;
         this.refuseStartTls = builder.refuseStartTls;
@@ -71,6 +74,35 @@ public final class TestSmtpServer implements AutoCloseable {
 
     public int accepts() {
         return accepts.get();
+    }
+
+    /**
+     * TLS handshakes in which this server chose its certificate: full handshakes. A resumed handshake
+     * (RFC 8446 §2.2, RFC 5077) sends no certificate and is not counted.
+     */
+    public int fullHandshakes() {
+        return fullHandshakes.get();
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return open.size();
+    }
+
+    /** QUIT commands received. */
+    public int quits() {
+        return quits.get();
+    }
+
+    /** Closes every open connection without a reply, as a server dropping idle clients does. */
+    public void dropConnections() {
+        for (Socket socket : List.copyOf(open)) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Already gone.
+            }
+        }
     }
 
     public List<Received> received() {
@@ -111,6 +143,7 @@ public final class TestSmtpServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
+        open.add(socket);
         try (Socket raw = socket) {
             raw.setSoTimeout(20_000);
             InputStream in = new Recording(raw.getInputStream());
@@ -172,6 +205,7 @@ public final class TestSmtpServer implements AutoCloseable {
                 } else if (verb.equals("RSET") || verb.equals("NOOP")) {
                     session.reply("250 2.0.0 Ok");
                 } else if (verb.equals("QUIT")) {
+                    quits.incrementAndGet();
                     session.reply("221 2.0.0 Bye");
                     return;
                 } else {
@@ -180,6 +214,8 @@ public final class TestSmtpServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // The client went away.
+        } finally {
+            open.remove(socket);
         }
     }
 
@@ -241,7 +277,7 @@ public final class TestSmtpServer implements AutoCloseable {
         }
     }
 
-    private static SSLContext context(java.security.PrivateKey key, List<X509Certificate> chain) {
+    private static SSLContext context(java.security.PrivateKey key, List<X509Certificate> chain, AtomicInteger fullHandshakes) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -250,7 +286,9 @@ public final class TestSmtpServer implements AutoCloseable {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
+            javax.net.ssl.X509ExtendedKeyManager counting = new CountingKeyManager(
+                (javax.net.ssl.X509ExtendedKeyManager) keys.getKeyManagers()[0], fullHandshakes);
+            context.init(new javax.net.ssl.KeyManager[] {counting}, null, null);
             return context;
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the test server's TLS context", e);
@@ -303,4 +341,57 @@ public final class TestSmtpServer implements AutoCloseable {
         }
     }
 
+    /** Counts the handshakes that choose a server certificate (full handshakes). */
+    private static final class CountingKeyManager extends javax.net.ssl.X509ExtendedKeyManager {
+        private final javax.net.ssl.X509ExtendedKeyManager keys;
+        private final AtomicInteger count;
+
+        CountingKeyManager(javax.net.ssl.X509ExtendedKeyManager keys, AtomicInteger count) {
+            this.keys = keys;
+            this.count = count;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+            String alias = keys.chooseServerAlias(keyType, issuers, socket);
+            if (alias != null) {
+                count.incrementAndGet();
+            }
+            return alias;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            String alias = keys.chooseEngineServerAlias(keyType, issuers, engine);
+            if (alias != null) {
+                count.incrementAndGet();
+            }
+            return alias;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return keys.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+            return keys.chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public java.security.PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
+        }
+    }
 }

@@ -1,0 +1,67 @@
+package dev.jamestls.outbound;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How open connections are kept for the next mail to the same destination (issue 8, performance):
+ * at most {@code maxTotal} idle connections, at most {@code maxPerDestination} per destination, each
+ * closed after {@code idleTimeout} without use. {@code maxTotal = 0} turns reuse off.
+ *
+ * @param maxTotal idle connections kept over all destinations, 0 = no reuse
+ * @param maxPerDestination idle connections kept per destination (rule + level + host + port + TLS requirement)
+ * @param idleTimeout how long an unused connection stays open
+ */
+public record ConnectionReuse(int maxTotal, int maxPerDestination, Duration idleTimeout) {
+    /** 32 connections, 4 per destination (the default delivery threads), 30 seconds idle. */
+    public static final ConnectionReuse DEFAULT = new ConnectionReuse(32, 4, Duration.ofSeconds(30));
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([a-zA-Z]*)");
+    private static final String DURATION_FORMS = "amount [unit], unit one of ms, s, seconds, m, minutes, h, hours "
+        + "(default ms); e.g. '30 seconds'";
+
+    public ConnectionReuse {
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (maxTotal < 0) {
+            throw new IllegalArgumentException("connection pool size must be 0 or more: " + maxTotal);
+        }
+        if (maxPerDestination < 1) {
+            throw new IllegalArgumentException("connections per destination must be 1 or more: " + maxPerDestination);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
+        }
+    }
+
+    public boolean enabled() {
+        return maxTotal > 0;
+    }
+
+    /**
+     * A positive duration: {@code 30000}, {@code 30 seconds}, {@code 2 minutes}.
+     *
+     * @throws IllegalArgumentException naming the value and the accepted forms
+     */
+    public static Duration parseDuration(String value) {
+        Matcher matcher = DURATION.matcher(value.strip());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("'" + value + "' is not a duration; accepted: " + DURATION_FORMS);
+        }
+        Duration unit = switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
+            case "", "ms", "msec", "msecs" -> Duration.ofMillis(1);
+            case "s", "sec", "secs", "second", "seconds" -> Duration.ofSeconds(1);
+            case "m", "minute", "minutes" -> Duration.ofMinutes(1);
+            case "h", "hour", "hours" -> Duration.ofHours(1);
+            default -> throw new IllegalArgumentException("'" + value + "': unknown unit '" + matcher.group(2) + "'; accepted: "
+                + DURATION_FORMS);
+        };
+        Duration duration = unit.multipliedBy(Long.parseLong(matcher.group(1)));
+        if (duration.isZero()) {
+            throw new IllegalArgumentException("'" + value + "' must be more than 0");
+        }
+        return duration;
+    }
+}

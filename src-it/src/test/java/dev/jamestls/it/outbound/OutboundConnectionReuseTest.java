@@ -1,0 +1,221 @@
+package dev.jamestls.it.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.james.outbound.DeliveryEndpoints;
+import dev.jamestls.pki.ExtendedKeyUsage;
+
+/**
+ * Issue 8, performance, against a real James 3.8.1: TlsRemoteDelivery keeps verified connections open for
+ * the next mail to the same destination (never across rules), checks them before reuse, closes them when
+ * idle, and resumes TLS sessions when it opens a new connection. Each case has its own loopback server, so
+ * its TCP accept and handshake counts are its own.
+ */
+class OutboundConnectionReuseTest {
+    static final String LOCAL = "memory://var/mail/local/";
+    static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
+    static final List<String> DESTINATIONS = List.of("bulk", "shared", "dropping", "idle", "resume");
+
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults>
+            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
+            <outbound level="may"/>
+          </defaults>
+          <connector name="bulk-verify" mode="enforce">
+            <outbound level="verify"><recipientDomain>bulk.example</recipientDomain></outbound>
+          </connector>
+          <connector name="rule-a" mode="enforce">
+            <outbound level="verify"><recipientDomain>a.shared.example</recipientDomain></outbound>
+          </connector>
+          <connector name="rule-b" mode="enforce">
+            <outbound level="verify"><recipientDomain>b.shared.example</recipientDomain></outbound>
+          </connector>
+          <connector name="dropping-verify" mode="enforce">
+            <outbound level="verify"><recipientDomain>dropping.example</recipientDomain></outbound>
+          </connector>
+          <connector name="idle-verify" mode="enforce">
+            <outbound level="verify"><recipientDomain>idle.example</recipientDomain></outbound>
+          </connector>
+          <connector name="resume-verify" mode="enforce">
+            <outbound level="verify"><recipientDomain>resume.example</recipientDomain></outbound>
+          </connector>
+        </tlsPolicy>
+        """;
+
+    static final String MAILET = """
+              <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
+                <trustAnchors>file://conf/ca.pem</trustAnchors>
+                <outgoingQueue>%s</outgoingQueue>
+                <delayTime>1 hour</delayTime>
+                <maxRetries>1</maxRetries>
+                <heloName>james.local</heloName>
+                <connectionTimeout>5000</connectionTimeout>
+                <timeout>10000</timeout>
+                %s
+              </mailet>
+        """;
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .listener(Listener.plain("submission"))
+        .authorizedAddresses("127.0.0.1")
+        .confFile("tls-policy.xml", POLICY)
+        .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
+        .rootProcessor("""
+                  <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
+                  <mailet match="HostIs=idle.example" class="ToProcessor"><processor>short-idle</processor></mailet>
+                  <mailet match="HostIs=resume.example" class="ToProcessor"><processor>no-pool</processor></mailet>
+            %s""".formatted(LOCAL, MAILET.formatted("outgoing-reuse", "")))
+        .extraProcessors("""
+                <processor state="short-idle" enableJmx="false">
+            %s
+                </processor>
+                <processor state="no-pool" enableJmx="false">
+            %s
+                </processor>
+            """.formatted(MAILET.formatted("outgoing-short-idle", "<connectionIdleTimeout>1 second</connectionIdleTimeout>"),
+            MAILET.formatted("outgoing-no-pool", "<connectionPoolSize>0</connectionPoolSize>")))
+        .build();
+
+    static final java.util.Map<String, TestSmtpServer> SERVERS = new java.util.LinkedHashMap<>();
+
+    @BeforeAll
+    static void startDestinations() throws Exception {
+        TestPki pki = james.pki();
+        for (String name : DESTINATIONS) {
+            String host = "mx." + name + ".dest.example";
+            TestSmtpServer server = TestSmtpServer.builder(host).certificate(pki.intermediate.leaf("CN=" + host + ",O=destination")
+                .dnsNames(host).extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH).issue()).start();
+            SERVERS.put(name, server);
+            james.dns().loopbackHost(host);
+            ENDPOINTS.map(host, server.port());
+        }
+        james.dns().mx("bulk.example", "mx.bulk.dest.example");
+        james.dns().mx("a.shared.example", "mx.shared.dest.example");
+        james.dns().mx("b.shared.example", "mx.shared.dest.example");
+        james.dns().mx("dropping.example", "mx.dropping.dest.example");
+        james.dns().mx("idle.example", "mx.idle.dest.example");
+        james.dns().mx("resume.example", "mx.resume.dest.example");
+    }
+
+    @AfterAll
+    static void stopDestinations() throws Exception {
+        for (TestSmtpServer server : SERVERS.values()) {
+            server.close();
+        }
+    }
+
+    @Test
+    void fiftyMailsToOneDestinationReuseAHandfulOfConnections() throws Exception {
+        TestSmtpServer server = SERVERS.get("bulk");
+        long reusedBefore = james.metric("jamestls.outbound.connections.reused");
+
+        for (int i = 0; i < 50; i++) {
+            send("rcpt" + i + "@bulk.example", "bulk-" + i);
+        }
+
+        awaitReceived(server, 50);
+        assertThat(server.received()).allMatch(TestSmtpServer.Received::overTls);
+        assertThat(server.received()).extracting(r -> r.rcptTo().get(0)).doesNotHaveDuplicates().hasSize(50);
+        // 4 delivery threads: at most 4 connections at once, each kept for the next mail.
+        assertThat(server.accepts()).isBetween(1, 8);
+        assertThat(server.fullHandshakes()).isLessThanOrEqualTo(server.accepts());
+        assertThat(james.metric("jamestls.outbound.connections.reused") - reusedBefore).isGreaterThanOrEqualTo(50 - 8);
+    }
+
+    @Test
+    void connectionsAreNeverSharedBetweenRulesOnTheSameHostAndPort() throws Exception {
+        TestSmtpServer server = SERVERS.get("shared");
+
+        for (int i = 0; i < 5; i++) {
+            send("rcpt@a.shared.example", "shared-a-" + i);
+            awaitReceived(server, 2 * i + 1);
+            send("rcpt@b.shared.example", "shared-b-" + i);
+            awaitReceived(server, 2 * i + 2);
+        }
+
+        // One connection per rule, each reused for that rule's four later mails.
+        assertThat(server.accepts()).isEqualTo(2);
+        assertThat(server.openConnections()).isEqualTo(2);
+        assertThat(server.received()).extracting(r -> r.rcptTo().get(0)).containsExactly(
+            "<rcpt@a.shared.example>", "<rcpt@b.shared.example>", "<rcpt@a.shared.example>", "<rcpt@b.shared.example>",
+            "<rcpt@a.shared.example>", "<rcpt@b.shared.example>", "<rcpt@a.shared.example>", "<rcpt@b.shared.example>",
+            "<rcpt@a.shared.example>", "<rcpt@b.shared.example>");
+    }
+
+    @Test
+    void pooledConnectionClosedByTheServerIsReplacedWithoutLosingMail() throws Exception {
+        TestSmtpServer server = SERVERS.get("dropping");
+        long staleBefore = james.metric("jamestls.outbound.connections.stale");
+        send("rcpt@dropping.example", "dropping-1");
+        awaitReceived(server, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 1);
+
+        server.dropConnections();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 0);
+        send("rcpt@dropping.example", "dropping-2");
+
+        awaitReceived(server, 2);
+        assertThat(server.received()).extracting(r -> r.data().contains("Subject: dropping-2\n")).containsExactly(false, true);
+        assertThat(server.accepts()).isEqualTo(2);
+        assertThat(james.metric("jamestls.outbound.connections.stale") - staleBefore).isEqualTo(1);
+        assertThat(james.queues().browse("outgoing-reuse")).isEmpty();
+    }
+
+    @Test
+    void idleTimeoutClosesPooledConnectionsWithQuit() throws Exception {
+        TestSmtpServer server = SERVERS.get("idle");
+        send("rcpt@idle.example", "idle-1");
+        awaitReceived(server, 1);
+        assertThat(server.openConnections()).as("kept open after the delivery").isEqualTo(1);
+        assertThat(server.quits()).isZero();
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> server.openConnections() == 0);
+
+        assertThat(server.quits()).isEqualTo(1);
+        assertThat(server.accepts()).isEqualTo(1);
+    }
+
+    @Test
+    void newConnectionsToTheSameHostResumeTheTlsSession() throws Exception {
+        TestSmtpServer server = SERVERS.get("resume");
+        long resumedBefore = james.metric("jamestls.outbound.tls.resumed");
+
+        for (int i = 1; i <= 3; i++) {
+            send("rcpt@resume.example", "resume-" + i);
+            awaitReceived(server, i);
+        }
+
+        // Without a pool every mail has its own connection; only the first one sends the certificate.
+        assertThat(server.accepts()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.quits() == 3);
+        assertThat(server.fullHandshakes()).isEqualTo(1);
+        assertThat(server.received()).allMatch(TestSmtpServer.Received::overTls);
+        assertThat(james.metric("jamestls.outbound.tls.resumed") - resumedBefore).isEqualTo(2);
+    }
+
+    private static void awaitReceived(TestSmtpServer server, int count) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> server.received().size() >= count);
+    }
+
+    private static void send(String recipient, String subject) throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
+            assertThat(client.send("sender@james.local", recipient, subject)).as(client.lastReply()).isEqualTo(250);
+        }
+    }
+}
