@@ -114,11 +114,7 @@ public final class SmtpLoadBenchmark {
         this.extended = InProcessJames.builder().pki(pki)
             .listener(Listener.startTls("mx"))
             .listener(Listener.startTls("wanted").wantingClientCertificate())
-            .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
-            .handler("""
-                <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
-                        <trustAnchors>file://conf/ca.pem</trustAnchors>
-                      </handler>""")
+            .jamesTlsHooks()
             .confFile("tls-policy.xml", POLICY)
             .rootProcessor(PIPELINE)
             .build();

@@ -193,6 +193,19 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             return this;
         }
 
+        /**
+         * james-tls's SMTP hooks as an installation uses them: {@code TlsFactsHook} and
+         * {@code InboundTlsPolicyHook} reading {@code conf/tls-policy.xml}, partner certificates
+         * checked against the test root ({@code conf/ca.pem}).
+         */
+        public Builder jamesTlsHooks() {
+            handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>");
+            return handler("""
+                <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
+                        <trustAnchors>file://conf/ca.pem</trustAnchors>
+                      </handler>""");
+        }
+
         /** A {@code <handler .../>} element for the handler chain of every listener. */
         public Builder handler(String handlerElement) {
             handlers.add(handlerElement);

@@ -51,8 +51,7 @@ class InboundEnforcementTest {
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
         .listener(Listener.startTls("mx"))
-        .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
-        .handler("<handler class=\"dev.jamestls.james.smtp.InboundTlsPolicyHook\"/>")
+        .jamesTlsHooks()
         .confFile("tls-policy.xml", POLICY)
         .rootProcessor("""
                   <mailet match="dev.jamestls.james.matchers.InboundTlsPolicy=violation" class="ToRepository">

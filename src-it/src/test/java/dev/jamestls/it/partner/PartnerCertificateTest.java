@@ -69,11 +69,7 @@ class PartnerCertificateTest {
     static InProcessJames james = InProcessJames.builder()
         .pki(PKI)
         .listener(Listener.startTls("mx").wantingClientCertificate())
-        .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
-        .handler("""
-            <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
-                    <trustAnchors>file://conf/ca.pem</trustAnchors>
-                  </handler>""")
+        .jamesTlsHooks()
         .confFile("tls-policy.xml", POLICY)
         .rootProcessor("""
                   <mailet match="dev.jamestls.james.matchers.InboundTlsPolicy=violation" class="ToRepository">

@@ -76,11 +76,7 @@ class PartnerRevocationTest {
     static InProcessJames james = InProcessJames.builder()
         .pki(PKI)
         .listener(Listener.startTls("mx").wantingClientCertificate())
-        .handler("<handler class=\"dev.jamestls.james.smtp.TlsFactsHook\"/>")
-        .handler("""
-            <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
-                    <trustAnchors>file://conf/ca.pem</trustAnchors>
-                  </handler>""")
+        .jamesTlsHooks()
         .confFile("tls-policy.xml", POLICY)
         .rootProcessor("<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>memory://var/mail/in/</repositoryPath></mailet>")
         .build();
