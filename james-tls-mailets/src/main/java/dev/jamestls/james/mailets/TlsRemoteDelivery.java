@@ -135,6 +135,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private Path policyFile;
     private MailQueue queue;
     private Scheduler scheduler;
+    private Scheduler dequeuer;
     private Disposable consumer;
 
     private record Settings(ReloadingPolicy policy, List<X509Certificate> anchors, ChainVerifier verifier,
@@ -210,7 +211,11 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
         queue = queues.createQueue(MailQueueName.of(queueName));
         scheduler = Schedulers.newBoundedElastic(threads, Integer.MAX_VALUE, "tls-remote-delivery");
+        // James's JMS/ActiveMQ queue waits for mail inside a blocking receive on the subscribing thread (as
+        // stock RemoteDelivery does, consume on a thread of our own, never James's init thread).
+        dequeuer = Schedulers.newSingle("tls-remote-delivery-dequeue", true);
         consumer = Flux.from(queue.deQueue())
+            .subscribeOn(dequeuer)
             .flatMap(item -> Mono.fromRunnable(() -> deliver(item)).subscribeOn(scheduler), threads)
             .subscribe(ignored -> { }, error -> LOGGER.error("outbound-tls queue consumer of {} stopped", queueName, error));
     }
@@ -222,6 +227,9 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
         if (scheduler != null) {
             scheduler.dispose();
+        }
+        if (dequeuer != null) {
+            dequeuer.dispose();
         }
         if (sweeper != null) {
             sweeper.shutdownNow();

@@ -50,6 +50,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private final String authorizedAddresses;
     private final Map<String, String> extraFiles;
     private final List<com.google.inject.Module> bindings;
+    private final Path sharedWorkingDirectory;
     private final TestPki pki;
     private final FakeDns dns = new FakeDns();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -65,6 +66,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         this.extraFiles = Map.copyOf(builder.extraFiles);
         this.pki = builder.pki != null ? builder.pki : new TestPki();
         this.bindings = List.copyOf(builder.bindings);
+        this.sharedWorkingDirectory = builder.workingDirectory;
     }
 
     public static Builder builder() {
@@ -82,7 +84,8 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     }
 
     public void start() throws Exception {
-        workingDirectory = Files.createTempDirectory("james-tls-it-");
+        workingDirectory = sharedWorkingDirectory != null
+            ? Files.createDirectories(sharedWorkingDirectory) : Files.createTempDirectory("james-tls-it-");
         for (Listener listener : listeners) {
             ports.put(listener.name(), freePort());
         }
@@ -110,7 +113,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             server.stop();
             server = null;
         }
-        if (workingDirectory != null) {
+        if (workingDirectory != null && sharedWorkingDirectory == null) {
             FileUtils.deleteQuietly(workingDirectory.toFile());
         }
     }
@@ -180,6 +183,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         private String authorizedAddresses = "";
         private final Map<String, String> extraFiles = new LinkedHashMap<>();
         private TestPki pki;
+        private Path workingDirectory;
 
         /** Use this PKI (e.g. because the policy file names its pins); a fresh one by default. */
         public Builder pki(TestPki testPki) {
@@ -236,6 +240,16 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         /** Extra Guice bindings overriding James's (test seams such as the outbound endpoint map). */
         public Builder binding(com.google.inject.Module module) {
             bindings.add(module);
+            return this;
+        }
+
+        /**
+         * Run James in this directory (conf/ is written anew at each start) and keep it on stop(), so that
+         * a James started again finds what the last one stored under var/ (e.g. a persistent mail queue).
+         * The caller deletes it. A fresh temporary directory, deleted on stop(), by default.
+         */
+        public Builder workingDirectory(Path directory) {
+            this.workingDirectory = directory;
             return this;
         }
 
