@@ -136,7 +136,7 @@ class JamesTlsCliTest {
             "  8:9      error   <includeClientIdentity>: not a boolean 'yes'; accepted: true, false",
             "  8:59     error   <colour>: unknown parameter of AddTlsHeader; accepted: header, includeClientIdentity",
             "  10:7     error   <mailet match=\"dev.jamestls.james.matchers.FromPartner=nobody\">: no connector named 'nobody' in tls-policy.xml; "
-                + "defined: partner-example, onprem-example, staged-example",
+                + "defined: partner-example, onprem-example, staged-example, stripped-example",
             "  19:7     error   <mailet class=\"dev.jamestls.james.mailets.Quarantine\">: unknown mailet class dev.jamestls.james.mailets.Quarantine; "
                 + "accepted: dev.jamestls.james.mailets.AddTlsHeader, dev.jamestls.james.mailets.EnforceInboundTlsPolicy, dev.jamestls.james.mailets.TlsRemoteDelivery",
             conf.resolve("smtpserver.xml").toString(),
@@ -192,7 +192,7 @@ class JamesTlsCliTest {
         assertThat(out.toString()).isEqualTo(String.join("\n",
             "outbound: recipient bob@Partner.Example (domain partner.example)",
             "rule:     connector partner-example, mode enforce",
-            "requires: level secure match mail.partner.example, TLS >= TLSv1.2, ciphers forward-secret, never clear text, failure temporary, via MX",
+            "requires: level secure match mail.partner.example, TLS >= TLSv1.2, ciphers forward-secret, never clear text, failure temporary, via [localhost]:2526",
             "trail:",
             "  1. applied   connector partner-example (partner.example): connector claims the domain exactly",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));

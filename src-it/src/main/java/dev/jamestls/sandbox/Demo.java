@@ -40,6 +40,10 @@ public final class Demo {
     static final String VERDICT = "dev.jamestls.inbound.verdict";
     static final String VERIFIED_PARTNER = "dev.jamestls.inbound.verifiedPartner";
     static final String FARAWAY = "someone@faraway.example";
+    /** Loopback destinations of the sample policy's outbound connectors (tls-policy.xml smart hosts). */
+    public static final int PARTNER_DESTINATION_PORT = 2526;
+    public static final int STRIPPED_DESTINATION_PORT = 2527;
+    static final String OUTGOING_QUEUE = "outgoing-tls";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SPOOL_WAIT = Duration.ofSeconds(30);
 
@@ -80,14 +84,22 @@ public final class Demo {
         SandboxSmtpClient client = new SandboxSmtpClient(
             PemFiles.readCertificates(pki.resolve(SandboxPki.CA)).get(0), "demo.partner.example", TIMEOUT);
 
+        IssuedCertificate partnerMx = ClientIdentity.read(pki.resolve(SandboxPki.PARTNER_MX), pki.resolve(SandboxPki.PARTNER_MX_KEY));
+
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<Scenario> scenarios = scenarios(run, smtp, smtps, partner, onprem);
-        List<Row> rows = new ArrayList<>();
-        for (Scenario scenario : scenarios) {
-            rows.add(new Row(scenario, client.send(scenario.submission()), Map.of()));
+        try (dev.jamestls.it.harness.TestSmtpServer partnerDestination = dev.jamestls.it.harness.TestSmtpServer
+                 .builder("mail.partner.example").port(PARTNER_DESTINATION_PORT).certificate(partnerMx).start();
+             dev.jamestls.it.harness.TestSmtpServer strippedDestination = dev.jamestls.it.harness.TestSmtpServer
+                 .builder("stripped.example").port(STRIPPED_DESTINATION_PORT).withoutStartTls().start()) {
+            List<Row> rows = new ArrayList<>();
+            for (Scenario scenario : scenarios) {
+                rows.add(new Row(scenario, client.send(scenario.submission()), Map.of()));
+            }
+            rows = collect(webAdmin, rows);
+            print(System.out, smtp, smtps, rows);
+            printOutbound(System.out, webAdmin, partnerDestination, strippedDestination, run);
         }
-        rows = collect(webAdmin, rows);
-        print(System.out, smtp, smtps, rows);
         printOurCertificateFacts(System.out, pki.resolve(SandboxPki.SERVER));
     }
 
@@ -118,7 +130,11 @@ public final class Demo {
             scenario("relay to faraway.example, onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
                 "user@onprem.example", FARAWAY, "11 on-premises relay", run),
             scenario("relay to faraway.example, no certificate", smtp, SmtpSecurity.STARTTLS, List.of(), null, ordinary,
-                FARAWAY, "12 relay without certificate", run));
+                FARAWAY, "12 relay without certificate", run),
+            scenario("relay to partner.example (secure), onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
+                "user@onprem.example", "bob@partner.example", "13 outbound secure", run),
+            scenario("relay to stripped.example (encrypt), onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
+                "user@onprem.example", "bob@stripped.example", "14 outbound STARTTLS stripped", run));
     }
 
     private static Scenario scenario(String description, int port, SmtpSecurity security, List<String> protocols,
@@ -201,6 +217,37 @@ public final class Demo {
         out.println();
         out.println("More: curl -s 'http://127.0.0.1:<webadmin port>/mailRepositories/var%2Fmail%2Ftls/mails' "
             + "then .../mails/<key>?additionalFields=attributes,headers");
+    }
+
+    /**
+     * What TlsRemoteDelivery did with mails 13 and 14: delivered over TLS to the partner's
+     * destination (level secure), and held in James's outgoing queue because the other
+     * destination offered no STARTTLS (level encrypt: never clear text).
+     */
+    static void printOutbound(PrintStream out, WebAdminClient webAdmin, dev.jamestls.it.harness.TestSmtpServer partner,
+                              dev.jamestls.it.harness.TestSmtpServer stripped, String run) throws IOException, InterruptedException {
+        String delivered = "james-tls demo 13 outbound secure [" + run + "]";
+        Instant deadline = Instant.now().plus(SPOOL_WAIT);
+        Optional<dev.jamestls.it.harness.TestSmtpServer.Received> received = Optional.empty();
+        List<String> queued = List.of();
+        while (Instant.now().isBefore(deadline)) {
+            received = partner.received().stream().filter(mail -> mail.data().contains(delivered)).findFirst();
+            queued = webAdmin.queuedMails(OUTGOING_QUEUE).stream().filter(line -> line.contains("bob@stripped.example")).toList();
+            if (received.isPresent() && !queued.isEmpty() && stripped.accepts() > 0) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        out.println();
+        out.println("Outbound (TlsRemoteDelivery, conf/tls-policy.xml; loopback destinations started by this demo):");
+        out.println(received.map(mail -> "#13 delivered to [localhost]:" + PARTNER_DESTINATION_PORT + " over " + mail.protocol()
+                + " (connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)")
+            .orElse("#13 NOT delivered to [localhost]:" + PARTNER_DESTINATION_PORT + " (see the James log)"));
+        boolean messageSentInClear = stripped.clearText().contains("MAIL FROM") || stripped.clearText().contains(run);
+        out.println("#14 " + (queued.isEmpty() ? "NOT in queue " + OUTGOING_QUEUE
+            : "held in James's queue " + OUTGOING_QUEUE + ": " + queued.get(0))
+            + "; [localhost]:" + STRIPPED_DESTINATION_PORT + " offered no STARTTLS, "
+            + (messageSentInClear ? "and it RECEIVED MESSAGE DATA IN CLEAR TEXT" : "so no message byte was sent to it"));
     }
 
     /** What partners need to force TLS towards us: {@code james-tls.jar facts --pem pki/server.pem}. */

@@ -20,6 +20,8 @@ import dev.jamestls.pki.PemFiles;
  * server.pem, server.key    James's certificate: james.local, localhost (serverAuth)
  * partner.pem, partner.key  partner.example client certificate (clientAuth)
  * onprem.pem, onprem.key    onprem.example client certificate (clientAuth)
+ * mail-partner.pem, .key    mail.partner.example server certificate (serverAuth): the demo's
+ *                           loopback destination for mail to partner.example
  * truststore.p12            the CA as PKCS#12 trust store (James's clientAuth truststore)
  * </pre>
  *
@@ -39,11 +41,14 @@ public final class SandboxPki {
     public static final String PARTNER_KEY = "partner.key";
     public static final String ONPREM = "onprem.pem";
     public static final String ONPREM_KEY = "onprem.key";
+    public static final String PARTNER_MX = "mail-partner.pem";
+    public static final String PARTNER_MX_KEY = "mail-partner.key";
     public static final String TRUSTSTORE = "truststore.p12";
     /** Must match {@code <truststoreSecret>} in the sample smtpserver.xml. */
     public static final String TRUSTSTORE_SECRET = "sandbox-truststore";
 
-    static final List<String> FILES = List.of(CA, CA_KEY, SERVER, SERVER_KEY, PARTNER, PARTNER_KEY, ONPREM, ONPREM_KEY, TRUSTSTORE);
+    static final List<String> FILES = List.of(CA, CA_KEY, SERVER, SERVER_KEY, PARTNER, PARTNER_KEY, ONPREM, ONPREM_KEY,
+        PARTNER_MX, PARTNER_MX_KEY, TRUSTSTORE);
 
     private SandboxPki() {
     }
@@ -83,11 +88,17 @@ public final class SandboxPki {
             .extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH)
             .issue();
 
+        IssuedCertificate partnerMx = ca.leaf("CN=mail.partner.example,O=Partner Example")
+            .dnsNames("mail.partner.example")
+            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
+            .issue();
+
         PemFiles.writeCertificates(directory.resolve(CA), List.of(ca.certificate().certificate()));
         writeKey(directory.resolve(CA_KEY), ca.certificate());
         writeIdentity(directory.resolve(SERVER), directory.resolve(SERVER_KEY), server);
         writeIdentity(directory.resolve(PARTNER), directory.resolve(PARTNER_KEY), partner);
         writeIdentity(directory.resolve(ONPREM), directory.resolve(ONPREM_KEY), onprem);
+        writeIdentity(directory.resolve(PARTNER_MX), directory.resolve(PARTNER_MX_KEY), partnerMx);
         PemFiles.write(PemFiles.trustStore(List.of(ca.certificate().certificate())),
             directory.resolve(TRUSTSTORE), TRUSTSTORE_SECRET.toCharArray());
     }

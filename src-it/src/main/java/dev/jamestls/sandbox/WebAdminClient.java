@@ -43,6 +43,24 @@ public final class WebAdminClient {
         }
     }
 
+    /**
+     * {@code GET /mailQueues/{name}/mails}: the mails waiting in a James mail queue, as
+     * "recipients (next delivery)" lines; empty when the queue does not exist (yet).
+     */
+    public List<String> queuedMails(String queue) throws IOException {
+        HttpResponse<String> response = get("/mailQueues/" + encode(queue) + "/mails");
+        if (response.statusCode() == 404) {
+            return List.of();
+        }
+        List<String> mails = new ArrayList<>();
+        for (JsonNode mail : json(response, 200)) {
+            List<String> recipients = new ArrayList<>();
+            mail.path("recipients").forEach(recipient -> recipients.add(recipient.asText()));
+            mails.add(String.join(", ", recipients) + " (next delivery " + mail.path("nextDelivery").asText("-") + ")");
+        }
+        return mails;
+    }
+
     /** {@code GET /users}: every user name. */
     public List<String> users() throws IOException {
         List<String> users = new ArrayList<>();

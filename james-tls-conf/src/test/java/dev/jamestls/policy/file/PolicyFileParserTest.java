@@ -239,7 +239,7 @@ class PolicyFileParserTest {
 
         assertThat(result.problems()).isEmpty();
         TlsPolicy policy = result.policy().orElseThrow();
-        assertThat(policy.connectors()).extracting(c -> c.name()).containsExactly("partner-example", "onprem-example", "staged-example");
+        assertThat(policy.connectors()).extracting(c -> c.name()).containsExactly("partner-example", "onprem-example", "staged-example", "stripped-example");
         assertThat(policy.resolveInbound("onprem.example").requirement().allowRelay()).isTrue();
         assertThat(policy.resolveInbound("staged.example").mode()).isEqualTo(Mode.TESTING);
         assertThat(policy.resolveOutbound("partner.example").requirement().level()).isEqualTo(OutboundLevel.SECURE);

@@ -219,6 +219,11 @@ class DropInIT {
             .anySatisfy(line -> assertThat(line).startsWith("11 | relay to faraway.example, onprem.pem")
                 .containsPattern("\\| onprem-example: compliant \\(verified\\) +\\|").endsWith("outgoing-held"))
             .anySatisfy(line -> assertThat(line).startsWith("#12 refused: 550 5.7.1"))
+            // issue 8: outbound per destination: secure delivery over TLS, stripped STARTTLS held, nothing in clear
+            .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:2526 over TLSv1.")
+                .endsWith("(connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)"))
+            .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls: bob@stripped.example (next delivery ")
+                .endsWith("[localhost]:2527 offered no STARTTLS, so no message byte was sent to it"))
             // issue 6: our own certificate facts, as partners need them
             .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
             .anySatisfy(line -> assertThat(line).contains("CN=james.local"));

@@ -60,7 +60,7 @@ public final class TestSmtpServer implements AutoCloseable {
         this.protocols = List.copyOf(builder.protocols);
         this.offerStartTls = builder.offerStartTls;
         this.refuseStartTls = builder.refuseStartTls;
-        this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.serverSocket = new ServerSocket(builder.port, 50, InetAddress.getLoopbackAddress());
         executor.submit(this::acceptLoop);
     }
 
@@ -302,6 +302,7 @@ public final class TestSmtpServer implements AutoCloseable {
         private List<String> protocols = List.of("TLSv1.2", "TLSv1.3");
         private boolean offerStartTls = true;
         private boolean refuseStartTls;
+        private int port;
 
         private Builder(String name) {
             this.name = name;
@@ -333,6 +334,12 @@ public final class TestSmtpServer implements AutoCloseable {
         /** STARTTLS is listed but answered {@code 454}. */
         public Builder refusingStartTls() {
             this.refuseStartTls = true;
+            return this;
+        }
+
+        /** Listens on this loopback port instead of a free one (the sandbox demo's fixed destinations). */
+        public Builder port(int fixedPort) {
+            this.port = fixedPort;
             return this;
         }
 
