@@ -3,18 +3,12 @@ package dev.jamestls.admin;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-
 import dev.jamestls.pki.PemFiles;
+import dev.jamestls.verify.JdkTrustAnchors;
 
 /**
  * The certificates a chain is checked against.
@@ -33,18 +27,7 @@ public record TrustAnchors(List<X509Certificate> certificates, String label) {
 
     /** The JDK's default trust store ({@code cacerts}, or {@code javax.net.ssl.trustStore} when set). */
     public static TrustAnchors jdkDefault() {
-        try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init((KeyStore) null);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    return new TrustAnchors(Arrays.asList(x509.getAcceptedIssuers()), "JDK default trust store");
-                }
-            }
-            throw new IllegalStateException("the JDK offers no X.509 trust manager");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK default trust store does not load: " + e.getMessage(), e);
-        }
+        return new TrustAnchors(JdkTrustAnchors.certificates(), "JDK default trust store");
     }
 
     /** Every certificate of a PEM file. */

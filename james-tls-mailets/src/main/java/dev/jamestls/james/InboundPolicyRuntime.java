@@ -28,6 +28,7 @@ import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.CertificateVerifier;
+import dev.jamestls.verify.JdkTrustAnchors;
 
 /**
  * The inbound policy as James components share it: one live-reloaded policy
@@ -72,7 +73,7 @@ public final class InboundPolicyRuntime {
         synchronized (RUNTIMES) {
             InboundPolicyRuntime runtime = RUNTIMES.get(key);
             if (runtime == null) {
-                List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkAnchors::defaults);
+                List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkTrustAnchors::certificates);
                 ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
                 Clock clock = Clock.systemUTC();
                 CertificateVerifier verifier = new CertificateVerifier(clock,

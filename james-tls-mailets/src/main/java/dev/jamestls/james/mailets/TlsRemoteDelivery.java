@@ -43,7 +43,6 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jamestls.james.JdkAnchors;
 import dev.jamestls.james.MailetParameters;
 import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.james.attributes.OutboundAttributes;
@@ -79,6 +78,7 @@ import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.CertificateVerifier;
+import dev.jamestls.verify.JdkTrustAnchors;
 import dev.jamestls.verify.ChainVerifier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -169,7 +169,7 @@ public class TlsRemoteDelivery extends GenericMailet {
         Path policyFile = file(parameters, "policyFile", parameters.string("policyFile").orElse("file://conf/tls-policy.xml"));
         List<X509Certificate> anchors = parameters.string("trustAnchors").isPresent()
             ? anchors(parameters, file(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
-            : JdkAnchors.defaults();
+            : JdkTrustAnchors.certificates();
         int maxRetries = parameters.parsed("maxRetries", TlsRemoteDelivery::nonNegative, () -> 5);
         RetrySchedule schedule = parameters.parsed("delayTime", value -> RetrySchedule.parse(value, maxRetries),
             () -> RetrySchedule.parse("6 hours", maxRetries));

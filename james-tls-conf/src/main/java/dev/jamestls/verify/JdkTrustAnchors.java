@@ -1,4 +1,4 @@
-package dev.jamestls.james;
+package dev.jamestls.verify;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -9,12 +9,15 @@ import java.util.List;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/** The JDK's default trust anchors (its cacerts), for partners without their own anchors. */
-public final class JdkAnchors {
-    private JdkAnchors() {
+/**
+ * The JDK's default trust anchors ({@code cacerts}, or {@code javax.net.ssl.trustStore} when set):
+ * what chains are checked against when no anchor file is configured.
+ */
+public final class JdkTrustAnchors {
+    private JdkTrustAnchors() {
     }
 
-    public static List<X509Certificate> defaults() {
+    public static List<X509Certificate> certificates() {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init((KeyStore) null);
