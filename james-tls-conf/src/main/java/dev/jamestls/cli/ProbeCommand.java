@@ -35,10 +35,7 @@ import dev.jamestls.policy.IpRange;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.revocation.JdkHttpFetcher;
-import dev.jamestls.revocation.RevocationCache;
-import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationMode;
-import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
 import dev.jamestls.verify.CertificateVerifier;
@@ -113,9 +110,7 @@ final class ProbeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("probe: " + e.getMessage());
             return JamesTlsCli.ERRORS;
         }
-        CertificateVerifier verifier = new CertificateVerifier(clock,
-            new RevocationChecker(new JdkHttpFetcher(timeout, timeout, 10L << 20), RevocationCache.defaults(), RevocationSettings.DEFAULT),
-            RevocationSettings.DEFAULT);
+        CertificateVerifier verifier = CertificateVerifier.withRevocation(clock, new JdkHttpFetcher(timeout, timeout, 10L << 20));
         LevelJudge judge = new LevelJudge(verifier, anchors, inputs.revocation);
         SmtpProbe probe = new SmtpProbe(new SmtpProbe.Settings(timeout, timeout, Optional.ofNullable(helo)), verifier);
 

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.jamestls.revocation.ExpiringCache;
+import dev.jamestls.revocation.JdkHttpFetcher;
 
 /**
  * Caches outcomes per (SHA-256 of each presented certificate, requirement) so
@@ -39,6 +40,15 @@ public final class CachingCertificateVerifier implements ChainVerifier {
             throw new IllegalArgumentException("maxTtl must be positive: " + maxTtl);
         }
         this.cache = new ExpiringCache<>(maxEntries);
+    }
+
+    /**
+     * What the James components use: revocation fetched over HTTP with the default timeouts and
+     * size limit, up to 10,000 cached outcomes, each kept at most an hour.
+     */
+    public static CachingCertificateVerifier forServer(Clock clock) {
+        return new CachingCertificateVerifier(CertificateVerifier.withRevocation(clock, JdkHttpFetcher.DEFAULT),
+            clock, 10_000, Duration.ofHours(1));
     }
 
     @Override

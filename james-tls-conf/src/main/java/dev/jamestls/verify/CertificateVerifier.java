@@ -34,6 +34,8 @@ import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
 import dev.jamestls.revocation.CertificateRevocation;
+import dev.jamestls.revocation.HttpFetcher;
+import dev.jamestls.revocation.RevocationCache;
 import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.revocation.RevocationReport;
@@ -82,6 +84,13 @@ public final class CertificateVerifier implements ChainVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.revocationChecker = Objects.requireNonNull(revocationChecker, "revocationChecker");
         this.revocationSettings = Objects.requireNonNull(revocationSettings, "revocationSettings");
+    }
+
+    /** A verifier that fetches CRLs and OCSP answers with {@code fetcher}, with the default cache and settings. */
+    public static CertificateVerifier withRevocation(Clock clock, HttpFetcher fetcher) {
+        return new CertificateVerifier(clock,
+            new RevocationChecker(fetcher, RevocationCache.defaults(), RevocationSettings.DEFAULT),
+            RevocationSettings.DEFAULT);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +21,7 @@ import dev.jamestls.inbound.VerifyingCertificateJudge;
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.InboundResolution;
 import dev.jamestls.policy.file.ReloadingPolicy;
-import dev.jamestls.revocation.JdkHttpFetcher;
-import dev.jamestls.revocation.RevocationCache;
-import dev.jamestls.revocation.RevocationChecker;
-import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.verify.CachingCertificateVerifier;
-import dev.jamestls.verify.CertificateVerifier;
 import dev.jamestls.verify.JdkTrustAnchors;
 
 /**
@@ -75,12 +69,8 @@ public final class InboundPolicyRuntime {
             if (runtime == null) {
                 List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkTrustAnchors::certificates);
                 ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
-                Clock clock = Clock.systemUTC();
-                CertificateVerifier verifier = new CertificateVerifier(clock,
-                    new RevocationChecker(JdkHttpFetcher.DEFAULT, RevocationCache.defaults(), RevocationSettings.DEFAULT),
-                    RevocationSettings.DEFAULT);
                 runtime = new InboundPolicyRuntime(key, normalized, reloading, new InboundEvaluator(new VerifyingCertificateJudge(
-                    new CachingCertificateVerifier(verifier, clock, 10_000, Duration.ofHours(1)), anchors)));
+                    CachingCertificateVerifier.forServer(Clock.systemUTC()), anchors)));
                 RUNTIMES.put(key, runtime);
             }
             runtime.users++;

@@ -72,12 +72,7 @@ import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.file.ReloadingPolicy;
-import dev.jamestls.revocation.JdkHttpFetcher;
-import dev.jamestls.revocation.RevocationCache;
-import dev.jamestls.revocation.RevocationChecker;
-import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.verify.CachingCertificateVerifier;
-import dev.jamestls.verify.CertificateVerifier;
 import dev.jamestls.verify.JdkTrustAnchors;
 import dev.jamestls.verify.ChainVerifier;
 import reactor.core.Disposable;
@@ -192,9 +187,7 @@ public class TlsRemoteDelivery extends GenericMailet {
             throw new MessagingException("mailet TlsRemoteDelivery: " + e.getMessage(), e);
         }
         Clock clock = Clock.systemUTC();
-        ChainVerifier verifier = new CachingCertificateVerifier(new CertificateVerifier(clock,
-            new RevocationChecker(JdkHttpFetcher.DEFAULT, RevocationCache.defaults(), RevocationSettings.DEFAULT),
-            RevocationSettings.DEFAULT), clock, 10_000, Duration.ofHours(1));
+        ChainVerifier verifier = CachingCertificateVerifier.forServer(clock);
         settings = new Settings(policy, anchors, verifier, schedule,
             parameters.string("bounceProcessor").filter(v -> !v.isEmpty()), new SmtpAttempt.ClientSettings(helo,
             connectTimeout, readTimeout), threads, queueName, reuse);
