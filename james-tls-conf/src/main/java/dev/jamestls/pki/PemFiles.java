@@ -77,16 +77,29 @@ public final class PemFiles {
      */
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            List<X509Certificate> result = new ArrayList<>();
-            for (java.security.cert.Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                result.add((X509Certificate) certificate);
-            }
+            List<X509Certificate> result = parseCertificates(in, file.toString());
             if (result.isEmpty()) {
                 throw new IOException(file + ": no certificate found (expected PEM 'BEGIN CERTIFICATE' blocks or DER)");
             }
             return result;
+        }
+    }
+
+    /**
+     * Every certificate of a PEM or DER stream, in order (possibly none).
+     *
+     * @param source names the stream in the error, e.g. a file or attribute name
+     * @throws IOException wrapping the {@link CertificateException} when the content is not certificates
+     */
+    public static List<X509Certificate> parseCertificates(InputStream in, String source) throws IOException {
+        try {
+            List<X509Certificate> result = new ArrayList<>();
+            for (java.security.cert.Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                result.add((X509Certificate) certificate);
+            }
+            return List.copyOf(result);
         } catch (CertificateException e) {
-            throw new IOException(file + ": not a certificate file: " + e.getMessage(), e);
+            throw new IOException(source + ": not a certificate file: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.jamestls.james.attributes;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +14,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import dev.jamestls.pki.PemFiles;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.TlsChannel;
 import dev.jamestls.tls.TlsFacts;
@@ -137,7 +141,7 @@ public final class TlsAttributes {
     /** Records the presented certificates (public data) as PEM. */
     public static void setChain(Mail mail, List<java.security.cert.X509Certificate> chain) {
         if (!chain.isEmpty()) {
-            mail.setAttribute(new Attribute(CLIENT_CHAIN_PEM, AttributeValue.of(dev.jamestls.pki.PemFiles.certificates(chain))));
+            mail.setAttribute(new Attribute(CLIENT_CHAIN_PEM, AttributeValue.of(PemFiles.certificates(chain))));
         }
     }
 
@@ -145,15 +149,11 @@ public final class TlsAttributes {
     public static List<java.security.cert.X509Certificate> chain(Mail mail) {
         return string(mail, CLIENT_CHAIN_PEM).map(pem -> {
             try {
-                List<java.security.cert.X509Certificate> result = new ArrayList<>();
-                for (java.security.cert.Certificate certificate : java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
-                    result.add((java.security.cert.X509Certificate) certificate);
-                }
-                return List.copyOf(result);
-            } catch (java.security.cert.CertificateException e) {
+                return PemFiles.parseCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)),
+                    CLIENT_CHAIN_PEM.asString());
+            } catch (IOException e) {
                 throw new IllegalArgumentException("mail attribute " + CLIENT_CHAIN_PEM.asString() + " is not PEM certificates: "
-                    + e.getMessage(), e);
+                    + e.getCause().getMessage(), e.getCause());
             }
         }).orElse(List.of());
     }

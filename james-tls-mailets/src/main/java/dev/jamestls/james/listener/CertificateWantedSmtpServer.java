@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -21,6 +19,8 @@ import org.apache.james.protocols.lib.SslConfig;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.smtpserver.netty.SMTPServer;
 import org.apache.james.smtpserver.netty.SmtpMetrics;
+
+import dev.jamestls.pki.PemFiles;
 
 /**
  * James's SMTP server with one difference: its TLS asks for a client
@@ -86,13 +86,12 @@ public class CertificateWantedSmtpServer extends SMTPServer {
     }
 
     private PrivateKey privateKey(String location) throws IOException {
-        return dev.jamestls.pki.PemFiles.readPrivateKey(files.getFile(location).toPath());
+        return PemFiles.readPrivateKey(files.getFile(location).toPath());
     }
 
     private Certificate[] certificates(String location) throws Exception {
         try (InputStream in = files.getResource(location)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                .map(X509Certificate.class::cast).toArray(Certificate[]::new);
+            return PemFiles.parseCertificates(in, location).toArray(Certificate[]::new);
         }
     }
 }
