@@ -13,6 +13,7 @@ import java.util.OptionalInt;
 
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.verify.DnsNames;
+import dev.jamestls.verify.IssuerLinks;
 
 /**
  * Turns our chain into {@link ChainReport}: the facts partners need and the warnings
@@ -41,8 +42,8 @@ public final class ChainInspection {
             checkCertificate(i, certificates.get(i), facts.get(i), now, warnings);
         }
         X509Certificate top = topOfPath(certificates);
-        boolean topSelfSigned = Certificates.selfSigned(top);
-        if (!topSelfSigned && Certificates.issuerAmong(top, anchors.certificates()).isEmpty()) {
+        boolean topSelfSigned = IssuerLinks.selfSigned(top);
+        if (!topSelfSigned && IssuerLinks.issuerAmong(top, anchors.certificates()).isEmpty()) {
             warnings.add(new FactsWarning(FactsWarning.Kind.CHAIN_INCOMPLETE, OptionalInt.of(certificates.indexOf(top)),
                 "chain incomplete: '" + top.getSubjectX500Principal().getName() + "' is not self-signed and its issuer '"
                     + top.getIssuerX500Principal().getName() + "' is neither in the chain nor in the trust anchors ("
@@ -74,7 +75,7 @@ public final class ChainInspection {
                 + " bits; at least " + MINIMUM_RSA_BITS + " expected"));
         }
         // The signature on a self-signed root is not relied upon (RFC 5280 §6.1: the anchor is trusted as such).
-        if (facts.signatureAlgorithm().toUpperCase(Locale.ROOT).startsWith("SHA1") && !Certificates.selfSigned(certificate)) {
+        if (facts.signatureAlgorithm().toUpperCase(Locale.ROOT).startsWith("SHA1") && !IssuerLinks.selfSigned(certificate)) {
             warnings.add(new FactsWarning(FactsWarning.Kind.SHA1_SIGNATURE, position, who + " is signed with "
                 + facts.signatureAlgorithm() + "; SHA-1 signatures are refused by current TLS clients"));
         }
@@ -100,10 +101,10 @@ public final class ChainInspection {
     /** The last certificate reachable from the leaf by issuer links within the chain. */
     private static X509Certificate topOfPath(List<X509Certificate> certificates) {
         X509Certificate current = certificates.get(0);
-        for (int step = 0; step < certificates.size() && !Certificates.selfSigned(current); step++) {
+        for (int step = 0; step < certificates.size() && !IssuerLinks.selfSigned(current); step++) {
             List<X509Certificate> others = new ArrayList<>(certificates);
             others.remove(current);
-            Optional<X509Certificate> issuer = Certificates.issuerAmong(current, others);
+            Optional<X509Certificate> issuer = IssuerLinks.issuerAmong(current, others);
             if (issuer.isEmpty()) {
                 break;
             }

@@ -27,6 +27,7 @@ import dev.jamestls.revocation.OcspResponseVerifier;
 import dev.jamestls.revocation.OcspVerdict;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.tls.CertificateFacts;
+import dev.jamestls.verify.IssuerLinks;
 
 /**
  * Asks every CRL distribution point and OCSP responder named by a chain, one request each, and
@@ -160,12 +161,12 @@ public final class RevocationEndpoints {
 
     private static Optional<X509Certificate> issuer(X509Certificate certificate, List<X509Certificate> chain,
                                                     List<X509Certificate> anchors) {
-        if (Certificates.selfSigned(certificate)) {
+        if (IssuerLinks.selfSigned(certificate)) {
             return Optional.of(certificate);
         }
         List<X509Certificate> others = new ArrayList<>(chain);
         others.remove(certificate);
-        return Certificates.issuerAmong(certificate, others).or(() -> Certificates.issuerAmong(certificate, anchors));
+        return IssuerLinks.issuerAmong(certificate, others).or(() -> IssuerLinks.issuerAmong(certificate, anchors));
     }
 
     /** Accumulates one endpoint's result; the clock starts at construction. */

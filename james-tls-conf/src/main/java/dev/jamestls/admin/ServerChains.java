@@ -18,6 +18,7 @@ import java.util.Optional;
 
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.file.XmlElement;
+import dev.jamestls.verify.IssuerLinks;
 import dev.jamestls.wiring.ConfigurationCheck;
 
 /** Loads our server chain from a key store, a PEM file, or James's {@code smtpserver.xml}. */
@@ -119,8 +120,8 @@ public final class ServerChains {
         List<X509Certificate> rest = new ArrayList<>(certificates.subList(1, certificates.size()));
         List<X509Certificate> path = new ArrayList<>(List.of(certificates.get(0)));
         X509Certificate current = certificates.get(0);
-        while (!rest.isEmpty() && !Certificates.selfSigned(current)) {
-            Optional<X509Certificate> issuer = Certificates.issuerAmong(current, rest);
+        while (!rest.isEmpty() && !IssuerLinks.selfSigned(current)) {
+            Optional<X509Certificate> issuer = IssuerLinks.issuerAmong(current, rest);
             if (issuer.isEmpty()) {
                 break;
             }

@@ -372,7 +372,7 @@ public final class CertificateVerifier implements ChainVerifier {
         X509Certificate current = chain.get(0);
         path.add(current);
         for (int step = 0; step <= chain.size(); step++) {
-            Optional<X509Certificate> anchor = issuerAmong(current, requirement.trustAnchors());
+            Optional<X509Certificate> anchor = IssuerLinks.issuerAmong(current, requirement.trustAnchors());
             if (anchor.isPresent()) {
                 CertPath candidate = factory().generateCertPath(path);
                 try {
@@ -384,7 +384,7 @@ public final class CertificateVerifier implements ChainVerifier {
                 }
             }
             List<X509Certificate> unused = chain.stream().filter(c -> !path.contains(c)).toList();
-            Optional<X509Certificate> next = issuerAmong(current, unused);
+            Optional<X509Certificate> next = IssuerLinks.issuerAmong(current, unused);
             if (next.isEmpty()) {
                 return dangling(current, path.size() == 1, requirement, builderFailure);
             }
@@ -398,7 +398,7 @@ public final class CertificateVerifier implements ChainVerifier {
                                        CertPathBuilderException builderFailure) {
         String subject = end.getSubjectX500Principal().getName();
         String issuer = end.getIssuerX500Principal().getName();
-        if (signs(end, end)) {
+        if (IssuerLinks.signs(end, end)) {
             return PathResult.failed(VerificationKind.NOT_TRUSTED, (isLeaf ? "self-signed certificate '" : "self-signed root '")
                 + subject + "' is not a trust anchor");
         }
@@ -414,24 +414,6 @@ public final class CertificateVerifier implements ChainVerifier {
         }
         return PathResult.failed(VerificationKind.NOT_TRUSTED, "chain ends at '" + subject + "' issued by '" + issuer
             + "', which is not a trust anchor");
-    }
-
-    private static Optional<X509Certificate> issuerAmong(X509Certificate certificate, List<X509Certificate> candidates) {
-        for (X509Certificate candidate : candidates) {
-            if (candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal()) && signs(candidate, certificate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static boolean signs(X509Certificate issuer, X509Certificate certificate) {
-        try {
-            certificate.verify(issuer.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
     }
 
     private static CertificateFactory factory() throws CertificateException {

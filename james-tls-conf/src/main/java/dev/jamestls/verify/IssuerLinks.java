@@ -1,4 +1,4 @@
-package dev.jamestls.admin;
+package dev.jamestls.verify;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** Issuer links by name and signature (RFC 5280 §6.1.3 (a)(1)–(4), without the rest of path validation). */
-final class Certificates {
-    private Certificates() {
+public final class IssuerLinks {
+    private IssuerLinks() {
     }
 
-    static boolean selfSigned(X509Certificate certificate) {
+    public static boolean selfSigned(X509Certificate certificate) {
         return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal()) && signs(certificate, certificate);
     }
 
-    static Optional<X509Certificate> issuerAmong(X509Certificate certificate, List<X509Certificate> candidates) {
+    public static Optional<X509Certificate> issuerAmong(X509Certificate certificate, List<X509Certificate> candidates) {
         for (X509Certificate candidate : candidates) {
             if (candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal()) && signs(candidate, certificate)) {
                 return Optional.of(candidate);
@@ -23,7 +23,7 @@ final class Certificates {
         return Optional.empty();
     }
 
-    static boolean signs(X509Certificate issuer, X509Certificate certificate) {
+    public static boolean signs(X509Certificate issuer, X509Certificate certificate) {
         try {
             certificate.verify(issuer.getPublicKey());
             return true;
