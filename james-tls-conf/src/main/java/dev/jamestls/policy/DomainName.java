@@ -5,9 +5,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.jamestls.tls.Idna;
+
 /**
  * A DNS domain name, normalised once: lower case, no trailing dot, IDN labels in
- * their ASCII (punycode) form (RFC 5890 A-labels via {@link IDN#toASCII}).
+ * their ASCII (punycode) form (RFC 5890 A-labels via {@link Idna#toAscii}, which refuses
+ * the labels IDNA2003 would silently map to another name).
  * Two spellings of the same domain ({@code Partner.EXAMPLE.}, {@code partner.example})
  * are equal; a look-alike ({@code partner.example.evil}) is not.
  *
@@ -59,9 +62,9 @@ public record DomainName(String ascii) {
         }
         String ascii;
         try {
-            ascii = IDN.toASCII(withoutDot, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            ascii = Idna.toAscii(withoutDot);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a domain name '" + value + "': " + describeIdnFailure(withoutDot));
+            throw new IllegalArgumentException("not a domain name '" + value + "': " + e.getMessage());
         }
         String problem = problem(ascii);
         if (problem != null) {

@@ -46,34 +46,33 @@ import dev.jamestls.tls.CertificatePins;
 /**
  * The verification core. Order of checks, first failure wins:
  * <ol>
- *   <li>a certificate was presented ({@code NO_CERTIFICATE});</li>
- *   <li>every presented certificate is well-formed: DER extensions, parseable SAN and EKU,
- *       no unrecognised critical extension (RFC 5280 §4.2) ({@code MALFORMED});</li>
- *   <li>when required, an RFC 5280 §6 path from the presented certificates, in any order, to a trust anchor,
- *       at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE}, {@code EXPIRED}, ...);</li>
+ *   <li>a certificate was presented ({@code NO_CERTIFICATE}), and at most {@value #MAX_PRESENTED} of them
+ *       (JSSE's default {@code jdk.tls.maxCertificateChainLength}), refused before any signature is checked
+ *       ({@code INVALID_PATH});</li>
+ *   <li>the leaf is well-formed ({@code MALFORMED}, {@link PathProfile#malformed});</li>
+ *   <li>when required, an RFC 5280 §6 path from the presented certificates, in any order, to a trust anchor
+ *       valid at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE}, {@code EXPIRED}, ...), then the
+ *       RFC 5280 §4 profile on every certificate of that path ({@link PathProfile}); presented certificates that
+ *       are not on the path play no part;</li>
  *   <li>the leaf's EKU allows the purpose, has anyExtendedKeyUsage, or is absent ({@code WRONG_USAGE});</li>
- *   <li>a name check, an issuer check and a pin check, each when configured;</li>
+ *   <li>a name check, then the name constraints of the whole path, anchor included, over every name of the
+ *       path and the name that matched ({@link NameConstraintCheck}), an issuer check and a pin check;</li>
  *   <li>revocation, when configured (last: it may go to the network, and a wrong partner should not).</li>
  * </ol>
  * Name choice: DNS SANs are the presented identifiers; for client certificates
- * only, the subject CN is used when the certificate has no DNS SAN at all (many
- * partner certificates are CN-only; RFC 9525 §6.2 forbids CN for servers, so a
- * server certificate's CN is never used).
- * Pins match any certificate of the presented chain or the trust anchor the path ends at.
- * With pins only (no chain validation) validity dates are not checked, as for
- * DANE-EE (RFC 7672 §3.1.1): the pin is the trust decision.
+ * only, the subject CN is used when the certificate has no subjectAltName extension
+ * at all (many partner certificates are CN-only; RFC 9525 §6.4.4 forbids falling back
+ * to the CN when a SAN is present, and §6.2 forbids CN for servers, so a server
+ * certificate's CN is never used).
+ * Pins count only on what was validated: with chain validation, a certificate of the
+ * validated path (leaf, intermediates, the anchor it ends at); without it
+ * ({@code fingerprint}), the leaf alone, as Postfix's {@code fingerprint} level.
+ * With pins only, validity dates are not checked, as for DANE-EE (RFC 7672 §3.1.1):
+ * the pin is the trust decision.
  */
 public final class CertificateVerifier implements ChainVerifier {
-    private static final Set<String> UNDERSTOOD_CRITICAL = Set.of(
-        "2.5.29.15", // keyUsage
-        "2.5.29.19", // basicConstraints
-        "2.5.29.17", // subjectAltName
-        "2.5.29.30", // nameConstraints
-        "2.5.29.32", // certificatePolicies
-        "2.5.29.33", // policyMappings
-        "2.5.29.36", // policyConstraints
-        "2.5.29.54", // inhibitAnyPolicy
-        "2.5.29.37"); // extKeyUsage
+    /** JSSE's default {@code jdk.tls.maxCertificateChainLength}: longer chains are refused unread. */
+    static final int MAX_PRESENTED = 10;
     private static final String SUBJECT_ALT_NAME = "2.5.29.17";
 
     private final Clock clock;
@@ -113,18 +112,24 @@ public final class CertificateVerifier implements ChainVerifier {
         if (chain.isEmpty()) {
             return outcomes.failure(VerificationKind.NO_CERTIFICATE, "the peer presented no certificate");
         }
+        if (chain.size() > MAX_PRESENTED) {
+            return outcomes.failure(VerificationKind.INVALID_PATH, "the peer presented " + chain.size()
+                + " certificates; at most " + MAX_PRESENTED + " are read");
+        }
         X509Certificate leaf = chain.get(0);
-        for (X509Certificate certificate : chain) {
-            Optional<String> malformed = malformed(certificate);
-            if (malformed.isPresent()) {
-                return outcomes.failure(VerificationKind.MALFORMED, malformed.get());
-            }
+        Optional<String> malformed = PathProfile.malformed(leaf);
+        if (malformed.isPresent()) {
+            return outcomes.failure(VerificationKind.MALFORMED, malformed.get());
         }
         Optional<PathResult> path = Optional.empty();
         if (requirement.chainValidation()) {
             PathResult result = buildPath(chain, requirement, now);
             if (result.failure != null) {
                 return outcomes.failure(result.failure.kind(), result.failure.reason());
+            }
+            Optional<PkixFailures.Failure> profile = result.profileFailure(requirement);
+            if (profile.isPresent()) {
+                return outcomes.failure(profile.get().kind(), profile.get().reason());
             }
             path = Optional.of(result);
         }
@@ -133,24 +138,42 @@ public final class CertificateVerifier implements ChainVerifier {
             return outcomes.failure(VerificationKind.WRONG_USAGE, usage.get());
         }
         CertificateFacts leafFacts = presented.get(0);
-        if (!requirement.acceptedNames().isEmpty() && !nameMatches(leafFacts, requirement)) {
-            return outcomes.failure(VerificationKind.NAME_MISMATCH, "none of the presented names "
-                + presentedNames(leafFacts, requirement.purpose()) + " matches " + requirement.acceptedNames());
+        List<String> presentedNames = presentedNames(leaf, leafFacts, requirement.purpose());
+        Optional<String> matched = Optional.empty();
+        if (!requirement.acceptedNames().isEmpty()) {
+            matched = matchedName(presentedNames, requirement);
+            if (matched.isEmpty()) {
+                return outcomes.failure(VerificationKind.NAME_MISMATCH, "none of the presented names "
+                    + presentedNames + " matches " + requirement.acceptedNames());
+            }
+        }
+        if (path.isPresent()) {
+            List<String> namesUsed = new ArrayList<>();
+            matched.filter(name -> !name.startsWith("*")).ifPresent(namesUsed::add);
+            if (leafFacts.dnsNames().isEmpty() && !presentedNames.isEmpty()) {
+                namesUsed.addAll(presentedNames); // the CN serves as the client's name
+            }
+            Optional<String> constraint = NameConstraintCheck.check(path.get().certificates(), path.get().anchor.getTrustedCert(),
+                namesUsed);
+            if (constraint.isPresent()) {
+                return outcomes.failure(VerificationKind.INVALID_PATH, constraint.get());
+            }
         }
         if (requirement.issuer().isPresent() && !requirement.issuer().get().equals(leaf.getIssuerX500Principal())) {
             return outcomes.failure(VerificationKind.ISSUER_MISMATCH, "issuer '" + leafFacts.issuer()
                 + "' is not '" + requirement.issuer().get().getName() + "'");
         }
         if (!requirement.pins().isEmpty()) {
-            List<X509Certificate> candidates = new ArrayList<>(chain);
-            path.ifPresent(p -> candidates.add(p.anchor.getTrustedCert()));
+            // A pin counts only on what was validated: the path and its anchor, or, without validation, the leaf.
+            List<X509Certificate> candidates = path.map(PathResult::certificatesWithAnchor).orElse(List.of(leaf));
             boolean pinned = candidates.stream().map(CertificatePins::spkiSha256).anyMatch(requirement.pins()::contains);
             if (!pinned) {
                 List<String> chainPins = candidates.stream()
                     .map(c -> CertificatePins.spkiSha256(c) + " ('" + c.getSubjectX500Principal().getName() + "')")
                     .distinct().toList();
-                return outcomes.failure(VerificationKind.PIN_MISMATCH, "no certificate of the chain has a configured pin; "
-                    + "chain pins " + chainPins);
+                return outcomes.failure(VerificationKind.PIN_MISMATCH, (path.isPresent()
+                    ? "no certificate of the validated path has a configured pin; path pins "
+                    : "the leaf certificate does not have a configured pin; leaf pin ") + chainPins);
             }
         }
         Instant validUntil = path.map(p -> p.validUntil).orElse(Instant.MAX);
@@ -189,50 +212,6 @@ public final class CertificateVerifier implements ChainVerifier {
 
     // ---- structure -------------------------------------------------------------------------------------------
 
-    private static Optional<String> malformed(X509Certificate certificate) {
-        String who = "'" + certificate.getSubjectX500Principal().getName() + "'";
-        Set<String> critical = certificate.getCriticalExtensionOIDs();
-        if (critical != null) {
-            for (String oid : critical) {
-                if (!UNDERSTOOD_CRITICAL.contains(oid)) {
-                    return Optional.of(who + " has an unrecognised critical extension " + oid + " (RFC 5280 §4.2)");
-                }
-            }
-        }
-        Set<String> all = new HashSet<>();
-        if (critical != null) {
-            all.addAll(critical);
-        }
-        if (certificate.getNonCriticalExtensionOIDs() != null) {
-            all.addAll(certificate.getNonCriticalExtensionOIDs());
-        }
-        for (String oid : all) {
-            try {
-                byte[] value = certificate.getExtensionValue(oid);
-                ASN1Primitive.fromByteArray(DEROctetString.getInstance(value).getOctets());
-            } catch (IOException | RuntimeException e) {
-                return Optional.of(who + " has extension " + oid + " that is not valid DER");
-            }
-        }
-        try {
-            byte[] san = certificate.getExtensionValue(SUBJECT_ALT_NAME);
-            if (san != null) {
-                GeneralNames.getInstance(ASN1Primitive.fromByteArray(DEROctetString.getInstance(san).getOctets()));
-                if (certificate.getSubjectAlternativeNames() == null) {
-                    throw new CertificateParsingException("the JDK cannot parse it");
-                }
-            }
-        } catch (IOException | CertificateParsingException | RuntimeException e) {
-            return Optional.of(who + " has a malformed subjectAltName extension (RFC 5280 §4.2.1.6)");
-        }
-        try {
-            certificate.getExtendedKeyUsage();
-        } catch (CertificateParsingException e) {
-            return Optional.of(who + " has a malformed extKeyUsage extension (RFC 5280 §4.2.1.12)");
-        }
-        return Optional.empty();
-    }
-
     private static Optional<String> wrongUsage(X509Certificate leaf, CertificatePurpose purpose) {
         List<String> usages;
         try {
@@ -260,23 +239,30 @@ public final class CertificateVerifier implements ChainVerifier {
 
     // ---- names ------------------------------------------------------------------------------------------------
 
-    private static List<String> presentedNames(CertificateFacts leaf, CertificatePurpose purpose) {
-        if (!leaf.dnsNames().isEmpty() || purpose == CertificatePurpose.SERVER_AUTH) {
+    /** The leaf's identifiers: DNS SANs; for a client certificate without subjectAltName extension, its CN. */
+    private static List<String> presentedNames(X509Certificate leafCertificate, CertificateFacts leaf, CertificatePurpose purpose) {
+        if (!leaf.dnsNames().isEmpty() || purpose == CertificatePurpose.SERVER_AUTH
+            || leafCertificate.getExtensionValue(SUBJECT_ALT_NAME) != null) {
             return leaf.dnsNames();
         }
         String commonName = leaf.subjectCommonName();
         return commonName.equals(leaf.subject()) ? List.of() : List.of(commonName);
     }
 
-    private static boolean nameMatches(CertificateFacts leaf, CertificateRequirement requirement) {
-        for (String presented : presentedNames(leaf, requirement.purpose())) {
+    /**
+     * The name the leaf is accepted for: the rule's host when it names one (a wildcard SAN stands for it),
+     * otherwise the presented name that satisfied the rule's pattern.
+     */
+    private static Optional<String> matchedName(List<String> presentedNames, CertificateRequirement requirement) {
+        for (String presented : presentedNames) {
             for (String accepted : requirement.acceptedNames()) {
                 if (DnsNames.matches(accepted, presented)) {
-                    return true;
+                    boolean acceptedIsHost = !accepted.startsWith("*.") && !accepted.startsWith(".");
+                    return Optional.of(acceptedIsHost ? accepted : presented.toLowerCase(java.util.Locale.ROOT));
                 }
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     // ---- path ---------------------------------------------------------------------------------------------------
@@ -287,12 +273,16 @@ public final class CertificateVerifier implements ChainVerifier {
         final PKIXBuilderParameters parameters;
         final Instant validUntil;
         final PkixFailures.Failure failure;
+        /** The leaf is itself the configured anchor (a partner's self-signed certificate): no path below it. */
+        final boolean directTrust;
 
-        PathResult(CertPath path, TrustAnchor anchor, PKIXBuilderParameters parameters, PkixFailures.Failure failure) {
+        PathResult(CertPath path, TrustAnchor anchor, PKIXBuilderParameters parameters, PkixFailures.Failure failure,
+                   boolean directTrust) {
             this.path = path;
             this.anchor = anchor;
             this.parameters = parameters;
             this.failure = failure;
+            this.directTrust = directTrust;
             Instant until = Instant.MAX;
             if (path != null) {
                 for (java.security.cert.Certificate certificate : path.getCertificates()) {
@@ -307,15 +297,60 @@ public final class CertificateVerifier implements ChainVerifier {
             return !path.getCertificates().isEmpty();
         }
 
+        /** The validated path, leaf first, without the anchor (empty under direct trust). */
+        List<X509Certificate> certificates() {
+            return path.getCertificates().stream().map(X509Certificate.class::cast).toList();
+        }
+
+        /** Everything that was validated: the path and the anchor it ends at. */
+        List<X509Certificate> certificatesWithAnchor() {
+            List<X509Certificate> all = new ArrayList<>(certificates());
+            all.add(anchor.getTrustedCert());
+            return all;
+        }
+
+        /** The RFC 5280 §4 profile of every certificate of the path (see {@link PathProfile}). */
+        Optional<PkixFailures.Failure> profileFailure(CertificateRequirement requirement) {
+            X509Certificate anchorCertificate = anchor.getTrustedCert();
+            if (directTrust) {
+                return PathProfile.check(anchorCertificate, PathProfile.Role.DIRECTLY_TRUSTED_END_ENTITY, Optional.empty());
+            }
+            boolean hostCertificate = requirement.purpose() == CertificatePurpose.SERVER_AUTH
+                && !requirement.acceptedNames().isEmpty();
+            return PathProfile.check(certificates(), anchorCertificate, !JdkTrustAnchors.contains(anchorCertificate),
+                hostCertificate);
+        }
+
         static PathResult failed(VerificationKind kind, String reason) {
-            return new PathResult(null, null, null, new PkixFailures.Failure(kind, reason));
+            return new PathResult(null, null, null, new PkixFailures.Failure(kind, reason), false);
         }
     }
 
     private static PathResult buildPath(List<X509Certificate> chain, CertificateRequirement requirement, Instant now) {
         X509Certificate leaf = chain.get(0);
-        Set<TrustAnchor> anchors = new LinkedHashSet<>();
+        // An anchor outside its validity period anchors nothing (the JDK's builder would still use it).
+        List<X509Certificate> validAnchors = requirement.trustAnchors().stream().filter(a -> validAt(a, now)).toList();
         for (X509Certificate anchor : requirement.trustAnchors()) {
+            if (anchor.equals(leaf)) {
+                // The peer's own certificate is configured as the anchor (a partner's self-signed certificate).
+                if (now.isAfter(leaf.getNotAfter().toInstant())) {
+                    return failedWith(PkixFailures.expired(leaf, now));
+                }
+                if (now.isBefore(leaf.getNotBefore().toInstant())) {
+                    return failedWith(PkixFailures.notYetValid(leaf, now));
+                }
+                try {
+                    return new PathResult(factory().generateCertPath(List.of()), new TrustAnchor(anchor, null), null, null, true);
+                } catch (CertificateException e) {
+                    return PathResult.failed(VerificationKind.INTERNAL_ERROR, "path building unavailable: " + e.getMessage());
+                }
+            }
+        }
+        if (validAnchors.isEmpty()) {
+            return diagnose(chain, requirement, now, "no trust anchor is valid at " + now);
+        }
+        Set<TrustAnchor> anchors = new LinkedHashSet<>();
+        for (X509Certificate anchor : validAnchors) {
             anchors.add(new TrustAnchor(anchor, null));
         }
         try {
@@ -324,6 +359,7 @@ public final class CertificateVerifier implements ChainVerifier {
             PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, target);
             parameters.setDate(Date.from(now));
             parameters.setRevocationEnabled(false);
+            parameters.setMaxPathLength(MAX_PRESENTED);
             PathOptions options = requirement.pathOptions();
             if (!options.initialPolicies().isEmpty()) {
                 parameters.setInitialPolicies(options.initialPolicies());
@@ -332,23 +368,11 @@ public final class CertificateVerifier implements ChainVerifier {
             parameters.setPolicyMappingInhibited(options.policyMappingInhibited());
             parameters.setAnyPolicyInhibited(options.anyPolicyInhibited());
             parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
-            for (X509Certificate anchor : requirement.trustAnchors()) {
-                if (anchor.equals(leaf)) {
-                    // The peer's own certificate is configured as the anchor (a partner's self-signed certificate).
-                    if (now.isAfter(leaf.getNotAfter().toInstant())) {
-                        return failedWith(PkixFailures.expired(leaf, now));
-                    }
-                    if (now.isBefore(leaf.getNotBefore().toInstant())) {
-                        return failedWith(PkixFailures.notYetValid(leaf, now));
-                    }
-                    return new PathResult(factory().generateCertPath(List.of()), new TrustAnchor(anchor, null), parameters, null);
-                }
-            }
             try {
                 PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
-                return new PathResult(result.getCertPath(), result.getTrustAnchor(), parameters, null);
+                return new PathResult(result.getCertPath(), result.getTrustAnchor(), parameters, null, false);
             } catch (CertPathBuilderException e) {
-                return diagnose(chain, requirement, parameters, now, e);
+                return diagnose(chain, requirement, now, parameters, e.getMessage());
             }
         } catch (InvalidAlgorithmParameterException e) {
             return PathResult.failed(VerificationKind.INTERNAL_ERROR, "invalid path parameters: " + e.getMessage());
@@ -357,45 +381,64 @@ public final class CertificateVerifier implements ChainVerifier {
         }
     }
 
+    private static boolean validAt(X509Certificate certificate, Instant now) {
+        return !now.isBefore(certificate.getNotBefore().toInstant()) && !now.isAfter(certificate.getNotAfter().toInstant());
+    }
+
     private static PathResult failedWith(PkixFailures.Failure failure) {
         return PathResult.failed(failure.kind(), failure.reason());
     }
 
+    private static PathResult diagnose(List<X509Certificate> chain, CertificateRequirement requirement, Instant now,
+                                       String builderFailure) {
+        return diagnose(chain, requirement, now, null, builderFailure);
+    }
+
     /**
-     * The builder found no valid path. Walk issuer links (name and signature) through the presented
-     * certificates to say why: the JDK validator's reason on the best candidate path, or which link is missing.
+     * The builder found no valid path. Explain why, never accept: walk issuer links (name, then signature; at most
+     * one signature check per presented certificate and anchor) through the presented certificates and report the
+     * anchor that is out of its validity period, the JDK validator's reason on the candidate path, or the missing link.
      */
-    private static PathResult diagnose(List<X509Certificate> chain, CertificateRequirement requirement,
-                                       PKIXBuilderParameters parameters, Instant now, CertPathBuilderException builderFailure)
-        throws GeneralSecurityException {
+    private static PathResult diagnose(List<X509Certificate> chain, CertificateRequirement requirement, Instant now,
+                                       PKIXBuilderParameters parameters, String builderFailure) {
         List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = chain.get(0);
         path.add(current);
         for (int step = 0; step <= chain.size(); step++) {
             Optional<X509Certificate> anchor = IssuerLinks.issuerAmong(current, requirement.trustAnchors());
             if (anchor.isPresent()) {
-                CertPath candidate = factory().generateCertPath(path);
-                try {
-                    CertPathValidator.getInstance("PKIX").validate(candidate, parameters);
-                    // The validator accepts what the builder missed: use it.
-                    return new PathResult(candidate, new TrustAnchor(anchor.get(), null), parameters, null);
-                } catch (CertPathValidatorException e) {
-                    return failedWith(PkixFailures.classify(e, path, now));
+                X509Certificate anchorCertificate = anchor.get();
+                if (now.isAfter(anchorCertificate.getNotAfter().toInstant())) {
+                    return failedWith(PkixFailures.expired(anchorCertificate, now));
                 }
+                if (now.isBefore(anchorCertificate.getNotBefore().toInstant())) {
+                    return failedWith(PkixFailures.notYetValid(anchorCertificate, now));
+                }
+                if (parameters != null) {
+                    try {
+                        CertPathValidator.getInstance("PKIX").validate(factory().generateCertPath(path), parameters);
+                    } catch (CertPathValidatorException e) {
+                        return failedWith(PkixFailures.classify(e, path, now));
+                    } catch (GeneralSecurityException e) {
+                        return PathResult.failed(VerificationKind.INTERNAL_ERROR, "path validation unavailable: " + e.getMessage());
+                    }
+                }
+                // The validator alone would pass what the builder refused: still a refusal (a fallback only explains).
+                return PathResult.failed(VerificationKind.NOT_TRUSTED, "no valid path to trust anchor '"
+                    + anchorCertificate.getSubjectX500Principal().getName() + "': " + builderFailure);
             }
             List<X509Certificate> unused = chain.stream().filter(c -> !path.contains(c)).toList();
             Optional<X509Certificate> next = IssuerLinks.issuerAmong(current, unused);
             if (next.isEmpty()) {
-                return dangling(current, path.size() == 1, requirement, builderFailure);
+                return dangling(current, path.size() == 1, requirement);
             }
             current = next.get();
             path.add(current);
         }
-        return PathResult.failed(VerificationKind.NOT_TRUSTED, builderFailure.getMessage());
+        return PathResult.failed(VerificationKind.NOT_TRUSTED, builderFailure);
     }
 
-    private static PathResult dangling(X509Certificate end, boolean isLeaf, CertificateRequirement requirement,
-                                       CertPathBuilderException builderFailure) {
+    private static PathResult dangling(X509Certificate end, boolean isLeaf, CertificateRequirement requirement) {
         String subject = end.getSubjectX500Principal().getName();
         String issuer = end.getIssuerX500Principal().getName();
         if (IssuerLinks.signs(end, end)) {

@@ -1,9 +1,12 @@
 package dev.jamestls.verify;
 
-import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import com.google.common.net.InternetDomainName;
+
+import dev.jamestls.tls.Idna;
 
 /**
  * DNS name matching for certificates, RFC 9525 (which obsoletes RFC 6125). Pure.
@@ -46,6 +49,11 @@ public final class DnsNames {
             prefix = ".";
             rest = rest.substring(1);
         }
+        try {
+            Idna.toAscii(rest);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("accepted name '" + name + "': " + e.getMessage(), e);
+        }
         Optional<String> host = normalizeHost(rest);
         if (host.isEmpty() || (!prefix.isEmpty() && !host.get().contains("."))) {
             throw new IllegalArgumentException("accepted name '" + name + "' is not a DNS name; accepted forms: "
@@ -62,7 +70,7 @@ public final class DnsNames {
         }
         String ascii;
         try {
-            ascii = IDN.toASCII(value, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            ascii = Idna.toAscii(value);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -83,8 +91,9 @@ public final class DnsNames {
         value = value.toLowerCase(Locale.ROOT);
         if (value.startsWith("*.")) {
             Optional<String> base = normalizeHost(value.substring(2));
-            // RFC 9525 §6.3: the wildcard is the whole left-most label and needs two labels to its right.
-            if (base.isEmpty() || !base.get().contains(".")) {
+            // RFC 9525 §6.3: the wildcard is the whole left-most label and needs two labels to its right;
+            // and it never stands for every name under a public suffix (CA/Browser Forum BR §3.2.2.6).
+            if (base.isEmpty() || !base.get().contains(".") || isPublicSuffix(base.get())) {
                 return false;
             }
             return wildcardMatches(accepted, base.get());
@@ -119,5 +128,14 @@ public final class DnsNames {
         }
         int dot = accepted.indexOf('.');
         return dot > 0 && accepted.substring(dot + 1).equals(base);
+    }
+
+    /** Whether {@code domain} is a public suffix (ICANN or private section of the Public Suffix List, via Guava). */
+    static boolean isPublicSuffix(String domain) {
+        try {
+            return InternetDomainName.from(domain).isPublicSuffix();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

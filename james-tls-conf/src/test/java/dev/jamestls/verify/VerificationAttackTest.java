@@ -107,12 +107,18 @@ class VerificationAttackTest {
             chain(cnOnly), client(constrainedRoot).withNames("other.example"), VerificationKind.INVALID_PATH));
 
         // ---- RFC 5280 profile of the certificates on the path -------------------------------------------------
-        rows.add(new Attack("CA certificate used as the end entity (cA=TRUE)",
+        rows.add(new Attack("CA certificate used as the server's end entity (cA=TRUE)",
+            chain(issuedBy(ROOT, "CN=mx.partner.example").ca().dns("mx.partner.example").issue()),
+            server(ROOT).withNames("mx.partner.example"), VerificationKind.INVALID_PATH));
+        rows.add(new Attack("server end entity with cA=TRUE but without keyCertSign",
+            chain(issuedBy(ROOT, "CN=mx.partner.example").basicConstraints(true, true).keyUsage(KeyUsage.digitalSignature)
+                .dns("mx.partner.example").issue()), server(ROOT).withNames("mx.partner.example"), VerificationKind.INVALID_PATH));
+        rows.add(new Attack("server end entity with keyCertSign",
+            chain(issuedBy(ROOT, "CN=mx.partner.example").leaf().keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)
+                .dns("mx.partner.example").issue()), server(ROOT).withNames("mx.partner.example"), VerificationKind.INVALID_PATH));
+        rows.add(new Attack("valid: a CA certificate ending a client path (RFC 5280; NIST PKITS 4.6.8)",
             chain(issuedBy(ROOT, "CN=partner.example").ca().dns("partner.example").issue()), client(ROOT),
-            VerificationKind.INVALID_PATH));
-        rows.add(new Attack("end entity with keyCertSign",
-            chain(issuedBy(ROOT, "CN=partner.example").leaf().keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)
-                .dns("partner.example").issue()), client(ROOT), VerificationKind.INVALID_PATH));
+            VerificationKind.ACCEPTED));
         rows.add(new Attack("end entity with nameConstraints",
             chain(issuedBy(ROOT, "CN=partner.example").leaf().permitted(dnsName("partner.example")).dns("partner.example").issue()),
             client(ROOT), VerificationKind.INVALID_PATH));
@@ -157,9 +163,9 @@ class VerificationAttackTest {
         rows.add(new Attack("intermediate without basicConstraints",
             chainWithIssuer(issuedBy(ROOT, "CN=No BC CA").ca().basicConstraints(null, true).issue()), client(ROOT),
             VerificationKind.INVALID_PATH));
-        rows.add(new Attack("intermediate with non-critical basicConstraints",
+        rows.add(new Attack("valid: intermediate with non-critical basicConstraints (RFC 5280 §6.1.4 (k), NIST PKITS 4.6.4)",
             chainWithIssuer(issuedBy(ROOT, "CN=Soft BC CA").ca().basicConstraints(true, false).issue()), client(ROOT),
-            VerificationKind.INVALID_PATH));
+            VerificationKind.ACCEPTED));
         Forge.Cert softRoot = root("CN=Soft BC Root").basicConstraints(true, false).issue();
         rows.add(new Attack("configured trust anchor with non-critical basicConstraints",
             chain(issuedBy(softRoot, "CN=partner.example").leaf().dns("partner.example").issue()), client(softRoot),
@@ -170,7 +176,7 @@ class VerificationAttackTest {
             VerificationKind.INVALID_PATH));
         rows.add(new Attack("intermediate with pathLenConstraint but without keyCertSign",
             chainWithIssuer(issuedBy(ROOT, "CN=PathLen CA").ca().pathLen(0).keyUsage(KeyUsage.digitalSignature).issue()),
-            client(ROOT), VerificationKind.INVALID_PATH));
+            client(ROOT), VerificationKind.WRONG_USAGE));
         rows.add(new Attack("critical authorityInfoAccess on the leaf",
             chain(issuedBy(ROOT, "CN=partner.example").leaf().dns("partner.example")
                 .extension("1.3.6.1.5.5.7.1.1", true, new DERSequence()).issue()), client(ROOT), VerificationKind.MALFORMED));
