@@ -63,8 +63,10 @@ public record DomainName(String ascii) {
         String ascii;
         try {
             ascii = Idna.toAscii(withoutDot);
+        } catch (Idna.SilentMappingException e) {
+            throw new IllegalArgumentException("not a domain name '" + value + "': " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a domain name '" + value + "': " + e.getMessage());
+            throw new IllegalArgumentException("not a domain name '" + value + "': " + describeIdnFailure(withoutDot), e);
         }
         String problem = problem(ascii);
         if (problem != null) {

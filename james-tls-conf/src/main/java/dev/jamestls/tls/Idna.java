@@ -44,11 +44,20 @@ public final class Idna {
             throw new IllegalArgumentException("label '" + label + "' is not a valid internationalised label");
         }
         if (!IDN.toUnicode(ascii).equals(label)) {
-            throw new IllegalArgumentException("label '" + label + "' would silently become '" + IDN.toUnicode(ascii)
+            throw new SilentMappingException("label '" + label + "' would silently become '" + IDN.toUnicode(ascii)
                 + "' under IDNA2003, which is a different name under IDNA2008 (RFC 5891); write its A-label 'xn--"
                 + Punycode.encode(label) + "' if that is the name meant");
         }
         return ascii;
+    }
+
+    /** A label that IDNA2003 would map to another name: the message gives the IDNA2008 A-label. */
+    public static final class SilentMappingException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        SilentMappingException(String message) {
+            super(message);
+        }
     }
 
     private static boolean isAscii(String value) {

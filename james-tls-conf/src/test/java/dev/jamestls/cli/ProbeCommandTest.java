@@ -235,8 +235,8 @@ class ProbeCommandTest {
         Cli.Run wrong = probe("partner.example", server.port(), "--pin", CertificatePins.spkiSha256(ROOT.certificate().certificate()),
             "--level", "fingerprint");
         assertThat(wrong.code()).isEqualTo(1);
-        assertThat(verdict(wrong, "fingerprint")).startsWith("fingerprint fail certificate pin mismatch: no certificate of the chain"
-            + " has a configured pin; chain pins [" + pin + " ('CN=mx1.partner.example')");
+        assertThat(verdict(wrong, "fingerprint")).isEqualTo("fingerprint fail certificate pin mismatch: the leaf certificate"
+            + " does not have a configured pin; leaf pin [" + pin + " ('CN=mx1.partner.example')]");
     }
 
     @Test

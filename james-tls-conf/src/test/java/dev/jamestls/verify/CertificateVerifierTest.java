@@ -201,7 +201,7 @@ class CertificateVerifierTest {
         VerificationOutcome outcome = verifier.verify(PARTNER.presentedChain(), PARTNER_RULE.withPins(Set.of(unrelated)));
 
         assertThat(outcome.kind()).isEqualTo(VerificationKind.PIN_MISMATCH);
-        assertThat(outcome.reason()).isEqualTo("no certificate of the chain has a configured pin; chain pins ["
+        assertThat(outcome.reason()).isEqualTo("no certificate of the validated path has a configured pin; path pins ["
             + CertificatePins.spkiSha256(PARTNER.certificate()) + " ('CN=partner.example'), "
             + CertificatePins.spkiSha256(ISSUING.certificate().certificate()) + " ('CN=Partner Issuing CA,O=Partner'), "
             + CertificatePins.spkiSha256(ROOT.certificate().certificate()) + " ('CN=Partner Root,O=Partner')]");

@@ -214,6 +214,8 @@ class VerificationAttackTest {
         // ---- work bounds ------------------------------------------------------------------------------------------
         rows.add(new Attack("a chain of 11 presented certificates (JSSE's default maximum is 10)",
             longChain(10), client(ROOT), VerificationKind.INVALID_PATH));
+        rows.add(new Attack("a chain of 100 presented certificates, refused before any signature check",
+            longChain(99), client(ROOT), VerificationKind.INVALID_PATH));
         rows.add(new Attack("valid: a chain of 10 presented certificates",
             longChain(9), client(ROOT), VerificationKind.ACCEPTED));
 
