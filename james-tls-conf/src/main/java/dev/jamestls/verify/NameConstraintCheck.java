@@ -31,6 +31,8 @@ import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
 final class NameConstraintCheck {
     private static final String NAME_CONSTRAINTS = "2.5.29.30";
     private static final String SUBJECT_ALT_NAME = "2.5.29.17";
+    private static final java.util.regex.Pattern DNS_CONSTRAINT = java.util.regex.Pattern.compile(
+        "([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
 
     private NameConstraintCheck() {
     }
@@ -62,6 +64,8 @@ final class NameConstraintCheck {
                     apply(certificate, validator, excludedDns, constrainedBy);
                 }
             }
+        } catch (MalformedConstraint e) {
+            return Optional.of(e.getMessage());
         } catch (IOException | RuntimeException e) {
             return Optional.of("name constraints cannot be read: " + e.getClass().getSimpleName());
         }
@@ -76,6 +80,15 @@ final class NameConstraintCheck {
         }
         NameConstraints constraints = NameConstraints.getInstance(
             ASN1Primitive.fromByteArray(DEROctetString.getInstance(value).getOctets()));
+        for (GeneralSubtree[] subtrees : new GeneralSubtree[][] {constraints.getPermittedSubtrees(), constraints.getExcludedSubtrees()}) {
+            for (GeneralSubtree subtree : subtrees == null ? new GeneralSubtree[0] : subtrees) {
+                Optional<String> malformed = malformedConstraint(subtree.getBase());
+                if (malformed.isPresent()) {
+                    throw new MalformedConstraint(PathProfile.who(ca) + " has a malformed name constraint: " + malformed.get()
+                        + " (RFC 5280 §4.2.1.10)");
+                }
+            }
+        }
         constrainedBy.add(PathProfile.who(ca));
         if (constraints.getPermittedSubtrees() != null) {
             validator.intersectPermittedSubtree(constraints.getPermittedSubtrees());
@@ -123,6 +136,62 @@ final class NameConstraintCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /** A constraint that is not in the form RFC 5280 §4.2.1.10 gives its type: the path is refused. */
+    private static final class MalformedConstraint extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedConstraint(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * RFC 5280 §4.2.1.10 forms: a dNSName constraint is a host name (no wildcard, no leading period); an iPAddress
+     * constraint is an address and a contiguous mask (8 or 32 octets); an rfc822Name constraint is a mailbox, a host,
+     * or a domain with a leading period.
+     */
+    private static Optional<String> malformedConstraint(GeneralName base) {
+        switch (base.getTagNo()) {
+            case GeneralName.dNSName -> {
+                String name = base.getName().toString();
+                return name.isEmpty() || DNS_CONSTRAINT.matcher(name).matches() ? Optional.empty()
+                    : Optional.of("dNSName '" + name + "' is not a host name");
+            }
+            case GeneralName.iPAddress -> {
+                byte[] octets = DEROctetString.getInstance(base.getName()).getOctets();
+                if (octets.length != 8 && octets.length != 32) {
+                    return Optional.of("iPAddress of " + octets.length + " octets is not an address and a mask (8 or 32)");
+                }
+                return contiguousMask(octets, octets.length / 2) ? Optional.empty()
+                    : Optional.of("iPAddress mask is not contiguous");
+            }
+            case GeneralName.rfc822Name -> {
+                String mailbox = base.getName().toString();
+                int at = mailbox.indexOf('@');
+                String domain = at < 0 ? (mailbox.startsWith(".") ? mailbox.substring(1) : mailbox) : mailbox.substring(at + 1);
+                boolean valid = mailbox.indexOf('@', at + 1) < 0 && at != 0 && DNS_CONSTRAINT.matcher(domain).matches();
+                return valid ? Optional.empty() : Optional.of("rfc822Name '" + mailbox + "' is not a mailbox, host or domain");
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static boolean contiguousMask(byte[] octets, int from) {
+        boolean zeros = false;
+        for (int i = from; i < octets.length; i++) {
+            for (int bit = 7; bit >= 0; bit--) {
+                boolean one = (octets[i] >> bit & 1) == 1;
+                if (one && zeros) {
+                    return false;
+                }
+                zeros |= !one;
+            }
+        }
+        return true;
     }
 
     /** The excluded host a wildcard {@code *.base} can stand for: an excluded subtree exactly one label below base. */

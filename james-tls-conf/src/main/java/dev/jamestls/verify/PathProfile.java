@@ -201,8 +201,10 @@ final class PathProfile {
             }
             case GeneralName.rfc822Name -> {
                 String mailbox = name.getName().toString();
-                return mailbox.isEmpty() || mailbox.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)
-                    ? Optional.of("rfc822Name '" + mailbox + "' is not a mail address") : Optional.empty();
+                int at = mailbox.indexOf('@');
+                boolean valid = at > 0 && at == mailbox.lastIndexOf('@') && at < mailbox.length() - 1
+                    && mailbox.chars().noneMatch(c -> c <= ' ' || c >= 0x7f);
+                return valid ? Optional.empty() : Optional.of("rfc822Name '" + mailbox + "' is not a mail address");
             }
             case GeneralName.iPAddress -> {
                 int length = DEROctetString.getInstance(name.getName()).getOctets().length;

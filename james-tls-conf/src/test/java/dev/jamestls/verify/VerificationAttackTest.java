@@ -18,7 +18,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -105,6 +107,53 @@ class VerificationAttackTest {
         Forge.Cert cnOnly = issuedBy(constrainedRoot, "CN=other.example").leaf().issue();
         rows.add(new Attack("client certificate without SAN: its CN, used as the name, is outside the anchor's constraints",
             chain(cnOnly), client(constrainedRoot).withNames("other.example"), VerificationKind.INVALID_PATH));
+
+        Forge.Cert wildcardConstraint = root("CN=Wildcard NC Root").permitted(dnsName("*.example.com")).issue();
+        rows.add(new Attack("anchor with a malformed dNSName constraint (a wildcard)",
+            chain(issuedBy(wildcardConstraint, "CN=foo.example.com").leaf().dns("foo.example.com").issue()),
+            server(wildcardConstraint).withNames("foo.example.com"), VerificationKind.INVALID_PATH));
+        Forge.Cert periodConstraint = root("CN=Period NC Root").permitted(dnsName(".example.com")).issue();
+        rows.add(new Attack("anchor with a malformed dNSName constraint (a leading period)",
+            chain(issuedBy(periodConstraint, "CN=foo.example.com").leaf().dns("foo.example.com").issue()),
+            server(periodConstraint).withNames("foo.example.com"), VerificationKind.INVALID_PATH));
+        Forge.Cert ipNoMask = root("CN=IP NC Root").permitted(new GeneralName(GeneralName.iPAddress,
+            new DEROctetString(new byte[] {127, 0, 0, 1}))).issue();
+        rows.add(new Attack("anchor with an iPAddress constraint without mask",
+            chain(issuedBy(ipNoMask, "CN=partner.example").leaf().dns("partner.example").issue()), client(ipNoMask),
+            VerificationKind.INVALID_PATH));
+        Forge.Cert ipExcluded = root("CN=IP Excluding Root").excluded(new GeneralName(GeneralName.iPAddress, "192.0.2.0/24")).issue();
+        rows.add(new Attack("anchor excludes 192.0.2.0/24; leaf has iPAddress 192.0.2.1",
+            chain(issuedBy(ipExcluded, "CN=partner.example").leaf().dns("partner.example")
+                .san(new GeneralName(GeneralName.iPAddress, "192.0.2.1")).issue()), client(ipExcluded), VerificationKind.INVALID_PATH));
+        Forge.Cert dnPermitted = root("CN=DN NC Root").permitted(new GeneralName(new X500Name("CN=foo"))).issue();
+        rows.add(new Attack("anchor permits directoryName CN=foo; leaf subject CN=not-foo with SAN DirName CN=foo",
+            chain(issuedBy(dnPermitted, "CN=not-foo").leaf().san(new GeneralName(new X500Name("CN=foo"))).issue()),
+            client(dnPermitted), VerificationKind.INVALID_PATH));
+        Forge.Cert rootNc = root("CN=Root NC").permitted(dnsName("permitted.example.com"))
+            .excluded(dnsName("forbidden.example.com")).issue();
+        Forge.Cert ica1 = issuedBy(rootNc, "CN=ICA one").ca().issue();
+        Forge.Cert ica2 = issuedBy(ica1, "CN=ICA two").ca().dns("forbidden.example.com").issue();
+        rows.add(new Attack("anchor's constraints exclude the SAN of an intermediate further down",
+            chain(issuedBy(ica2, "CN=permitted.example.com").leaf().dns("permitted.example.com").issue(), ica2, ica1),
+            server(rootNc).withNames("permitted.example.com"), VerificationKind.INVALID_PATH));
+        Forge.Cert narrowing1 = issuedBy(ROOT, "CN=Narrow one").ca().permitted(dnsName("foo.example.com"), dnsName("bar.example.com")).issue();
+        Forge.Cert narrowing2 = issuedBy(narrowing1, "CN=Narrow two").ca().permitted(dnsName("bar.example.com")).issue();
+        rows.add(new Attack("intermediates narrow the permitted names; leaf outside the narrower",
+            chain(issuedBy(narrowing2, "CN=foo.example.com").leaf().dns("foo.example.com").issue(), narrowing2, narrowing1),
+            server(ROOT).withNames("foo.example.com"), VerificationKind.INVALID_PATH));
+        rows.add(new Attack("malformed dNSName '.example.com' beside a valid one",
+            chain(issuedBy(ROOT, "CN=foo.example.com").leaf().dns(".example.com", "foo.example.com").issue()),
+            server(ROOT).withNames("foo.example.com"), VerificationKind.MALFORMED));
+        rows.add(new Attack("malformed rfc822Name with two @",
+            chain(issuedBy(ROOT, "CN=partner.example").leaf().dns("partner.example")
+                .san(new GeneralName(GeneralName.rfc822Name, "invalid@address@example.com")).issue()), client(ROOT),
+            VerificationKind.MALFORMED));
+        rows.add(new Attack("iPAddress SAN of 8 octets (a network, not an address)",
+            chain(issuedBy(ROOT, "CN=partner.example").leaf().dns("partner.example")
+                .san(new GeneralName(GeneralName.iPAddress, "192.0.2.0/24")).issue()), client(ROOT), VerificationKind.MALFORMED));
+        rows.add(new Attack("valid: constraint of another type (iPAddress) does not restrict a dNSName",
+            chain(issuedBy(ipExcluded, "CN=example.com").leaf().dns("example.com").issue()),
+            server(ipExcluded).withNames("example.com"), VerificationKind.ACCEPTED));
 
         // ---- RFC 5280 profile of the certificates on the path -------------------------------------------------
         rows.add(new Attack("CA certificate used as the server's end entity (cA=TRUE)",
