@@ -269,6 +269,8 @@ class VerificationAttackTest {
             longChain(9), client(ROOT), VerificationKind.ACCEPTED));
 
         // ---- valid shapes the stricter rules must keep accepting --------------------------------------------------
+        rows.add(new Attack("valid: CVE-2024-0567 graph, three mutually cross-signed roots, only A trusted",
+            crossSignedGraph(), server(CROSS_ROOT_A).withNames("cve-2024-0567.example.com"), VerificationKind.ACCEPTED));
         rows.add(new Attack("valid: leaf without basicConstraints and keyUsage",
             chain(issuedBy(ROOT, "CN=partner.example").basicConstraints(null, true).keyUsage(null).dns("partner.example").issue()),
             client(ROOT), VerificationKind.ACCEPTED));
@@ -294,6 +296,26 @@ class VerificationAttackTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static final Forge.Cert CROSS_ROOT_A = root("CN=Root A").issue();
+
+    /** leaf -> A1 -> (A <-> B <-> C) -> Root A, every cross certificate presented (ten certificates). */
+    private static List<X509Certificate> crossSignedGraph() {
+        java.security.KeyPair keyA = CROSS_ROOT_A.keyPair();
+        java.security.KeyPair keyB = Forge.ecKey();
+        java.security.KeyPair keyC = Forge.ecKey();
+        Forge.Cert bByA = issuedBy(CROSS_ROOT_A, "CN=Root B").ca().key(keyB).issue();
+        Forge.Cert cByA = issuedBy(CROSS_ROOT_A, "CN=Root C").ca().key(keyC).issue();
+        Forge.Cert aByB = issuedBy(bByA, "CN=Root A").ca().key(keyA).issue();
+        Forge.Cert aByC = issuedBy(cByA, "CN=Root A").ca().key(keyA).issue();
+        Forge.Cert bByC = issuedBy(cByA, "CN=Root B").ca().key(keyB).issue();
+        Forge.Cert cByB = issuedBy(bByA, "CN=Root C").ca().key(keyC).issue();
+        Forge.Cert a1 = issuedBy(CROSS_ROOT_A, "CN=Intermediate A1").ca().issue();
+        Forge.Cert b1 = issuedBy(bByA, "CN=Intermediate B1").ca().issue();
+        Forge.Cert c1 = issuedBy(cByA, "CN=Intermediate C1").ca().issue();
+        Forge.Cert leaf = issuedBy(a1, "CN=cve-2024-0567.example.com").leaf().dns("cve-2024-0567.example.com").issue();
+        return chain(leaf, a1, aByB, aByC, b1, bByA, bByC, c1, cByA, cByB);
+    }
 
     private static List<X509Certificate> chain(Forge.Cert... certificates) {
         List<X509Certificate> chain = new ArrayList<>();
