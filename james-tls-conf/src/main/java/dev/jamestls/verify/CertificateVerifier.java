@@ -20,6 +20,7 @@ import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
@@ -94,7 +95,9 @@ public final class CertificateVerifier implements ChainVerifier {
 
     @Override
     public VerificationOutcome verify(List<X509Certificate> presentedChain, CertificateRequirement requirement) {
-        Instant now = clock.instant();
+        // Certificate times have one-second granularity (RFC 5280 §4.1.2.5): compare at that granularity, so
+        // notAfter 00:00:00 still holds at 00:00:00.005 and notBefore 00:00:01 does not yet at 00:00:00.999.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         List<CertificateFacts> presented = List.of();
         try {
             presented = CertificateFacts.ofChain(presentedChain);

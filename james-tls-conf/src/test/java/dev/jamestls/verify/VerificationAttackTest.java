@@ -295,6 +295,29 @@ class VerificationAttackTest {
         assertThat(outcome.kind()).as(attack.forged() + ": " + outcome.message()).isEqualTo(attack.expected());
     }
 
+    static Stream<Arguments> validityBoundaries() {
+        return Stream.of(
+            Arguments.of("notBefore, exactly", Duration.ZERO, VerificationKind.ACCEPTED),
+            Arguments.of("1 ms before notBefore (floored to the second before)", Duration.ofMillis(-1), VerificationKind.NOT_YET_VALID),
+            Arguments.of("notAfter, exactly", Duration.ofDays(31), VerificationKind.ACCEPTED),
+            Arguments.of("5 ms after notAfter (same second)", Duration.ofDays(31).plusMillis(5), VerificationKind.ACCEPTED),
+            Arguments.of("1 s after notAfter", Duration.ofDays(31).plusSeconds(1), VerificationKind.EXPIRED));
+    }
+
+    /** RFC 5280 §4.1.2.5: validity is inclusive at both ends, with one-second granularity. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validityBoundaries")
+    void judgesValidityAtTheGranularityOfCertificateTimes(String when, Duration afterNotBefore, VerificationKind expected) {
+        java.time.Instant notBefore = NOW.plus(Duration.ofDays(10));
+        java.time.Instant notAfter = notBefore.plus(Duration.ofDays(31));
+        Forge.Cert root = root("CN=Boundary Root").validity(notBefore, notAfter).issue();
+        Forge.Cert ica = issuedBy(root, "CN=Boundary ICA").ca().validity(notBefore, notAfter).issue();
+        Forge.Cert leaf = issuedBy(ica, "CN=boundary.example").leaf().dns("boundary.example").validity(notBefore, notAfter).issue();
+        CertificateVerifier atTime = CertificateVerifierTest.verifier(Clock.fixed(notBefore.plus(afterNotBefore), ZoneOffset.UTC));
+
+        assertThat(atTime.verify(chain(leaf, ica), server(root).withNames("boundary.example")).kind()).isEqualTo(expected);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static final Forge.Cert CROSS_ROOT_A = root("CN=Root A").issue();
