@@ -32,6 +32,7 @@ import javax.net.ssl.TrustManager;
 
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.IpRange;
+import dev.jamestls.tls.HandshakeFailure;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
@@ -159,8 +160,9 @@ public final class SmtpProbe {
         try {
             tls = handshake(socket, session.host, verifyRequirement, outcome);
         } catch (IOException | GeneralSecurityException e) {
-            session.step("handshake", false, describe(e), started);
-            session.tlsFailure = "TLS handshake failed: " + describe(e) + " (we offer " + String.join(", ", PROTOCOLS)
+            String failure = HandshakeFailure.of(e).describe();
+            session.step("handshake", false, failure, started);
+            session.tlsFailure = "TLS handshake failed: " + failure + " (we offer " + String.join(", ", PROTOCOLS)
                 + " only, RFC 8996)";
             return session.result();
         }
