@@ -29,8 +29,8 @@ import dev.jamestls.policy.file.XmlElement;
 
 /**
  * {@code check <james-conf-dir>}: the policy file and its tables, our components
- * in {@code mailetcontainer.xml} and {@code smtpserver.xml}, TLS on every SMTP
- * listener, protocol versions, keystores and the server certificate's expiry.
+ * in {@code mailetcontainer.xml}, {@code smtpserver.xml} and {@code tls-smtpserver.xml}
+ * (our certificate-wanted listeners), TLS on every SMTP listener, protocol versions, keystores and the server certificate's expiry.
  * Paths in James's files ({@code file://conf/keystore}) are relative to James's
  * working directory, the conf directory's parent.
  */
@@ -38,6 +38,10 @@ public final class ConfigurationCheck {
     public static final String POLICY_FILE = "tls-policy.xml";
     public static final String MAILETCONTAINER = "mailetcontainer.xml";
     public static final String SMTPSERVER = "smtpserver.xml";
+    /** Our certificate-wanted listeners (the shared MX port): same format as {@link #SMTPSERVER}, no {@code <clientAuth>}. */
+    public static final String CERTIFICATE_WANTED_SMTPSERVER = "tls-smtpserver.xml";
+    static final String EXTENSIONS = "extensions.properties";
+    private static final String CERTIFICATE_WANTED_STARTABLE = "dev.jamestls.james.listener.CertificateWantedListeners";
     static final Duration CERTIFICATE_MARGIN = Duration.ofDays(30);
     private static final Set<String> LEGACY_PROTOCOLS = Set.of("SSLv2Hello", "SSLv3", "TLSv1", "TLSv1.1");
     /** Parameters James's container reads for every mailet, not the mailet itself. */
@@ -60,7 +64,8 @@ public final class ConfigurationCheck {
         Optional<XmlElement> mailets = read(confDir.resolve(MAILETCONTAINER), problems);
         mailets.ifPresent(m -> checkMailetContainer(confDir.resolve(MAILETCONTAINER), m, policy, policyFiles, problems));
         Optional<XmlElement> smtp = read(confDir.resolve(SMTPSERVER), problems);
-        smtp.ifPresent(s -> checkSmtpServer(confDir.resolve(SMTPSERVER), s, root, policyFiles, problems));
+        smtp.ifPresent(s -> checkSmtpServer(confDir.resolve(SMTPSERVER), s, root, false, policyFiles, problems));
+        checkCertificateWantedListeners(confDir, root, policyFiles, problems);
         for (String policyFile : policyFiles) {
             Optional<Path> location = jamesPath(policyFile);
             if (location.isEmpty()) {
@@ -213,7 +218,26 @@ public final class ConfigurationCheck {
 
     // ---- smtpserver.xml
 
-    private void checkSmtpServer(Path file, XmlElement root, Path jamesRoot, Set<String> policyFiles, List<Problem> problems) {
+    /** {@code tls-smtpserver.xml}: checked like smtpserver.xml when present; required when extensions.properties starts it. */
+    private void checkCertificateWantedListeners(Path confDir, Path jamesRoot, Set<String> policyFiles, List<Problem> problems) {
+        Path file = confDir.resolve(CERTIFICATE_WANTED_SMTPSERVER);
+        if (Files.exists(file)) {
+            read(file, problems).ifPresent(listeners -> checkSmtpServer(file, listeners, jamesRoot, true, policyFiles, problems));
+            return;
+        }
+        Path extensions = confDir.resolve(EXTENSIONS);
+        try {
+            if (Files.isRegularFile(extensions) && Files.readString(extensions).contains(CERTIFICATE_WANTED_STARTABLE)) {
+                problems.add(Problem.error(file, 0, 0, "", "file not found; " + EXTENSIONS + " starts " + CERTIFICATE_WANTED_STARTABLE
+                    + ", which reads it"));
+            }
+        } catch (IOException e) {
+            problems.add(Problem.error(extensions, 0, 0, "", "cannot be read: " + e.getMessage()));
+        }
+    }
+
+    private void checkSmtpServer(Path file, XmlElement root, Path jamesRoot, boolean certificateWanted, Set<String> policyFiles,
+                                 List<Problem> problems) {
         List<XmlElement> servers = root.name().equals("smtpserver") ? List.of(root) : root.children("smtpserver");
         for (XmlElement server : servers) {
             if ("false".equals(server.attributes().get("enabled"))) {
@@ -228,6 +252,11 @@ public final class ConfigurationCheck {
                 problems.add(Problem.error(file, server.line(), server.column(), subject,
                     "listener offers no TLS; accepted: <tls startTLS=\"true\"> (RFC 3207) or <tls socketTLS=\"true\"> (RFC 8314)"));
             } else {
+                if (certificateWanted && !tls.get(0).children("clientAuth").isEmpty()) {
+                    problems.add(Problem.error(file, tls.get(0).line(), tls.get(0).column(), subject + " <tls>",
+                        "<clientAuth> makes the client certificate mandatory on a certificate-wanted listener; accepted: no <clientAuth> here,"
+                            + " or the listener in " + SMTPSERVER));
+                }
                 checkTls(file, tls.get(0), subject, jamesRoot, problems);
             }
             for (XmlElement chain : server.children("handlerchain")) {

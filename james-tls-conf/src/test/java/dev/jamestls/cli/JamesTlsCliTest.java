@@ -174,6 +174,52 @@ class JamesTlsCliTest {
     }
 
     @Test
+    void checkReadsTheCertificateWantedListenersLikeSmtpServerXml() throws IOException {
+        Files.writeString(conf.resolve("tls-smtpserver.xml"), """
+            <smtpservers>
+              <smtpserver enabled="true"><bind>0.0.0.0:25</bind><tls socketTLS="false" startTLS="false"/></smtpserver>
+              <smtpserver enabled="true"><bind>0.0.0.0:2525</bind><tls socketTLS="false" startTLS="true">
+                <keystore>file://conf/keystore</keystore><keystoreType>PKCS12</keystoreType><secret>changeit</secret>
+                <supportedProtocols><protocol>TLSv1.1</protocol><protocol>TLSv1.2</protocol></supportedProtocols>
+                <clientAuth><truststore>file://conf/keystore</truststore></clientAuth></tls>
+                <handlerchain>
+                  <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook"><policyFle>conf/tls-policy.xml</policyFle></handler>
+                </handlerchain></smtpserver>
+            </smtpservers>
+            """);
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            conf.resolve("tls-smtpserver.xml").toString(),
+            "  2:3      error   <smtpserver bind=\"0.0.0.0:25\">: listener offers no TLS; accepted: <tls startTLS=\"true\"> (RFC 3207) or <tls socketTLS=\"true\"> (RFC 8314)",
+            "  3:55     error   <smtpserver bind=\"0.0.0.0:2525\"> <tls>: <clientAuth> makes the client certificate mandatory on a certificate-wanted "
+                + "listener; accepted: no <clientAuth> here, or the listener in smtpserver.xml",
+            "  5:25     error   <protocol>: TLSv1.1 must not be enabled (RFC 8996); accepted: TLSv1.2, TLSv1.3",
+            "  8:69     error   <policyFle>: unknown parameter of InboundTlsPolicyHook; accepted: " + hookParameters(),
+            conf + ": 4 errors, 0 warnings", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
+    void checkWantsTheCertificateWantedListenersFileWhenExtensionsStartThem() throws IOException {
+        Files.copy(SAMPLE.resolve("extensions.properties"), conf.resolve("extensions.properties"));
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            conf.resolve("tls-smtpserver.xml").toString(),
+            "  -        error   file not found; extensions.properties starts dev.jamestls.james.listener.CertificateWantedListeners, which reads it",
+            conf + ": 1 error, 0 warnings", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    private static String hookParameters() {
+        return dev.jamestls.wiring.ComponentCatalog.builtIn().find("dev.jamestls.james.smtp.InboundTlsPolicyHook").orElseThrow()
+            .acceptedParameters();
+    }
+
+    @Test
     void checkPrintsJsonForMachines() throws IOException {
         Files.writeString(conf.resolve("tls_policy"), "partner.example verfy\n");
 
