@@ -251,7 +251,8 @@ class DropInIT {
     @Test
     void demoScriptSendsItsMailsAndPrintsWhatOurExtensionRecorded() throws Exception {
         SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
-            "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort));
+            "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort),
+            "--partner-port", String.valueOf(sandbox.partnerPort), "--stripped-port", String.valueOf(sandbox.strippedPort));
 
         assertThat(demo.exitCode()).as("demo exit code; output:%n%s", demo.text()).isZero();
         assertThat(demo.lines())
@@ -280,13 +281,26 @@ class DropInIT {
                 .containsPattern("\\| onprem-example: compliant \\(verified\\) +\\|").endsWith("outgoing-held"))
             .anySatisfy(line -> assertThat(line).startsWith("#12 refused: 550 5.7.1"))
             // issue 8: outbound per destination: secure delivery over TLS, stripped STARTTLS held, nothing in clear
-            .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:2526 over TLSv1.")
+            .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:" + sandbox.partnerPort + " over TLSv1.")
                 .endsWith("(connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)"))
             .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls: bob@stripped.example (next delivery ")
-                .endsWith("[localhost]:2527 offered no STARTTLS, so no message byte was sent to it"))
+                .endsWith("[localhost]:" + sandbox.strippedPort + " offered no STARTTLS, so no message byte was sent to it"))
             // issue 6: our own certificate facts, as partners need them
             .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
             .anySatisfy(line -> assertThat(line).contains("CN=james.local"));
+    }
+
+    @Test
+    void demoNamesABusyDestinationPortAndTheOptionToChooseAnother() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
+                "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort),
+                "--partner-port", String.valueOf(busy.getLocalPort()), "--stripped-port", String.valueOf(sandbox.strippedPort));
+
+            assertThat(demo.exitCode()).isEqualTo(1);
+            assertThat(demo.text()).isEqualTo("demo: port " + busy.getLocalPort() + " on 127.0.0.1 is in use, so the demo cannot start"
+                + " its destination there; choose a free one with --partner-port N, and give ./run the same --partner-port\n");
+        }
     }
 
     /** A mail sent by the test and what came of it; the unique subject finds it in repositories. */
