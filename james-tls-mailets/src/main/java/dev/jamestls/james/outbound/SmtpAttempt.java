@@ -268,7 +268,8 @@ public final class SmtpAttempt {
             if (text.length() > 0) {
                 text.append(" <- ");
             }
-            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            // A TLS failure reads the same on every JDK update: the peer's alert, or the detail without the JDK's alert prefix.
+            text.append(t.getClass().getSimpleName()).append(": ").append(t instanceof SSLException ? HandshakeFailure.of(t).describe() : t.getMessage());
             if (text.length() > 600) {
                 break;
             }
