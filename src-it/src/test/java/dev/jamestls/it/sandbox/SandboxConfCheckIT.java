@@ -32,7 +32,27 @@ class SandboxConfCheckIT {
         Result result = check(copy.resolve("conf"));
 
         assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(JamesTlsCli.CLEAN);
-        assertThat(result.out()).contains("0 errors");
+        // No warning either: forward-secret AEAD suites on both listeners, renegotiation refused in jvm.properties.
+        assertThat(result.out()).contains("0 errors, 0 warnings");
+    }
+
+    @Test
+    void checkWarnsWhenTheSandboxListenersFallBackToTheJdkSuitesAndRenegotiation(@TempDir Path copy) throws IOException {
+        copySandbox(copy);
+        Path listeners = copy.resolve("conf/tls-smtpserver.xml");
+        String original = Files.readString(listeners, StandardCharsets.UTF_8);
+        Files.writeString(listeners, original.replaceAll("(?s)<supportedCipherSuites>.*</supportedCipherSuites>",
+            "<supportedCipherSuites><cipherSuite>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</cipherSuite>"
+                + "<cipherSuite>TLS_RSA_WITH_AES_128_CBC_SHA</cipherSuite></supportedCipherSuites>"), StandardCharsets.UTF_8);
+        Files.writeString(copy.resolve("conf/jvm.properties"), "# nothing\n", StandardCharsets.UTF_8);
+
+        Result result = check(copy.resolve("conf"));
+
+        assertThat(result.exitCode()).as(result.out()).isEqualTo(JamesTlsCli.CLEAN);
+        assertThat(result.out())
+            .contains("warning <cipherSuite>: TLS_RSA_WITH_AES_128_CBC_SHA: no forward secrecy (static-RSA key exchange), CBC mode")
+            .contains("warning jdk.tls.rejectClientInitiatedRenegotiation: not set: clients may renegotiate TLS 1.2 sessions")
+            .contains("0 errors, 2 warnings");
     }
 
     @Test
