@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -32,6 +33,7 @@ import javax.net.ssl.TrustManager;
 
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.IpRange;
+import dev.jamestls.tls.HandshakeFailure;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
@@ -159,8 +161,9 @@ public final class SmtpProbe {
         try {
             tls = handshake(socket, session.host, verifyRequirement, outcome);
         } catch (IOException | GeneralSecurityException e) {
-            session.step("handshake", false, describe(e), started);
-            session.tlsFailure = "TLS handshake failed: " + describe(e) + " (we offer " + String.join(", ", PROTOCOLS)
+            String failure = describe(e);
+            session.step("handshake", false, failure, started);
+            session.tlsFailure = "TLS handshake failed: " + failure + " (we offer " + String.join(", ", PROTOCOLS)
                 + " only, RFC 8996)";
             return session.result();
         }
@@ -240,6 +243,10 @@ public final class SmtpProbe {
     }
 
     static String describe(Exception e) {
+        if (e instanceof SSLException) {
+            // A TLS alert after the handshake (a TLS 1.3 server refusing our certificate) is named like a handshake failure.
+            return HandshakeFailure.of(e).describe();
+        }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }

@@ -21,16 +21,18 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.jamestls.pki.PemFiles;
+import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.file.PolicyFileParser;
 import dev.jamestls.policy.file.Problem;
 import dev.jamestls.policy.file.XmlElement;
+import dev.jamestls.tls.CipherSuites;
 
 /**
  * {@code check <james-conf-dir>}: the policy file and its tables, our components
- * in {@code mailetcontainer.xml} and {@code smtpserver.xml}, TLS on every SMTP
- * listener, protocol versions, keystores and the server certificate's expiry.
+ * in {@code mailetcontainer.xml}, {@code smtpserver.xml} and {@code tls-smtpserver.xml}
+ * (our certificate-wanted listeners), TLS on every SMTP listener, protocol versions, keystores and the server certificate's expiry.
  * Paths in James's files ({@code file://conf/keystore}) are relative to James's
  * working directory, the conf directory's parent.
  */
@@ -38,6 +40,13 @@ public final class ConfigurationCheck {
     public static final String POLICY_FILE = "tls-policy.xml";
     public static final String MAILETCONTAINER = "mailetcontainer.xml";
     public static final String SMTPSERVER = "smtpserver.xml";
+    /** Our certificate-wanted listeners (the shared MX port): same format as {@link #SMTPSERVER}, no {@code <clientAuth>}. */
+    public static final String CERTIFICATE_WANTED_SMTPSERVER = "tls-smtpserver.xml";
+    static final String EXTENSIONS = "extensions.properties";
+    static final String JVM_PROPERTIES = "jvm.properties";
+    /** JSSE (JDK 8u+, 11+): refuse renegotiation a client starts, on every TLS 1.2 server connection. */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+    private static final String CERTIFICATE_WANTED_STARTABLE = "dev.jamestls.james.listener.CertificateWantedListeners";
     static final Duration CERTIFICATE_MARGIN = Duration.ofDays(30);
     private static final Set<String> LEGACY_PROTOCOLS = Set.of("SSLv2Hello", "SSLv3", "TLSv1", "TLSv1.1");
     /** Parameters James's container reads for every mailet, not the mailet itself. */
@@ -60,7 +69,11 @@ public final class ConfigurationCheck {
         Optional<XmlElement> mailets = read(confDir.resolve(MAILETCONTAINER), problems);
         mailets.ifPresent(m -> checkMailetContainer(confDir.resolve(MAILETCONTAINER), m, policy, policyFiles, problems));
         Optional<XmlElement> smtp = read(confDir.resolve(SMTPSERVER), problems);
-        smtp.ifPresent(s -> checkSmtpServer(confDir.resolve(SMTPSERVER), s, root, policyFiles, problems));
+        boolean tls12 = smtp.map(s -> checkSmtpServer(confDir.resolve(SMTPSERVER), s, root, false, policyFiles, problems)).orElse(false);
+        tls12 |= checkCertificateWantedListeners(confDir, root, policyFiles, problems);
+        if (tls12) {
+            checkRenegotiation(confDir, problems);
+        }
         for (String policyFile : policyFiles) {
             Optional<Path> location = jamesPath(policyFile);
             if (location.isEmpty()) {
@@ -213,7 +226,63 @@ public final class ConfigurationCheck {
 
     // ---- smtpserver.xml
 
-    private void checkSmtpServer(Path file, XmlElement root, Path jamesRoot, Set<String> policyFiles, List<Problem> problems) {
+    /**
+     * {@code tls-smtpserver.xml}: checked like smtpserver.xml when present; required when extensions.properties starts it.
+     *
+     * @return whether one of its listeners allows TLS 1.2
+     */
+    private boolean checkCertificateWantedListeners(Path confDir, Path jamesRoot, Set<String> policyFiles, List<Problem> problems) {
+        Path file = confDir.resolve(CERTIFICATE_WANTED_SMTPSERVER);
+        if (Files.exists(file)) {
+            return read(file, problems).map(listeners -> checkSmtpServer(file, listeners, jamesRoot, true, policyFiles, problems))
+                .orElse(false);
+        }
+        Path extensions = confDir.resolve(EXTENSIONS);
+        try {
+            if (Files.isRegularFile(extensions) && Files.readString(extensions).contains(CERTIFICATE_WANTED_STARTABLE)) {
+                problems.add(Problem.error(file, 0, 0, "", "file not found; " + EXTENSIONS + " starts " + CERTIFICATE_WANTED_STARTABLE
+                    + ", which reads it"));
+            }
+        } catch (IOException e) {
+            problems.add(Problem.error(extensions, 0, 0, "", "cannot be read: " + e.getMessage()));
+        }
+        return false;
+    }
+
+    /**
+     * Client-initiated renegotiation (TLS 1.2; RFC 8446 removed it) makes the server run a full handshake per
+     * request and SMTP never needs it. The JDK allows it unless a system property says otherwise; James sets
+     * conf/jvm.properties as system properties first thing at startup. The java command line is out of sight here.
+     */
+    private static void checkRenegotiation(Path confDir, List<Problem> problems) {
+        Path file = confDir.resolve(JVM_PROPERTIES);
+        String accepted = "; accepted: " + REJECT_RENEGOTIATION + "=true in " + JVM_PROPERTIES + " (or -D" + REJECT_RENEGOTIATION
+            + "=true on James's java command line, which this check cannot see)";
+        java.util.Properties properties = new java.util.Properties();
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                properties.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(Problem.error(file, 0, 0, "", "cannot be read: " + e.getMessage()));
+                return;
+            }
+        }
+        String value = properties.getProperty(REJECT_RENEGOTIATION);
+        if (value == null) {
+            problems.add(Problem.warning(file, 0, 0, REJECT_RENEGOTIATION, "not set: clients may renegotiate TLS 1.2 sessions"
+                + " on every listener" + accepted));
+        } else if (value.equalsIgnoreCase("false")) {
+            problems.add(Problem.warning(file, 0, 0, REJECT_RENEGOTIATION, "false: clients may renegotiate TLS 1.2 sessions"
+                + " on every listener" + accepted));
+        } else if (!value.equalsIgnoreCase("true")) {
+            problems.add(Problem.error(file, 0, 0, REJECT_RENEGOTIATION, "not a boolean '" + value + "'" + accepted));
+        }
+    }
+
+    /** @return whether an enabled listener allows TLS 1.2 */
+    private boolean checkSmtpServer(Path file, XmlElement root, Path jamesRoot, boolean certificateWanted, Set<String> policyFiles,
+                                    List<Problem> problems) {
+        boolean tls12 = false;
         List<XmlElement> servers = root.name().equals("smtpserver") ? List.of(root) : root.children("smtpserver");
         for (XmlElement server : servers) {
             if ("false".equals(server.attributes().get("enabled"))) {
@@ -228,7 +297,13 @@ public final class ConfigurationCheck {
                 problems.add(Problem.error(file, server.line(), server.column(), subject,
                     "listener offers no TLS; accepted: <tls startTLS=\"true\"> (RFC 3207) or <tls socketTLS=\"true\"> (RFC 8314)"));
             } else {
+                if (certificateWanted && !tls.get(0).children("clientAuth").isEmpty()) {
+                    problems.add(Problem.error(file, tls.get(0).line(), tls.get(0).column(), subject + " <tls>",
+                        "<clientAuth> makes the client certificate mandatory on a certificate-wanted listener; accepted: no <clientAuth> here,"
+                            + " or the listener in " + SMTPSERVER));
+                }
                 checkTls(file, tls.get(0), subject, jamesRoot, problems);
+                tls12 |= allowsTls12(tls.get(0));
             }
             for (XmlElement chain : server.children("handlerchain")) {
                 for (XmlElement handler : chain.children("handler")) {
@@ -240,6 +315,13 @@ public final class ConfigurationCheck {
                 }
             }
         }
+        return tls12;
+    }
+
+    /** The JDK default enables TLS 1.2 (SSLContext "TLS", JDK 11+). */
+    private static boolean allowsTls12(XmlElement tls) {
+        List<XmlElement> supported = tls.children("supportedProtocols");
+        return supported.isEmpty() || supported.get(0).children("protocol").stream().anyMatch(p -> p.text().equals("TLSv1.2"));
     }
 
     private void checkTls(Path file, XmlElement tls, String subject, Path jamesRoot, List<Problem> problems) {
@@ -256,6 +338,7 @@ public final class ConfigurationCheck {
                 }
             }
         }
+        checkCipherSuites(file, tls, subject, problems);
         Optional<String> keystore = childText(tls, "keystore");
         Optional<String> privateKey = childText(tls, "privateKey");
         Optional<String> certificates = childText(tls, "certificates");
@@ -268,6 +351,25 @@ public final class ConfigurationCheck {
         } else {
             problems.add(Problem.error(file, tls.line(), tls.column(), subject + " <tls>",
                 "no server key; accepted: <keystore> (with <keystoreType> JKS or PKCS12 and <secret>) or <privateKey> with <certificates>"));
+        }
+    }
+
+    /** Forward secrecy and AEAD on every connection (RFC 9325 §4.2): warn on what the listener offers beyond that. */
+    private static void checkCipherSuites(Path file, XmlElement tls, String subject, List<Problem> problems) {
+        List<XmlElement> supported = tls.children("supportedCipherSuites");
+        if (supported.isEmpty()) {
+            problems.add(Problem.warning(file, tls.line(), tls.column(), subject + " <tls>",
+                "no <supportedCipherSuites>: the JDK default applies, which offers TLS 1.2 suites without forward secrecy"
+                    + " (static-RSA key exchange) and in CBC mode; accepted: <supportedCipherSuites> with forward-secret AEAD suites only,"
+                    + " e.g. " + String.join(", ", CipherPreset.MODERN.suites())));
+            return;
+        }
+        for (XmlElement suite : supported.get(0).children("cipherSuite")) {
+            List<String> weaknesses = CipherSuites.weaknesses(suite.text());
+            if (!weaknesses.isEmpty()) {
+                problems.add(Problem.warning(file, suite.line(), suite.column(), "<cipherSuite>", suite.text() + ": "
+                    + String.join(", ", weaknesses) + "; accepted: TLS 1.3 suites, and in TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305"));
+            }
         }
     }
 

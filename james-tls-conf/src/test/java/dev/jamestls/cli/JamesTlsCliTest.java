@@ -9,10 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.IssuedCertificate;
@@ -42,6 +47,10 @@ class JamesTlsCliTest {
                 <protocol>TLSv1.2</protocol>
                 <protocol>TLSv1.3</protocol>
               </supportedProtocols>
+              <supportedCipherSuites>
+                <cipherSuite>TLS_AES_128_GCM_SHA256</cipherSuite>
+                <cipherSuite>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</cipherSuite>
+              </supportedCipherSuites>
             </tls>
             <handlerchain>
               <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
@@ -80,11 +89,18 @@ class JamesTlsCliTest {
         </mailetcontainer>
         """;
 
+    static final String NO_CIPHER_SUITES = "no <supportedCipherSuites>: the JDK default applies, which offers TLS 1.2 suites without"
+        + " forward secrecy (static-RSA key exchange) and in CBC mode; accepted: <supportedCipherSuites> with forward-secret AEAD suites"
+        + " only, e.g. TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"
+        + " TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,"
+        + " TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+
     @BeforeEach
     void writeConf() throws IOException {
         conf = Files.createDirectories(jamesRoot.resolve("conf"));
         Files.copy(SAMPLE.resolve("tls-policy.xml"), conf.resolve("tls-policy.xml"));
         Files.copy(SAMPLE.resolve("tls_policy"), conf.resolve("tls_policy"));
+        Files.copy(SAMPLE.resolve("jvm.properties"), conf.resolve("jvm.properties"));
         Files.writeString(conf.resolve("smtpserver.xml"), SMTPSERVER);
         Files.writeString(conf.resolve("mailetcontainer.xml"), MAILETCONTAINER);
         writeKeystore(Duration.ofDays(365));
@@ -142,7 +158,7 @@ class JamesTlsCliTest {
             conf.resolve("smtpserver.xml").toString(),
             "  6:5      error   <keystore>file://conf/keystore</keystore>: server certificate CN=mx.james.local expires on DATE, within 30 days",
             "  11:9     error   <protocol>: TLSv1.1 must not be enabled (RFC 8996); accepted: TLSv1.2, TLSv1.3",
-            "  17:7     error   <handler class=\"dev.jamestls.james.matchers.SentOverTls\">: dev.jamestls.james.matchers.SentOverTls is a matcher, not a hook",
+            "  21:7     error   <handler class=\"dev.jamestls.james.matchers.SentOverTls\">: dev.jamestls.james.matchers.SentOverTls is a matcher, not a hook",
             conf + ": 9 errors, 0 warnings", ""));
         assertThat(code).isEqualTo(1);
     }
@@ -168,9 +184,96 @@ class JamesTlsCliTest {
             "  2:3      error   <smtpserver bind=\"0.0.0.0:25\">: listener offers no TLS; accepted: <tls startTLS=\"true\"> (RFC 3207) or <tls socketTLS=\"true\"> (RFC 8314)",
             "  3:54     warning <smtpserver bind=\"0.0.0.0:465\"> <tls>: no <supportedProtocols>: the JDK default applies; accepted: "
                 + "<supportedProtocols><protocol>TLSv1.2</protocol><protocol>TLSv1.3</protocol></supportedProtocols>",
+            "  3:54     warning <smtpserver bind=\"0.0.0.0:465\"> <tls>: " + NO_CIPHER_SUITES,
+            "  5:54     warning <smtpserver bind=\"0.0.0.0:587\"> <tls>: " + NO_CIPHER_SUITES,
             "  5:54     error   <keystore>file://conf/missing</keystore>: keystore not found (looked at " + jamesRoot.resolve("conf/missing") + ")",
-            conf + ": 2 errors, 1 warning", ""));
+            conf + ": 2 errors, 3 warnings", ""));
         assertThat(code).isEqualTo(1);
+    }
+
+    @Test
+    void checkReadsTheCertificateWantedListenersLikeSmtpServerXml() throws IOException {
+        Files.writeString(conf.resolve("tls-smtpserver.xml"), """
+            <smtpservers>
+              <smtpserver enabled="true"><bind>0.0.0.0:25</bind><tls socketTLS="false" startTLS="false"/></smtpserver>
+              <smtpserver enabled="true"><bind>0.0.0.0:2525</bind><tls socketTLS="false" startTLS="true">
+                <keystore>file://conf/keystore</keystore><keystoreType>PKCS12</keystoreType><secret>changeit</secret>
+                <supportedProtocols><protocol>TLSv1.1</protocol><protocol>TLSv1.2</protocol></supportedProtocols>
+                <supportedCipherSuites><cipherSuite>TLS_RSA_WITH_AES_128_CBC_SHA</cipherSuite></supportedCipherSuites>
+                <clientAuth><truststore>file://conf/keystore</truststore></clientAuth></tls>
+                <handlerchain>
+                  <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook"><policyFle>conf/tls-policy.xml</policyFle></handler>
+                </handlerchain></smtpserver>
+            </smtpservers>
+            """);
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            conf.resolve("tls-smtpserver.xml").toString(),
+            "  2:3      error   <smtpserver bind=\"0.0.0.0:25\">: listener offers no TLS; accepted: <tls startTLS=\"true\"> (RFC 3207) or <tls socketTLS=\"true\"> (RFC 8314)",
+            "  3:55     error   <smtpserver bind=\"0.0.0.0:2525\"> <tls>: <clientAuth> makes the client certificate mandatory on a certificate-wanted "
+                + "listener; accepted: no <clientAuth> here, or the listener in smtpserver.xml",
+            "  5:25     error   <protocol>: TLSv1.1 must not be enabled (RFC 8996); accepted: TLSv1.2, TLSv1.3",
+            "  6:28     warning <cipherSuite>: TLS_RSA_WITH_AES_128_CBC_SHA: no forward secrecy (static-RSA key exchange), CBC mode;"
+                + " accepted: TLS 1.3 suites, and in TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305",
+            "  9:69     error   <policyFle>: unknown parameter of InboundTlsPolicyHook; accepted: " + hookParameters(),
+            conf + ": 4 errors, 1 warning", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
+    void checkWantsTheCertificateWantedListenersFileWhenExtensionsStartThem() throws IOException {
+        Files.copy(SAMPLE.resolve("extensions.properties"), conf.resolve("extensions.properties"));
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            conf.resolve("tls-smtpserver.xml").toString(),
+            "  -        error   file not found; extensions.properties starts dev.jamestls.james.listener.CertificateWantedListeners, which reads it",
+            conf + ": 1 error, 0 warnings", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    static Stream<Arguments> renegotiationSettings() {
+        String warning = "warning " + "jdk.tls.rejectClientInitiatedRenegotiation: %s: clients may renegotiate TLS 1.2 sessions on every listener;"
+            + " accepted: jdk.tls.rejectClientInitiatedRenegotiation=true in jvm.properties (or -Djdk.tls.rejectClientInitiatedRenegotiation=true"
+            + " on James's java command line, which this check cannot see)";
+        return Stream.of(
+            Arguments.of("the sample's setting", "jdk.tls.rejectClientInitiatedRenegotiation=true\n", "TLSv1.2", Optional.empty()),
+            Arguments.of("JSSE reads the value case-insensitively", "jdk.tls.rejectClientInitiatedRenegotiation = TRUE\n", "TLSv1.2",
+                Optional.empty()),
+            Arguments.of("not set: the JDK allows renegotiation", "# nothing\n", "TLSv1.2", Optional.of(warning.formatted("not set"))),
+            Arguments.of("explicitly allowed", "jdk.tls.rejectClientInitiatedRenegotiation=false\n", "TLSv1.2",
+                Optional.of(warning.formatted("false"))),
+            Arguments.of("no jvm.properties at all", null, "TLSv1.2", Optional.of(warning.formatted("not set"))),
+            Arguments.of("TLS 1.3 only: RFC 8446 has no renegotiation", null, "TLSv1.3", Optional.empty()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renegotiationSettings")
+    void checkWarnsWhenClientsMayRenegotiate(String reason, String jvmProperties, String protocol, Optional<String> expected)
+        throws IOException {
+        Files.deleteIfExists(conf.resolve("jvm.properties"));
+        if (jvmProperties != null) {
+            Files.writeString(conf.resolve("jvm.properties"), jvmProperties);
+        }
+        Files.writeString(conf.resolve("smtpserver.xml"), SMTPSERVER.replace("<protocol>TLSv1.2</protocol>", "<protocol>" + protocol + "</protocol>"));
+
+        int code = run("check", conf.toString());
+
+        if (expected.isPresent()) {
+            assertThat(out.toString()).isEqualTo(conf.resolve("jvm.properties") + "\n  -        " + expected.get() + "\n"
+                + conf + ": 0 errors, 1 warning\n");
+        } else {
+            assertThat(out.toString()).isEqualTo(conf + ": 0 errors, 0 warnings\n");
+        }
+        assertThat(code).isZero();
+    }
+
+    private static String hookParameters() {
+        return dev.jamestls.wiring.ComponentCatalog.builtIn().find("dev.jamestls.james.smtp.InboundTlsPolicyHook").orElseThrow()
+            .acceptedParameters();
     }
 
     @Test

@@ -22,8 +22,11 @@ import dev.jamestls.pki.PemFiles;
  * repositories SentOverTls / HasClientCertificate routed a copy to, and the
  * X-James-TLS header AddTlsHeader wrote, all read back through WebAdmin.
  *
- * <p>Usage: {@code Demo <sandbox-dir> [--smtp-port N] [--smtps-port N] [--webadmin-port N]}
- * (defaults 2525, 4650, 8000, or JAMES_TLS_SMTP_PORT etc.).
+ * <p>Usage: {@code Demo <sandbox-dir> [--smtp-port N] [--smtps-port N] [--webadmin-port N]
+ * [--partner-port N] [--stripped-port N]} (defaults 2525, 4650, 8000, 2526, 2527, or
+ * JAMES_TLS_SMTP_PORT etc.). The last two are the loopback destinations this demo starts
+ * for the outbound rows; James finds them through the smart hosts of tls-policy.xml,
+ * which {@code run} sets from the same options.
  */
 public final class Demo {
     /** The repositories of the sample mailetcontainer.xml that show how a mail arrived. */
@@ -40,9 +43,8 @@ public final class Demo {
     static final String VERDICT = "dev.jamestls.inbound.verdict";
     static final String VERIFIED_PARTNER = "dev.jamestls.inbound.verifiedPartner";
     static final String FARAWAY = "someone@faraway.example";
-    /** Loopback destinations of the sample policy's outbound connectors (tls-policy.xml smart hosts). */
-    public static final int PARTNER_DESTINATION_PORT = 2526;
-    public static final int STRIPPED_DESTINATION_PORT = 2527;
+    static final String USAGE = "usage: Demo <sandbox-dir> [--smtp-port N] [--smtps-port N] [--webadmin-port N]"
+        + " [--partner-port N] [--stripped-port N]";
     static final String OUTGOING_QUEUE = "outgoing-tls";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SPOOL_WAIT = Duration.ofSeconds(30);
@@ -58,7 +60,7 @@ public final class Demo {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length < 1) {
-            System.err.println("usage: Demo <sandbox-dir> [--smtp-port N] [--smtps-port N] [--webadmin-port N]");
+            System.err.println(USAGE);
             System.exit(2);
         }
         Path sandbox = Path.of(args[0]);
@@ -88,10 +90,14 @@ public final class Demo {
 
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<Scenario> scenarios = scenarios(run, smtp, smtps, partner, onprem);
-        try (dev.jamestls.it.harness.TestSmtpServer partnerDestination = dev.jamestls.it.harness.TestSmtpServer
-                 .builder("mail.partner.example").port(PARTNER_DESTINATION_PORT).certificate(partnerMx).start();
-             dev.jamestls.it.harness.TestSmtpServer strippedDestination = dev.jamestls.it.harness.TestSmtpServer
-                 .builder("stripped.example").port(STRIPPED_DESTINATION_PORT).withoutStartTls().start()) {
+        int partnerPort = ports.get("--partner-port");
+        int strippedPort = ports.get("--stripped-port");
+        dev.jamestls.it.harness.TestSmtpServer.Builder partnerBuilder = dev.jamestls.it.harness.TestSmtpServer
+            .builder("mail.partner.example").port(partnerPort).certificate(partnerMx);
+        dev.jamestls.it.harness.TestSmtpServer.Builder strippedBuilder = dev.jamestls.it.harness.TestSmtpServer
+            .builder("stripped.example").port(strippedPort).withoutStartTls();
+        try (dev.jamestls.it.harness.TestSmtpServer partnerDestination = destination(partnerBuilder, "--partner-port", partnerPort);
+             dev.jamestls.it.harness.TestSmtpServer strippedDestination = destination(strippedBuilder, "--stripped-port", strippedPort)) {
             List<Row> rows = new ArrayList<>();
             for (Scenario scenario : scenarios) {
                 rows.add(new Row(scenario, client.send(scenario.submission()), Map.of()));
@@ -101,6 +107,19 @@ public final class Demo {
             printOutbound(System.out, webAdmin, partnerDestination, strippedDestination, run);
         }
         printOurCertificateFacts(System.out, pki.resolve(SandboxPki.SERVER));
+    }
+
+    /** Starts a loopback destination; a busy port ends the demo with what to do, not a stack trace. */
+    private static dev.jamestls.it.harness.TestSmtpServer destination(dev.jamestls.it.harness.TestSmtpServer.Builder builder, String option,
+                                                                      int port) throws IOException {
+        try {
+            return builder.start();
+        } catch (java.net.BindException e) {
+            System.err.println("demo: port " + port + " on 127.0.0.1 is in use, so the demo cannot start its destination there; "
+                + "choose a free one with " + option + " N, and give ./run the same " + option);
+            System.exit(1);
+            throw e;
+        }
     }
 
     static List<Scenario> scenarios(String run, int smtp, int smtps, IssuedCertificate partner, IssuedCertificate onprem) {
@@ -240,13 +259,13 @@ public final class Demo {
         }
         out.println();
         out.println("Outbound (TlsRemoteDelivery, conf/tls-policy.xml; loopback destinations started by this demo):");
-        out.println(received.map(mail -> "#13 delivered to [localhost]:" + PARTNER_DESTINATION_PORT + " over " + mail.protocol()
+        out.println(received.map(mail -> "#13 delivered to [localhost]:" + partner.port() + " over " + mail.protocol()
                 + " (connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)")
-            .orElse("#13 NOT delivered to [localhost]:" + PARTNER_DESTINATION_PORT + " (see the James log)"));
+            .orElse("#13 NOT delivered to [localhost]:" + partner.port() + " (see the James log)"));
         boolean messageSentInClear = stripped.clearText().contains("MAIL FROM") || stripped.clearText().contains(run);
         out.println("#14 " + (queued.isEmpty() ? "NOT in queue " + OUTGOING_QUEUE
             : "held in James's queue " + OUTGOING_QUEUE + ": " + queued.get(0))
-            + "; [localhost]:" + STRIPPED_DESTINATION_PORT + " offered no STARTTLS, "
+            + "; [localhost]:" + stripped.port() + " offered no STARTTLS, "
             + (messageSentInClear ? "and it RECEIVED MESSAGE DATA IN CLEAR TEXT" : "so no message byte was sent to it"));
     }
 
@@ -293,10 +312,12 @@ public final class Demo {
         ports.put("--smtp-port", environmentPort(environment, "JAMES_TLS_SMTP_PORT", 2525));
         ports.put("--smtps-port", environmentPort(environment, "JAMES_TLS_SMTPS_PORT", 4650));
         ports.put("--webadmin-port", environmentPort(environment, "JAMES_TLS_WEBADMIN_PORT", 8000));
+        ports.put("--partner-port", environmentPort(environment, "JAMES_TLS_PARTNER_PORT", 2526));
+        ports.put("--stripped-port", environmentPort(environment, "JAMES_TLS_STRIPPED_PORT", 2527));
         for (int index = 1; index < args.length; index += 2) {
             if (!ports.containsKey(args[index]) || index + 1 >= args.length) {
                 throw new IllegalArgumentException("demo: unknown or incomplete argument '" + args[index]
-                    + "'; accepted: --smtp-port N, --smtps-port N, --webadmin-port N");
+                    + "'; accepted: --smtp-port N, --smtps-port N, --webadmin-port N, --partner-port N, --stripped-port N");
             }
             ports.put(args[index], port(args[index], args[index + 1]));
         }

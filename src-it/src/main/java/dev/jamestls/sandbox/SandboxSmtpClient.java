@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -16,6 +17,7 @@ import org.apache.commons.net.smtp.SMTPReply;
 import org.apache.commons.net.smtp.SMTPSClient;
 
 import dev.jamestls.pki.SslContexts;
+import dev.jamestls.tls.HandshakeFailure;
 
 /**
  * Sends one mail to a James on 127.0.0.1 over clear text, STARTTLS or implicit
@@ -112,7 +114,11 @@ public final class SandboxSmtpClient {
         return String.join(" / ", client.getReplyStrings());
     }
 
+    /** A TLS failure by the alert the server sent (the same on every JDK update), anything else by its exception chain. */
     private static String describe(Throwable error) {
+        if (error instanceof SSLException) {
+            return "TLS handshake failed: " + HandshakeFailure.of(error).describe();
+        }
         StringBuilder text = new StringBuilder(error.getClass().getSimpleName()).append(": ").append(error.getMessage());
         Throwable cause = error.getCause();
         for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {

@@ -14,14 +14,18 @@ class DemoTest {
     @Test
     void portsDefaultToTheSandboxPorts() {
         assertThat(Demo.ports(new String[] {"sandbox"}, Map.of()))
-            .isEqualTo(Map.of("--smtp-port", 2525, "--smtps-port", 4650, "--webadmin-port", 8000));
+            .isEqualTo(Map.of("--smtp-port", 2525, "--smtps-port", 4650, "--webadmin-port", 8000, "--partner-port", 2526,
+                "--stripped-port", 2527));
     }
 
     @Test
     void argumentsWinOverEnvironmentVariablesWhichWinOverDefaults() {
-        Map<String, String> environment = Map.of("JAMES_TLS_SMTP_PORT", "3525", "JAMES_TLS_SMTPS_PORT", "5650");
-        assertThat(Demo.ports(new String[] {"sandbox", "--smtp-port", "12525", "--webadmin-port", "18000"}, environment))
-            .isEqualTo(Map.of("--smtp-port", 12525, "--smtps-port", 5650, "--webadmin-port", 18000));
+        Map<String, String> environment = Map.of("JAMES_TLS_SMTP_PORT", "3525", "JAMES_TLS_SMTPS_PORT", "5650",
+            "JAMES_TLS_PARTNER_PORT", "3526", "JAMES_TLS_STRIPPED_PORT", "3527");
+        assertThat(Demo.ports(new String[] {"sandbox", "--smtp-port", "12525", "--webadmin-port", "18000", "--stripped-port", "12527"},
+            environment))
+            .isEqualTo(Map.of("--smtp-port", 12525, "--smtps-port", 5650, "--webadmin-port", 18000, "--partner-port", 3526,
+                "--stripped-port", 12527));
     }
 
     @Test
@@ -36,7 +40,8 @@ class DemoTest {
         "--smtp-port    | 0      | demo: --smtp-port must be a port number 1..65535, got '0'",
         "--smtps-port   | 65536  | demo: --smtps-port must be a port number 1..65535, got '65536'",
         "--webadmin-port| http   | demo: --webadmin-port must be a port number 1..65535, got 'http'",
-        "--smtp         | 2525   | demo: unknown or incomplete argument '--smtp'; accepted: --smtp-port N, --smtps-port N, --webadmin-port N",
+        "--partner-port | -1     | demo: --partner-port must be a port number 1..65535, got '-1'",
+        "--smtp         | 2525   | demo: unknown or incomplete argument '--smtp'; accepted: --smtp-port N, --smtps-port N, --webadmin-port N, --partner-port N, --stripped-port N",
     })
     void rejectsBadPortArguments(String option, String value, String message) {
         assertThatThrownBy(() -> Demo.ports(new String[] {"sandbox", option, value}, Map.of()))
@@ -48,6 +53,6 @@ class DemoTest {
     void rejectsAnOptionWithoutValue() {
         assertThatThrownBy(() -> Demo.ports(new String[] {"sandbox", "--smtp-port"}, Map.of()))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("demo: unknown or incomplete argument '--smtp-port'; accepted: --smtp-port N, --smtps-port N, --webadmin-port N");
+            .hasMessage("demo: unknown or incomplete argument '--smtp-port'; accepted: --smtp-port N, --smtps-port N, --webadmin-port N, --partner-port N, --stripped-port N");
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import dev.jamestls.policy.CertificateName;
 import dev.jamestls.policy.CipherPolicy;
@@ -53,9 +54,16 @@ public final class PolicyFileParser {
     private static final int EXPIRY_WARNING_DAYS = 14;
 
     private final Clock clock;
+    private final UnaryOperator<String> systemProperties;
 
     public PolicyFileParser(Clock clock) {
+        this(clock, System::getProperty);
+    }
+
+    /** @param systemProperties what {@code ${sys:name}} in a {@code <smartHost>} resolves against */
+    PolicyFileParser(Clock clock, UnaryOperator<String> systemProperties) {
         this.clock = clock;
+        this.systemProperties = systemProperties;
     }
 
     /** The result of reading a policy: the policy when there is no error, every problem, every file read. */
@@ -450,7 +458,8 @@ public final class PolicyFileParser {
             ok &= !inConnector || pins.size() == element.children("pin").size();
             List<SmartHost> hosts = new ArrayList<>();
             for (XmlElement child : inConnector ? element.children("smartHost") : List.<XmlElement>of()) {
-                Optional<SmartHost> host = checks.parseText(child, SmartHost::parse);
+                Optional<SmartHost> host = checks.parseText(child,
+                    value -> SmartHost.parse(SystemPropertyReferences.resolve(value, systemProperties)));
                 ok &= host.isPresent();
                 host.ifPresent(hosts::add);
             }

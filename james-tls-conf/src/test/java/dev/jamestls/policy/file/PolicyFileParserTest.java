@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -230,6 +231,50 @@ class PolicyFileParserTest {
         assertThat(result.errors()).extracting(Problem::toString).containsExactly(
             "tls_policy:3:1: error: entry 'bad.example': level 'dane' is not supported (DANE, RFC 7672, is not implemented yet); "
                 + "accepted: none, may, encrypt, verify, secure, fingerprint");
+    }
+
+    static Stream<Arguments> smartHostReferences() {
+        return Stream.of(
+            Arguments.of("a set property", "[localhost]:${sys:demo.port}", Map.of("demo.port", "3526"), "[localhost]:3526"),
+            Arguments.of("a set property wins over the default", "[localhost]:${sys:demo.port:-2526}", Map.of("demo.port", "3526"),
+                "[localhost]:3526"),
+            Arguments.of("the default when the property is not set", "[localhost]:${sys:demo.port:-2526}", Map.of(), "[localhost]:2526"),
+            Arguments.of("a host from a property", "[${sys:relay.host}]:587", Map.of("relay.host", "relay.example"), "[relay.example]:587"),
+            Arguments.of("no reference", "[localhost]:2526", Map.of(), "[localhost]:2526"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smartHostReferences")
+    void smartHostsMayNameSystemPropertiesAsJamesFilesDo(String reason, String smartHost, Map<String, String> properties, String expected)
+        throws IOException {
+        Path file = dir.resolve("tls-policy.xml");
+        Files.writeString(file, "<tlsPolicy>\n" + out(" level=\"encrypt\"", "<smartHost>" + smartHost + "</smartHost>") + "\n</tlsPolicy>\n");
+
+        PolicyFileParser.Result result = new PolicyFileParser(CLOCK, properties::get).parse(file);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.policy().orElseThrow().resolveOutbound("partner.example").requirement().smartHosts())
+            .extracting(Object::toString).containsExactly(expected);
+    }
+
+    static Stream<Arguments> badSmartHostReferences() {
+        return Stream.of(
+            Arguments.of("a property that is not set, without default", "[localhost]:${sys:demo.port}",
+                "<smartHost>: system property 'demo.port' of '[localhost]:${sys:demo.port}' is not set; accepted: set it"
+                    + " (-Ddemo.port=... or conf/jvm.properties), or give a default: ${sys:demo.port:-default}"),
+            Arguments.of("not a system property reference", "[localhost]:${env:PORT}",
+                "<smartHost>: unknown reference in '[localhost]:${env:PORT}'; accepted: ${sys:name} or ${sys:name:-default}"),
+            Arguments.of("the resolved value is checked like a written one", "[localhost]:${sys:demo.port:-99999}",
+                "<smartHost>: not a smart host '[localhost]:99999': port 99999 out of range 1..65535"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSmartHostReferences")
+    void aSmartHostReferenceThatDoesNotResolveIsAnError(String reason, String smartHost, String expected) throws IOException {
+        PolicyFileParser.Result result = parse(out(" level=\"encrypt\"", "<smartHost>" + smartHost + "</smartHost>"));
+
+        assertThat(result.policy()).isEmpty();
+        assertThat(result.errors()).extracting(Problem::detail).containsExactly(expected);
     }
 
     @Test

@@ -23,6 +23,7 @@ import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
+import dev.jamestls.tls.HandshakeFailure;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
 import dev.jamestls.verify.VerifyingTrustManager;
@@ -208,8 +209,11 @@ public final class SmtpAttempt {
         }
         if (tap.sslSocket().isPresent()) {
             boolean handshake = hasCause(e, SSLException.class) || tap.certificate().filter(c -> !c.accepted()).isPresent();
-            return observation(tap, handshake ? TlsStage.HANDSHAKE_FAILED : TlsStage.ESTABLISHED, Optional.empty(),
-                Optional.of(error), handshake ? TransactionResult.NOT_STARTED : TransactionResult.broken(error));
+            if (handshake) {
+                return observation(tap, TlsStage.HANDSHAKE_FAILED, Optional.empty(), Optional.of(HandshakeFailure.of(e).describe()),
+                    TransactionResult.NOT_STARTED);
+            }
+            return observation(tap, TlsStage.ESTABLISHED, Optional.empty(), Optional.of(error), TransactionResult.broken(error));
         }
         if (tap.startTlsSent()) {
             return observation(tap, TlsStage.REFUSED, Optional.empty(), Optional.of(tap.startTlsReply().orElse(error)),
@@ -264,7 +268,8 @@ public final class SmtpAttempt {
             if (text.length() > 0) {
                 text.append(" <- ");
             }
-            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            // A TLS failure reads the same on every JDK update: the peer's alert, or the detail without the JDK's alert prefix.
+            text.append(t.getClass().getSimpleName()).append(": ").append(t instanceof SSLException ? HandshakeFailure.of(t).describe() : t.getMessage());
             if (text.length() > 600) {
                 break;
             }

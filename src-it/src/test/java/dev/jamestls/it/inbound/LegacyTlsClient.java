@@ -12,11 +12,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.jamestls.tls.HandshakeFailure;
+
 /**
  * Run in a separate JVM whose security properties re-enable TLS 1.0/1.1 (the
  * JDK disables them, RFC 8996), so the test JVM is untouched: connects, EHLO,
  * STARTTLS, handshakes with only the given protocol and prints one line,
- * {@code HANDSHAKE_OK <protocol>} or {@code HANDSHAKE_FAILED <reason>}.
+ * {@code HANDSHAKE_OK <protocol>} or {@code HANDSHAKE_FAILED <reason>}, the reason named
+ * from the TLS alert so it reads the same on every JDK update.
  * Arguments: port, protocol, PKCS#12 trust store, its password.
  */
 public final class LegacyTlsClient {
@@ -53,7 +56,7 @@ public final class LegacyTlsClient {
                 tls.startHandshake();
                 System.out.println("HANDSHAKE_OK " + tls.getSession().getProtocol());
             } catch (java.io.IOException e) {
-                System.out.println("HANDSHAKE_FAILED " + e.getMessage());
+                System.out.println("HANDSHAKE_FAILED " + HandshakeFailure.of(e).describe());
             }
         }
     }

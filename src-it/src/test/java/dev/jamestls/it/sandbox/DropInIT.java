@@ -20,6 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.PemFiles;
@@ -181,17 +184,76 @@ class DropInIT {
         Sent sent = send(sandbox.smtpsPort, SmtpSecurity.IMPLICIT_TLS, List.of(), Optional.empty(), "no-certificate");
 
         assertThat(sent.accepted()).isFalse();
-        // TLS 1.3: the client learns of the refusal from the server's alert
-        // (bad_certificate / certificate_required) or, racing it, a reset.
-        assertThat(sent.lastReply()).matches("no reply: (SSLHandshakeException|SSLException|SocketException): .*");
+        // TLS 1.3: the client learns of the refusal from the server's alert (RFC 8446 §4.4.2.4: certificate_required;
+        // JDK 17 updates before that send bad_certificate) or, racing it, a reset.
+        assertThat(sent.lastReply()).matches("no reply: (TLS handshake failed: peer sent alert (bad_certificate|certificate_required)"
+            + "|TLS handshake failed: (Connection reset|Remote host terminated the handshake)|SocketException: .*)");
         assertThat(sent.transcript()).noneMatch(line -> line.startsWith("S: 250"));
         assertThat(sandbox.isAlive()).isTrue();
+    }
+
+    /** Real clients that are not Java against the sample's STARTTLS listener: TLS 1.2 only with forward secrecy and AEAD. */
+    static Stream<Arguments> tls12Suites() {
+        return Stream.of(
+            Arguments.of("static-RSA key exchange, CBC (TLS_RSA_WITH_AES_128_CBC_SHA)", "AES128-SHA", false),
+            Arguments.of("static-RSA key exchange, GCM (TLS_RSA_WITH_AES_128_GCM_SHA256)", "AES128-GCM-SHA256", false),
+            Arguments.of("ECDHE, CBC (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256)", "ECDHE-RSA-AES128-SHA256", false),
+            Arguments.of("ECDHE, CBC with SHA-1 (TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA)", "ECDHE-RSA-AES256-SHA", false),
+            Arguments.of("DHE, GCM: forward secret, but the sample offers ECDHE only", "DHE-RSA-AES128-GCM-SHA256", false),
+            Arguments.of("ECDHE, AES-128-GCM", "ECDHE-RSA-AES128-GCM-SHA256", true),
+            Arguments.of("ECDHE, AES-256-GCM", "ECDHE-RSA-AES256-GCM-SHA384", true),
+            Arguments.of("ECDHE, ChaCha20-Poly1305", "ECDHE-RSA-CHACHA20-POLY1305", true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tls12Suites")
+    void starttlsListenerOffersOnlyForwardSecretAeadSuitesInTls12(String reason, String cipher, boolean accepted) throws Exception {
+        OpenSslClient.Run run = OpenSslClient.tls12Handshake(sandbox.smtpPort, cipher);
+
+        if (accepted) {
+            assertThat(run.exitCode()).as(run.text()).isZero();
+            assertThat(run.protocol()).as(run.text()).contains("TLSv1.2");
+            assertThat(run.cipher()).as(run.text()).contains(cipher);
+        } else {
+            assertThat(run.exitCode()).as(run.text()).isNotZero();
+            assertThat(run.cipher()).as(run.text()).isEmpty();
+            // RFC 5246 §7.4.1.3: no suite in common is a handshake_failure alert (40).
+            assertThat(run.text()).as(run.text()).contains("alert number 40");
+        }
+        assertThat(sandbox.isAlive()).isTrue();
+    }
+
+    @Test
+    void clientInitiatedRenegotiationIsRefused() throws Exception {
+        OpenSslClient.Run run = OpenSslClient.renegotiateThenNoop(sandbox.smtpPort);
+
+        assertThat(run.lines()).as(run.text()).contains("RENEGOTIATING");
+        assertThat(run.lines()).as("no reply after the renegotiation: %s", run.text()).noneMatch(line -> line.startsWith("250 2.0.0"));
+        assertThat(run.exitCode()).as(run.text()).isNotZero();
+        assertThat(sandbox.isAlive()).isTrue();
+    }
+
+    /** Port 4650 admits any certificate of the demo CA; only onprem.example's may relay (its connector has allowRelay). */
+    @Test
+    void onTheCertificateRequiredPortOnlyTheOnPremisesCertificateRelays() throws IOException {
+        Path pki = sandbox.home.resolve("pki");
+        IssuedCertificate onprem = ClientIdentity.read(pki.resolve(SandboxPki.ONPREM), pki.resolve(SandboxPki.ONPREM_KEY));
+
+        SmtpOutcome byPartner = client.send(new SmtpSubmission(sandbox.smtpsPort, SmtpSecurity.IMPLICIT_TLS, List.of(),
+            Optional.of(partner), "billing@partner.example", "someone@faraway.example", "relay partner " + UUID.randomUUID()));
+        SmtpOutcome byOnprem = client.send(new SmtpSubmission(sandbox.smtpsPort, SmtpSecurity.IMPLICIT_TLS, List.of(),
+            Optional.of(onprem), "it@onprem.example", "someone@faraway.example", "relay onprem " + UUID.randomUUID()));
+
+        assertThat(byPartner.accepted()).as(byPartner.transcript().toString()).isFalse();
+        assertThat(byPartner.lastReply()).startsWith("550 5.7.1");
+        assertThat(byOnprem.accepted()).as(byOnprem.transcript().toString()).isTrue();
     }
 
     @Test
     void demoScriptSendsItsMailsAndPrintsWhatOurExtensionRecorded() throws Exception {
         SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
-            "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort));
+            "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort),
+            "--partner-port", String.valueOf(sandbox.partnerPort), "--stripped-port", String.valueOf(sandbox.strippedPort));
 
         assertThat(demo.exitCode()).as("demo exit code; output:%n%s", demo.text()).isZero();
         assertThat(demo.lines())
@@ -220,13 +282,26 @@ class DropInIT {
                 .containsPattern("\\| onprem-example: compliant \\(verified\\) +\\|").endsWith("outgoing-held"))
             .anySatisfy(line -> assertThat(line).startsWith("#12 refused: 550 5.7.1"))
             // issue 8: outbound per destination: secure delivery over TLS, stripped STARTTLS held, nothing in clear
-            .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:2526 over TLSv1.")
+            .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:" + sandbox.partnerPort + " over TLSv1.")
                 .endsWith("(connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)"))
             .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls: bob@stripped.example (next delivery ")
-                .endsWith("[localhost]:2527 offered no STARTTLS, so no message byte was sent to it"))
+                .endsWith("[localhost]:" + sandbox.strippedPort + " offered no STARTTLS, so no message byte was sent to it"))
             // issue 6: our own certificate facts, as partners need them
             .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
             .anySatisfy(line -> assertThat(line).contains("CN=james.local"));
+    }
+
+    @Test
+    void demoNamesABusyDestinationPortAndTheOptionToChooseAnother() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
+                "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort),
+                "--partner-port", String.valueOf(busy.getLocalPort()), "--stripped-port", String.valueOf(sandbox.strippedPort));
+
+            assertThat(demo.exitCode()).isEqualTo(1);
+            assertThat(demo.text()).isEqualTo("demo: port " + busy.getLocalPort() + " on 127.0.0.1 is in use, so the demo cannot start"
+                + " its destination there; choose a free one with --partner-port N, and give ./run the same --partner-port\n");
+        }
     }
 
     /** A mail sent by the test and what came of it; the unique subject finds it in repositories. */

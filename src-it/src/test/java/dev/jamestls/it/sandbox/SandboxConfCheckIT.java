@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jamestls.cli.JamesTlsCli;
 
 /**
- * Issue 3: {@code james-tls check} passes on the sandbox's real configuration
+ * {@code james-tls check} passes on the sandbox's real configuration
  * (as laid out by {@code mvn package}) and finds an error planted in a copy of it.
  */
 class SandboxConfCheckIT {
@@ -32,7 +32,27 @@ class SandboxConfCheckIT {
         Result result = check(copy.resolve("conf"));
 
         assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(JamesTlsCli.CLEAN);
-        assertThat(result.out()).contains("0 errors");
+        // No warning either: forward-secret AEAD suites on both listeners, renegotiation refused in jvm.properties.
+        assertThat(result.out()).contains("0 errors, 0 warnings");
+    }
+
+    @Test
+    void checkWarnsWhenTheSandboxListenersFallBackToTheJdkSuitesAndRenegotiation(@TempDir Path copy) throws IOException {
+        copySandbox(copy);
+        Path listeners = copy.resolve("conf/tls-smtpserver.xml");
+        String original = Files.readString(listeners, StandardCharsets.UTF_8);
+        Files.writeString(listeners, original.replaceAll("(?s)<supportedCipherSuites>.*</supportedCipherSuites>",
+            "<supportedCipherSuites><cipherSuite>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</cipherSuite>"
+                + "<cipherSuite>TLS_RSA_WITH_AES_128_CBC_SHA</cipherSuite></supportedCipherSuites>"), StandardCharsets.UTF_8);
+        Files.writeString(copy.resolve("conf/jvm.properties"), "# nothing\n", StandardCharsets.UTF_8);
+
+        Result result = check(copy.resolve("conf"));
+
+        assertThat(result.exitCode()).as(result.out()).isEqualTo(JamesTlsCli.CLEAN);
+        assertThat(result.out())
+            .contains("warning <cipherSuite>: TLS_RSA_WITH_AES_128_CBC_SHA: no forward secrecy (static-RSA key exchange), CBC mode")
+            .contains("warning jdk.tls.rejectClientInitiatedRenegotiation: not set: clients may renegotiate TLS 1.2 sessions")
+            .contains("0 errors, 2 warnings");
     }
 
     @Test
@@ -50,6 +70,27 @@ class SandboxConfCheckIT {
         assertThat(result.out())
             .contains(policy.toString())
             .containsPattern("\\n\\s+" + line + ":\\d+\\s+error\\s+.*unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint");
+    }
+
+    /** The main MX listener lives in tls-smtpserver.xml: check reads it like smtpserver.xml. */
+    @Test
+    void checkFindsALegacyProtocolAndAMisspeltHookParameterInTheCertificateWantedListeners(@TempDir Path copy) throws IOException {
+        copySandbox(copy);
+        Path listeners = copy.resolve("conf/tls-smtpserver.xml");
+        String original = Files.readString(listeners, StandardCharsets.UTF_8);
+        assertThat(original).contains("<protocol>TLSv1.2</protocol>", "<trustAnchors>");
+        Files.writeString(listeners, original.replace("<protocol>TLSv1.2</protocol>", "<protocol>TLSv1.1</protocol>")
+            .replace("<trustAnchors>file://pki/ca.pem</trustAnchors>", "<trustAnchor>file://pki/ca.pem</trustAnchor>"), StandardCharsets.UTF_8);
+
+        Result result = check(copy.resolve("conf"));
+
+        assertThat(result.exitCode()).isEqualTo(JamesTlsCli.ERRORS);
+        assertThat(result.out())
+            .contains(listeners.toString())
+            .containsPattern("\\n\\s+" + lineOf(original, "<protocol>TLSv1.2</protocol>")
+                + ":\\d+\\s+error\\s+<protocol>: TLSv1.1 must not be enabled \\(RFC 8996\\)")
+            .containsPattern("\\n\\s+" + lineOf(original, "<trustAnchors>") + ":\\d+\\s+error\\s+<trustAnchor>: unknown parameter of InboundTlsPolicyHook")
+            .contains("2 errors");
     }
 
     private static int lineOf(String text, String needle) {

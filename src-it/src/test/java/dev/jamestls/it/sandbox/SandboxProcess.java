@@ -40,14 +40,19 @@ final class SandboxProcess implements AutoCloseable {
     final int smtpPort;
     final int smtpsPort;
     final int webAdminPort;
+    /** Where James delivers partner.example and stripped.example mail (the demo's destinations). */
+    final int partnerPort;
+    final int strippedPort;
     final Path log;
     private final Process process;
 
-    private SandboxProcess(Path home, int smtpPort, int smtpsPort, int webAdminPort, Path log, Process process) {
+    private SandboxProcess(Path home, List<Integer> ports, Path log, Process process) {
         this.home = home;
-        this.smtpPort = smtpPort;
-        this.smtpsPort = smtpsPort;
-        this.webAdminPort = webAdminPort;
+        this.smtpPort = ports.get(0);
+        this.smtpsPort = ports.get(1);
+        this.webAdminPort = ports.get(2);
+        this.partnerPort = ports.get(3);
+        this.strippedPort = ports.get(4);
         this.log = log;
         this.process = process;
     }
@@ -64,17 +69,19 @@ final class SandboxProcess implements AutoCloseable {
         }
         Path home = Files.createTempDirectory("james-tls-sandbox-");
         copy(sandbox, home);
-        List<Integer> ports = freePorts(3);
+        List<Integer> ports = freePorts(5);
         Path log = home.resolve("james.log");
         ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("run").toString(),
             "--smtp-port", ports.get(0).toString(),
             "--smtps-port", ports.get(1).toString(),
-            "--webadmin-port", ports.get(2).toString())
+            "--webadmin-port", ports.get(2).toString(),
+            "--partner-port", ports.get(3).toString(),
+            "--stripped-port", ports.get(4).toString())
             .directory(home.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("JAMES_TLS_"));
-        SandboxProcess sandboxProcess = new SandboxProcess(home, ports.get(0), ports.get(1), ports.get(2), log, builder.start());
+        SandboxProcess sandboxProcess = new SandboxProcess(home, ports, log, builder.start());
         try {
             sandboxProcess.awaitReady();
             return sandboxProcess;

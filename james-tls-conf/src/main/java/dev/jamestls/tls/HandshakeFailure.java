@@ -1,0 +1,68 @@
+package dev.jamestls.tls;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLException;
+
+/**
+ * Why a TLS handshake failed, in words that do not depend on the JDK update.
+ * The JDK reports a fatal alert from the peer as prose whose shape changed within
+ * JDK 17 ({@code Received fatal alert: protocol_version}, later
+ * {@code (protocol_version) Received fatal alert: protocol_version}); the alert
+ * itself (RFC 8446 §6) is the fact, so it is taken from the closed list of
+ * alert names and the prose is dropped. A failure we raised ourselves keeps the
+ * JDK's detail without the alert prefix that only some updates add.
+ *
+ * @param peerAlert the fatal alert the peer sent, when the peer ended the handshake
+ * @param detail    what went wrong otherwise (exception detail), empty when the alert says it all
+ */
+public record HandshakeFailure(Optional<TlsAlert> peerAlert, String detail) {
+    /** The JDK's words for an alert received from the peer, on every JDK 17+ update. */
+    private static final Pattern RECEIVED = Pattern.compile("Received fatal alert: ([a-z_]+)");
+    /** The alert prefix later JDK updates put before a message: {@code (handshake_failure) ...}. */
+    private static final Pattern PREFIX = Pattern.compile("^\\(([a-z_]+)\\) ");
+    private static final int MAX_CAUSES = 16;
+
+    public HandshakeFailure {
+        Objects.requireNonNull(peerAlert, "peerAlert");
+        Objects.requireNonNull(detail, "detail");
+    }
+
+    /** Reads a handshake failure: the first TLS exception of the cause chain, else the failure itself. */
+    public static HandshakeFailure of(Throwable failure) {
+        Throwable tls = failure;
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+            if (t instanceof SSLException) {
+                tls = t;
+                break;
+            }
+        }
+        String message = tls.getMessage() == null ? "" : tls.getMessage().trim();
+        Matcher received = RECEIVED.matcher(message);
+        if (received.find()) {
+            Optional<TlsAlert> alert = TlsAlert.fromRfcName(received.group(1));
+            if (alert.isPresent()) {
+                return new HandshakeFailure(alert, "");
+            }
+        }
+        Matcher prefix = PREFIX.matcher(message);
+        if (prefix.find() && TlsAlert.fromRfcName(prefix.group(1)).isPresent()) {
+            message = message.substring(prefix.end());
+        }
+        return new HandshakeFailure(Optional.empty(), message.isEmpty() ? tls.getClass().getSimpleName() : message);
+    }
+
+    /** {@code peer sent alert protocol_version}, or the detail. */
+    public String describe() {
+        return peerAlert.map(alert -> "peer sent alert " + alert.rfcName()).orElse(detail);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}
