@@ -130,8 +130,13 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
             session.getRemoteAddress().getAddress());
     }
 
+    /**
+     * Every MAIL starts a fresh judgement: whatever an earlier MAIL of the session left
+     * (refused or not) is dropped first, so a verdict never outlives the command that earned it.
+     */
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        session.removeAttachment(VERDICT, ProtocolSession.State.Transaction);
         if (sender.isNullSender()) {
             // The null sender has no domain: decided at the first RCPT TO.
             return HookResult.DECLINED;
@@ -139,10 +144,15 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         return decide(session, sender.get().getDomain().asString());
     }
 
+    /**
+     * The verdict of this transaction's MAIL, or for the null sender the one the first RCPT
+     * reached: a refusing verdict refuses every RCPT of the transaction, not only the first.
+     */
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress recipient) {
-        if (session.getAttachment(VERDICT, ProtocolSession.State.Transaction).isPresent()) {
-            return HookResult.DECLINED;
+        Optional<InboundVerdict> decided = session.getAttachment(VERDICT, ProtocolSession.State.Transaction);
+        if (decided.isPresent()) {
+            return decided.get().rejects() ? reply(decided.get().violation().orElseThrow().reply()) : HookResult.DECLINED;
         }
         return decide(session, sender.asOptional().map(address -> address.getDomain().asString()).orElse(null));
     }
@@ -158,7 +168,11 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         try {
             InboundSession inbound = inboundSession(session);
             InboundVerdict verdict = runtime.decide(runtime.resolve(senderDomain), inbound, session.getSessionID(), metrics);
-            session.setAttachment(VERDICT, verdict, ProtocolSession.State.Transaction);
+            // James keeps a refused MAIL's transaction state: only a sender that is let through (or
+            // the null sender, whose refusals repeat at each RCPT) leaves its verdict for RCPT and DATA.
+            if (!verdict.rejects() || senderDomain == null) {
+                session.setAttachment(VERDICT, verdict, ProtocolSession.State.Transaction);
+            }
             grantRelayToVerifiedPartner(session, inbound);
             if (!verdict.rejects()) {
                 return HookResult.DECLINED;

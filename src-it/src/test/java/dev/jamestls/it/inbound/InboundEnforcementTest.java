@@ -8,7 +8,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
@@ -148,6 +150,57 @@ class InboundEnforcementTest {
                 .isEqualTo("530 5.7.0 Must issue a STARTTLS command first (connector bounces requires TLS for <>)");
         }
         assertNothingQueuedSince(before);
+    }
+
+    /**
+     * Clear-text transactions a hostile client plays to get mail past a rule: a verdict must belong to
+     * the MAIL (or RCPT, for the null sender) that earned it and die with the transaction. Each row is
+     * one dialogue; {@code delivered} names the verdict the accepted mail must carry, or "-" when the
+     * dialogue must end without a message.
+     */
+    static List<Arguments> transactionsThatMustNotReuseAVerdict() {
+        return List.of(
+            Arguments.of("refused sender, then the null sender inherits nothing",
+                List.of("MAIL a@partner.example 530", "MAIL <> 250", "RCPT bob@james.local 530", "DATA 503"), "-"),
+            Arguments.of("refused sender, then another sender is judged afresh",
+                List.of("MAIL a@partner.example 530", "MAIL c@elsewhere.example 250", "RCPT bob@james.local 250", "DATA 250"),
+                "defaults compliant"),
+            Arguments.of("accepted sender, RSET, then the null sender inherits nothing",
+                List.of("MAIL c@elsewhere.example 250", "RSET 250", "MAIL <> 250", "RCPT bob@james.local 530", "DATA 503"), "-"),
+            Arguments.of("null sender refused at RCPT stays refused at the next RCPT",
+                List.of("MAIL <> 250", "RCPT bob@james.local 530", "RCPT alice@james.local 530", "DATA 503"), "-"),
+            Arguments.of("refused partner, RSET, then the null sender inherits nothing",
+                List.of("MAIL a@partner.example 530", "RSET 250", "MAIL <> 250", "RCPT bob@james.local 530", "DATA 503"), "-"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transactionsThatMustNotReuseAVerdict")
+    void everyTransactionIsJudgedAfresh(String reason, List<String> steps, String delivered) throws Exception {
+        long before = total();
+        long others = james.size(OTHER);
+        String subject = "fresh-" + System.nanoTime();
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            for (String step : steps) {
+                String[] parts = step.split(" ");
+                int expected = Integer.parseInt(parts[parts.length - 1]);
+                int actual = switch (parts[0]) {
+                    case "MAIL" -> client.mailFrom(parts[1].equals("<>") ? "" : parts[1]);
+                    case "RCPT" -> client.rcptTo(parts[1]);
+                    case "RSET" -> client.rset();
+                    case "DATA" -> client.data(SmtpTestClient.message("c@elsewhere.example", "bob@james.local", subject));
+                    default -> throw new IllegalArgumentException("unknown step " + step);
+                };
+                assertThat(actual).as("%s: %s%n%s", reason, step, String.join("\n", client.transcript())).isEqualTo(expected);
+            }
+        }
+        if (delivered.equals("-")) {
+            assertNothingQueuedSince(before);
+            return;
+        }
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(OTHER, (int) others + 1), subject);
+        String[] verdict = delivered.split(" ");
+        assertThat(mail.attribute("dev.jamestls.inbound.rule")).as(reason).contains(verdict[0]);
+        assertThat(mail.attribute("dev.jamestls.inbound.verdict")).as(reason).contains(verdict[1]);
     }
 
     @Test
