@@ -206,8 +206,8 @@ class JamesTlsCliTest {
         assertThat(out.toString()).isEqualTo(String.join("\n",
             "inbound: sender alice@onprem.example (domain onprem.example)",
             "rule:     connector onprem-example, mode enforce",
-            "requires: TLS required (clear text refused: 530 5.7.0), TLS >= TLSv1.2, client certificate named onprem.example, "
-                + "revocation off, relay granted to the verified certificate",
+            "requires: TLS required (clear text refused: 451 4.7.0), TLS >= TLSv1.2, client certificate named onprem.example, "
+                + "revocation off, relay granted to the verified certificate, failure temporary",
             "client:   192.0.2.10: the rule restricts no IP range",
             "trail:",
             "  1. applied   connector onprem-example (onprem.example): connector claims the domain exactly",
