@@ -157,8 +157,8 @@ public final class InboundEvaluator {
     private static Violation violation(InboundResolution resolution, InboundSession session, ViolationKind kind,
                                        String reason, String replyText) {
         FailureMode failure = resolution.requirement().failure();
-        return new Violation(kind, reason, SmtpReply.fitting(kind.code(failure), kind.enhancedStatus(failure), replyText,
-            " (session " + session.sessionId() + ")"));
+        return new Violation(kind, reason, SmtpReply.forSession(kind.code(failure), kind.enhancedStatus(failure), replyText,
+            session.sessionId()));
     }
 
     private static String ruleLabel(InboundResolution resolution) {

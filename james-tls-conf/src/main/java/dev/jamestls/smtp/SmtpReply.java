@@ -60,11 +60,12 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     }
 
     /**
-     * A reply whose {@code tail} (e.g. the session reference) survives: when the line would
-     * exceed {@value #MAX_LINE_OCTETS} octets, {@code text} is cut instead.
+     * A reply ending in {@code (session <id>)}, which leads from the short reply to the full
+     * log line; when the line would exceed {@value #MAX_LINE_OCTETS} octets, {@code text} is
+     * cut, never the session reference.
      */
-    public static SmtpReply fitting(int code, String enhancedStatus, String text, String tail) {
-        String end = sevenBit(tail);
+    public static SmtpReply forSession(int code, String enhancedStatus, String text, String sessionId) {
+        String end = sevenBit(" (session " + sessionId + ")");
         String head = cut(sevenBit(text), room(enhancedStatus) - end.length());
         return new SmtpReply(code, enhancedStatus, head + end);
     }

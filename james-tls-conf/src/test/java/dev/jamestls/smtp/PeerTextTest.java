@@ -45,7 +45,7 @@ class PeerTextTest {
 
     @Test
     void replyTextIsOnePrintableLineWithinTheRfc5321LimitAndKeepsItsTail() {
-        SmtpReply reply = SmtpReply.fitting(550, SmtpReply.NOT_AUTHORIZED, "a\r\nb" + "x".repeat(1000), " (session abc)");
+        SmtpReply reply = SmtpReply.forSession(550, SmtpReply.NOT_AUTHORIZED, "a\r\nb" + "x".repeat(1000), "abc");
 
         assertThat(reply.toString()).matches("[ -~]+").startsWith("550 5.7.1 a??bxxx").endsWith("... (session abc)");
         assertThat(reply.toString().length() + 2).isEqualTo(SmtpReply.MAX_LINE_OCTETS);

@@ -183,8 +183,8 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
             return reply(verdict.violation().orElseThrow().reply());
         } catch (RuntimeException e) {
             // SPEC §2: an unexpected failure in our code is temporary, never a bounce or a silent accept.
-            SmtpReply internalError = SmtpReply.fitting(SmtpReply.TEMPORARY_LOCAL_ERROR, INTERNAL_ERROR_STATUS,
-                INTERNAL_ERROR_TEXT, " (session " + session.getSessionID() + ")");
+            SmtpReply internalError = SmtpReply.forSession(SmtpReply.TEMPORARY_LOCAL_ERROR, INTERNAL_ERROR_STATUS,
+                INTERNAL_ERROR_TEXT, session.getSessionID());
             LOGGER.error("inbound-tls session={} sender domain {}: policy evaluation failed; answering {}",
                 session.getSessionID(), PeerText.escape(senderDomain), internalError, PeerText.escape(e));
             return reply(internalError);
