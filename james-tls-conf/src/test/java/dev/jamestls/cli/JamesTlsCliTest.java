@@ -148,6 +148,23 @@ class JamesTlsCliTest {
     }
 
     @Test
+    void checkReportsAnUnknownInboundFailureModeWithItsLineAndTheAcceptedValues() throws IOException {
+        Path policy = conf.resolve("tls-policy.xml");
+        String sample = Files.readString(policy);
+        Files.writeString(policy, sample.replace("failure=\"temporary\">\n      <senderDomain>partner.example",
+            "failure=\"retry-later\">\n      <senderDomain>partner.example"));
+        int line = (int) sample.substring(0, sample.indexOf("failure=\"temporary\">\n      <senderDomain>partner.example"))
+            .chars().filter(c -> c == '\n').count() + 1;
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).contains(policy.toString() + "\n")
+            .containsPattern("  " + line + ":\\d+ +error   <inbound failure=\"retry-later\">: unknown failure 'retry-later'; "
+                + "accepted: temporary, permanent");
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
     void checkRequiresTlsOnEveryListenerAndWarnsWithoutSupportedProtocols() throws IOException {
         Files.writeString(conf.resolve("smtpserver.xml"), """
             <smtpservers>

@@ -82,6 +82,12 @@ class InboundEvaluatorTest {
         assertThat(reply.toString()).endsWith(" (session " + SESSION + ")").matches("[ -~]+");
         assertThat(reply.code()).isEqualTo(expectedCode(kind, failure));
         assertThat(reply.enhancedStatus()).isEqualTo(expectedStatus(kind, failure));
+        assertThat(verdict.certificateCheck()).isEqualTo(switch (kind) {
+            case IP_NOT_ALLOWED, TLS_REQUIRED, PROTOCOL_TOO_OLD -> CertificateCheck.NOT_CHECKED;
+            case CERTIFICATE_REQUIRED -> CertificateCheck.MISSING;
+            case CERTIFICATE_REJECTED, CERTIFICATE_MALFORMED -> CertificateCheck.REJECTED;
+            case REVOCATION_UNKNOWN -> CertificateCheck.UNKNOWN;
+        });
         if (kind == ViolationKind.CERTIFICATE_REJECTED) {
             assertThat(reply.text()).contains("certificate name mismatch; expected " + NAMES.get(0));
             assertThat(violation.reason()).isEqualTo(HUGE_REASON);
