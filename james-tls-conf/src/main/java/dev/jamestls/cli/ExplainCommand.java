@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import dev.jamestls.inbound.ViolationKind;
 import dev.jamestls.policy.ClientCertificateRequirement;
 import dev.jamestls.policy.DomainName;
+import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.InboundRequirement;
 import dev.jamestls.policy.InboundResolution;
 import dev.jamestls.policy.IpRange;
@@ -91,7 +93,7 @@ final class ExplainCommand implements Callable<Integer> {
                 out.println("client:   " + address.getHostAddress() + ": the rule restricts no IP range");
             } else if (requirement.excludes(address)) {
                 out.println("client:   " + address.getHostAddress() + " is outside " + ranges(requirement.partnerIps())
-                    + ": would be refused (550 5.7.1)" + (resolution.mode().configName().equals("testing") ? ", recorded only (testing)" : ""));
+                    + ": would be refused (" + refusal(ViolationKind.IP_NOT_ALLOWED, requirement.failure()) + ")" + (resolution.mode().configName().equals("testing") ? ", recorded only (testing)" : ""));
             } else {
                 out.println("client:   " + address.getHostAddress() + " is inside " + ranges(requirement.partnerIps()));
             }
@@ -148,7 +150,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     static String describe(InboundRequirement requirement) {
         StringBuilder text = new StringBuilder(requirement.requireTls()
-            ? "TLS required (clear text refused: 530 5.7.0)" : "TLS optional (clear text accepted)");
+            ? "TLS required (clear text refused: " + refusal(ViolationKind.TLS_REQUIRED, requirement.failure()) + ")"
+            : "TLS optional (clear text accepted)");
         text.append(", TLS >= ").append(requirement.minimumProtocol().jsseName());
         if (requirement.clientCertificate().isPresent()) {
             ClientCertificateRequirement certificate = requirement.clientCertificate().get();
@@ -163,7 +166,14 @@ final class ExplainCommand implements Callable<Integer> {
             text.append(", no client certificate");
         }
         text.append(requirement.allowRelay() ? ", relay granted to the verified certificate" : ", no relay");
+        if (requirement.requireTls() || !requirement.partnerIps().isEmpty()) {
+            text.append(", failure ").append(requirement.failure());
+        }
         return text.toString();
+    }
+
+    private static String refusal(ViolationKind kind, FailureMode failure) {
+        return kind.code(failure) + " " + kind.enhancedStatus(failure);
     }
 
     static String describe(OutboundRequirement requirement) {

@@ -2,8 +2,10 @@ package dev.jamestls.inbound;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Objects;
 
 import dev.jamestls.policy.ClientCertificateRequirement;
+import dev.jamestls.verify.VerificationKind;
 
 /**
  * Decides whether a presented client certificate chain is the partner's
@@ -21,21 +23,22 @@ public interface CertificateJudge {
     Judgement judge(String connector, ClientCertificateRequirement requirement, List<X509Certificate> chain);
 
     /**
-     * @param accepted the chain satisfies the requirement
-     * @param temporary the judgement could not be made now (revocation unknown under hard-fail)
+     * @param kind accepted, or the failure; {@link VerificationKind#temporary()} when the judgement
+     *     could not be made now (revocation unknown under hard-fail)
      * @param reason what was presented and what was expected, never key material
      */
-    record Judgement(boolean accepted, boolean temporary, String reason) {
-        public static Judgement accept(String reason) {
-            return new Judgement(true, false, reason);
+    record Judgement(VerificationKind kind, String reason) {
+        public Judgement {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(reason, "reason");
         }
 
-        public static Judgement reject(String reason) {
-            return new Judgement(false, false, reason);
+        public boolean accepted() {
+            return kind == VerificationKind.ACCEPTED;
         }
 
-        public static Judgement unknown(String reason) {
-            return new Judgement(false, true, reason);
+        public boolean temporary() {
+            return kind.temporary();
         }
     }
 }

@@ -3,15 +3,18 @@ package dev.jamestls.inbound;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.jamestls.policy.ClientCertificateRequirement;
 import dev.jamestls.policy.Connector;
+import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.InboundRequirement;
 import dev.jamestls.policy.InboundResolution;
 import dev.jamestls.smtp.SmtpReply;
 import dev.jamestls.tls.TlsFacts;
 import dev.jamestls.tls.TlsProtocol;
+import dev.jamestls.verify.VerificationKind;
 
 /**
  * Applies an inbound rule to a session. The checks run in a fixed order and
@@ -22,12 +25,20 @@ import dev.jamestls.tls.TlsProtocol;
  * <li>protocol below the rule's minimum → {@code 530 5.7.0} naming both protocols (RFC 8996);</li>
  * <li>client certificate required, none presented → {@code 530 5.7.0};
  *     presented but not the partner's → {@code 550 5.7.1};
- *     revocation unknown under hard-fail → {@code 451 4.7.5} (RFC 3463 X.7.5).</li>
+ *     names with control characters → {@code 550 5.7.1} (malformed, always permanent);
+ *     revocation unknown under hard-fail → {@code 451 4.7.5} (RFC 3463 X.7.5, always temporary).</li>
  * </ol>
+ * Under the rule's {@code failure="temporary"} the refusals are {@code 451 4.7.0} and
+ * {@code 450 4.7.1} instead ({@link ViolationKind}). Replies stay short — the kind, the rule,
+ * what it expected and the session id — and within RFC 5321 §4.5.3.1.5's 512 octets; the
+ * violation's reason holds the full detail (both sides) for the log and the mail attributes.
  * The protocol minimum is checked for rules that require TLS; the defaults'
  * minimum is the listener's job ({@code supportedProtocols}, verified by {@code check}).
  */
 public final class InboundEvaluator {
+    /** At most this many of the rule's certificate names are listed in a reply. */
+    static final int NAMES_IN_REPLY = 3;
+
     private final CertificateJudge judge;
 
     public InboundEvaluator(CertificateJudge judge) {
@@ -37,8 +48,8 @@ public final class InboundEvaluator {
     public InboundVerdict evaluate(InboundResolution resolution, InboundSession session) {
         InboundRequirement requirement = resolution.requirement();
         Optional<Violation> violation = ipViolation(resolution, session)
-            .or(() -> tlsViolation(resolution, session.facts()))
-            .or(() -> protocolViolation(resolution, session.facts()));
+            .or(() -> tlsViolation(resolution, session))
+            .or(() -> protocolViolation(resolution, session));
         if (violation.isPresent() || requirement.clientCertificate().isEmpty()) {
             return new InboundVerdict(resolution, violation, Optional.empty());
         }
@@ -77,65 +88,77 @@ public final class InboundEvaluator {
             return Optional.empty();
         }
         String address = session.clientAddress().getHostAddress();
-        return Optional.of(new Violation(ViolationKind.IP_NOT_ALLOWED,
+        return Optional.of(violation(resolution, session, ViolationKind.IP_NOT_ALLOWED,
             "connector " + resolution.rule() + " accepts mail from " + resolution.senderLabel()
                 + " only from its partner IP ranges; client " + address + " is outside them",
-            new SmtpReply(SmtpReply.POLICY_REJECTED, SmtpReply.NOT_AUTHORIZED,
-                "Mail from " + resolution.senderLabel() + " is not accepted from " + address)));
+            "Mail from " + resolution.senderLabel() + " is not accepted from " + address));
     }
 
-    private static Optional<Violation> tlsViolation(InboundResolution resolution, TlsFacts facts) {
-        if (!resolution.requirement().requireTls() || facts.isEncrypted()) {
+    private static Optional<Violation> tlsViolation(InboundResolution resolution, InboundSession session) {
+        if (!resolution.requirement().requireTls() || session.facts().isEncrypted()) {
             return Optional.empty();
         }
         // RFC 3207 §4: a server that requires TLS answers other commands with 530 5.7.0.
-        return Optional.of(new Violation(ViolationKind.TLS_REQUIRED,
+        return Optional.of(violation(resolution, session, ViolationKind.TLS_REQUIRED,
             ruleLabel(resolution) + " requires TLS for mail from " + resolution.senderLabel() + "; the session is clear text",
-            new SmtpReply(SmtpReply.MUST_ISSUE_STARTTLS, SmtpReply.SECURITY_OTHER,
-                SmtpReply.MUST_ISSUE_STARTTLS_TEXT + " (" + ruleLabel(resolution) + " requires TLS for "
-                    + resolution.senderLabel() + ")")));
+            SmtpReply.MUST_ISSUE_STARTTLS_TEXT + " (" + ruleLabel(resolution) + " requires TLS for " + resolution.senderLabel() + ")"));
     }
 
-    private static Optional<Violation> protocolViolation(InboundResolution resolution, TlsFacts facts) {
+    private static Optional<Violation> protocolViolation(InboundResolution resolution, InboundSession session) {
+        TlsFacts facts = session.facts();
         TlsProtocol minimum = resolution.requirement().minimumProtocol();
         if (!resolution.requirement().requireTls() || !facts.isEncrypted() || facts.meets(minimum)) {
             return Optional.empty();
         }
-        String negotiated = facts.protocol().orElse("unknown");
-        String text = negotiated + " negotiated, " + ruleLabel(resolution) + " requires " + minimum.jsseName() + " or later";
-        return Optional.of(new Violation(ViolationKind.PROTOCOL_TOO_OLD, text,
-            new SmtpReply(SmtpReply.MUST_ISSUE_STARTTLS, SmtpReply.SECURITY_OTHER, text)));
+        String text = facts.protocol().orElse("unknown") + " negotiated, " + ruleLabel(resolution) + " requires "
+            + minimum.jsseName() + " or later";
+        return Optional.of(violation(resolution, session, ViolationKind.PROTOCOL_TOO_OLD, text, text));
     }
 
     private InboundVerdict certificateVerdict(InboundResolution resolution, ClientCertificateRequirement requirement,
                                               InboundSession session) {
-        String expected = "expected a certificate for " + requirement.names().stream()
-            .map(Object::toString).collect(java.util.stream.Collectors.joining(", "));
         if (session.peerChain().isEmpty()) {
-            return new InboundVerdict(resolution, Optional.of(new Violation(ViolationKind.CERTIFICATE_REQUIRED,
+            String expected = "expected a certificate for " + requirement.names().stream()
+                .map(Object::toString).collect(Collectors.joining(", "));
+            return new InboundVerdict(resolution, Optional.of(violation(resolution, session, ViolationKind.CERTIFICATE_REQUIRED,
                 ruleLabel(resolution) + " requires a client certificate for mail from " + resolution.senderLabel()
                     + "; none was presented (" + expected + ")",
-                new SmtpReply(SmtpReply.MUST_ISSUE_STARTTLS, SmtpReply.SECURITY_OTHER,
-                    "Client certificate required: " + ruleLabel(resolution) + " requires one for " + resolution.senderLabel()))),
+                "Client certificate required: " + ruleLabel(resolution) + " requires one for " + resolution.senderLabel())),
                 Optional.empty());
         }
         CertificateJudge.Judgement judgement = judge.judge(resolution.rule(), requirement, session.peerChain());
         if (judgement.accepted()) {
             return new InboundVerdict(resolution, Optional.empty(), Optional.of(resolution.rule()));
         }
+        String outcome = judgement.kind().description();
         if (judgement.temporary()) {
-            return new InboundVerdict(resolution, Optional.of(new Violation(ViolationKind.REVOCATION_UNKNOWN,
+            return new InboundVerdict(resolution, Optional.of(violation(resolution, session, ViolationKind.REVOCATION_UNKNOWN,
                 judgement.reason(),
-                new SmtpReply(SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.CRYPTOGRAPHIC_FAILURE_TEMPORARY,
-                    "Client certificate status unknown, try again later: " + judgement.reason()))),
+                "Client certificate status unknown for " + resolution.senderLabel() + " by " + ruleLabel(resolution)
+                    + ": " + outcome + ", try again later")),
                 Optional.empty());
         }
-        return new InboundVerdict(resolution, Optional.of(new Violation(ViolationKind.CERTIFICATE_REJECTED,
-            judgement.reason(),
-            new SmtpReply(SmtpReply.POLICY_REJECTED, SmtpReply.NOT_AUTHORIZED,
-                "Client certificate not accepted for " + resolution.senderLabel() + " by " + ruleLabel(resolution)
-                    + ": " + judgement.reason()))),
+        ViolationKind kind = judgement.kind() == VerificationKind.MALFORMED
+            ? ViolationKind.CERTIFICATE_MALFORMED : ViolationKind.CERTIFICATE_REJECTED;
+        return new InboundVerdict(resolution, Optional.of(violation(resolution, session, kind, judgement.reason(),
+            "Client certificate not accepted for " + resolution.senderLabel() + " by " + ruleLabel(resolution)
+                + ": " + outcome + "; expected " + names(requirement))),
             Optional.empty());
+    }
+
+    /** The rule's names for a reply: the first few, then how many more (the log has them all). */
+    private static String names(ClientCertificateRequirement requirement) {
+        List<String> names = requirement.names().stream().map(Object::toString).toList();
+        String listed = String.join(", ", names.subList(0, Math.min(NAMES_IN_REPLY, names.size())));
+        return names.size() <= NAMES_IN_REPLY ? listed : listed + " and " + (names.size() - NAMES_IN_REPLY) + " more";
+    }
+
+    /** A violation whose reply follows the rule's failure mode and names the session (kept when the text is cut). */
+    private static Violation violation(InboundResolution resolution, InboundSession session, ViolationKind kind,
+                                       String reason, String replyText) {
+        FailureMode failure = resolution.requirement().failure();
+        return new Violation(kind, reason, SmtpReply.forSession(kind.code(failure), kind.enhancedStatus(failure), replyText,
+            session.sessionId()));
     }
 
     private static String ruleLabel(InboundResolution resolution) {

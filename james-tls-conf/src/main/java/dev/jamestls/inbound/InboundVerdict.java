@@ -41,6 +41,22 @@ public record InboundVerdict(InboundResolution resolution, Optional<Violation> v
         return compliant() ? COMPLIANT : VIOLATION;
     }
 
+    /** What our verification decided about the client certificate under this rule. */
+    public CertificateCheck certificateCheck() {
+        if (verifiedPartner.isPresent()) {
+            return CertificateCheck.VERIFIED;
+        }
+        if (resolution.requirement().clientCertificate().isEmpty()) {
+            return CertificateCheck.NOT_REQUIRED;
+        }
+        return violation.map(Violation::kind).map(kind -> switch (kind) {
+            case CERTIFICATE_REQUIRED -> CertificateCheck.MISSING;
+            case CERTIFICATE_REJECTED, CERTIFICATE_MALFORMED -> CertificateCheck.REJECTED;
+            case REVOCATION_UNKNOWN -> CertificateCheck.UNKNOWN;
+            case IP_NOT_ALLOWED, TLS_REQUIRED, PROTOCOL_TOO_OLD -> CertificateCheck.NOT_CHECKED;
+        }).orElse(CertificateCheck.NOT_CHECKED);
+    }
+
     public String rule() {
         return resolution.rule();
     }

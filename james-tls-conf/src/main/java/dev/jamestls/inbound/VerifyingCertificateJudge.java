@@ -8,13 +8,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.CertificateName;
 import dev.jamestls.policy.ClientCertificateRequirement;
+import dev.jamestls.tls.CertificateText;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
+import dev.jamestls.verify.VerificationKind;
 import dev.jamestls.verify.VerificationOutcome;
 
 /**
@@ -37,14 +40,19 @@ public final class VerifyingCertificateJudge implements CertificateJudge {
         this.defaultAnchors = List.copyOf(defaultAnchors);
     }
 
+    /**
+     * Names with control characters are refused as {@link VerificationKind#MALFORMED} before any
+     * path is built: such text must not reach verification messages, logs or replies.
+     */
     @Override
     public Judgement judge(String connector, ClientCertificateRequirement requirement, List<X509Certificate> chain) {
+        Optional<String> hostileText = CertificateText.controlCharacters(chain);
+        if (hostileText.isPresent()) {
+            return new Judgement(VerificationKind.MALFORMED, VerificationKind.MALFORMED.description() + ": " + hostileText.get());
+        }
         CertificateRequirement core = requirements.computeIfAbsent(requirement, this::toCore);
         VerificationOutcome outcome = verifier.verify(chain, core);
-        if (outcome.accepted()) {
-            return Judgement.accept(outcome.message());
-        }
-        return outcome.temporary() ? Judgement.unknown(outcome.message()) : Judgement.reject(outcome.message());
+        return new Judgement(outcome.kind(), outcome.message());
     }
 
     /** The policy requirement in the verification core's terms. */

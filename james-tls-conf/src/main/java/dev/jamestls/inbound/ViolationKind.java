@@ -1,27 +1,78 @@
 package dev.jamestls.inbound;
 
-/** Why a mail does not comply with its inbound rule; spelt as recorded in attributes and logs. */
+import dev.jamestls.policy.FailureMode;
+import dev.jamestls.smtp.SmtpReply;
+
+/**
+ * Why a mail does not comply with its inbound rule; spelt as recorded in attributes and logs.
+ * Each kind answers with a fixed pair of replies, permanent and temporary, chosen by the rule's
+ * {@code failure} (RFC 3463 §2: the enhanced status keeps its subject and detail, only the class
+ * digit follows the reply code).
+ */
 public enum ViolationKind {
     /** The partner may only connect from configured IP ranges and this client is outside them. */
-    IP_NOT_ALLOWED("ip-not-allowed"),
+    IP_NOT_ALLOWED("ip-not-allowed", Replies.NOT_AUTHORIZED),
     /** The rule requires TLS and the session is clear text (RFC 3207). */
-    TLS_REQUIRED("tls-required"),
+    TLS_REQUIRED("tls-required", Replies.SECURITY),
     /** TLS is used but below the rule's minimum protocol (RFC 8996). */
-    PROTOCOL_TOO_OLD("protocol-too-old"),
+    PROTOCOL_TOO_OLD("protocol-too-old", Replies.SECURITY),
     /** The rule requires a client certificate and none was presented. */
-    CERTIFICATE_REQUIRED("certificate-required"),
+    CERTIFICATE_REQUIRED("certificate-required", Replies.SECURITY),
     /** A certificate was presented but is not the partner's (untrusted, expired, wrong name, issuer, pin, EKU, revoked). */
-    CERTIFICATE_REJECTED("certificate-rejected"),
-    /** Revocation status could not be established and the rule fails hard (temporary). */
-    REVOCATION_UNKNOWN("revocation-unknown");
+    CERTIFICATE_REJECTED("certificate-rejected", Replies.NOT_AUTHORIZED),
+    /**
+     * A presented certificate carries control characters in its names: made to forge log lines or
+     * headers, never issued to a partner. Always permanent: retrying the same certificate cannot help.
+     */
+    CERTIFICATE_MALFORMED("certificate-malformed", Replies.ALWAYS_PERMANENT),
+    /** Revocation status could not be established and the rule fails hard: always temporary. */
+    REVOCATION_UNKNOWN("revocation-unknown", Replies.ALWAYS_TEMPORARY);
 
     private final String attributeValue;
+    private final Replies replies;
 
-    ViolationKind(String attributeValue) {
+    ViolationKind(String attributeValue, Replies replies) {
         this.attributeValue = attributeValue;
+        this.replies = replies;
     }
 
     public String attributeValue() {
         return attributeValue;
+    }
+
+    /** The reply code of this kind under {@code failure}. */
+    public int code(FailureMode failure) {
+        return failure == FailureMode.PERMANENT ? replies.permanentCode : replies.temporaryCode;
+    }
+
+    /** The RFC 3463 enhanced status of this kind under {@code failure}. */
+    public String enhancedStatus(FailureMode failure) {
+        return failure == FailureMode.PERMANENT ? replies.permanentStatus : replies.temporaryStatus;
+    }
+
+    private enum Replies {
+        // RFC 3207 §4: 530 5.7.0; its temporary form 451 4.7.0, as Exchange Online answers "STARTTLS required".
+        SECURITY(SmtpReply.MUST_ISSUE_STARTTLS, SmtpReply.SECURITY_OTHER,
+            SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.SECURITY_OTHER_TEMPORARY),
+        // RFC 5321 §4.2.2: 550 policy rejection, 450 "temporarily blocked for policy reasons"; RFC 3463 X.7.1.
+        NOT_AUTHORIZED(SmtpReply.POLICY_REJECTED, SmtpReply.NOT_AUTHORIZED,
+            SmtpReply.POLICY_REJECTED_TEMPORARY, SmtpReply.NOT_AUTHORIZED_TEMPORARY),
+        ALWAYS_PERMANENT(SmtpReply.POLICY_REJECTED, SmtpReply.NOT_AUTHORIZED,
+            SmtpReply.POLICY_REJECTED, SmtpReply.NOT_AUTHORIZED),
+        // RFC 3463 §3.8: X.7.5 cryptographic failure, temporary form.
+        ALWAYS_TEMPORARY(SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.CRYPTOGRAPHIC_FAILURE_TEMPORARY,
+            SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.CRYPTOGRAPHIC_FAILURE_TEMPORARY);
+
+        private final int permanentCode;
+        private final String permanentStatus;
+        private final int temporaryCode;
+        private final String temporaryStatus;
+
+        Replies(int permanentCode, String permanentStatus, int temporaryCode, String temporaryStatus) {
+            this.permanentCode = permanentCode;
+            this.permanentStatus = permanentStatus;
+            this.temporaryCode = temporaryCode;
+            this.temporaryStatus = temporaryStatus;
+        }
     }
 }

@@ -1,10 +1,16 @@
 package dev.jamestls.policy;
 
-/** What an outbound delivery that cannot be secured becomes (SPEC §2). */
+/**
+ * Whether a refusal lets the other side retry (SPEC §2). Outbound: what a delivery that
+ * cannot be secured becomes. Inbound: which reply class a connector's refusals use.
+ */
 public enum FailureMode {
-    /** Stay queued and retry; bounce (4.7.5) only when the retry schedule is exhausted. */
+    /**
+     * Outbound: stay queued and retry; bounce (4.7.5) only when the retry schedule is exhausted.
+     * Inbound: 4xx replies (451 4.7.0, 450 4.7.1): the partner's MTA keeps the mail and retries.
+     */
     TEMPORARY("temporary"),
-    /** Bounce at once with 5.7.10 (RFC 7372). */
+    /** Outbound: bounce at once with 5.7.10 (RFC 7372). Inbound: 5xx replies (530 5.7.0, 550 5.7.1). */
     PERMANENT("permanent");
 
     private final String configName;

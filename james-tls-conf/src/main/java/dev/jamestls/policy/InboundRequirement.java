@@ -15,22 +15,26 @@ import dev.jamestls.tls.TlsProtocol;
  * @param clientCertificate the partner certificate requirement, if any
  * @param allowRelay a client whose certificate verifies may relay to any recipient; needs a certificate requirement
  * @param partnerIps when not empty, the partner may only connect from these ranges
+ * @param failure whether refusals are temporary (4xx, the partner retries) or permanent (5xx)
  */
 public record InboundRequirement(
     boolean requireTls,
     TlsProtocol minimumProtocol,
     Optional<ClientCertificateRequirement> clientCertificate,
     boolean allowRelay,
-    List<IpRange> partnerIps) {
+    List<IpRange> partnerIps,
+    FailureMode failure) {
 
     /** Opportunistic: TLS offered, clear text accepted, TLS ≥ 1.2 when used. */
     public static final InboundRequirement OPPORTUNISTIC =
-        new InboundRequirement(false, TlsProtocol.LOWEST_ACCEPTABLE, Optional.empty(), false, List.of());
+        new InboundRequirement(false, TlsProtocol.LOWEST_ACCEPTABLE, Optional.empty(), false, List.of(),
+            FailureMode.TEMPORARY);
 
     public InboundRequirement {
         MinimumProtocols.require(Objects.requireNonNull(minimumProtocol, "minimumProtocol"));
         Objects.requireNonNull(clientCertificate, "clientCertificate");
         partnerIps = List.copyOf(partnerIps);
+        Objects.requireNonNull(failure, "failure");
         if (allowRelay && clientCertificate.isEmpty()) {
             throw new IllegalArgumentException(
                 "allowRelay needs a client certificate requirement: relay is granted to a verified certificate, never to a domain name");

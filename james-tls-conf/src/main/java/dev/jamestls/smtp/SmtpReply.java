@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * One SMTP reply: basic code (RFC 5321 §4.2), enhanced status code (RFC 3463)
- * and text. The text never carries key material.
+ * and text. The text never carries key material, is one line of printable US-ASCII,
+ * and the whole reply line fits
+ * RFC 5321 §4.5.3.1.5's 512 octets (a longer text is cut, ending in "...").
  */
 public record SmtpReply(int code, String enhancedStatus, String text) {
 
@@ -14,11 +16,19 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     public static final int POLICY_REJECTED = 550;
     // RFC 5321 §4.2.2: 451 Requested action aborted: local error in processing (temporary).
     public static final int TEMPORARY_LOCAL_ERROR = 451;
+    // RFC 5321 §4.2.2/§4.2.3: 450 mailbox unavailable, "e.g., ... temporarily blocked for policy reasons";
+    // the temporary twin of 550.
+    public static final int POLICY_REJECTED_TEMPORARY = 450;
+    // RFC 5321 §4.5.3.1.5: the maximum total length of a reply line including the reply code and the CRLF.
+    public static final int MAX_LINE_OCTETS = 512;
 
     // RFC 3463 §3.8: X.7.0 Other or undefined security status.
     public static final String SECURITY_OTHER = "5.7.0";
     // RFC 3463 §3.8: X.7.1 Delivery not authorized, message refused.
     public static final String NOT_AUTHORIZED = "5.7.1";
+    // RFC 3463 §3.8: the same two statuses in their temporary (4.X.X) form (RFC 3463 §2: class 4, persistent transient).
+    public static final String SECURITY_OTHER_TEMPORARY = "4.7.0";
+    public static final String NOT_AUTHORIZED_TEMPORARY = "4.7.1";
     // RFC 3463 §3.8: X.7.5 Cryptographic failure (temporary form).
     public static final String CRYPTOGRAPHIC_FAILURE_TEMPORARY = "4.7.5";
     // RFC 3463 §3.8: X.7.5 Cryptographic failure; the DSN status of an outbound delivery that could not be
@@ -46,21 +56,39 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
             throw new IllegalArgumentException("enhanced status " + enhancedStatus + " does not fit reply code " + code
                 + " (RFC 3463 §2: same class digit)");
         }
-        text = sevenBit(Objects.requireNonNull(text, "text"));
-        if (text.contains("\r") || text.contains("\n")) {
-            throw new IllegalArgumentException("reply text must be one line: " + text);
-        }
+        text = cut(sevenBit(Objects.requireNonNull(text, "text")), room(enhancedStatus));
+    }
+
+    /**
+     * A reply ending in {@code (session <id>)}, which leads from the short reply to the full
+     * log line; when the line would exceed {@value #MAX_LINE_OCTETS} octets, {@code text} is
+     * cut, never the session reference.
+     */
+    public static SmtpReply forSession(int code, String enhancedStatus, String text, String sessionId) {
+        String end = sevenBit(" (session " + sessionId + ")");
+        String head = cut(sevenBit(text), room(enhancedStatus) - end.length());
+        return new SmtpReply(code, enhancedStatus, head + end);
+    }
+
+    /** Octets left for the text: "ddd x.y.z " before it, CRLF after it. */
+    private static int room(String enhancedStatus) {
+        return MAX_LINE_OCTETS - 4 - enhancedStatus.length() - 1 - 2;
+    }
+
+    private static String cut(String text, int room) {
+        return text.length() <= room ? text : text.substring(0, Math.max(0, room - 3)) + "...";
     }
 
     /**
      * RFC 5321 §4.2: reply text is US-ASCII (RFC 6531 allows UTF-8 only in
      * SMTPUTF8 sessions). Texts built from certificates and RFC citations are
      * folded to ASCII: the section sign becomes "section", anything else '?'.
+     * Control characters (CR, LF, TAB, ESC, DEL ...) become '?' too: a reply is one line.
      */
     static String sevenBit(String text) {
         String folded = text.replace("§", "section ").replace("  ", " ");
         StringBuilder ascii = new StringBuilder(folded.length());
-        folded.chars().forEach(c -> ascii.append(c < 128 ? (char) c : '?'));
+        folded.chars().forEach(c -> ascii.append(c >= 32 && c < 127 ? (char) c : '?'));
         return ascii.toString();
     }
 

@@ -2,7 +2,8 @@
  * TLS facts of one SMTP session: negotiated protocol and cipher, how TLS was
  * entered (STARTTLS, RFC 3207, or implicit TLS, RFC 8314), and the facts of the
  * peer's certificate chain (RFC 5280 fields, SPKI SHA-256 pins as in RFC 7469
- * §2.4). Pure value types, no James imports; the James adapters translate
+ * §2.4), and names in a presented certificate that no partner certificate
+ * carries (control characters, {@link dev.jamestls.tls.CertificateText}). Pure value types, no James imports; the James adapters translate
  * these to and from mail attributes.
  */
 package dev.jamestls.tls;

@@ -164,6 +164,23 @@ class JamesTlsCliTest {
     }
 
     @Test
+    void checkReportsAnUnknownInboundFailureModeWithItsLineAndTheAcceptedValues() throws IOException {
+        Path policy = conf.resolve("tls-policy.xml");
+        String sample = Files.readString(policy);
+        Files.writeString(policy, sample.replace("failure=\"temporary\">\n      <senderDomain>partner.example",
+            "failure=\"retry-later\">\n      <senderDomain>partner.example"));
+        int line = (int) sample.substring(0, sample.indexOf("failure=\"temporary\">\n      <senderDomain>partner.example"))
+            .chars().filter(c -> c == '\n').count() + 1;
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).contains(policy.toString() + "\n")
+            .containsPattern("  " + line + ":\\d+ +error   <inbound failure=\"retry-later\">: unknown failure 'retry-later'; "
+                + "accepted: temporary, permanent");
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
     void checkRequiresTlsOnEveryListenerAndWarnsWithoutSupportedProtocols() throws IOException {
         Files.writeString(conf.resolve("smtpserver.xml"), """
             <smtpservers>
@@ -309,8 +326,8 @@ class JamesTlsCliTest {
         assertThat(out.toString()).isEqualTo(String.join("\n",
             "inbound: sender alice@onprem.example (domain onprem.example)",
             "rule:     connector onprem-example, mode enforce",
-            "requires: TLS required (clear text refused: 530 5.7.0), TLS >= TLSv1.2, client certificate named onprem.example, "
-                + "revocation off, relay granted to the verified certificate",
+            "requires: TLS required (clear text refused: 451 4.7.0), TLS >= TLSv1.2, client certificate named onprem.example, "
+                + "revocation off, relay granted to the verified certificate, failure temporary",
             "client:   192.0.2.10: the rule restricts no IP range",
             "trail:",
             "  1. applied   connector onprem-example (onprem.example): connector claims the domain exactly",

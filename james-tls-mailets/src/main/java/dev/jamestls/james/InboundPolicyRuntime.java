@@ -21,6 +21,7 @@ import dev.jamestls.inbound.VerifyingCertificateJudge;
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.InboundResolution;
 import dev.jamestls.policy.file.ReloadingPolicy;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.JdkTrustAnchors;
 
@@ -92,29 +93,32 @@ public final class InboundPolicyRuntime {
     }
 
     /** The connector whose certificate grants this session relay, if any (see {@link InboundEvaluator#relayPartner}). */
-    public Optional<String> relayPartner(InboundSession session, String sessionId) {
+    public Optional<String> relayPartner(InboundSession session) {
         dev.jamestls.policy.TlsPolicy current = policy.current();
         List<dev.jamestls.policy.Connector> active = current.connectors().stream()
             .filter(connector -> !current.expiredConnectors().contains(connector))
             .toList();
         Optional<String> partner = evaluator.relayPartner(active, session);
         partner.ifPresent(name -> LOGGER.info("inbound-tls session={} client={} relay granted by connector {} (verified client certificate {})",
-            sessionId, session.clientAddress().getHostAddress(), name,
-            session.facts().peerCertificate().map(c -> c.subject()).orElse("-")));
+            session.sessionId(), session.clientAddress().getHostAddress(), name,
+            PeerText.escape(session.facts().peerCertificate().map(c -> c.subject()).orElse("-"))));
         return partner;
     }
 
-    /** Evaluates, logs one structured line and counts the decision. */
-    public InboundVerdict decide(InboundResolution resolution, InboundSession session, String sessionId,
-                                 MetricFactory metrics) {
+    /**
+     * Evaluates, logs one structured line and counts the decision. The line holds the full
+     * reason (both sides) under the session id the short SMTP reply names; peer text in it is
+     * escaped ({@link PeerText}).
+     */
+    public InboundVerdict decide(InboundResolution resolution, InboundSession session, MetricFactory metrics) {
         InboundVerdict verdict = evaluator.evaluate(resolution, session);
         // Violations at INFO, compliant decisions at DEBUG: a flushed INFO line per transaction
         // costs more than the evaluation itself (docs/benchmarks.md); metrics count every decision.
         org.slf4j.event.Level level = verdict.compliant() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO;
         LOGGER.atLevel(level).log("inbound-tls session={} client={} sender={} rule={} kind={} mode={} verdict={} reason={} protocol={} cipher={}{}",
-            sessionId, session.clientAddress().getHostAddress(), resolution.senderLabel(), resolution.rule(),
+            session.sessionId(), session.clientAddress().getHostAddress(), PeerText.escape(resolution.senderLabel()), resolution.rule(),
             resolution.kind(), resolution.mode(), verdict.verdictName(),
-            verdict.violation().map(v -> v.kind().attributeValue() + ": " + v.reason()).orElse("-"),
+            verdict.violation().map(v -> v.kind().attributeValue() + ": " + PeerText.escape(v.reason())).orElse("-"),
             session.facts().protocol().orElse("-"), session.facts().cipher().orElse("-"),
             verdict.rejects() ? " reply=\"" + verdict.violation().orElseThrow().reply() + "\"" : "");
         metrics.generate("jamestls.inbound." + resolution.rule() + "." + verdict.verdictName()).increment();

@@ -172,11 +172,13 @@ public final class PolicyFileParser {
             OutboundRequirement outbound = OutboundRequirement.OPPORTUNISTIC;
             boolean ok = true;
             for (XmlElement child : element.children("inbound")) {
-                checks.allow(child, List.of("requireTls", "minimumProtocol"), List.of());
+                checks.allow(child, List.of("requireTls", "minimumProtocol", "failure"), List.of());
                 boolean requireTls = checks.parse(child, "requireTls", XmlChecks::parseBoolean).orElse(false);
                 Optional<TlsProtocol> minimum = checks.parse(child, "minimumProtocol", MinimumProtocols::parse);
-                ok &= minimum.isPresent() || child.attributes().get("minimumProtocol") == null;
-                inbound = new InboundRequirement(requireTls, minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), Optional.empty(), false, List.of());
+                Optional<FailureMode> failure = checks.parse(child, "failure", FailureMode::parse);
+                ok &= attributeOk(child, "minimumProtocol", minimum) && attributeOk(child, "failure", failure);
+                inbound = new InboundRequirement(requireTls, minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), Optional.empty(), false, List.of(),
+                    failure.orElse(FailureMode.TEMPORARY));
             }
             for (XmlElement child : element.children("outbound")) {
                 Optional<OutboundRequirement> parsed = outboundRequirement(child, false, false);
@@ -255,13 +257,15 @@ public final class PolicyFileParser {
         }
 
         private Optional<Connector.Inbound> inbound(XmlElement element, String connector) {
-            checks.allow(element, List.of("requireTls", "minimumProtocol", "allowRelay", "nullSender"),
+            checks.allow(element, List.of("requireTls", "minimumProtocol", "allowRelay", "nullSender", "failure"),
                 List.of("senderDomain", "partnerIp", "clientCertificate"));
             Optional<Boolean> requireTls = checks.parseRequired(element, "requireTls", "true, false", XmlChecks::parseBoolean);
             Optional<TlsProtocol> minimum = checks.parse(element, "minimumProtocol", MinimumProtocols::parse);
             Optional<Boolean> allowRelay = checks.parse(element, "allowRelay", XmlChecks::parseBoolean);
             Optional<Boolean> nullSender = checks.parse(element, "nullSender", XmlChecks::parseBoolean);
+            Optional<FailureMode> failure = checks.parse(element, "failure", FailureMode::parse);
             boolean ok = requireTls.isPresent()
+                && attributeOk(element, "failure", failure)
                 && attributeOk(element, "minimumProtocol", minimum)
                 && attributeOk(element, "allowRelay", allowRelay)
                 && attributeOk(element, "nullSender", nullSender);
@@ -306,7 +310,8 @@ public final class PolicyFileParser {
             }
             try {
                 InboundRequirement requirement = new InboundRequirement(requireTls.get(),
-                    minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), certificate, allowRelay.orElse(false), ranges);
+                    minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), certificate, allowRelay.orElse(false), ranges,
+                    failure.orElse(FailureMode.TEMPORARY));
                 return Optional.of(new Connector.Inbound(domains, nullSender.orElse(false), requirement));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<inbound>", e.getMessage());

@@ -58,7 +58,7 @@ class PolicyFileParserTest {
             Arguments.of("mode is required", "<connector name=\"p\"><inbound requireTls=\"true\"><senderDomain>a.example</senderDomain></inbound></connector>",
                 "<connector>: attribute 'mode' is required; accepted: enforce, testing"),
             Arguments.of("unknown attribute", in(" requireTLS=\"true\"", ""),
-                "<inbound requireTLS=\"true\">: unknown attribute 'requireTLS'; accepted: requireTls, minimumProtocol, allowRelay, nullSender"),
+                "<inbound requireTLS=\"true\">: unknown attribute 'requireTLS'; accepted: requireTls, minimumProtocol, allowRelay, nullSender, failure"),
             Arguments.of("unknown element", in("", "<senderDomains>b.example</senderDomains>"),
                 "<senderDomains>: unknown element in <inbound>; accepted: <senderDomain>, <partnerIp>, <clientCertificate>"),
             Arguments.of("unknown top-level element", "<conector name=\"p\"/>",
@@ -131,6 +131,12 @@ class PolicyFileParserTest {
                     + "aNULL, eNULL, NULL, RC4, 3DES, DES, MD5, SHA1, SHA, kRSA, DHE, EDH, ECDSA, CBC, AES128, AES256, CHACHA20, CAMELLIA, ARIA, SEED, IDEA"),
             Arguments.of("unknown failure mode", out(" level=\"encrypt\" failure=\"bounce\"", ""),
                 "<outbound failure=\"bounce\">: unknown failure 'bounce'; accepted: temporary, permanent"),
+            Arguments.of("unknown inbound failure mode", in(" failure=\"soft\"", ""),
+                "<inbound failure=\"soft\">: unknown failure 'soft'; accepted: temporary, permanent"),
+            Arguments.of("inbound failure mode in upper case", in(" failure=\"PERMANENT\"", ""),
+                "<inbound failure=\"PERMANENT\">: unknown failure 'PERMANENT'; accepted: temporary, permanent"),
+            Arguments.of("unknown failure mode in the inbound defaults", "<defaults><inbound requireTls=\"true\" failure=\"retry\"/></defaults>",
+                "<inbound failure=\"retry\">: unknown failure 'retry'; accepted: temporary, permanent"),
             Arguments.of("domain listed twice in one connector", partner("<inbound requireTls=\"true\"><senderDomain>partner.example</senderDomain>"
                     + "<senderDomain>PARTNER.example.</senderDomain></inbound>"),
                 "<senderDomain>: partner.example is listed twice in connector 'p'"),
@@ -153,6 +159,23 @@ class PolicyFileParserTest {
         assertThat(result.errors()).extracting(Problem::detail).as(reason)
             .containsExactly(expected.replace("DIR", dir.toAbsolutePath().toString()));
         assertThat(result.errors()).extracting(Problem::line).as(reason).allMatch(line -> line == 2);
+    }
+
+    @ParameterizedTest(name = "failure=\"{0}\" -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "'', temporary",
+        "temporary, temporary",
+        "permanent, permanent",
+    })
+    void inboundFailureModeIsReadAndDefaultsToTemporary(String value, String expected) throws IOException {
+        String attribute = value.isEmpty() ? "" : " failure=\"" + value + "\"";
+        PolicyFileParser.Result result = parse(in(attribute, "")
+            + "<defaults><inbound requireTls=\"true\"" + attribute + "/></defaults>");
+
+        assertThat(result.errors()).isEmpty();
+        TlsPolicy policy = result.policy().orElseThrow();
+        assertThat(policy.resolveInbound("partner.example").requirement().failure()).hasToString(expected);
+        assertThat(policy.resolveInbound("elsewhere.example").requirement().failure()).hasToString(expected);
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import dev.jamestls.inbound.CertificateCheck;
 import dev.jamestls.inbound.InboundVerdict;
 
 /**
@@ -24,6 +25,9 @@ import dev.jamestls.inbound.InboundVerdict;
  * <tr><td>{@code dev.jamestls.inbound.reasonKind}</td><td>e.g. {@code tls-required}; absent when compliant</td></tr>
  * <tr><td>{@code dev.jamestls.inbound.reason}</td><td>what was expected and what the session showed</td></tr>
  * <tr><td>{@code dev.jamestls.inbound.verifiedPartner}</td><td>connector whose certificate requirement the client met</td></tr>
+ * <tr><td>{@code dev.jamestls.inbound.certificateCheck}</td><td>what our verification decided about the client
+ *     certificate under the rule: {@code verified}, {@code rejected}, {@code unknown}, {@code missing},
+ *     {@code not-checked}, {@code not-required} ({@link CertificateCheck})</td></tr>
  * </table>
  */
 public final class InboundAttributes {
@@ -34,6 +38,7 @@ public final class InboundAttributes {
     public static final AttributeName REASON_KIND = AttributeName.of("dev.jamestls.inbound.reasonKind");
     public static final AttributeName REASON = AttributeName.of("dev.jamestls.inbound.reason");
     public static final AttributeName VERIFIED_PARTNER = AttributeName.of("dev.jamestls.inbound.verifiedPartner");
+    public static final AttributeName CERTIFICATE_CHECK = AttributeName.of("dev.jamestls.inbound.certificateCheck");
 
     private InboundAttributes() {
     }
@@ -49,6 +54,7 @@ public final class InboundAttributes {
             attributes.add(new Attribute(REASON, AttributeValue.of(violation.reason())));
         });
         verdict.verifiedPartner().ifPresent(partner -> attributes.add(new Attribute(VERIFIED_PARTNER, AttributeValue.of(partner))));
+        attributes.add(new Attribute(CERTIFICATE_CHECK, AttributeValue.of(verdict.certificateCheck().attributeValue())));
         return List.copyOf(attributes);
     }
 
@@ -62,6 +68,10 @@ public final class InboundAttributes {
 
     public static Optional<String> rule(Mail mail) {
         return TlsAttributes.string(mail, RULE);
+    }
+
+    public static Optional<String> certificateCheck(Mail mail) {
+        return TlsAttributes.string(mail, CERTIFICATE_CHECK);
     }
 
     public static Optional<String> verifiedPartner(Mail mail) {

@@ -11,7 +11,9 @@ import org.apache.mailet.base.GenericMailet;
 
 import dev.jamestls.james.MailetParameters;
 import dev.jamestls.james.attributes.ClientVerification;
+import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.TlsFacts;
 
 /**
@@ -19,13 +21,23 @@ import dev.jamestls.tls.TlsFacts;
  *
  * <pre>
  * X-James-TLS: channel=starttls; protocol=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
- *  client-certificate=present; verification=listener
+ *  client-certificate=present; listener-verification=none; rule=partner-example;
+ *  rule-verification=verified
  * </pre>
+ *
+ * Two verifications are told apart: {@code listener-verification} is what the
+ * listener's TLS did with the certificate ({@code verified}: James's
+ * {@code <clientAuth>} required it and its trust store accepted it; {@code none}:
+ * the listener only asked for it), {@code rule-verification} what the inbound rule
+ * that applied ({@code rule}, a connector or {@code defaults}) decided
+ * ({@code dev.jamestls.inbound.certificateCheck}: {@code verified}, {@code rejected},
+ * {@code unknown}, {@code missing}, {@code not-checked}, {@code not-required}); it
+ * is absent when no inbound rule was applied.
  *
  * The client certificate's subject and issuer identify the sending server and
  * are privacy-sensitive, so they are only added with
- * {@code includeClientIdentity=true}. Mail without TLS facts (e.g. bounces)
- * gets no header.
+ * {@code includeClientIdentity=true}; control characters in them are escaped
+ * ({@link PeerText}). Mail without TLS facts (e.g. bounces) gets no header.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.AddTlsHeader">
@@ -64,19 +76,30 @@ public class AddTlsHeader extends GenericMailet {
             return;
         }
         ClientVerification verification = TlsAttributes.verification(mail).orElse(ClientVerification.NONE);
-        String value = summary(facts.get(), verification, settings.includeClientIdentity());
+        Optional<RuleVerification> rule = InboundAttributes.rule(mail)
+            .flatMap(name -> InboundAttributes.certificateCheck(mail).map(check -> new RuleVerification(name, check)));
+        String value = summary(facts.get(), verification, rule, settings.includeClientIdentity());
         mail.getMessage().setHeader(settings.header(), MimeUtility.fold(settings.header().length() + 2, value));
         mail.getMessage().saveChanges();
     }
 
+    /** The inbound rule that applied and what it decided about the client certificate. */
+    record RuleVerification(String rule, String certificateCheck) {
+    }
+
     /** The header value; pure so it can be tested and reused. */
-    static String summary(TlsFacts facts, ClientVerification verification, boolean includeClientIdentity) {
+    static String summary(TlsFacts facts, ClientVerification verification, Optional<RuleVerification> rule,
+                          boolean includeClientIdentity) {
         StringBuilder value = new StringBuilder("channel=").append(facts.channel().attributeValue());
         facts.protocol().ifPresent(protocol -> value.append("; protocol=").append(protocol));
         facts.cipher().ifPresent(cipher -> value.append("; cipher=").append(cipher));
         if (facts.isEncrypted()) {
             value.append("; client-certificate=").append(facts.peerChain().isEmpty() ? "none" : "present");
-            value.append("; verification=").append(verification.attributeValue());
+            if (!facts.peerChain().isEmpty()) {
+                value.append("; listener-verification=").append(verification == ClientVerification.LISTENER ? "verified" : "none");
+            }
+            rule.ifPresent(applied -> value.append("; rule=").append(applied.rule())
+                .append("; rule-verification=").append(applied.certificateCheck()));
             if (includeClientIdentity) {
                 facts.peerCertificate().ifPresent(leaf -> value
                     .append("; client-subject=").append(quoted(leaf.subject()))
@@ -87,7 +110,7 @@ public class AddTlsHeader extends GenericMailet {
     }
 
     private static String quoted(String text) {
-        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        return '"' + PeerText.escape(text).replace("\"", "\\\"") + '"';
     }
 
     // RFC 5322 §3.6.8: field-name = 1*ftext; ftext = %d33-57 / %d59-126

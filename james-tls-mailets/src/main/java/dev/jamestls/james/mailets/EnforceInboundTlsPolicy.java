@@ -25,6 +25,7 @@ import dev.jamestls.james.InboundPolicyRuntime;
 import dev.jamestls.james.MailetParameters;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.TlsFacts;
 
 /**
@@ -110,9 +111,8 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         String senderDomain = mail.getMaybeSender().asOptional().map(sender -> sender.getDomain().asString()).orElse(null);
         TlsFacts facts = TlsAttributes.read(mail).orElse(TlsFacts.CLEAR_TEXT);
-        InboundSession session = new InboundSession(facts, TlsAttributes.chain(mail), clientAddress(mail));
-        InboundVerdict verdict = settings.runtime().decide(settings.runtime().resolve(senderDomain), session,
-            "mail:" + mail.getName(), metrics);
+        InboundSession session = new InboundSession(facts, TlsAttributes.chain(mail), clientAddress(mail), "mail:" + mail.getName());
+        InboundVerdict verdict = settings.runtime().decide(settings.runtime().resolve(senderDomain), session, metrics);
         InboundAttributes.set(mail, verdict);
         if (!verdict.rejects()) {
             return;
@@ -127,7 +127,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
             throw new MessagingException("cannot store TLS violation in " + settings.violationRepository().asString(), e);
         }
         LOGGER.info("inbound-tls mail={} stored in {} ({})", mail.getName(), settings.violationRepository().asString(),
-            verdict.violation().orElseThrow().reason());
+            PeerText.escape(verdict.violation().orElseThrow().reason()));
         mail.setState(Mail.GHOST);
     }
 

@@ -72,6 +72,7 @@ import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.file.ReloadingPolicy;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.JdkTrustAnchors;
 import dev.jamestls.verify.ChainVerifier;
@@ -304,7 +305,8 @@ public class TlsRemoteDelivery extends GenericMailet {
         } catch (DestinationDns.DnsLookupException e) {
             decision = DeliveryDecision.unroutable(domain, e.getMessage(), retries, settings.schedule());
         } catch (RuntimeException e) {
-            LOGGER.error("outbound-tls mail={} domain={} unexpected error; temporary failure (SPEC §2)", mail.getName(), domain, e);
+            LOGGER.error("outbound-tls mail={} domain={} unexpected error; temporary failure (SPEC §2)", mail.getName(), domain,
+                PeerText.escape(e));
             decision = DeliveryDecision.internalError(e, retries, settings.schedule());
         } finally {
             timer.stopAndPublish();
@@ -312,7 +314,8 @@ public class TlsRemoteDelivery extends GenericMailet {
         OutboundAttributes.setRound(mail, attempts, decision);
         String mx = attempts.isEmpty() ? "" : attempts.get(attempts.size() - 1).mxHost();
         LOGGER.info("outbound-tls-delivery mail={} domain={} decision={} status={} retries={} diagnostic=\"{}\"", mail.getName(),
-            domain, decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), retries, decision.diagnostic());
+            domain, decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), retries,
+            PeerText.escape(decision.diagnostic()));
         metrics.generate("jamestls.outbound.delivery." + decision.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
         switch (decision.kind()) {
             case DELIVERED -> { }
@@ -434,7 +437,8 @@ public class TlsRemoteDelivery extends GenericMailet {
     private AttemptRecord record(OutboundResolution resolution, TlsPlan plan, DeliveryTarget target, AttemptObservation seen) {
         AttemptClassification classification = AttemptClassifier.classify(plan, seen);
         AttemptRecord record = AttemptRecord.of(java.time.Instant.now(), resolution, plan, target, seen, classification);
-        LOGGER.info(record.logLine());
+        // The line quotes the server's replies and certificate: peer text.
+        LOGGER.info("{}", PeerText.escape(record.logLine()));
         metrics.generate("jamestls.outbound.attempts." + record.level().configName() + "." + record.verdict().spelling()).increment();
         record.resultType().ifPresent(type ->
             metrics.generate("jamestls.outbound.resultType." + record.level().configName() + "." + type.spelling()).increment());

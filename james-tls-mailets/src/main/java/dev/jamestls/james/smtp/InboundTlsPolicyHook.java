@@ -30,6 +30,7 @@ import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.james.HandlerParameters;
 import dev.jamestls.james.InboundPolicyRuntime;
 import dev.jamestls.james.attributes.InboundAttributes;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.smtp.SmtpReply;
 import dev.jamestls.tls.SslSessions;
 
@@ -37,7 +38,8 @@ import dev.jamestls.tls.SslSessions;
  * Applies the inbound part of the TLS policy in the SMTP dialogue: at
  * {@code MAIL FROM} (sender domain known) and, for the null sender, at the
  * first {@code RCPT TO}. A violation of an enforced rule is refused with the
- * reply the core chose ({@code 530 5.7.0}, {@code 550 5.7.1}, {@code 451 4.7.5});
+ * reply the core chose ({@code 530 5.7.0}, {@code 550 5.7.1}, {@code 451 4.7.5}, or under the
+ * connector's {@code failure="temporary"} {@code 451 4.7.0}, {@code 450 4.7.1});
  * otherwise the hook answers DECLINED so James's own checks (relay,
  * recipients) still run — never OK. Every accepted mail carries the verdict
  * ({@link InboundAttributes}).
@@ -65,8 +67,8 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     private record RelayDecision(javax.net.ssl.SSLSession tls, Optional<String> partner) {
     }
     // RFC 3463 §3.4: X.3.0 Other or undefined mail system status (temporary form).
-    private static final SmtpReply INTERNAL_ERROR =
-        new SmtpReply(SmtpReply.TEMPORARY_LOCAL_ERROR, "4.3.0", "Temporary local problem evaluating the TLS policy, try again later");
+    private static final String INTERNAL_ERROR_STATUS = "4.3.0";
+    private static final String INTERNAL_ERROR_TEXT = "Temporary local problem evaluating the TLS policy, try again later";
 
     private final FileSystem fileSystem;
     private final MetricFactory metrics;
@@ -119,7 +121,8 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
             grantRelayToVerifiedPartner(session, inboundSession(session));
         } catch (RuntimeException e) {
             // No relay is granted; MAIL/RCPT will be judged normally.
-            LOGGER.error("inbound-tls session={}: relay check of the client certificate failed", session.getSessionID(), e);
+            LOGGER.error("inbound-tls session={}: relay check of the client certificate failed", session.getSessionID(),
+                PeerText.escape(e));
         }
         return HookResult.DECLINED;
     }
@@ -127,11 +130,16 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     private static InboundSession inboundSession(SMTPSession session) {
         return new InboundSession(SmtpSessionTls.facts(session),
             session.getSSLSession().map(SslSessions::peerChain).orElse(java.util.List.of()),
-            session.getRemoteAddress().getAddress());
+            session.getRemoteAddress().getAddress(), session.getSessionID());
     }
 
+    /**
+     * Every MAIL starts a fresh judgement: whatever an earlier MAIL of the session left
+     * (refused or not) is dropped first, so a verdict never outlives the command that earned it.
+     */
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        session.removeAttachment(VERDICT, ProtocolSession.State.Transaction);
         if (sender.isNullSender()) {
             // The null sender has no domain: decided at the first RCPT TO.
             return HookResult.DECLINED;
@@ -139,10 +147,15 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         return decide(session, sender.get().getDomain().asString());
     }
 
+    /**
+     * The verdict of this transaction's MAIL, or for the null sender the one the first RCPT
+     * reached: a refusing verdict refuses every RCPT of the transaction, not only the first.
+     */
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress recipient) {
-        if (session.getAttachment(VERDICT, ProtocolSession.State.Transaction).isPresent()) {
-            return HookResult.DECLINED;
+        Optional<InboundVerdict> decided = session.getAttachment(VERDICT, ProtocolSession.State.Transaction);
+        if (decided.isPresent()) {
+            return decided.get().rejects() ? reply(decided.get().violation().orElseThrow().reply()) : HookResult.DECLINED;
         }
         return decide(session, sender.asOptional().map(address -> address.getDomain().asString()).orElse(null));
     }
@@ -157,8 +170,12 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     private HookResult decide(SMTPSession session, String senderDomain) {
         try {
             InboundSession inbound = inboundSession(session);
-            InboundVerdict verdict = runtime.decide(runtime.resolve(senderDomain), inbound, session.getSessionID(), metrics);
-            session.setAttachment(VERDICT, verdict, ProtocolSession.State.Transaction);
+            InboundVerdict verdict = runtime.decide(runtime.resolve(senderDomain), inbound, metrics);
+            // James keeps a refused MAIL's transaction state: only a sender that is let through (or
+            // the null sender, whose refusals repeat at each RCPT) leaves its verdict for RCPT and DATA.
+            if (!verdict.rejects() || senderDomain == null) {
+                session.setAttachment(VERDICT, verdict, ProtocolSession.State.Transaction);
+            }
             grantRelayToVerifiedPartner(session, inbound);
             if (!verdict.rejects()) {
                 return HookResult.DECLINED;
@@ -166,9 +183,11 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
             return reply(verdict.violation().orElseThrow().reply());
         } catch (RuntimeException e) {
             // SPEC §2: an unexpected failure in our code is temporary, never a bounce or a silent accept.
+            SmtpReply internalError = SmtpReply.forSession(SmtpReply.TEMPORARY_LOCAL_ERROR, INTERNAL_ERROR_STATUS,
+                INTERNAL_ERROR_TEXT, session.getSessionID());
             LOGGER.error("inbound-tls session={} sender domain {}: policy evaluation failed; answering {}",
-                session.getSessionID(), senderDomain, INTERNAL_ERROR, e);
-            return reply(INTERNAL_ERROR);
+                session.getSessionID(), PeerText.escape(senderDomain), internalError, PeerText.escape(e));
+            return reply(internalError);
         }
     }
 
@@ -180,7 +199,7 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         RelayDecision decision = session.getAttachment(RELAY, ProtocolSession.State.Connection)
             .filter(cached -> cached.tls() == tls.get())
             .orElseGet(() -> {
-                RelayDecision fresh = new RelayDecision(tls.get(), runtime.relayPartner(inbound, session.getSessionID()));
+                RelayDecision fresh = new RelayDecision(tls.get(), runtime.relayPartner(inbound));
                 session.setAttachment(RELAY, fresh, ProtocolSession.State.Connection);
                 return fresh;
             });

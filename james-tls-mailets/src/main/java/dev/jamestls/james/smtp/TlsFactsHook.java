@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamestls.james.attributes.ClientVerification;
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.SslSessions;
 import dev.jamestls.tls.TlsFacts;
 
@@ -41,7 +42,7 @@ public class TlsFactsHook implements JamesMessageHook {
         LOGGER.debug("session={} mail={} channel={} protocol={} cipher={} clientSubject={} verification={}",
             session.getSessionID(), mail.getName(), facts.channel().attributeValue(),
             facts.protocol().orElse("-"), facts.cipher().orElse("-"),
-            facts.peerCertificate().map(c -> c.subject()).orElse("-"), verification.attributeValue());
+            PeerText.escape(facts.peerCertificate().map(c -> c.subject()).orElse("-")), verification.attributeValue());
         return HookResult.DECLINED;
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.james.TestFacts;
 import dev.jamestls.james.attributes.ClientVerification;
+import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.james.attributes.TlsAttributes;
 import dev.jamestls.tls.TlsFacts;
 
@@ -47,7 +48,40 @@ class AddTlsHeaderTest {
 
         assertThat(mail.getMessage().getHeader("X-James-TLS", null).replaceAll("\r\n\\s", " "))
             .isEqualTo("channel=implicit; protocol=TLSv1.3; cipher=TLS_AES_128_GCM_SHA256; "
-                + "client-certificate=present; verification=listener");
+                + "client-certificate=present; listener-verification=verified");
+    }
+
+    @ParameterizedTest(name = "{0}, rule says {2}")
+    @CsvSource({
+        "LISTENER,   partner-example, verified,     listener-verification=verified; rule=partner-example; rule-verification=verified",
+        "UNVERIFIED, partner-example, verified,     listener-verification=none; rule=partner-example; rule-verification=verified",
+        "UNVERIFIED, partner-example, rejected,     listener-verification=none; rule=partner-example; rule-verification=rejected",
+        "UNVERIFIED, defaults,        not-required, listener-verification=none; rule=defaults; rule-verification=not-required",
+    })
+    void tellsWhatTheListenerDidApartFromWhatTheRuleDecided(ClientVerification listener, String rule, String check, String expected)
+        throws Exception {
+        FakeMail mail = mail(TestFacts.withPartnerCertificate(), listener);
+        mail.setAttribute(new org.apache.mailet.Attribute(InboundAttributes.RULE, org.apache.mailet.AttributeValue.of(rule)));
+        mail.setAttribute(new org.apache.mailet.Attribute(InboundAttributes.CERTIFICATE_CHECK, org.apache.mailet.AttributeValue.of(check)));
+
+        mailet().service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-James-TLS", null).replaceAll("\r\n\\s", " "))
+            .endsWith("client-certificate=present; " + expected);
+    }
+
+    @Test
+    void escapesControlCharactersOfAClientIdentity() {
+        TlsFacts facts = TestFacts.withPartnerCertificate();
+        dev.jamestls.tls.CertificateFacts leaf = facts.peerCertificate().orElseThrow();
+        dev.jamestls.tls.CertificateFacts hostile = new dev.jamestls.tls.CertificateFacts("CN=x\r\nX-Forged: yes\u001b", leaf.issuer(),
+            leaf.serialHex(), leaf.notBefore(), leaf.notAfter(), leaf.dnsNames(), leaf.emailNames(), leaf.sha256(), leaf.spkiSha256(),
+            leaf.keyAlgorithm(), leaf.keySize(), leaf.signatureAlgorithm(), leaf.crlUrls(), leaf.ocspUrls(), leaf.caIssuerUrls());
+        TlsFacts hostileFacts = TlsFacts.encrypted(facts.channel(), "TLSv1.3", "TLS_AES_128_GCM_SHA256", java.util.List.of(hostile));
+
+        String value = AddTlsHeader.summary(hostileFacts, ClientVerification.UNVERIFIED, java.util.Optional.empty(), true);
+
+        assertThat(value).contains("client-subject=\"CN=x\\x0D\\x0AX-Forged: yes\\x1B\"").doesNotContain("\r", "\n", "\u001b");
     }
 
     @Test

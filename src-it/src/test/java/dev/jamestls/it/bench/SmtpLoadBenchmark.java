@@ -65,10 +65,10 @@ public final class SmtpLoadBenchmark {
         <tlsPolicy>
           <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
           <connector name="bulk-example" mode="enforce">
-            <inbound requireTls="true"><senderDomain>bulk.example</senderDomain></inbound>
+            <inbound requireTls="true" failure="permanent"><senderDomain>bulk.example</senderDomain></inbound>
           </connector>
           <connector name="partner-example" mode="enforce">
-            <inbound requireTls="true">
+            <inbound requireTls="true" failure="permanent">
               <senderDomain>partner.example</senderDomain>
               <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
             </inbound>

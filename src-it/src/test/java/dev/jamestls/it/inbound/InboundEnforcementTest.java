@@ -8,7 +8,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
@@ -28,22 +30,28 @@ class InboundEnforcementTest {
             <outbound level="may"/>
           </defaults>
           <connector name="partner-example" mode="enforce">
-            <inbound requireTls="true"><senderDomain>partner.example</senderDomain></inbound>
+            <inbound requireTls="true" failure="permanent"><senderDomain>partner.example</senderDomain></inbound>
+          </connector>
+          <connector name="lenient-example" mode="enforce">
+            <inbound requireTls="true"><senderDomain>lenient.example</senderDomain></inbound>
+          </connector>
+          <connector name="retrying-example" mode="enforce">
+            <inbound requireTls="true" failure="temporary"><senderDomain>retrying.example</senderDomain><partnerIp>192.0.2.0/24</partnerIp></inbound>
           </connector>
           <connector name="staged-example" mode="testing">
             <inbound requireTls="true"><senderDomain>staged.example</senderDomain></inbound>
           </connector>
           <connector name="modern-example" mode="enforce">
-            <inbound requireTls="true" minimumProtocol="TLSv1.3"><senderDomain>modern.example</senderDomain></inbound>
+            <inbound requireTls="true" minimumProtocol="TLSv1.3" failure="permanent"><senderDomain>modern.example</senderDomain></inbound>
           </connector>
           <connector name="fenced-example" mode="enforce">
-            <inbound requireTls="false"><senderDomain>fenced.example</senderDomain><partnerIp>192.0.2.0/24</partnerIp></inbound>
+            <inbound requireTls="false" failure="permanent"><senderDomain>fenced.example</senderDomain><partnerIp>192.0.2.0/24</partnerIp></inbound>
           </connector>
           <connector name="books" mode="enforce">
-            <inbound requireTls="true"><senderDomain>bücher.example</senderDomain></inbound>
+            <inbound requireTls="true" failure="permanent"><senderDomain>bücher.example</senderDomain></inbound>
           </connector>
           <connector name="bounces" mode="enforce">
-            <inbound requireTls="true" nullSender="true"/>
+            <inbound requireTls="true" nullSender="true" failure="permanent"/>
           </connector>
         </tlsPolicy>
         """;
@@ -74,7 +82,7 @@ class InboundEnforcementTest {
         long before = total();
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
             assertThat(client.mailFrom("billing@partner.example")).isEqualTo(530);
-            assertThat(client.lastReply()).isEqualTo(MUST_STARTTLS_PARTNER);
+            assertThat(withoutSession(client.lastReply())).isEqualTo(MUST_STARTTLS_PARTNER);
         }
         assertNothingQueuedSince(before);
     }
@@ -85,7 +93,7 @@ class InboundEnforcementTest {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
             List<String> replies = client.pipeline("MAIL FROM:<billing@partner.example>\nRCPT TO:<bob@james.local>\nDATA\n", 3);
 
-            assertThat(replies.get(0)).isEqualTo(MUST_STARTTLS_PARTNER);
+            assertThat(withoutSession(replies.get(0))).isEqualTo(MUST_STARTTLS_PARTNER);
             assertThat(replies.get(1)).startsWith("503");
             assertThat(replies.get(2)).startsWith("503");
         }
@@ -144,10 +152,61 @@ class InboundEnforcementTest {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
             assertThat(client.mailFrom("")).isEqualTo(250);
             assertThat(client.rcptTo("bob@james.local")).isEqualTo(530);
-            assertThat(client.lastReply())
+            assertThat(withoutSession(client.lastReply()))
                 .isEqualTo("530 5.7.0 Must issue a STARTTLS command first (connector bounces requires TLS for <>)");
         }
         assertNothingQueuedSince(before);
+    }
+
+    /**
+     * Clear-text transactions a hostile client plays to get mail past a rule: a verdict must belong to
+     * the MAIL (or RCPT, for the null sender) that earned it and die with the transaction. Each row is
+     * one dialogue; {@code delivered} names the verdict the accepted mail must carry, or "-" when the
+     * dialogue must end without a message.
+     */
+    static List<Arguments> transactionsThatMustNotReuseAVerdict() {
+        return List.of(
+            Arguments.of("refused sender, then the null sender inherits nothing",
+                List.of("MAIL a@partner.example 530", "MAIL <> 250", "RCPT bob@james.local 530", "DATA 503"), "-"),
+            Arguments.of("refused sender, then another sender is judged afresh",
+                List.of("MAIL a@partner.example 530", "MAIL c@elsewhere.example 250", "RCPT bob@james.local 250", "DATA 250"),
+                "defaults compliant"),
+            Arguments.of("accepted sender, RSET, then the null sender inherits nothing",
+                List.of("MAIL c@elsewhere.example 250", "RSET 250", "MAIL <> 250", "RCPT bob@james.local 530", "DATA 503"), "-"),
+            Arguments.of("null sender refused at RCPT stays refused at the next RCPT",
+                List.of("MAIL <> 250", "RCPT bob@james.local 530", "RCPT alice@james.local 530", "DATA 503"), "-"),
+            Arguments.of("refused partner, RSET, then the null sender inherits nothing",
+                List.of("MAIL a@partner.example 530", "RSET 250", "MAIL <> 250", "RCPT bob@james.local 530", "DATA 503"), "-"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transactionsThatMustNotReuseAVerdict")
+    void everyTransactionIsJudgedAfresh(String reason, List<String> steps, String delivered) throws Exception {
+        long before = total();
+        long others = james.size(OTHER);
+        String subject = "fresh-" + System.nanoTime();
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            for (String step : steps) {
+                String[] parts = step.split(" ");
+                int expected = Integer.parseInt(parts[parts.length - 1]);
+                int actual = switch (parts[0]) {
+                    case "MAIL" -> client.mailFrom(parts[1].equals("<>") ? "" : parts[1]);
+                    case "RCPT" -> client.rcptTo(parts[1]);
+                    case "RSET" -> client.rset();
+                    case "DATA" -> client.data(SmtpTestClient.message("c@elsewhere.example", "bob@james.local", subject));
+                    default -> throw new IllegalArgumentException("unknown step " + step);
+                };
+                assertThat(actual).as("%s: %s%n%s", reason, step, String.join("\n", client.transcript())).isEqualTo(expected);
+            }
+        }
+        if (delivered.equals("-")) {
+            assertNothingQueuedSince(before);
+            return;
+        }
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(OTHER, (int) others + 1), subject);
+        String[] verdict = delivered.split(" ");
+        assertThat(mail.attribute("dev.jamestls.inbound.rule")).as(reason).contains(verdict[0]);
+        assertThat(mail.attribute("dev.jamestls.inbound.verdict")).as(reason).contains(verdict[1]);
     }
 
     @Test
@@ -170,7 +229,7 @@ class InboundEnforcementTest {
     void protocolBelowTheConnectorMinimumIsRefusedNamingBothProtocols() throws Exception {
         try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), james.pki(), Optional.empty(), "TLSv1.2")) {
             assertThat(client.mailFrom("ops@modern.example")).isEqualTo(530);
-            assertThat(client.lastReply())
+            assertThat(withoutSession(client.lastReply()))
                 .isEqualTo("530 5.7.0 TLSv1.2 negotiated, connector modern-example requires TLSv1.3 or later");
         }
         try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), james.pki(), Optional.empty(), "TLSv1.3")) {
@@ -182,7 +241,7 @@ class InboundEnforcementTest {
     void partnerOutsideItsIpRangesIsRefusedNamingTheDomainNotTheRanges() throws Exception {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
             assertThat(client.mailFrom("ops@fenced.example")).isEqualTo(550);
-            assertThat(client.lastReply()).isEqualTo("550 5.7.1 Mail from fenced.example is not accepted from 127.0.0.1");
+            assertThat(withoutSession(client.lastReply())).isEqualTo("550 5.7.1 Mail from fenced.example is not accepted from 127.0.0.1");
         }
     }
 
@@ -195,6 +254,34 @@ class InboundEnforcementTest {
         StoredMail mail = StoredMail.withSubject(james.awaitMails(OTHER, (int) before + 1), "default");
         assertThat(mail.attribute("dev.jamestls.inbound.rule")).contains("defaults");
         assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("compliant");
+    }
+
+    /**
+     * A connector's {@code failure="temporary"} (the default) refuses with 4xx so the partner's MTA keeps the
+     * mail and retries (RFC 3463 §2: 4.7.x, the same subject and detail as the permanent 5.7.x).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        failure absent: temporary by default, clear text | ops@lenient.example   | 451 4.7.0 Must issue a STARTTLS command first (connector lenient-example requires TLS for lenient.example)
+        failure="temporary", outside the partner IPs     | ops@retrying.example  | 450 4.7.1 Mail from retrying.example is not accepted from 127.0.0.1
+        failure="permanent", clear text                  | ops@partner.example   | 530 5.7.0 Must issue a STARTTLS command first (connector partner-example requires TLS for partner.example)
+        failure="permanent", outside the partner IPs     | ops@fenced.example    | 550 5.7.1 Mail from fenced.example is not accepted from 127.0.0.1
+        """)
+    void refusalsAreTemporaryOrPermanentAsTheConnectorSays(String reason, String sender, String expected) throws Exception {
+        long before = total();
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            client.mailFrom(sender);
+            assertThat(withoutSession(client.lastReply())).as(reason).isEqualTo(expected);
+            // A refused MAIL leaves nothing behind: RCPT has no sender, DATA no recipient.
+            assertThat(client.rcptTo("bob@james.local")).as(reason).isEqualTo(503);
+        }
+        assertNothingQueuedSince(before);
+    }
+
+    /** Our replies end with the session id that leads to the full log line; the rest is fixed text. */
+    static String withoutSession(String reply) {
+        assertThat(reply).matches(".* \\(session [0-9a-zA-Z-]+\\)$");
+        return reply.replaceFirst(" \\(session [0-9a-zA-Z-]+\\)$", "");
     }
 
     private static long total() {

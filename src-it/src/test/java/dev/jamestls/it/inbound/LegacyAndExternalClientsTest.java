@@ -74,7 +74,7 @@ class LegacyAndExternalClientsTest {
     @Test
     void swaksInClearTextFromThePartnerGets530() throws Exception {
         SwaksRun run = swaks("billing@partner.example", "swaks-clear");
-        assertThat(run.output()).contains("<** 530 5.7.0 Must issue a STARTTLS command first (connector partner-example requires TLS for partner.example)");
+        assertThat(run.output()).contains("<** 530 5.7.0 Must issue a STARTTLS command first (connector partner-example requires TLS for partner.example) (session ");
         assertThat(run.exitCode()).isNotZero();
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.LogCapture;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
@@ -33,19 +34,19 @@ class PartnerCertificateTest {
         <tlsPolicy>
           <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
           <connector name="partner-example" mode="enforce">
-            <inbound requireTls="true">
+            <inbound requireTls="true" failure="permanent">
               <senderDomain>partner.example</senderDomain>
               <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
             </inbound>
           </connector>
           <connector name="pinned-example" mode="enforce">
-            <inbound requireTls="true">
+            <inbound requireTls="true" failure="permanent">
               <senderDomain>pinned.example</senderDomain>
               <clientCertificate revocation="off"><name>partner.example</name><pin>%s</pin></clientCertificate>
             </inbound>
           </connector>
           <connector name="issuer-example" mode="enforce">
-            <inbound requireTls="true">
+            <inbound requireTls="true" failure="permanent">
               <senderDomain>issuer.example</senderDomain>
               <clientCertificate revocation="off"><name>partner.example</name><issuer>CN=Unrelated Issuing CA,O=elsewhere</issuer></clientCertificate>
             </inbound>
@@ -54,6 +55,12 @@ class PartnerCertificateTest {
             <inbound requireTls="true">
               <senderDomain>staged.example</senderDomain>
               <clientCertificate revocation="off"><name>staged.example</name></clientCertificate>
+            </inbound>
+          </connector>
+          <connector name="lenient-example" mode="enforce">
+            <inbound requireTls="true" failure="temporary">
+              <senderDomain>lenient.example</senderDomain>
+              <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
             </inbound>
           </connector>
           <connector name="onprem-example" mode="enforce">
@@ -72,6 +79,7 @@ class PartnerCertificateTest {
         .jamesTlsHooks()
         .confFile("tls-policy.xml", POLICY)
         .rootProcessor("""
+                  <mailet match="All" class="dev.jamestls.james.mailets.AddTlsHeader"/>
                   <mailet match="dev.jamestls.james.matchers.InboundTlsPolicy=violation" class="ToRepository">
                     <repositoryPath>%s</repositoryPath>
                   </mailet>
@@ -96,6 +104,9 @@ class PartnerCertificateTest {
         assertThat(mail.attribute("dev.jamestls.tls.client.subject")).contains("CN=partner.example,O=partner.example");
         // The listener only asked for the certificate; the connector verified it.
         assertThat(mail.attribute("dev.jamestls.tls.client.verification")).contains("unverified");
+        assertThat(mail.attribute("dev.jamestls.inbound.certificateCheck")).contains("verified");
+        assertThat(mail.header("X-James-TLS").orElseThrow())
+            .endsWith("client-certificate=present; listener-verification=none; rule=partner-example; rule-verification=verified");
     }
 
     @Test
@@ -113,7 +124,7 @@ class PartnerCertificateTest {
         try (SmtpTestClient client = starttls(null)) {
             assertThat(client.mailFrom("billing@partner.example")).isEqualTo(530);
             assertThat(client.lastReply())
-                .isEqualTo("530 5.7.0 Client certificate required: connector partner-example requires one for partner.example");
+                .startsWith("530 5.7.0 Client certificate required: connector partner-example requires one for partner.example (session ");
         }
     }
 
@@ -125,32 +136,54 @@ class PartnerCertificateTest {
             .criticalRawExtension("1.3.6.1.4.1.55555.1", new byte[] {0x04, 0x03, (byte) 0xde, (byte) 0xad, 0x00})
             .issue();
         return List.of(
-            Arguments.of("expired", PKI.partnerExpired, "partner.example", "expired"),
-            Arguments.of("not yet valid", PKI.partnerNotYetValid, "partner.example", "not yet valid"),
-            Arguments.of("wrong EKU (serverAuth only)", PKI.partnerServerAuthOnly, "partner.example", "usage"),
-            Arguments.of("wrong name (onprem's certificate)", PKI.onprem, "partner.example", "CN=onprem.example"),
-            Arguments.of("right name, other CA", PKI.partnerFromOtherCa, "partner.example", "CN=Unrelated Root CA"),
-            Arguments.of("self-signed with the right name", PKI.partnerSelfSigned, "partner.example", "CN=partner.example"),
-            Arguments.of("intermediate missing", leafOnly, "partner.example", "CN=james-tls Test Issuing CA"),
-            Arguments.of("garbage critical extension", garbageExtension, "partner.example", "1.3.6.1.4.1.55555.1"),
-            Arguments.of("pin mismatch (same name and CA, other key)", PKI.partnerRenewed, "pinned.example",
+            Arguments.of("expired", PKI.partnerExpired, "partner.example", "certificate expired", "expired"),
+            Arguments.of("not yet valid", PKI.partnerNotYetValid, "partner.example", "certificate not yet valid", "not yet valid"),
+            Arguments.of("wrong EKU (serverAuth only)", PKI.partnerServerAuthOnly, "partner.example",
+                "certificate not issued for this purpose", "usage"),
+            Arguments.of("wrong name (onprem's certificate)", PKI.onprem, "partner.example", "certificate name mismatch", "CN=onprem.example"),
+            Arguments.of("right name, other CA", PKI.partnerFromOtherCa, "partner.example", "certificate chain incomplete",
+                "CN=Unrelated Root CA"),
+            Arguments.of("self-signed with the right name", PKI.partnerSelfSigned, "partner.example", "certificate not trusted",
+                "CN=partner.example"),
+            Arguments.of("intermediate missing", leafOnly, "partner.example", "certificate chain incomplete", "CN=james-tls Test Issuing CA"),
+            Arguments.of("garbage critical extension", garbageExtension, "partner.example", "certificate malformed", "1.3.6.1.4.1.55555.1"),
+            Arguments.of("pin mismatch (same name and CA, other key)", PKI.partnerRenewed, "pinned.example", "certificate pin mismatch",
                 CertificatePins.spkiSha256(PKI.partnerRenewed.certificate())),
-            Arguments.of("right name, wrong issuer", PKI.partner, "issuer.example", "CN=Unrelated Issuing CA,O=elsewhere"));
+            Arguments.of("right name, wrong issuer", PKI.partner, "issuer.example", "certificate issuer mismatch",
+                "CN=Unrelated Issuing CA,O=elsewhere"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("wrongCertificates")
-    void certificateThatIsNotThePartnersIsRefusedWithBothSidesInTheReply(String reason, IssuedCertificate certificate,
-                                                                         String domain, String mentioned) throws Exception {
-        try (SmtpTestClient client = starttls(certificate)) {
+    void certificateThatIsNotThePartnersIsRefusedWithItsKindInTheReplyAndBothSidesInTheLog(
+        String reason, IssuedCertificate certificate, String domain, String kind, String mentioned) throws Exception {
+        try (LogCapture log = LogCapture.start(); SmtpTestClient client = starttls(certificate)) {
             assertThat(client.mailFrom("billing@" + domain)).as(reason + ": " + client.lastReply()).isEqualTo(550);
             String connector = domain.replace('.', '-');
             assertThat(client.lastReply())
-                .startsWith("550 5.7.1 Client certificate not accepted for " + domain + " by connector " + connector + ": ")
-                .contains("presented: ")
-                .contains("expected: ")
-                .contains(mentioned)
+                .startsWith("550 5.7.1 Client certificate not accepted for " + domain + " by connector " + connector + ": "
+                    + kind + "; expected partner.example (session ")
                 .doesNotContain("PRIVATE KEY");
+            String session = client.lastReply().replaceFirst(".* \\(session (\\S+)\\)$", "$1");
+            assertThat(log.lines()).as(reason).anySatisfy(line -> assertThat(line).contains("session=" + session)
+                .contains("presented: ").contains("expected: ").contains(mentioned).doesNotContain("PRIVATE KEY"));
+        }
+    }
+
+    @Test
+    void connectorWithTemporaryFailureAsksThePartnerToRetry() throws Exception {
+        try (SmtpTestClient client = starttls(null)) {
+            assertThat(client.mailFrom("billing@lenient.example")).isEqualTo(451);
+            assertThat(client.lastReply())
+                .startsWith("451 4.7.0 Client certificate required: connector lenient-example requires one for lenient.example (session ");
+        }
+        try (SmtpTestClient client = starttls(PKI.partnerExpired)) {
+            assertThat(client.mailFrom("billing@lenient.example")).isEqualTo(450);
+            assertThat(client.lastReply()).startsWith(
+                "450 4.7.1 Client certificate not accepted for lenient.example by connector lenient-example: certificate expired");
+        }
+        try (SmtpTestClient client = starttls(PKI.partner)) {
+            assertThat(client.mailFrom("billing@lenient.example")).as(client.lastReply()).isEqualTo(250);
         }
     }
 
@@ -165,7 +198,7 @@ class PartnerCertificateTest {
     void repliesAreSevenBitAscii() throws Exception {
         try (SmtpTestClient client = starttls(PKI.partnerServerAuthOnly)) {
             assertThat(client.mailFrom("billing@partner.example")).isEqualTo(550);
-            assertThat(client.lastReply()).matches("\\p{ASCII}+").contains("RFC 5280 section 4.2.1.12");
+            assertThat(client.lastReply()).matches("[ -~]+").contains("certificate not issued for this purpose");
         }
     }
 

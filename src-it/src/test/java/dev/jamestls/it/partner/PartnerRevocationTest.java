@@ -58,13 +58,13 @@ class PartnerRevocationTest {
         <tlsPolicy>
           <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
           <connector name="hard-example" mode="enforce">
-            <inbound requireTls="true">
+            <inbound requireTls="true" failure="permanent">
               <senderDomain>hard.example</senderDomain>
               <clientCertificate revocation="hard-fail"><name>partner.example</name></clientCertificate>
             </inbound>
           </connector>
           <connector name="soft-example" mode="enforce">
-            <inbound requireTls="true">
+            <inbound requireTls="true" failure="permanent">
               <senderDomain>soft.example</senderDomain>
               <clientCertificate revocation="soft-fail"><name>partner.example</name></clientCertificate>
             </inbound>
@@ -111,7 +111,8 @@ class PartnerRevocationTest {
     @Test
     void unreachableRespondersUnderHardFailAreATemporaryRefusal() throws Exception {
         assertThat(mailFrom(NO_RESPONDER, "hard.example"))
-            .startsWith("451 4.7.5 Client certificate status unknown, try again later: ");
+            .startsWith("451 4.7.5 Client certificate status unknown for hard.example by connector hard-example: "
+                + "certificate revocation status unknown, try again later (session ");
     }
 
     @Test
