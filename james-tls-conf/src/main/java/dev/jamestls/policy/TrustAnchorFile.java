@@ -31,7 +31,7 @@ public record TrustAnchorFile(Path file, ContentDigest digest, List<X509Certific
             throw new IllegalArgumentException("trust anchors " + file + " have no content digest");
         }
         if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("trust anchor file " + file + " holds no certificate");
+            throw new IllegalArgumentException("trust anchor file " + file + " holds no certificate; accepted: PEM CERTIFICATE blocks");
         }
     }
 

@@ -18,8 +18,8 @@ import dev.jamestls.inbound.InboundEvaluator;
 import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.inbound.VerifyingCertificateJudge;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.InboundResolution;
+import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.policy.file.ReloadingPolicy;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.JdkTrustAnchors;
@@ -27,7 +27,10 @@ import dev.jamestls.verify.JdkTrustAnchors;
 /**
  * The inbound policy as James components share it: one live-reloaded policy
  * per file and one evaluator (with its verification caches) per
- * (policy file, default anchors), whichever hook or mailet asks first.
+ * (policy file, content of the default anchors), whichever hook or mailet asks
+ * first. The anchors are part of the key by their SHA-256, not by their path: a
+ * component initialised after the anchor file was edited gets an evaluator with
+ * the new anchors, never one built from the old content.
  * Logging and metrics of decisions happen here, once.
  */
 public final class InboundPolicyRuntime {
@@ -63,11 +66,12 @@ public final class InboundPolicyRuntime {
      */
     public static InboundPolicyRuntime forFiles(Path policyFile, Optional<Path> defaultAnchors) {
         Path normalized = policyFile.toAbsolutePath().normalize();
-        String key = normalized + "|" + defaultAnchors.map(p -> p.toAbsolutePath().normalize().toString()).orElse("");
+        Optional<TrustAnchorFile> anchorFile = defaultAnchors.map(InboundPolicyRuntime::readAnchors);
+        String key = normalized + "|" + anchorFile.map(anchors -> anchors.digest().sha256()).orElse("jdk");
         synchronized (RUNTIMES) {
             InboundPolicyRuntime runtime = RUNTIMES.get(key);
             if (runtime == null) {
-                List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkTrustAnchors::certificates);
+                List<X509Certificate> anchors = anchorFile.map(TrustAnchorFile::certificates).orElseGet(JdkTrustAnchors::certificates);
                 ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
                 runtime = new InboundPolicyRuntime(key, normalized, reloading, new InboundEvaluator(new VerifyingCertificateJudge(
                     CachingCertificateVerifier.forServer(Clock.systemUTC()), anchors)));
@@ -78,10 +82,10 @@ public final class InboundPolicyRuntime {
         }
     }
 
-    private static List<X509Certificate> readAnchors(Path file) {
+    private static TrustAnchorFile readAnchors(Path file) {
         try {
-            return PemFiles.readCertificates(file);
-        } catch (IOException e) {
+            return TrustAnchorFile.read(file);
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("trustAnchors: " + e.getMessage(), e);
         }
     }
