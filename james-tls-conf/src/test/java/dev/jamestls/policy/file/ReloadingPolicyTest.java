@@ -168,4 +168,36 @@ class ReloadingPolicyTest {
             assertThat(reloading.current()).isSameAs(before);
         }
     }
+
+    @Test
+    void fixingOnlyTheNewTableOfARejectedVersionIsPickedUp() throws Exception {
+        Path file = write("tls-policy.xml", policy("encrypt"));
+        write("tls_policy", "big.example verify\n");
+        try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
+            write("extra_policy", "new.example dane\n");
+            write("tls-policy.xml", policy("encrypt").replace("</tlsPolicy>", "<domainTable file=\"extra_policy\"/></tlsPolicy>"));
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.REJECTED);
+
+            write("extra_policy", "new.example secure\n");
+
+            assertThat(reloading.reloadIfChanged()).as("only the rejected version's own table changed").isEqualTo(ReloadingPolicy.Outcome.RELOADED);
+            assertThat(reloading.current().resolveOutbound("new.example").requirement().level()).isEqualTo(OutboundLevel.SECURE);
+        }
+    }
+
+    @Test
+    void aMissingTableThatAppearsIsPickedUp() throws Exception {
+        Path file = write("tls-policy.xml", policy("encrypt"));
+        write("tls_policy", "big.example verify\n");
+        try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
+            Files.delete(dir.resolve("tls_policy"));
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.REJECTED);
+            assertThat(reloading.reloadIfChanged()).as("still missing").isEqualTo(ReloadingPolicy.Outcome.UNCHANGED);
+
+            write("tls_policy", "big.example encrypt\n");
+
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.RELOADED);
+            assertThat(reloading.current().resolveOutbound("big.example").requirement().level()).isEqualTo(OutboundLevel.ENCRYPT);
+        }
+    }
 }
