@@ -390,18 +390,18 @@ public final class PolicyFileParser {
                 throw new IllegalArgumentException("empty; accepted: a path to a PEM file of CA certificates, relative to " + file.getFileName());
             }
             Path path = resolve(value);
+            // Watched even when missing or broken, so that fixing it is seen; replaced below by the digest of
+            // the very bytes the anchors come from.
+            files.put(path, ContentDigest.ofFile(path));
             if (!Files.isRegularFile(path)) {
-                files.put(path, ContentDigest.ofFile(path));
                 throw new IllegalArgumentException("trust anchor file '" + value + "' not found (looked at " + path + ")");
             }
             TrustAnchorFile anchors;
             try {
                 anchors = TrustAnchorFile.read(path);
             } catch (IOException e) {
-                files.put(path, ContentDigest.ofFile(path));
                 throw new IllegalArgumentException("trust anchor file '" + value + "' is not a PEM certificate file: " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                files.put(path, ContentDigest.ofFile(path));
                 throw new IllegalArgumentException("trust anchor file '" + value + "' holds no certificate; accepted: PEM CERTIFICATE blocks");
             }
             files.put(path, anchors.digest());

@@ -200,4 +200,26 @@ class ReloadingPolicyTest {
             assertThat(reloading.current().resolveOutbound("big.example").requirement().level()).isEqualTo(OutboundLevel.ENCRYPT);
         }
     }
+
+    @Test
+    void anAnchorFileEmptiedKeepsThePreviousAnchorsUntilItIsFixed() throws Exception {
+        Path file = write("tls-policy.xml", anchoredPolicy("enforce"));
+        write("tls_policy", "");
+        write("partner-cas.pem", SameStampFiles.pem(SAME_SIZE_ROOTS.get(0)));
+        try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
+            TlsPolicy before = reloading.current();
+
+            write("partner-cas.pem", "");
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.REJECTED);
+            assertThat(reloading.current()).isSameAs(before);
+            assertThat(reloading.lastProblems()).extracting(Problem::detail).singleElement().asString()
+                .endsWith("trust anchor file 'partner-cas.pem' holds no certificate; accepted: PEM CERTIFICATE blocks");
+
+            write("partner-cas.pem", SameStampFiles.pem(SAME_SIZE_ROOTS.get(1)));
+
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.RELOADED);
+            assertThat(reloading.current().resolveInbound("partner.example").requirement().clientCertificate().orElseThrow()
+                .trustAnchors().orElseThrow().certificates()).containsExactly(SAME_SIZE_ROOTS.get(1).certificate().certificate());
+        }
+    }
 }
