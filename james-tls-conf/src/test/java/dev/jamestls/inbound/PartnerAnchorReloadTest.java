@@ -99,4 +99,29 @@ class PartnerAnchorReloadTest {
         // A visibly newer modification time, whatever the file system's timestamp granularity.
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(old.toMillis() + 2000));
     }
+
+    @org.junit.jupiter.api.Test
+    void defaultAnchorsAreTheOnesInForceAtEachJudgement() throws Exception {
+        Path policyFile = dir.resolve("tls-policy.xml");
+        Files.writeString(policyFile, """
+            <tlsPolicy><connector name="partner" mode="enforce"><inbound requireTls="true">
+              <senderDomain>partner.example</senderDomain>
+              <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
+            </inbound></connector></tlsPolicy>
+            """);
+        Clock clock = Clock.systemUTC();
+        java.util.concurrent.atomic.AtomicReference<List<java.security.cert.X509Certificate>> defaults =
+            new java.util.concurrent.atomic.AtomicReference<>(List.of(ONE.certificate().certificate()));
+        VerifyingCertificateJudge judge = new VerifyingCertificateJudge(new CachingCertificateVerifier(
+            CertificateVerifier.withRevocation(clock, JdkHttpFetcher.DEFAULT), clock, 100, java.time.Duration.ofHours(1)),
+            defaults::get);
+        List<java.security.cert.X509Certificate> chain = partnerFrom(ONE).presentedChain();
+        try (ReloadingPolicy policy = ReloadingPolicy.load(policyFile, clock)) {
+            assertThat(judge.judge("partner", requirement(policy), chain).accepted()).isTrue();
+
+            defaults.set(List.of(THREE.certificate().certificate()));
+
+            assertThat(judge.judge("partner", requirement(policy), chain).accepted()).as("CA One left the default anchors").isFalse();
+        }
+    }
 }

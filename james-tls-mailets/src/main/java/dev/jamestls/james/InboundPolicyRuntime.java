@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 
 import org.apache.james.metrics.api.MetricFactory;
@@ -27,10 +28,11 @@ import dev.jamestls.verify.JdkTrustAnchors;
 /**
  * The inbound policy as James components share it: one live-reloaded policy
  * per file and one evaluator (with its verification caches) per
- * (policy file, content of the default anchors), whichever hook or mailet asks
- * first. The anchors are part of the key by their SHA-256, not by their path: a
- * component initialised after the anchor file was edited gets an evaluator with
- * the new anchors, never one built from the old content.
+ * (policy file, default-anchor file), whichever hook or mailet asks first.
+ * The default anchors are live like the policy: the policy's watcher re-reads
+ * the file when its content changes ({@link ReloadingPolicy#watchAnchors}), and
+ * the evaluator's caches are keyed by anchor content, so the registry of
+ * runtimes may be keyed by the file's path without ever serving old anchors.
  * Logging and metrics of decisions happen here, once.
  */
 public final class InboundPolicyRuntime {
@@ -66,13 +68,19 @@ public final class InboundPolicyRuntime {
      */
     public static InboundPolicyRuntime forFiles(Path policyFile, Optional<Path> defaultAnchors) {
         Path normalized = policyFile.toAbsolutePath().normalize();
-        Optional<TrustAnchorFile> anchorFile = defaultAnchors.map(InboundPolicyRuntime::readAnchors);
-        String key = normalized + "|" + anchorFile.map(anchors -> anchors.digest().sha256()).orElse("jdk");
+        Optional<Path> anchorFile = defaultAnchors.map(path -> path.toAbsolutePath().normalize());
+        String key = normalized + "|" + anchorFile.map(Path::toString).orElse("");
         synchronized (RUNTIMES) {
             InboundPolicyRuntime runtime = RUNTIMES.get(key);
             if (runtime == null) {
-                List<X509Certificate> anchors = anchorFile.map(TrustAnchorFile::certificates).orElseGet(JdkTrustAnchors::certificates);
                 ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
+                Supplier<List<X509Certificate>> anchors;
+                try {
+                    anchors = anchorFile.isPresent() ? watchAnchors(reloading, anchorFile.get()) : jdkAnchors();
+                } catch (RuntimeException e) {
+                    PolicyRegistry.release(normalized);
+                    throw e;
+                }
                 runtime = new InboundPolicyRuntime(key, normalized, reloading, new InboundEvaluator(new VerifyingCertificateJudge(
                     CachingCertificateVerifier.forServer(Clock.systemUTC()), anchors)));
                 RUNTIMES.put(key, runtime);
@@ -82,12 +90,19 @@ public final class InboundPolicyRuntime {
         }
     }
 
-    private static TrustAnchorFile readAnchors(Path file) {
+    private static Supplier<List<X509Certificate>> watchAnchors(ReloadingPolicy policy, Path file) {
         try {
-            return TrustAnchorFile.read(file);
+            Supplier<TrustAnchorFile> anchors = policy.watchAnchors(file);
+            return () -> anchors.get().certificates();
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("trustAnchors: " + e.getMessage(), e);
         }
+    }
+
+    /** The JDK's anchors as the JVM has them when the component starts. */
+    private static Supplier<List<X509Certificate>> jdkAnchors() {
+        List<X509Certificate> anchors = JdkTrustAnchors.certificates();
+        return () -> anchors;
     }
 
     /** The rule for a sender domain as received (null or empty for {@code <>}). */

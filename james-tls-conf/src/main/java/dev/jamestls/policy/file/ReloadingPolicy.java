@@ -1,5 +1,6 @@
 package dev.jamestls.policy.file;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.policy.TrustAnchorFile;
 
 /**
  * The current {@link TlsPolicy} of a policy file, swapped atomically when the
@@ -34,6 +38,12 @@ import dev.jamestls.policy.TlsPolicy;
  * once (tests, admin commands), {@link #startWatching(Duration)} checks
  * periodically on a daemon thread that {@link #close()} stops. Expired and
  * soon-expiring connectors are logged at load and once a day.
+ * <p>
+ * Components may also have this object watch their own trust-anchor files (a
+ * James component's {@code trustAnchors} parameter) with
+ * {@link #watchAnchors(Path)}: each check re-reads such a file when its content
+ * changed, so a CA removed from it stops being trusted like one removed from a
+ * partner's file in the policy.
  * <p>
  * Cost of one check: every watched file is read once, sequentially, through a
  * 64 KiB buffer and hashed ({@link ContentDigest#ofFile(Path)}): memory stays
@@ -68,6 +78,10 @@ public final class ReloadingPolicy implements AutoCloseable {
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     /** The digests of the files of the last rejected parse; empty when the last parse was loaded. */
     private volatile Map<Path, ContentDigest> rejectedSources = Map.of();
+    /** Components' trust-anchor files (absolute, normalised paths), current content. */
+    private final Map<Path, TrustAnchorFile> componentAnchors = new ConcurrentHashMap<>();
+    /** Digests of component anchor files whose new content was unusable (logged once per content). */
+    private final Map<Path, ContentDigest> rejectedAnchors = new ConcurrentHashMap<>();
     private volatile List<Problem> lastProblems;
     private volatile LocalDate lastExpiryLog;
     private ScheduledExecutorService scheduler;
@@ -117,11 +131,60 @@ public final class ReloadingPolicy implements AutoCloseable {
     }
 
     /**
+     * Has every check watch {@code file}, a component's own trust-anchor file: read now, and read again
+     * whenever its content changes (an unusable new content is logged and the previous anchors stay). The
+     * returned supplier gives the current anchors; it is cheap (one map read).
+     *
+     * @throws IOException when the file cannot be read or holds something other than certificates
+     * @throws IllegalArgumentException when it holds no certificate
+     */
+    public Supplier<TrustAnchorFile> watchAnchors(Path file) throws IOException {
+        Path key = file.toAbsolutePath().normalize();
+        synchronized (this) {
+            if (!componentAnchors.containsKey(key)) {
+                componentAnchors.put(key, TrustAnchorFile.read(key));
+            }
+        }
+        return () -> componentAnchors.get(key);
+    }
+
+    /**
      * Checks the files once and reloads when the content of one changed. The files watched are those
      * of the last parse: after a rejected version, its files (a new domain table with an error, say),
      * so that fixing any of them is seen. Safe to call from several threads.
      */
     public synchronized Outcome reloadIfChanged() {
+        Outcome anchors = reloadComponentAnchors();
+        Outcome policy = reloadPolicyIfChanged();
+        return policy == Outcome.REJECTED || anchors == Outcome.REJECTED ? Outcome.REJECTED
+            : policy == Outcome.RELOADED || anchors == Outcome.RELOADED ? Outcome.RELOADED : Outcome.UNCHANGED;
+    }
+
+    private Outcome reloadComponentAnchors() {
+        Outcome outcome = Outcome.UNCHANGED;
+        for (Map.Entry<Path, TrustAnchorFile> entry : componentAnchors.entrySet()) {
+            Path path = entry.getKey();
+            ContentDigest now = ContentDigest.ofFile(path);
+            if (now.equals(entry.getValue().digest()) || now.equals(rejectedAnchors.get(path))) {
+                continue;
+            }
+            try {
+                TrustAnchorFile fresh = TrustAnchorFile.read(path);
+                componentAnchors.put(path, fresh);
+                rejectedAnchors.remove(path);
+                LOGGER.info("trust anchors reloaded from {}: {} certificates, content {}", path, fresh.certificates().size(),
+                    fresh.digest().shortForm());
+                outcome = outcome == Outcome.REJECTED ? outcome : Outcome.RELOADED;
+            } catch (IOException | IllegalArgumentException e) {
+                rejectedAnchors.put(path, now);
+                LOGGER.error("trust anchors {} changed but cannot be used; the previous anchors stay in force: {}", path, e.getMessage());
+                outcome = Outcome.REJECTED;
+            }
+        }
+        return outcome;
+    }
+
+    private Outcome reloadPolicyIfChanged() {
         Map<Path, ContentDigest> known = rejectedSources.isEmpty() ? current.get().sources() : rejectedSources;
         if (digests(known.keySet()).equals(known)) {
             return Outcome.UNCHANGED;

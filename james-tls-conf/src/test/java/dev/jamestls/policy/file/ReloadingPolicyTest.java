@@ -222,4 +222,25 @@ class ReloadingPolicyTest {
                 .trustAnchors().orElseThrow().certificates()).containsExactly(SAME_SIZE_ROOTS.get(1).certificate().certificate());
         }
     }
+
+    @Test
+    void aComponentAnchorFileIsReadAgainWhenItsContentChangesAndKeptWhenTheNewOneIsUnusable() throws Exception {
+        Path file = write("tls-policy.xml", policy("encrypt"));
+        write("tls_policy", "");
+        Path anchors = write("component-cas.pem", SameStampFiles.pem(SAME_SIZE_ROOTS.get(0)));
+        try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
+            var watched = reloading.watchAnchors(anchors);
+            TlsPolicy policy = reloading.current();
+
+            SameStampFiles.rewriteKeepingStamp(anchors, SameStampFiles.pem(SAME_SIZE_ROOTS.get(1)));
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.RELOADED);
+            assertThat(watched.get().certificates()).containsExactly(SAME_SIZE_ROOTS.get(1).certificate().certificate());
+            assertThat(reloading.current()).as("the policy itself did not change").isSameAs(policy);
+
+            write("component-cas.pem", "not a certificate");
+            assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.REJECTED);
+            assertThat(reloading.reloadIfChanged()).as("the same unusable content is not re-read").isEqualTo(ReloadingPolicy.Outcome.UNCHANGED);
+            assertThat(watched.get().certificates()).containsExactly(SAME_SIZE_ROOTS.get(1).certificate().certificate());
+        }
+    }
 }

@@ -20,13 +20,15 @@ import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
+import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.file.ReloadingPolicy;
 
 /**
- * A partner's own trust-anchor file is edited while a real James 3.8.1 runs: once the policy is reloaded,
- * the first new connection is judged with the new anchors, over a real TLS handshake. A CA taken out of
- * the file no longer authenticates the partner nor grants relay; a CA put in does both.
+ * A partner's own trust-anchor file, or the default anchors of the hook, is edited while a real James 3.8.1
+ * runs: once the policy is reloaded, the first new connection is judged with the new anchors, over a real
+ * TLS handshake. A CA taken out of the file no longer authenticates the partner nor grants relay; a CA put
+ * in does both.
  */
 class PartnerAnchorReloadTest {
     static final TestPki PKI = new TestPki();
@@ -126,7 +128,10 @@ class PartnerAnchorReloadTest {
         AnchorFiles.replace(anchors, content, keepStamp);
         // The periodic watcher may have been first: either way the new content must be in force now.
         policy.reloadIfChanged();
-        if (!anchors.getFileName().toString().equals("default-cas.pem")) {
+        if (anchors.getFileName().toString().equals("default-cas.pem")) {
+            assertThat(policy.watchAnchors(anchors).get().digest()).as("the hook's anchors re-read")
+                .isEqualTo(ContentDigest.of(content.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } else {
             assertThat(policy.current()).as("policy reloaded after editing " + anchors.getFileName()).isNotSameAs(previous);
         }
     }
