@@ -39,6 +39,17 @@ public final class ConstrainedCas {
     private ConstrainedCas() {
     }
 
+    /**
+     * The two constrained CAs the attack tests use, under {@code pki}: an intermediate below the test root that
+     * excludes {@code bar.example.com}, and a root permitting only {@code partner.example}.
+     */
+    public record Pair(CertificateAuthority excludingBar, CertificateAuthority permittingPartnerOnly) {
+        public static Pair under(TestPki pki) {
+            return new Pair(excludingIntermediate(pki.root, "CN=Constrained Issuing CA,O=james-tls tests", "bar.example.com"),
+                permittingRoot("CN=Partner-only Root,O=james-tls tests", "partner.example", pki.now));
+        }
+    }
+
     /** An intermediate under {@code parent} whose nameConstraints exclude the DNS subtree {@code excluded}. */
     public static CertificateAuthority excludingIntermediate(CertificateAuthority parent, String subjectDn, String excluded) {
         return parent.intermediate(subjectDn)

@@ -59,6 +59,10 @@ public final class SmtpTestClient implements AutoCloseable {
                                           String... protocols) throws IOException {
         RawClient client = new RawClient(false, context(pki, clientCertificate));
         restrict(client, protocols);
+        return upgraded(client, port);
+    }
+
+    private static SmtpTestClient upgraded(RawClient client, int port) throws IOException {
         SmtpTestClient session = new SmtpTestClient(client);
         session.connect(port);
         if (!client.execTLS()) {
@@ -88,15 +92,7 @@ public final class SmtpTestClient implements AutoCloseable {
             trust.init(dev.jamestls.pki.PemFiles.trustStore(List.of(pki.root.certificate().certificate())));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-            RawClient client = new RawClient(false, context);
-            SmtpTestClient session = new SmtpTestClient(client);
-            session.connect(port);
-            if (!client.execTLS()) {
-                throw new IOException("STARTTLS refused: " + client.getReplyString().trim());
-            }
-            session.record("STARTTLS");
-            session.ehlo();
-            return session;
+            return upgraded(new RawClient(false, context), port);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the client's TLS context", e);
         }

@@ -45,10 +45,9 @@ class OutboundForgedChainTest {
     static final IssuedCertificate REAL = PKI.intermediate.leaf("CN=mx.real.dest.example,O=destination")
         .dnsNames("mx.real.dest.example").extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH).issue();
     static final CertificateAuthority ATTACKER_CA = CertificateAuthority.root("CN=Attacker Root,O=attacker", PKI.now);
-    static final CertificateAuthority EXCLUDING = ConstrainedCas.excludingIntermediate(PKI.root,
-        "CN=Constrained Issuing CA,O=james-tls tests", "bar.example.com");
-    static final CertificateAuthority PERMITTING_ROOT = ConstrainedCas.permittingRoot(
-        "CN=Partner-only Root,O=james-tls tests", "partner.example", PKI.now);
+    static final ConstrainedCas.Pair CONSTRAINED = ConstrainedCas.Pair.under(PKI);
+    static final CertificateAuthority EXCLUDING = CONSTRAINED.excludingBar();
+    static final CertificateAuthority PERMITTING_ROOT = CONSTRAINED.permittingPartnerOnly();
 
     static final String POLICY = """
         <tlsPolicy>

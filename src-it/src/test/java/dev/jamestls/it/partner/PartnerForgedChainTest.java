@@ -32,10 +32,9 @@ class PartnerForgedChainTest {
     /** The attacker's own certificate: valid, from the partner's CA, with the partner's name, but its own key. */
     static final IssuedCertificate ATTACKER = PKI.intermediate.leaf("CN=partner.example,O=attacker")
         .dnsNames("partner.example").extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH).issue();
-    static final CertificateAuthority EXCLUDING = ConstrainedCas.excludingIntermediate(PKI.root,
-        "CN=Constrained Issuing CA,O=james-tls tests", "bar.example.com");
-    static final CertificateAuthority PERMITTING_ROOT = ConstrainedCas.permittingRoot(
-        "CN=Partner-only Root,O=james-tls tests", "partner.example", PKI.now);
+    static final ConstrainedCas.Pair CONSTRAINED = ConstrainedCas.Pair.under(PKI);
+    static final CertificateAuthority EXCLUDING = CONSTRAINED.excludingBar();
+    static final CertificateAuthority PERMITTING_ROOT = CONSTRAINED.permittingPartnerOnly();
 
     static final String POLICY = """
         <tlsPolicy>
