@@ -160,7 +160,7 @@ final class ExplainCommand implements Callable<Integer> {
             if (!certificate.pins().isEmpty()) {
                 text.append(", pinned (").append(certificate.pins().size()).append(" pin").append(certificate.pins().size() == 1 ? ")" : "s)");
             }
-            certificate.trustAnchors().ifPresent(anchors -> text.append(", trust anchors ").append(anchors.getFileName()));
+            certificate.trustAnchors().ifPresent(anchors -> text.append(", trust anchors ").append(anchors.file().getFileName()));
             text.append(", revocation ").append(certificate.revocation());
         } else {
             text.append(", no client certificate");

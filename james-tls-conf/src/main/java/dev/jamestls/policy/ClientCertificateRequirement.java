@@ -1,6 +1,5 @@
 package dev.jamestls.policy;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,15 +13,16 @@ import dev.jamestls.tls.CertificatePins;
  *
  * @param names accepted subject CN / DNS SAN names; at least one
  * @param issuer required issuer DN (RFC 2253), if any
- * @param pins accepted SPKI SHA-256 pins (RFC 7469 §2.4 base64), any in the chain; empty = no pinning
- * @param trustAnchors a PEM file of partner-specific trust anchors, instead of the default anchors
+ * @param pins accepted SPKI SHA-256 pins (RFC 7469 §2.4 base64); empty = no pinning
+ * @param trustAnchors partner-specific trust anchors, instead of the default anchors: the certificates
+ *     and the digest of the file they were read from, so that equal requirements mean equal anchors
  * @param revocation revocation checking (RFC 5280 CRL, RFC 6960 OCSP)
  */
 public record ClientCertificateRequirement(
     List<CertificateName> names,
     Optional<String> issuer,
     List<String> pins,
-    Optional<Path> trustAnchors,
+    Optional<TrustAnchorFile> trustAnchors,
     RevocationMode revocation) {
 
     public ClientCertificateRequirement {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 
 import org.apache.james.metrics.api.MetricFactory;
@@ -18,8 +19,8 @@ import dev.jamestls.inbound.InboundEvaluator;
 import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.inbound.VerifyingCertificateJudge;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.InboundResolution;
+import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.policy.file.ReloadingPolicy;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.verify.CachingCertificateVerifier;
@@ -28,7 +29,11 @@ import dev.jamestls.verify.JdkTrustAnchors;
 /**
  * The inbound policy as James components share it: one live-reloaded policy
  * per file and one evaluator (with its verification caches) per
- * (policy file, default anchors), whichever hook or mailet asks first.
+ * (policy file, default-anchor file), whichever hook or mailet asks first.
+ * The default anchors are live like the policy: the policy's watcher re-reads
+ * the file when its content changes ({@link ReloadingPolicy#watchAnchors}), and
+ * the evaluator's caches are keyed by anchor content, so the registry of
+ * runtimes may be keyed by the file's path without ever serving old anchors.
  * Logging and metrics of decisions happen here, once.
  */
 public final class InboundPolicyRuntime {
@@ -64,12 +69,19 @@ public final class InboundPolicyRuntime {
      */
     public static InboundPolicyRuntime forFiles(Path policyFile, Optional<Path> defaultAnchors) {
         Path normalized = policyFile.toAbsolutePath().normalize();
-        String key = normalized + "|" + defaultAnchors.map(p -> p.toAbsolutePath().normalize().toString()).orElse("");
+        Optional<Path> anchorFile = defaultAnchors.map(path -> path.toAbsolutePath().normalize());
+        String key = normalized + "|" + anchorFile.map(Path::toString).orElse("");
         synchronized (RUNTIMES) {
             InboundPolicyRuntime runtime = RUNTIMES.get(key);
             if (runtime == null) {
-                List<X509Certificate> anchors = defaultAnchors.map(InboundPolicyRuntime::readAnchors).orElseGet(JdkTrustAnchors::certificates);
                 ReloadingPolicy reloading = PolicyRegistry.policy(normalized);
+                Supplier<List<X509Certificate>> anchors;
+                try {
+                    anchors = anchorFile.isPresent() ? watchAnchors(reloading, anchorFile.get()) : jdkAnchors();
+                } catch (RuntimeException e) {
+                    PolicyRegistry.release(normalized);
+                    throw e;
+                }
                 runtime = new InboundPolicyRuntime(key, normalized, reloading, new InboundEvaluator(new VerifyingCertificateJudge(
                     CachingCertificateVerifier.forServer(Clock.systemUTC()), anchors)));
                 RUNTIMES.put(key, runtime);
@@ -79,12 +91,19 @@ public final class InboundPolicyRuntime {
         }
     }
 
-    private static List<X509Certificate> readAnchors(Path file) {
+    private static Supplier<List<X509Certificate>> watchAnchors(ReloadingPolicy policy, Path file) {
         try {
-            return PemFiles.readCertificates(file);
-        } catch (IOException e) {
+            Supplier<TrustAnchorFile> anchors = policy.watchAnchors(file);
+            return () -> anchors.get().certificates();
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("trustAnchors: " + e.getMessage(), e);
         }
+    }
+
+    /** The JDK's anchors as the JVM has them when the component starts. */
+    private static Supplier<List<X509Certificate>> jdkAnchors() {
+        List<X509Certificate> anchors = JdkTrustAnchors.certificates();
+        return () -> anchors;
     }
 
     /** The rule for a sender domain as received (null or empty for {@code <>}). */

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.Optional;
 
 import dev.jamestls.policy.file.PolicyException;
 import dev.jamestls.policy.file.ReloadingPolicy;
@@ -46,6 +47,15 @@ public final class PolicyRegistry {
         }
         shared.users++;
         return shared.policy;
+    }
+
+    /**
+     * The policy of {@code policyFile} if a component loaded it, without becoming one of its users: an
+     * administrator's tool (or a test) can call {@link ReloadingPolicy#reloadIfChanged()} on it to apply
+     * an edit now instead of at the next periodic check.
+     */
+    public static synchronized Optional<ReloadingPolicy> loaded(Path policyFile) {
+        return Optional.ofNullable(POLICIES.get(policyFile.toAbsolutePath().normalize())).map(shared -> shared.policy);
     }
 
     /** One user of {@code policyFile} is done with it; the last one stops its watcher. */

@@ -1,17 +1,16 @@
 package dev.jamestls.policy.file;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.ClientCertificateRequirement;
 import dev.jamestls.policy.Connector;
+import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.Defaults;
 import dev.jamestls.policy.DomainPattern;
 import dev.jamestls.policy.DomainTable;
@@ -37,6 +37,7 @@ import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.tls.TlsProtocol;
 
@@ -66,11 +67,21 @@ public final class PolicyFileParser {
         this.systemProperties = systemProperties;
     }
 
-    /** The result of reading a policy: the policy when there is no error, every problem, every file read. */
-    public record Result(Optional<TlsPolicy> policy, List<Problem> problems, List<Path> files) {
+    /**
+     * The result of reading a policy: the policy when there is no error, every problem, and every file
+     * read with the digest of its content. A file's digest is taken before it is parsed (or, for trust
+     * anchors, from the very bytes parsed), so an edit made while the parse runs shows as a change at the
+     * next check instead of being lost.
+     */
+    public record Result(Optional<TlsPolicy> policy, List<Problem> problems, Map<Path, ContentDigest> sources) {
         public Result {
             problems = List.copyOf(problems);
-            files = List.copyOf(files);
+            sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        }
+
+        /** Every file read, in reading order. */
+        public List<Path> files() {
+            return List.copyOf(sources.keySet());
         }
 
         public boolean hasErrors() {
@@ -97,8 +108,8 @@ public final class PolicyFileParser {
     /** Reads and validates {@code file} and the domain tables it names. */
     public Result parse(Path file) {
         List<Problem> problems = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        files.add(file);
+        Map<Path, ContentDigest> files = new LinkedHashMap<>();
+        files.put(file, ContentDigest.ofFile(file));
         XmlElement root;
         try {
             root = XmlElement.read(file);
@@ -123,13 +134,13 @@ public final class PolicyFileParser {
         private final Path file;
         private final XmlChecks checks;
         private final List<Problem> problems;
-        private final List<Path> files;
+        private final Map<Path, ContentDigest> files;
         private final Map<String, XmlElement> connectorNames = new HashMap<>();
         private final Map<String, String> inboundClaims = new HashMap<>();
         private final Map<String, String> outboundClaims = new HashMap<>();
         private String nullSenderClaim;
 
-        Run(Path file, List<Problem> problems, List<Path> files) {
+        Run(Path file, List<Problem> problems, Map<Path, ContentDigest> files) {
             this.file = file;
             this.problems = problems;
             this.files = files;
@@ -363,7 +374,7 @@ public final class PolicyFileParser {
             ok &= pins.size() == element.children("pin").size();
             List<XmlElement> anchors = element.children("trustAnchors");
             ok &= atMostOne(element, anchors);
-            Optional<Path> anchorFile = Optional.empty();
+            Optional<TrustAnchorFile> anchorFile = Optional.empty();
             if (!anchors.isEmpty()) {
                 anchorFile = checks.parseText(anchors.get(0), this::trustAnchorFile);
                 ok &= anchorFile.isPresent();
@@ -387,23 +398,27 @@ public final class PolicyFileParser {
             return pins;
         }
 
-        private Path trustAnchorFile(String value) {
+        private TrustAnchorFile trustAnchorFile(String value) {
             if (value.isEmpty()) {
                 throw new IllegalArgumentException("empty; accepted: a path to a PEM file of CA certificates, relative to " + file.getFileName());
             }
             Path path = resolve(value);
+            // Watched even when missing or broken, so that fixing it is seen; replaced below by the digest of
+            // the very bytes the anchors come from.
+            files.put(path, ContentDigest.ofFile(path));
             if (!Files.isRegularFile(path)) {
                 throw new IllegalArgumentException("trust anchor file '" + value + "' not found (looked at " + path + ")");
             }
-            try (InputStream in = Files.newInputStream(path)) {
-                if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
-                    throw new IllegalArgumentException("trust anchor file '" + value + "' holds no certificate; accepted: PEM CERTIFICATE blocks");
-                }
-            } catch (IOException | CertificateException e) {
+            TrustAnchorFile anchors;
+            try {
+                anchors = TrustAnchorFile.read(path);
+            } catch (IOException e) {
                 throw new IllegalArgumentException("trust anchor file '" + value + "' is not a PEM certificate file: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trust anchor file '" + value + "' holds no certificate; accepted: PEM CERTIFICATE blocks");
             }
-            files.add(path);
-            return path;
+            files.put(path, anchors.digest());
+            return anchors;
         }
 
         private Path resolve(String value) {
@@ -491,7 +506,7 @@ public final class PolicyFileParser {
                 return Optional.empty();
             }
             Path path = resolve(name.get());
-            files.add(path);
+            files.put(path, ContentDigest.ofFile(path));
             if (!Files.isRegularFile(path)) {
                 checks.error(element, XmlChecks.subject(element, "file"), "domain table not found (looked at " + path + ")");
                 return Optional.empty();

@@ -1,8 +1,6 @@
 package dev.jamestls.policy.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,16 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jamestls.policy.Connector;
+import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.policy.TrustAnchorFile;
 
 /**
  * The current {@link TlsPolicy} of a policy file, swapped atomically when the
@@ -28,11 +30,29 @@ import dev.jamestls.policy.TlsPolicy;
  * version keeps the old policy running and logs every error. Readers call
  * {@link #current()} once per decision and never block on a reload.
  * <p>
- * Changes are detected by modification time and size of every file the policy
- * was read from; {@link #reloadIfChanged()} checks once (tests, admin commands),
- * {@link #startWatching(Duration)} checks periodically on a daemon thread that
- * {@link #close()} stops. Expired and soon-expiring connectors are logged at
- * load and once a day.
+ * Changes are detected by content: the SHA-256 of every file the last parse read
+ * (policy file, domain tables, trust-anchor files) is compared with the files'
+ * current SHA-256. An edit that keeps the modification time and the size
+ * ({@code cp -p}, {@code enforce} to {@code testing}) is therefore seen, and a file
+ * that was only touched is not parsed again. {@link #reloadIfChanged()} checks
+ * once (tests, admin commands), {@link #startWatching(Duration)} checks
+ * periodically on a daemon thread that {@link #close()} stops. Expired and
+ * soon-expiring connectors are logged at load and once a day.
+ * <p>
+ * Components may also have this object watch their own trust-anchor files (a
+ * James component's {@code trustAnchors} parameter) with
+ * {@link #watchAnchors(Path)}: each check re-reads such a file when its content
+ * changed, so a CA removed from it stops being trusted like one removed from a
+ * partner's file in the policy.
+ * <p>
+ * Cost of one check: every watched file is read once, sequentially, through a
+ * 64 KiB buffer and hashed ({@link ContentDigest#ofFile(Path)}): memory stays
+ * constant whatever the size of a domain table, and the time is that of reading
+ * and hashing the files' total size: measured at 70 ms for 100 MB from the page
+ * cache on one core of JDK 17 (SHA-256 intrinsics), so about 7 ms per 10 MB of
+ * domain tables. Parsing happens only when a digest differs. With the James
+ * components' interval of five seconds, 100 MB of domain tables keep under 2% of
+ * one core busy; a shorter interval costs more in proportion.
  */
 public final class ReloadingPolicy implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ReloadingPolicy.class);
@@ -48,18 +68,20 @@ public final class ReloadingPolicy implements AutoCloseable {
         REJECTED
     }
 
-    private record Loaded(TlsPolicy policy, Map<Path, Stamp> stamps) {
-    }
-
-    private record Stamp(long modified, long size) {
-        static final Stamp MISSING = new Stamp(-1, -1);
+    /** A policy and the digests of the files it was parsed from. */
+    private record Loaded(TlsPolicy policy, Map<Path, ContentDigest> sources) {
     }
 
     private final Path file;
     private final Clock clock;
     private final PolicyFileParser parser;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
-    private volatile Map<Path, Stamp> rejectedStamps = Map.of();
+    /** The digests of the files of the last rejected parse; empty when the last parse was loaded. */
+    private volatile Map<Path, ContentDigest> rejectedSources = Map.of();
+    /** Components' trust-anchor files (absolute, normalised paths), current content. */
+    private final Map<Path, TrustAnchorFile> componentAnchors = new ConcurrentHashMap<>();
+    /** Digests of component anchor files whose new content was unusable (logged once per content). */
+    private final Map<Path, ContentDigest> rejectedAnchors = new ConcurrentHashMap<>();
     private volatile List<Problem> lastProblems;
     private volatile LocalDate lastExpiryLog;
     private ScheduledExecutorService scheduler;
@@ -85,7 +107,7 @@ public final class ReloadingPolicy implements AutoCloseable {
             throw new PolicyException(result.problems());
         }
         result.warnings().forEach(w -> LOGGER.warn("TLS policy: {}", w));
-        ReloadingPolicy policy = new ReloadingPolicy(file, clock, new Loaded(result.policyOrThrow(), stamps(result.files())),
+        ReloadingPolicy policy = new ReloadingPolicy(file, clock, new Loaded(result.policyOrThrow(), result.sources()),
             result.problems());
         LOGGER.info("TLS policy loaded from {}: {} connectors, {} domain tables", file,
             policy.current().connectors().size(), policy.current().tables().size());
@@ -108,26 +130,79 @@ public final class ReloadingPolicy implements AutoCloseable {
         return lastProblems;
     }
 
-    /** Checks the files once and reloads when one changed. Safe to call from several threads. */
+    /**
+     * Has every check watch {@code file}, a component's own trust-anchor file: read now, and read again
+     * whenever its content changes (an unusable new content is logged and the previous anchors stay). The
+     * returned supplier gives the current anchors; it is cheap (one map read).
+     *
+     * @throws IOException when the file cannot be read or holds something other than certificates
+     * @throws IllegalArgumentException when it holds no certificate
+     */
+    public Supplier<TrustAnchorFile> watchAnchors(Path file) throws IOException {
+        Path key = file.toAbsolutePath().normalize();
+        synchronized (this) {
+            if (!componentAnchors.containsKey(key)) {
+                componentAnchors.put(key, TrustAnchorFile.read(key));
+            }
+        }
+        return () -> componentAnchors.get(key);
+    }
+
+    /**
+     * Checks the files once and reloads when the content of one changed. The files watched are those
+     * of the last parse: after a rejected version, its files (a new domain table with an error, say),
+     * so that fixing any of them is seen. Safe to call from several threads.
+     */
     public synchronized Outcome reloadIfChanged() {
-        Map<Path, Stamp> known = current.get().stamps();
-        Map<Path, Stamp> now = stamps(known.keySet());
-        if (now.equals(known) || now.equals(rejectedStamps)) {
+        Outcome anchors = reloadComponentAnchors();
+        Outcome policy = reloadPolicyIfChanged();
+        return policy == Outcome.REJECTED || anchors == Outcome.REJECTED ? Outcome.REJECTED
+            : policy == Outcome.RELOADED || anchors == Outcome.RELOADED ? Outcome.RELOADED : Outcome.UNCHANGED;
+    }
+
+    private Outcome reloadComponentAnchors() {
+        Outcome outcome = Outcome.UNCHANGED;
+        for (Map.Entry<Path, TrustAnchorFile> entry : componentAnchors.entrySet()) {
+            Path path = entry.getKey();
+            ContentDigest now = ContentDigest.ofFile(path);
+            if (now.equals(entry.getValue().digest()) || now.equals(rejectedAnchors.get(path))) {
+                continue;
+            }
+            try {
+                TrustAnchorFile fresh = TrustAnchorFile.read(path);
+                componentAnchors.put(path, fresh);
+                rejectedAnchors.remove(path);
+                LOGGER.info("trust anchors reloaded from {}: {} certificates, content {}", path, fresh.certificates().size(),
+                    fresh.digest().shortForm());
+                outcome = outcome == Outcome.REJECTED ? outcome : Outcome.RELOADED;
+            } catch (IOException | IllegalArgumentException e) {
+                rejectedAnchors.put(path, now);
+                LOGGER.error("trust anchors {} changed but cannot be used; the previous anchors stay in force: {}", path, e.getMessage());
+                outcome = Outcome.REJECTED;
+            }
+        }
+        return outcome;
+    }
+
+    private Outcome reloadPolicyIfChanged() {
+        Map<Path, ContentDigest> known = rejectedSources.isEmpty() ? current.get().sources() : rejectedSources;
+        if (digests(known.keySet()).equals(known)) {
             return Outcome.UNCHANGED;
         }
         PolicyFileParser.Result result = parser.parse(file);
         lastProblems = result.problems();
         if (result.hasErrors()) {
-            rejectedStamps = now;
+            rejectedSources = result.sources();
             LOGGER.error("TLS policy {} changed but has errors; the previous policy stays in force:\n{}", file,
                 String.join("\n", result.errors().stream().map(Problem::toString).toList()));
             return Outcome.REJECTED;
         }
-        rejectedStamps = Map.of();
+        rejectedSources = Map.of();
         result.warnings().forEach(w -> LOGGER.warn("TLS policy: {}", w));
         TlsPolicy policy = result.policy().orElseThrow();
-        current.set(new Loaded(policy, stamps(result.files())));
-        LOGGER.info("TLS policy reloaded from {}: {} connectors, {} domain tables", file, policy.connectors().size(), policy.tables().size());
+        current.set(new Loaded(policy, result.sources()));
+        LOGGER.info("TLS policy reloaded from {}: {} connectors, {} domain tables; content {}", file, policy.connectors().size(),
+            policy.tables().size(), result.sources().getOrDefault(file, new ContentDigest(ContentDigest.UNREADABLE)).shortForm());
         lastExpiryLog = null;
         logExpiries();
         return Outcome.RELOADED;
@@ -181,21 +256,11 @@ public final class ReloadingPolicy implements AutoCloseable {
         }
     }
 
-    private static Map<Path, Stamp> stamps(Iterable<Path> files) {
-        Map<Path, Stamp> stamps = new LinkedHashMap<>();
+    private static Map<Path, ContentDigest> digests(Iterable<Path> files) {
+        Map<Path, ContentDigest> digests = new LinkedHashMap<>();
         for (Path path : files) {
-            stamps.put(path, stamp(path));
+            digests.put(path, ContentDigest.ofFile(path));
         }
-        return stamps;
-    }
-
-    private static Stamp stamp(Path path) {
-        try {
-            return new Stamp(Files.getLastModifiedTime(path).to(TimeUnit.NANOSECONDS), Files.size(path));
-        } catch (NoSuchFileException e) {
-            return Stamp.MISSING;
-        } catch (IOException e) {
-            return Stamp.MISSING;
-        }
+        return digests;
     }
 }

@@ -40,7 +40,7 @@ import dev.jamestls.tls.TlsFacts;
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.EnforceInboundTlsPolicy">
  *   <policyFile>file://conf/tls-policy.xml</policyFile>                 <!-- default -->
- *   <trustAnchors>file://conf/partner-cas.pem</trustAnchors>            <!-- optional -->
+ *   <trustAnchors>file://conf/partner-cas.pem</trustAnchors>            <!-- optional, re-read when it changes -->
  *   <violationRepository>file://var/mail/tls-violations/</violationRepository> <!-- default -->
  *   <!-- or <violationProcessor>tls-violations</violationProcessor> -->
  * </mailet>

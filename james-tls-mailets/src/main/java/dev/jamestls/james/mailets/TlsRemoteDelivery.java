@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.inject.Inject;
 import javax.mail.Address;
@@ -67,7 +68,7 @@ import dev.jamestls.outbound.TargetSource;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
@@ -97,7 +98,7 @@ import reactor.core.scheduler.Schedulers;
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
  *   <policyFile>file://conf/tls-policy.xml</policyFile>        <!-- default -->
- *   <trustAnchors>file://conf/outbound-cas.pem</trustAnchors>   <!-- optional; default: the JDK's -->
+ *   <trustAnchors>file://conf/outbound-cas.pem</trustAnchors>   <!-- optional, re-read when it changes; default: the JDK's -->
  *   <outgoingQueue>outgoing-tls</outgoingQueue>                 <!-- default -->
  *   <delayTime>5 minutes, 3*1 hour, 6 hours</delayTime>         <!-- default: 6 hours -->
  *   <maxRetries>5</maxRetries>                                  <!-- default -->
@@ -134,7 +135,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private Scheduler dequeuer;
     private Disposable consumer;
 
-    private record Settings(ReloadingPolicy policy, List<X509Certificate> anchors, ChainVerifier verifier,
+    private record Settings(ReloadingPolicy policy, Supplier<List<X509Certificate>> anchors, ChainVerifier verifier,
                             RetrySchedule schedule, Optional<String> bounceProcessor, SmtpAttempt.ClientSettings client,
                             int threads, String queueName, ConnectionReuse reuse) {
     }
@@ -163,9 +164,9 @@ public class TlsRemoteDelivery extends GenericMailet {
         MailetParameters parameters = MailetParameters.of("mailet TlsRemoteDelivery",
             MailetParameters.names(getInitParameterNames()), this::getInitParameter, PARAMETERS);
         Path policyFile = file(parameters, "policyFile", parameters.string("policyFile").orElse("file://conf/tls-policy.xml"));
-        List<X509Certificate> anchors = parameters.string("trustAnchors").isPresent()
-            ? anchors(parameters, file(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
-            : JdkTrustAnchors.certificates();
+        Optional<Path> anchorFile = parameters.string("trustAnchors").isPresent()
+            ? Optional.of(file(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
+            : Optional.empty();
         int maxRetries = parameters.parsed("maxRetries", TlsRemoteDelivery::nonNegative, () -> 5);
         RetrySchedule schedule = parameters.parsed("delayTime", value -> RetrySchedule.parse(value, maxRetries),
             () -> RetrySchedule.parse("6 hours", maxRetries));
@@ -186,6 +187,14 @@ public class TlsRemoteDelivery extends GenericMailet {
             this.policyFile = policyFile;
         } catch (IllegalArgumentException e) {
             throw new MessagingException("mailet TlsRemoteDelivery: " + e.getMessage(), e);
+        }
+        Supplier<List<X509Certificate>> anchors;
+        try {
+            anchors = anchorFile.isPresent() ? anchors(parameters, policy, anchorFile.get()) : jdkAnchors();
+        } catch (MessagingException | RuntimeException e) {
+            PolicyRegistry.release(policyFile);
+            this.policyFile = null;
+            throw e;
         }
         Clock clock = Clock.systemUTC();
         ChainVerifier verifier = CachingCertificateVerifier.forServer(clock);
@@ -447,7 +456,7 @@ public class TlsRemoteDelivery extends GenericMailet {
 
     private TlsPlan plan(OutboundResolution resolution, DeliveryTarget target) {
         DomainName nexthop = target.source() == TargetSource.SMART_HOST ? target.host() : resolution.recipientDomain();
-        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), nexthop, target, settings.anchors());
+        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), nexthop, target, settings.anchors().get());
     }
 
     private List<String> mxHosts(DomainName domain) throws DestinationDns.DnsLookupException {
@@ -506,16 +515,23 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
     }
 
-    private static List<X509Certificate> anchors(MailetParameters parameters, Path file) throws MessagingException {
+    /** The anchor file, watched by the policy's checks: its current content at every delivery attempt. */
+    private static Supplier<List<X509Certificate>> anchors(MailetParameters parameters, ReloadingPolicy policy, Path file)
+        throws MessagingException {
         try {
-            List<X509Certificate> anchors = PemFiles.readCertificates(file);
-            if (anchors.isEmpty()) {
-                throw parameters.invalid("trustAnchors", file.toString(), "a PEM file with at least one certificate");
-            }
-            return anchors;
+            Supplier<TrustAnchorFile> anchors = policy.watchAnchors(file);
+            return () -> anchors.get().certificates();
+        } catch (IllegalArgumentException e) {
+            throw parameters.invalid("trustAnchors", file.toString(), "a PEM file with at least one certificate");
         } catch (IOException e) {
             throw parameters.invalid("trustAnchors", file.toString(), "a readable PEM file of certificates (" + e.getMessage() + ")");
         }
+    }
+
+    /** The JDK's anchors as the JVM has them when the mailet starts. */
+    private static Supplier<List<X509Certificate>> jdkAnchors() {
+        List<X509Certificate> anchors = JdkTrustAnchors.certificates();
+        return () -> anchors;
     }
 
     private static int nonNegative(String value) {

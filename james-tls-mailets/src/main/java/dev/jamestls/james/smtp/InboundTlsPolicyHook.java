@@ -49,7 +49,7 @@ import dev.jamestls.tls.SslSessions;
  *   <handler class="dev.jamestls.james.smtp.TlsFactsHook"/>
  *   <handler class="dev.jamestls.james.smtp.InboundTlsPolicyHook">
  *     <policyFile>file://conf/tls-policy.xml</policyFile>   <!-- default -->
- *     <trustAnchors>file://conf/partner-cas.pem</trustAnchors> <!-- optional; default: the JDK's -->
+ *     <trustAnchors>file://conf/partner-cas.pem</trustAnchors> <!-- optional, re-read when it changes; default: the JDK's -->
  *   </handler>
  * </handlerchain>
  * }</pre>

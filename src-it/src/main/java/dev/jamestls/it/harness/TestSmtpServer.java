@@ -279,7 +279,9 @@ public final class TestSmtpServer implements AutoCloseable {
 
     private static SSLContext context(java.security.PrivateKey key, List<X509Certificate> chain, AtomicInteger fullHandshakes) {
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
+            // JKS stores a chain as given; PKCS12 refuses one whose names do not link, which a forged chain
+            // (an attacker's leaf followed by someone else's certificate) must be able to be.
+            KeyStore store = KeyStore.getInstance("JKS");
             store.load(null, null);
             char[] password = "transient".toCharArray();
             store.setKeyEntry("server", key, password, chain.toArray(Certificate[]::new));

@@ -59,6 +59,10 @@ public final class SmtpTestClient implements AutoCloseable {
                                           String... protocols) throws IOException {
         RawClient client = new RawClient(false, context(pki, clientCertificate));
         restrict(client, protocols);
+        return upgraded(client, port);
+    }
+
+    private static SmtpTestClient upgraded(RawClient client, int port) throws IOException {
         SmtpTestClient session = new SmtpTestClient(client);
         session.connect(port);
         if (!client.execTLS()) {
@@ -67,6 +71,31 @@ public final class SmtpTestClient implements AutoCloseable {
         session.record("STARTTLS");
         session.ehlo();
         return session;
+    }
+
+    /**
+     * A STARTTLS session whose client certificate message carries exactly {@code chain} (leaf first) with
+     * {@code key}: forged chains included, whose certificates need not link (JKS keeps a chain as given).
+     */
+    public static SmtpTestClient startTlsPresenting(int port, TestPki pki, List<java.security.cert.X509Certificate> chain,
+                                                    java.security.PrivateKey key) throws IOException {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("JKS");
+            store.load(null, null);
+            char[] password = "transient".toCharArray();
+            store.setKeyEntry("client", key, password, chain.toArray(java.security.cert.Certificate[]::new));
+            javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(dev.jamestls.pki.PemFiles.trustStore(List.of(pki.root.certificate().certificate())));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            return upgraded(new RawClient(false, context), port);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the client's TLS context", e);
+        }
     }
 
     /** A session over implicit TLS (RFC 8314); EHLO sent. */
