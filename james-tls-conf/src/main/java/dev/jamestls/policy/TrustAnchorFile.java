@@ -54,7 +54,7 @@ public record TrustAnchorFile(Path path, List<X509Certificate> certificates, Str
         try {
             certificates = PemFiles.parseCertificates(new ByteArrayInputStream(bytes), written);
         } catch (IOException e) {
-            throw new IllegalArgumentException("trust anchor file '" + written + "' is not a PEM certificate file: " + e.getMessage());
+            throw new IllegalArgumentException("trust anchor file '" + written + "' does not parse as certificates; accepted: PEM CERTIFICATE blocks");
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException("trust anchor file '" + written + "' holds no certificate; accepted: PEM CERTIFICATE blocks");

@@ -27,11 +27,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-import dev.jamestls.pki.PemFiles;
 
 /**
  * The certificate we present when a destination asks for one (RFC 8446 §4.3.2 CertificateRequest,
@@ -103,14 +104,7 @@ public final class ClientIdentity {
      */
     public static ClientIdentity fromPem(Path keyFile, Path chainFile) {
         PrivateKey key = readKey(keyFile);
-        List<X509Certificate> chain;
-        try {
-            chain = PemFiles.readCertificates(chainFile);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("certificate file " + chainFile + " not found");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; accepted: PEM CERTIFICATE blocks, the client certificate first");
-        }
+        List<X509Certificate> chain = readChain(chainFile);
         return new ClientIdentity(chainFile.getFileName() + (keyFile.equals(chainFile) ? "" : " + " + keyFile.getFileName()), key, chain);
     }
 
@@ -256,6 +250,29 @@ public final class ClientIdentity {
         }
     }
 
+    /** The CERTIFICATE blocks of a PEM file in order; other blocks (a key, as in Postfix chain files) are skipped. */
+    private static List<X509Certificate> readChain(Path file) {
+        List<X509Certificate> chain = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(Files.newBufferedReader(file, StandardCharsets.US_ASCII))) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof X509CertificateHolder holder) {
+                    chain.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("certificate file " + file + " not found");
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("certificate file " + file + " does not parse as PEM; accepted: PEM CERTIFICATE blocks,"
+                + " the client certificate first");
+        }
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("certificate file " + file + " holds no certificate; accepted: PEM CERTIFICATE blocks,"
+                + " the client certificate first");
+        }
+        return chain;
+    }
+
     private static PrivateKey readKey(Path file) {
         byte[] bytes;
         try {
@@ -275,7 +292,7 @@ public final class ClientIdentity {
                 if (object instanceof PEMKeyPair pair) {
                     return converter.getKeyPair(pair).getPrivate();
                 }
-                if (!(object instanceof org.bouncycastle.cert.X509CertificateHolder)) {
+                if (!(object instanceof X509CertificateHolder)) {
                     throw new IllegalArgumentException("private key file " + file + " holds " + object.getClass().getSimpleName()
                         + " (an encrypted key?); accepted: an unencrypted PEM 'PRIVATE KEY' (PKCS#8), 'RSA PRIVATE KEY' or 'EC PRIVATE KEY'");
                 }

@@ -461,14 +461,14 @@ public final class PolicyFileParser {
             List<XmlElement> anchorElements = inConnector ? element.children("trustAnchors") : List.of();
             ok &= atMostOne(element, anchorElements);
             Optional<TrustAnchorFile> anchors = Optional.empty();
-            if (!anchorElements.isEmpty()) {
+            if (anchorElements.size() == 1) {
                 anchors = checks.parseText(anchorElements.get(0), this::outboundTrustAnchors);
                 ok &= anchors.isPresent();
             }
             List<XmlElement> identityElements = inConnector ? element.children("clientIdentity") : List.of();
             ok &= atMostOne(element, identityElements);
             Optional<ClientIdentity> identity = Optional.empty();
-            if (!identityElements.isEmpty()) {
+            if (identityElements.size() == 1) {
                 identity = clientIdentity(identityElements.get(0));
                 ok &= identity.isPresent();
             }
