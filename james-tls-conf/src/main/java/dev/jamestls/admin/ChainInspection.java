@@ -52,6 +52,9 @@ public final class ChainInspection {
         for (String name : chain.helloNames()) {
             checkHelloName(name, facts.get(0), warnings);
         }
+        if (chain.purpose() == ServerChain.Purpose.CLIENT) {
+            checkClientAuth(certificates.get(0), warnings);
+        }
         boolean wholePath = top == certificates.get(certificates.size() - 1);
         return new ChainReport(chain, facts, top.getIssuerX500Principal().getName(), topSelfSigned && wholePath, warnings);
     }
@@ -95,6 +98,20 @@ public final class ChainInspection {
         if (!covered) {
             warnings.add(new FactsWarning(FactsWarning.Kind.HELLO_NAME_NOT_COVERED, OptionalInt.of(0),
                 "the leaf's DNS names " + leaf.dnsNames() + " do not cover helloName '" + name + "'"));
+        }
+    }
+
+    // RFC 5280 §4.2.1.12: an EKU extension without clientAuth or anyExtendedKeyUsage forbids TLS client use.
+    private static void checkClientAuth(X509Certificate leaf, List<FactsWarning> warnings) {
+        List<String> usages;
+        try {
+            usages = leaf.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            usages = List.of("unparseable");
+        }
+        if (usages != null && !usages.contains("1.3.6.1.5.5.7.3.2") && !usages.contains("2.5.29.37.0")) {
+            warnings.add(new FactsWarning(FactsWarning.Kind.NO_CLIENT_AUTH, OptionalInt.of(0), "the client certificate's extended key usages "
+                + usages + " do not include clientAuth (1.3.6.1.5.5.7.3.2); partners verifying it as a TLS client refuse it"));
         }
     }
 
