@@ -29,7 +29,8 @@ class ConnectionReuseParametersTest {
         "zero idle timeout | <connectionIdleTimeout>0</connectionIdleTimeout> "
             + "| mailet TlsRemoteDelivery: invalid connectionIdleTimeout '0': '0' must be more than 0",
         "misspelt parameter | <connectionPool>4</connectionPool> "
-            + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, connectionIdleTimeout, "
+            + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
+            + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, "
             + "connectionPoolSize, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, heloName, maxRetries, "
             + "outgoingQueue, policyFile, timeout, trustAnchors",
     })
