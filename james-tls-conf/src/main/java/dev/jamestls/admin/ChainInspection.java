@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.jamestls.tls.CertificateFacts;
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.DnsNames;
 import dev.jamestls.verify.IssuerLinks;
 
@@ -101,18 +102,10 @@ public final class ChainInspection {
         }
     }
 
-    // RFC 5280 §4.2.1.12: an EKU extension without clientAuth or anyExtendedKeyUsage forbids TLS client use.
     private static void checkClientAuth(X509Certificate leaf, List<FactsWarning> warnings) {
-        List<String> usages;
-        try {
-            usages = leaf.getExtendedKeyUsage();
-        } catch (java.security.cert.CertificateParsingException e) {
-            usages = List.of("unparseable");
-        }
-        if (usages != null && !usages.contains("1.3.6.1.5.5.7.3.2") && !usages.contains("2.5.29.37.0")) {
-            warnings.add(new FactsWarning(FactsWarning.Kind.NO_CLIENT_AUTH, OptionalInt.of(0), "the client certificate's extended key usages "
-                + usages + " do not include clientAuth (1.3.6.1.5.5.7.3.2); partners verifying it as a TLS client refuse it"));
-        }
+        ClientIdentity.forbiddenForClients(leaf).ifPresent(usages -> warnings.add(new FactsWarning(FactsWarning.Kind.NO_CLIENT_AUTH,
+            OptionalInt.of(0), "the client certificate's extended key usages " + usages
+                + " do not include clientAuth (1.3.6.1.5.5.7.3.2); partners verifying it as a TLS client refuse it (RFC 5280 §4.2.1.12)")));
     }
 
     /** The last certificate reachable from the leaf by issuer links within the chain. */

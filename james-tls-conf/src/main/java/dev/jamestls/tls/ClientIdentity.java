@@ -209,12 +209,20 @@ public final class ClientIdentity {
         if (now.isBefore(leaf.getNotBefore().toInstant())) {
             findings.add(new Finding(FindingKind.NOT_YET_VALID, who + " is not valid before " + leaf.getNotBefore().toInstant()));
         }
-        List<String> usages = extendedKeyUsages(leaf);
-        if (!usages.isEmpty() && !usages.contains(CLIENT_AUTH) && !usages.contains(ANY_EXTENDED_KEY_USAGE)) {
-            findings.add(new Finding(FindingKind.NO_CLIENT_AUTH, who + " has extended key usages " + usages
-                + " without clientAuth (" + CLIENT_AUTH + "); partners verifying it as a TLS client refuse it (RFC 5280 §4.2.1.12)"));
-        }
+        forbiddenForClients(leaf).ifPresent(usages -> findings.add(new Finding(FindingKind.NO_CLIENT_AUTH, who
+            + " has extended key usages " + usages + " without clientAuth (" + CLIENT_AUTH
+            + "); partners verifying it as a TLS client refuse it (RFC 5280 §4.2.1.12)")));
         return List.copyOf(findings);
+    }
+
+    /**
+     * The certificate's extended key usages when they forbid TLS client use (RFC 5280 §4.2.1.12: an EKU extension
+     * without clientAuth or anyExtendedKeyUsage); empty when it may be used as a client certificate.
+     */
+    public static Optional<List<String>> forbiddenForClients(X509Certificate certificate) {
+        List<String> usages = extendedKeyUsages(certificate);
+        return usages.isEmpty() || usages.contains(CLIENT_AUTH) || usages.contains(ANY_EXTENDED_KEY_USAGE)
+            ? Optional.empty() : Optional.of(usages);
     }
 
     /** {@code chain.pem + key.pem: subject 'CN=...', SPKI pin '...', valid until ...}: never the key. */

@@ -7,11 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -25,13 +21,12 @@ import dev.jamestls.tls.ClientIdentity;
 
 /** The default client identity follows its files' content, checked at most once per interval. */
 class ReloadingClientIdentityTest {
-    static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
-    static final CertificateAuthority CA = CertificateAuthority.root("CN=Our CA", NOW);
+    static final CertificateAuthority CA = CertificateAuthority.root("CN=Our CA", java.time.Instant.parse("2026-01-01T00:00:00Z"));
 
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock();
+    final ConnectionPoolTest.MovingClock clock = new ConnectionPoolTest.MovingClock();
 
     @Test
     void aRenewedCertificateIsPresentedAfterTheNextCheckEvenWithTheSameModificationTime() throws IOException {
@@ -89,28 +84,5 @@ class ReloadingClientIdentityTest {
 
     private static IssuedCertificate issue() {
         return CA.leaf("CN=mx.example.com").extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH).issue();
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = NOW;
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

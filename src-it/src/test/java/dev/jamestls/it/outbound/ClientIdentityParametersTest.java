@@ -3,9 +3,6 @@ package dev.jamestls.it.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,17 +44,9 @@ class ClientIdentityParametersTest {
             Throwable failure = catchThrowable(james::start);
 
             assertThat(failure).as(reason).isNotNull();
-            assertThat(messages(failure)).as(reason).anyMatch(m -> m.contains(message));
+            assertThat(ConnectionReuseParametersTest.messages(failure)).as(reason).anyMatch(m -> m.contains(message));
         } finally {
             james.stop();
         }
-    }
-
-    private static List<String> messages(Throwable failure) {
-        List<String> messages = new ArrayList<>();
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            messages.add(String.valueOf(cause.getMessage()));
-        }
-        return messages;
     }
 }

@@ -52,7 +52,8 @@ class ConnectionReuseParametersTest {
         }
     }
 
-    private static List<String> messages(Throwable failure) {
+    /** The messages of a startup failure and its causes, outermost first. */
+    static List<String> messages(Throwable failure) {
         List<String> messages = new ArrayList<>();
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             messages.add(String.valueOf(cause.getMessage()));
