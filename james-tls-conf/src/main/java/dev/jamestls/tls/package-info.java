@@ -3,6 +3,7 @@
  * entered (STARTTLS, RFC 3207, or implicit TLS, RFC 8314), and the facts of the
  * peer's certificate chain (RFC 5280 fields, SPKI SHA-256 pins as in RFC 7469
  * §2.4). Pure value types, no James imports; the James adapters translate
- * these to and from mail attributes.
+ * these to and from mail attributes. {@link dev.jamestls.tls.ClientIdentity} is the certificate
+ * we present when a destination asks for one (RFC 8446 §4.3.2), compared by content.
  */
 package dev.jamestls.tls;
