@@ -163,7 +163,7 @@ class OutboundIdentityTest {
         "verify.private.example | tls | connector verify with its own anchor file: the private CA validates",
         "secure.private.example | tls | connector secure with its own anchor file",
         "x.table.example        | tls | table entry with tafile=private-ca.pem",
-        "public.example         | deferred certificate-not-trusted | a rule without the anchor file never borrows it",
+        "public.example         | deferred certificate-not-trusted | a rule without the anchor file never borrows it, nor the pooled connection to the same host",
     })
     void aRuleOwnAnchorsValidateItsDestinationOnly(String domain, String expected, String reason) throws Exception {
         String recipient = "rcpt@" + domain;
