@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.jamestls.tls.CertificateFacts;
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.DnsNames;
 import dev.jamestls.verify.IssuerLinks;
 
@@ -51,6 +52,9 @@ public final class ChainInspection {
         }
         for (String name : chain.helloNames()) {
             checkHelloName(name, facts.get(0), warnings);
+        }
+        if (chain.purpose() == ServerChain.Purpose.CLIENT) {
+            checkClientAuth(certificates.get(0), warnings);
         }
         boolean wholePath = top == certificates.get(certificates.size() - 1);
         return new ChainReport(chain, facts, top.getIssuerX500Principal().getName(), topSelfSigned && wholePath, warnings);
@@ -96,6 +100,12 @@ public final class ChainInspection {
             warnings.add(new FactsWarning(FactsWarning.Kind.HELLO_NAME_NOT_COVERED, OptionalInt.of(0),
                 "the leaf's DNS names " + leaf.dnsNames() + " do not cover helloName '" + name + "'"));
         }
+    }
+
+    private static void checkClientAuth(X509Certificate leaf, List<FactsWarning> warnings) {
+        ClientIdentity.forbiddenForClients(leaf).ifPresent(usages -> warnings.add(new FactsWarning(FactsWarning.Kind.NO_CLIENT_AUTH,
+            OptionalInt.of(0), "the client certificate's extended key usages " + usages
+                + " do not include clientAuth (1.3.6.1.5.5.7.3.2); partners verifying it as a TLS client refuse it (RFC 5280 §4.2.1.12)")));
     }
 
     /** The last certificate reachable from the leaf by issuer links within the chain. */

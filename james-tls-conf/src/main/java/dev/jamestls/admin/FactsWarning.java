@@ -20,7 +20,9 @@ public record FactsWarning(Kind kind, OptionalInt certificate, String message) {
         WEAK_RSA_KEY("weak-rsa-key"),
         SHA1_SIGNATURE("sha1-signature"),
         CHAIN_INCOMPLETE("chain-incomplete"),
-        HELLO_NAME_NOT_COVERED("hello-name-not-covered");
+        HELLO_NAME_NOT_COVERED("hello-name-not-covered"),
+        /** A client chain whose leaf's EKU does not allow clientAuth (RFC 5280 §4.2.1.12). */
+        NO_CLIENT_AUTH("no-client-auth");
 
         private final String spelling;
 

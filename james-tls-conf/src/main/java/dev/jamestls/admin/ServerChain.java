@@ -5,16 +5,42 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Our server certificate chain as configured, leaf first, each certificate followed by its issuer
- * where the issuer is present.
+ * Our certificate chain as configured, leaf first, each certificate followed by its issuer
+ * where the issuer is present: the server chain of a listener, or the client chain we present when we deliver.
  *
  * @param source where it came from, printable ({@code conf/keystore (alias james)})
  * @param certificates leaf first; never empty
  * @param helloNames host names the leaf must cover (James's {@code helloName}); may be empty
  * @param notes facts about the source worth printing (e.g. an autodetected helloName that was not checked)
+ * @param purpose what partners see it as: our server (inbound) or our client (outbound) certificate
  */
-public record ServerChain(String source, List<X509Certificate> certificates, List<String> helloNames, List<String> notes) {
+public record ServerChain(String source, List<X509Certificate> certificates, List<String> helloNames, List<String> notes,
+                          Purpose purpose) {
+    /** Which side of a connection presents the chain, spelt as in the JSON output. */
+    public enum Purpose {
+        /** Presented by our SMTP listeners. */
+        SERVER("server"),
+        /** Presented by our outbound delivery when a destination asks for a client certificate. */
+        CLIENT("client");
+
+        private final String spelling;
+
+        Purpose(String spelling) {
+            this.spelling = spelling;
+        }
+
+        public String spelling() {
+            return spelling;
+        }
+    }
+
+    /** A server chain. */
+    public ServerChain(String source, List<X509Certificate> certificates, List<String> helloNames, List<String> notes) {
+        this(source, certificates, helloNames, notes, Purpose.SERVER);
+    }
+
     public ServerChain {
+        java.util.Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(source, "source");
         certificates = List.copyOf(certificates);
         if (certificates.isEmpty()) {
@@ -30,6 +56,6 @@ public record ServerChain(String source, List<X509Certificate> certificates, Lis
 
     public ServerChain withHelloNames(List<String> names, String note) {
         return new ServerChain(source, certificates, names, note.isEmpty() ? notes
-            : java.util.stream.Stream.concat(notes.stream(), java.util.stream.Stream.of(note)).toList());
+            : java.util.stream.Stream.concat(notes.stream(), java.util.stream.Stream.of(note)).toList(), purpose);
     }
 }

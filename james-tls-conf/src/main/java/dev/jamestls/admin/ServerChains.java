@@ -18,8 +18,10 @@ import java.util.Optional;
 
 import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.file.XmlElement;
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.IssuerLinks;
 import dev.jamestls.wiring.ConfigurationCheck;
+import dev.jamestls.wiring.OutboundIdentities;
 
 /** Loads our server chain from a key store, a PEM file, or James's {@code smtpserver.xml}. */
 public final class ServerChains {
@@ -108,6 +110,33 @@ public final class ServerChains {
             ServerChain loaded = listeners.key.load();
             chains.add(new ServerChain(loaded.source() + ", listeners " + String.join(", ", listeners.binds),
                 loaded.certificates(), listeners.helloNames, listeners.notes));
+        }
+        return chains;
+    }
+
+    /**
+     * Our outbound client certificates (see {@link OutboundIdentities}): one chain per distinct identity, the
+     * certificate partners see when we deliver to them.
+     *
+     * @throws AdminException naming the configuring file and element when one does not load
+     */
+    public static List<ServerChain> clientChains(Path confDir) throws AdminException {
+        List<ServerChain> chains = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (OutboundIdentities.Configured configured : OutboundIdentities.configured(confDir, java.time.Clock.systemUTC())) {
+            String where = configured.file() + (configured.line() > 0 ? ":" + configured.line() : "") + " " + configured.subject();
+            ClientIdentity identity;
+            try {
+                identity = configured.loader().get();
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(where + ": outbound client identity does not load: " + e.getMessage(), e);
+            }
+            if (!seen.contains(identity.sha256())) {
+                seen.add(identity.sha256());
+                chains.add(new ServerChain(where + " (" + identity.source() + ")", ordered(identity.chain()), List.of(),
+                    List.of("outbound client identity: presented when a destination asks for a client certificate"),
+                    ServerChain.Purpose.CLIENT));
+            }
         }
         return chains;
     }

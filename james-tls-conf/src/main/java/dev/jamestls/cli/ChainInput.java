@@ -20,7 +20,8 @@ final class ChainInput {
     Path pem;
 
     @Option(names = "--james-conf", paramLabel = "DIR",
-        description = "James's conf directory: the <tls> key material and helloName of every TLS listener in smtpserver.xml")
+        description = "James's conf directory: the <tls> key material and helloName of every TLS listener in smtpserver.xml, "
+            + "and the outbound client certificates (TlsRemoteDelivery's, the connectors' <clientIdentity>)")
     Path jamesConf;
 
     static final class Keystore {
@@ -43,6 +44,8 @@ final class ChainInput {
         if (pem != null) {
             return List.of(ServerChains.fromPem(pem));
         }
-        return ServerChains.fromJamesConf(jamesConf);
+        List<ServerChain> chains = new java.util.ArrayList<>(ServerChains.fromJamesConf(jamesConf));
+        chains.addAll(ServerChains.clientChains(jamesConf));
+        return chains;
     }
 }

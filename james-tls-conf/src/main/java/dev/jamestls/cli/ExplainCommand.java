@@ -116,6 +116,10 @@ final class ExplainCommand implements Callable<Integer> {
         out.println("outbound: recipient " + recipient + " (domain " + domain + ")");
         out.println("rule:     " + resolution.kind() + " " + resolution.rule() + ", mode " + resolution.mode());
         out.println("requires: " + describe(resolution.requirement()));
+        resolution.requirement().trustAnchors().ifPresent(anchors ->
+            out.println("anchors:  " + anchors.describe() + ", instead of TlsRemoteDelivery's trustAnchors"));
+        resolution.requirement().clientIdentity().ifPresent(identity ->
+            out.println("presents: " + identity.describe() + ", instead of TlsRemoteDelivery's client certificate"));
         printTrail(out, resolution.trail());
     }
 

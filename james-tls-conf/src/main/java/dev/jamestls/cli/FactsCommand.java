@@ -102,7 +102,8 @@ final class FactsCommand implements Callable<Integer> {
 
     static String text(ChainReport report) {
         StringBuilder out = new StringBuilder();
-        out.append("Server certificate chain\n");
+        out.append(report.chain().purpose() == ServerChain.Purpose.CLIENT
+            ? "Client certificate chain (outbound: presented when a destination asks for one)\n" : "Server certificate chain\n");
         out.append(String.format("  %-13s %s%n", "source", report.chain().source()));
         out.append(String.format("  %-13s %s%n", "root issuer", report.rootIssuer()));
         out.append(String.format("  %-13s %d%n", "certificates", report.facts().size()));
@@ -135,9 +136,11 @@ final class FactsCommand implements Callable<Integer> {
     static String markdown(ChainReport report) {
         CertificateFacts leaf = report.facts().get(0);
         StringBuilder out = new StringBuilder();
-        out.append("## TLS certificate of ").append(String.join(", ", leaf.dnsNames().isEmpty()
+        out.append(report.chain().purpose() == ServerChain.Purpose.CLIENT ? "## TLS client certificate of " : "## TLS certificate of ").append(String.join(", ", leaf.dnsNames().isEmpty()
             ? List.of(leaf.subjectCommonName()) : leaf.dnsNames())).append("\n\n");
-        out.append("To force TLS towards us, trust the root **").append(report.rootIssuer()).append("** and expect the subject **")
+        out.append(report.chain().purpose() == ServerChain.Purpose.CLIENT
+            ? "We present this certificate when we deliver to you. To authenticate us, trust the root **"
+            : "To force TLS towards us, trust the root **").append(report.rootIssuer()).append("** and expect the subject **")
             .append(leaf.subject()).append("**. Pin the SPKI `").append(leaf.spkiSha256()).append("` (SHA-256, base64).\n");
         for (int i = 0; i < report.facts().size(); i++) {
             out.append("\n### Certificate ").append(i).append(" (").append(report.role(i)).append(")\n\n");
@@ -154,6 +157,7 @@ final class FactsCommand implements Callable<Integer> {
         for (ChainReport report : reports) {
             Map<String, Object> chain = new LinkedHashMap<>();
             chain.put("source", report.chain().source());
+            chain.put("purpose", report.chain().purpose().spelling());
             chain.put("helloNames", report.chain().helloNames());
             chain.put("rootIssuer", report.rootIssuer());
             List<Object> certificates = new ArrayList<>();

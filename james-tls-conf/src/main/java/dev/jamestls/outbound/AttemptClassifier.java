@@ -24,6 +24,7 @@ public final class AttemptClassifier {
             case NOT_OFFERED -> startTlsMissing(plan, seen, "STARTTLS not offered in the EHLO reply");
             case REFUSED -> startTlsMissing(plan, seen, "STARTTLS refused: " + seen.error().orElse("no reply text"));
             case HANDSHAKE_FAILED -> handshakeFailed(plan, seen);
+            case CLIENT_CERTIFICATE_REQUIRED -> clientCertificateRequired(plan, seen);
             case ESTABLISHED -> established(seen);
         };
     }
@@ -35,7 +36,8 @@ public final class AttemptClassifier {
      */
     public static boolean retryInClear(TlsPlan plan, AttemptObservation seen) {
         return !plan.tlsMandatory() && plan.startTls()
-            && (seen.stage() == TlsStage.REFUSED || seen.stage() == TlsStage.HANDSHAKE_FAILED);
+            && (seen.stage() == TlsStage.REFUSED || seen.stage() == TlsStage.HANDSHAKE_FAILED
+                || seen.stage() == TlsStage.CLIENT_CERTIFICATE_REQUIRED);
     }
 
     private static AttemptClassification startTlsMissing(TlsPlan plan, AttemptObservation seen, String reason) {
@@ -60,6 +62,19 @@ public final class AttemptClassifier {
             reason += "; retrying this host in clear text";
         }
         return new AttemptClassification(AttemptVerdict.TLS_NOT_SECURED, Optional.of(type), reason);
+    }
+
+    /**
+     * The destination authenticates its clients (Postfix {@code smtpd_tls_req_ccert}) and refused us. RFC 8460 has no
+     * result type for it: {@code validation-failure} (§4.3.2, "a general failure"), with the reason saying so.
+     */
+    private static AttemptClassification clientCertificateRequired(TlsPlan plan, AttemptObservation seen) {
+        requireNothingSent(seen);
+        String reason = "client certificate required: " + seen.error().orElse("the destination asked for a client certificate");
+        if (!plan.tlsMandatory()) {
+            reason += "; retrying this host in clear text";
+        }
+        return new AttemptClassification(AttemptVerdict.TLS_NOT_SECURED, Optional.of(TlsRptResultType.VALIDATION_FAILURE), reason);
     }
 
     private static AttemptClassification established(AttemptObservation seen) {

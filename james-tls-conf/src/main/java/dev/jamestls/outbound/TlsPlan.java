@@ -14,6 +14,8 @@ import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
+import dev.jamestls.policy.TrustAnchorFile;
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificatePurpose;
 import dev.jamestls.verify.CertificateRequirement;
@@ -43,10 +45,12 @@ import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
  * @param protocols JSSE protocol names to enable, from the rule's minimum up to TLS 1.3 (RFC 8996)
  * @param ciphers the rule's cipher policy
  * @param sniHost the target host name, sent as SNI (RFC 6066 §3)
+ * @param clientIdentity the certificate presented when the destination asks for one (RFC 8446 §4.3.2); its content
+ *     is part of the plan, so connections and TLS sessions are never shared between identities
  */
 public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean tlsMandatory,
                       Optional<CertificateRequirement> certificate, Enforcement certificateEnforcement,
-                      List<String> protocols, CipherPolicy ciphers, String sniHost) {
+                      List<String> protocols, CipherPolicy ciphers, String sniHost, Optional<ClientIdentity> clientIdentity) {
 
     public TlsPlan {
         Objects.requireNonNull(level, "level");
@@ -56,6 +60,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         protocols = List.copyOf(protocols);
         Objects.requireNonNull(ciphers, "ciphers");
         Objects.requireNonNull(sniHost, "sniHost");
+        Objects.requireNonNull(clientIdentity, "clientIdentity");
         if (tlsMandatory && !startTls) {
             throw new IllegalArgumentException("a plan cannot make TLS mandatory without STARTTLS");
         }
@@ -69,6 +74,18 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         }
     }
 
+    /** A plan that presents no client certificate. */
+    public TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean tlsMandatory, Optional<CertificateRequirement> certificate,
+                   Enforcement certificateEnforcement, List<String> protocols, CipherPolicy ciphers, String sniHost) {
+        this(level, mode, startTls, tlsMandatory, certificate, certificateEnforcement, protocols, ciphers, sniHost, Optional.empty());
+    }
+
+    /** The plan for one target under a rule, without a default client identity. */
+    public static TlsPlan forTarget(OutboundRequirement requirement, Mode mode, DomainName nexthop, DeliveryTarget target,
+                                    List<X509Certificate> anchors) {
+        return forTarget(requirement, mode, nexthop, target, anchors, Optional.empty());
+    }
+
     /**
      * The plan for one target under a rule.
      *
@@ -76,10 +93,13 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
      * @param mode the rule's mode
      * @param nexthop the recipient domain, or the smart host for smart-host deliveries ({@code nexthop} names)
      * @param target the host connected to
-     * @param anchors trust anchors for chain validation
+     * @param defaultAnchors trust anchors for chain validation unless the rule names its own
+     * @param defaultIdentity the client certificate presented unless the rule names its own
      */
     public static TlsPlan forTarget(OutboundRequirement requirement, Mode mode, DomainName nexthop, DeliveryTarget target,
-                                    List<X509Certificate> anchors) {
+                                    List<X509Certificate> defaultAnchors, Optional<ClientIdentity> defaultIdentity) {
+        List<X509Certificate> anchors = requirement.trustAnchors().map(TrustAnchorFile::certificates).orElse(defaultAnchors);
+        Optional<ClientIdentity> identity = requirement.clientIdentity().or(() -> defaultIdentity);
         OutboundLevel level = requirement.level();
         String host = target.host().ascii();
         List<String> protocols = protocolsFrom(requirement.minimumProtocol());
@@ -94,7 +114,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         };
         Enforcement enforcement = enforced && level.compareTo(OutboundLevel.VERIFY) >= 0 ? Enforcement.ENFORCE : Enforcement.RECORD_ONLY;
         return new TlsPlan(level, mode, level != OutboundLevel.NONE, enforced, certificate, enforcement, protocols,
-            requirement.ciphers(), host);
+            requirement.ciphers(), host, level == OutboundLevel.NONE ? Optional.empty() : identity);
     }
 
     /** The same host in clear text: the {@code may} fallback after a failed STARTTLS or handshake. */
@@ -102,7 +122,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         if (tlsMandatory) {
             throw new IllegalStateException("level " + level + " in mode " + mode + " never falls back to clear text (SPEC §2)");
         }
-        return new TlsPlan(level, mode, false, false, certificate, Enforcement.RECORD_ONLY, protocols, ciphers, sniHost);
+        return new TlsPlan(level, mode, false, false, certificate, Enforcement.RECORD_ONLY, protocols, ciphers, sniHost, clientIdentity);
     }
 
     /** Whether the certificate check was part of what the rule demands (verify, secure, fingerprint). */

@@ -12,6 +12,12 @@ public enum TlsStage {
     REFUSED("refused"),
     /** The TLS handshake failed (protocol, cipher or certificate). */
     HANDSHAKE_FAILED("handshake-failed"),
+    /**
+     * The destination asked for a client certificate (a CertificateRequest, RFC 8446 §4.3.2, RFC 5246 §7.4.4) and
+     * ended the connection before its first TLS reply: it refused the certificate we presented, or our lack of one
+     * (TLS 1.3 alert {@code certificate_required}, RFC 8446 §6.2; TLS 1.2 {@code handshake_failure}).
+     */
+    CLIENT_CERTIFICATE_REQUIRED("client-certificate-required"),
     /** TLS was established. */
     ESTABLISHED("established");
 

@@ -2,7 +2,9 @@ package dev.jamestls.policy;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tls.TlsProtocol;
 
 /**
@@ -15,6 +17,10 @@ import dev.jamestls.tls.TlsProtocol;
  * @param ciphers the cipher policy
  * @param smartHosts relay hosts used instead of MX lookup, in order; empty = MX
  * @param failure what an unsecurable delivery becomes
+ * @param trustAnchors the rule's own trust anchors (Postfix {@code tafile=}) instead of the delivery's default anchors;
+ *     for the levels that check a chain ({@code may}, {@code encrypt} record it, {@code verify}, {@code secure} enforce it)
+ * @param clientIdentity the certificate this rule presents when a destination asks for one, instead of the
+ *     delivery's default identity
  */
 public record OutboundRequirement(
     OutboundLevel level,
@@ -23,7 +29,9 @@ public record OutboundRequirement(
     TlsProtocol minimumProtocol,
     CipherPolicy ciphers,
     List<SmartHost> smartHosts,
-    FailureMode failure) {
+    FailureMode failure,
+    Optional<TrustAnchorFile> trustAnchors,
+    Optional<ClientIdentity> clientIdentity) {
 
     /** Opportunistic: STARTTLS when offered, TLS ≥ 1.2, forward-secret ciphers, clear-text fallback. */
     public static final OutboundRequirement OPPORTUNISTIC = new OutboundRequirement(OutboundLevel.MAY, List.of(), List.of(),
@@ -37,6 +45,15 @@ public record OutboundRequirement(
         Objects.requireNonNull(ciphers, "ciphers");
         smartHosts = List.copyOf(smartHosts);
         Objects.requireNonNull(failure, "failure");
+        Objects.requireNonNull(trustAnchors, "trustAnchors");
+        Objects.requireNonNull(clientIdentity, "clientIdentity");
+        if (trustAnchors.isPresent() && (level == OutboundLevel.NONE || level == OutboundLevel.FINGERPRINT)) {
+            throw new IllegalArgumentException("trust anchors apply to levels may, encrypt, verify and secure, not " + level
+                + (level == OutboundLevel.FINGERPRINT ? " (pins need no CA)" : " (no TLS)"));
+        }
+        if (clientIdentity.isPresent() && level == OutboundLevel.NONE) {
+            throw new IllegalArgumentException("a client identity needs TLS; level none never starts it");
+        }
         for (String pin : pins) {
             ClientCertificateRequirement.requireWellFormedPin(pin);
         }
@@ -58,7 +75,21 @@ public record OutboundRequirement(
         }
     }
 
+    /** A requirement without its own trust anchors or client identity. */
+    public OutboundRequirement(OutboundLevel level, List<MatchName> match, List<String> pins, TlsProtocol minimumProtocol,
+                               CipherPolicy ciphers, List<SmartHost> smartHosts, FailureMode failure) {
+        this(level, match, pins, minimumProtocol, ciphers, smartHosts, failure, Optional.empty(), Optional.empty());
+    }
+
     public OutboundRequirement withFailure(FailureMode newFailure) {
-        return new OutboundRequirement(level, match, pins, minimumProtocol, ciphers, smartHosts, newFailure);
+        return new OutboundRequirement(level, match, pins, minimumProtocol, ciphers, smartHosts, newFailure, trustAnchors, clientIdentity);
+    }
+
+    public OutboundRequirement withTrustAnchors(Optional<TrustAnchorFile> anchors) {
+        return new OutboundRequirement(level, match, pins, minimumProtocol, ciphers, smartHosts, failure, anchors, clientIdentity);
+    }
+
+    public OutboundRequirement withClientIdentity(Optional<ClientIdentity> identity) {
+        return new OutboundRequirement(level, match, pins, minimumProtocol, ciphers, smartHosts, failure, trustAnchors, identity);
     }
 }

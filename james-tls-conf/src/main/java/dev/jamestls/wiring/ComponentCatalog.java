@@ -139,7 +139,12 @@ public final class ComponentCatalog {
                 new Parameter("timeout", Optional.of("180000"), value -> wholeNumber(value, 1)),
                 new Parameter("connectionPoolSize", Optional.of("32"), value -> wholeNumber(value, 0)),
                 new Parameter("connectionsPerDestination", Optional.of("4"), value -> wholeNumber(value, 1)),
-                new Parameter("connectionIdleTimeout", Optional.of("30 seconds"), ConnectionReuse::parseDuration)),
+                new Parameter("connectionIdleTimeout", Optional.of("30 seconds"), ConnectionReuse::parseDuration),
+                new Parameter("clientCertificates", Optional.empty(), ComponentCatalog::path),
+                new Parameter("clientPrivateKey", Optional.empty(), ComponentCatalog::path),
+                new Parameter("clientKeystore", Optional.empty(), ComponentCatalog::path),
+                new Parameter("clientKeystoreType", Optional.of("PKCS12"), ComponentCatalog::keystoreType),
+                new Parameter("clientSecret", Optional.empty(), value -> { })),
                 Optional.empty())));
     }
 
@@ -195,6 +200,12 @@ public final class ComponentCatalog {
     static void path(String value) {
         if (value.isBlank()) {
             throw new IllegalArgumentException("empty path; accepted: a file path relative to James's working directory, e.g. " + DEFAULT_POLICY_FILE);
+        }
+    }
+
+    static void keystoreType(String value) {
+        if (!value.equals("PKCS12") && !value.equals("JKS")) {
+            throw new IllegalArgumentException("unknown key store type '" + value + "'; accepted: PKCS12, JKS");
         }
     }
 

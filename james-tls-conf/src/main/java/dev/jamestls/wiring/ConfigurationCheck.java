@@ -85,6 +85,7 @@ public final class ConfigurationCheck {
                     "'" + policyFile + "' named by a component does not exist (looked at " + referenced + ")"));
             }
         }
+        problems.addAll(OutboundIdentities.check(confDir, clock));
         Map<Path, List<Problem>> byFile = new java.util.LinkedHashMap<>();
         problems.forEach(p -> byFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p));
         List<Problem> sorted = new ArrayList<>();

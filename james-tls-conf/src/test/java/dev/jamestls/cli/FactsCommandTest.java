@@ -184,7 +184,7 @@ class FactsCommandTest {
         assertThat(root.get("schema").asText()).isEqualTo("james-tls/facts/v1");
         assertThat(root.get("generatedAt").asText()).isEqualTo("2026-06-01T12:00:00Z");
         JsonNode chain = root.get("chains").get(0);
-        assertThat(fieldNames(chain)).containsExactly("source", "helloNames", "rootIssuer", "certificates", "warnings", "notes");
+        assertThat(fieldNames(chain)).containsExactly("source", "purpose", "helloNames", "rootIssuer", "certificates", "warnings", "notes");
         JsonNode leaf = chain.get("certificates").get(0);
         assertThat(fieldNames(leaf)).containsExactly("index", "role", "subject", "commonName", "organisation", "organisationalUnits",
             "issuer", "serial", "dnsNames", "emailNames", "keyAlgorithm", "keySize", "signatureAlgorithm", "notBefore", "notAfter",

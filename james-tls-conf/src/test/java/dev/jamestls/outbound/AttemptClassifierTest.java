@@ -55,6 +55,9 @@ class AttemptClassifierTest {
         "verify, connect-failed, connection-failed, -, no TCP connection",
         "secure, handshake-name, tls-not-secured, certificate-host-mismatch, match names not met",
         "fingerprint, handshake-pin, tls-not-secured, certificate-not-trusted, pin mismatch",
+        "verify, client-certificate-required, tls-not-secured, validation-failure, destination demands a client certificate",
+        "encrypt, client-certificate-required, tls-not-secured, validation-failure, mandatory: no clear text",
+        "may, client-certificate-required, tls-not-secured, validation-failure, may retries this host in clear text",
     })
     void classifiesEveryLevelAndOutcome(String level, String happened, String verdict, String resultType, String reason) {
         TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.parse(level), FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
@@ -63,6 +66,18 @@ class AttemptClassifierTest {
 
         assertThat(classification.verdict().spelling()).as(reason).isEqualTo(verdict);
         assertThat(classification.resultType().map(Object::toString).orElse("-")).as(reason).isEqualTo(resultType);
+    }
+
+    @Test
+    void aRefusedClientCertificateSaysSoAndIsRetriedInClearOnlyUnderMay() {
+        TlsPlan may = TlsPlan.forTarget(requirement(OutboundLevel.MAY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan verify = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+
+        AttemptClassification classification = AttemptClassifier.classify(verify, observation("client-certificate-required"));
+
+        assertThat(classification.reason()).isEqualTo("client certificate required: we presented none");
+        assertThat(AttemptClassifier.retryInClear(may, observation("client-certificate-required"))).isTrue();
+        assertThat(AttemptClassifier.retryInClear(verify, observation("client-certificate-required"))).isFalse();
     }
 
     @Test
@@ -181,6 +196,8 @@ class AttemptClassifierTest {
             case "established-sent" -> established(Optional.empty(), TransactionResult.SENT);
             case "established-rejected-550" -> established(Optional.empty(), TransactionResult.rejected(550, "550 5.7.1 no"));
             case "established-rejected-451" -> established(Optional.empty(), TransactionResult.rejected(451, "451 4.3.0 later"));
+            case "client-certificate-required" -> new AttemptObservation(ip, true, TlsStage.CLIENT_CERTIFICATE_REQUIRED, none, none,
+                Optional.empty(), Optional.of("we presented none"), TransactionResult.NOT_STARTED);
             case "connect-failed" -> new AttemptObservation(none, false, TlsStage.CONNECT_FAILED, none, none, Optional.empty(),
                 Optional.of("ConnectException: Connection refused"), TransactionResult.NOT_STARTED);
             default -> throw new IllegalArgumentException(happened);

@@ -39,6 +39,7 @@ import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tls.TlsProtocol;
 
 /**
@@ -451,7 +452,9 @@ public final class PolicyFileParser {
         }
 
         private Optional<OutboundRequirement> outboundRequirement(XmlElement element, boolean inConnector, boolean levelRequired) {
-            List<String> children = inConnector ? List.of("recipientDomain", "match", "pin", "smartHost") : List.of("match");
+            List<String> children = inConnector
+                ? List.of("recipientDomain", "match", "pin", "smartHost", "trustAnchors", "clientIdentity")
+                : List.of("match");
             List<String> attributes = inConnector
                 ? List.of("level", "minimumProtocol", "ciphers", "excludeCiphers", "failure")
                 : List.of("level", "minimumProtocol", "ciphers", "excludeCiphers");
@@ -483,6 +486,20 @@ public final class PolicyFileParser {
                 ok &= host.isPresent();
                 host.ifPresent(hosts::add);
             }
+            List<XmlElement> anchorElements = inConnector ? element.children("trustAnchors") : List.of();
+            ok &= atMostOne(element, anchorElements);
+            Optional<TrustAnchorFile> anchors = Optional.empty();
+            if (anchorElements.size() == 1) {
+                anchors = checks.parseText(anchorElements.get(0), this::outboundTrustAnchors);
+                ok &= anchors.isPresent();
+            }
+            List<XmlElement> identityElements = inConnector ? element.children("clientIdentity") : List.of();
+            ok &= atMostOne(element, identityElements);
+            Optional<ClientIdentity> identity = Optional.empty();
+            if (identityElements.size() == 1) {
+                identity = clientIdentity(identityElements.get(0));
+                ok &= identity.isPresent();
+            }
             if (!ok) {
                 return Optional.empty();
             }
@@ -490,9 +507,42 @@ public final class PolicyFileParser {
                 return Optional.of(new OutboundRequirement(level.orElse(OutboundLevel.MAY), match, pins,
                     minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE),
                     new CipherPolicy(preset.orElse(CipherPreset.FORWARD_SECRET), exclusions.orElse(List.of())),
-                    hosts, failure.orElse(FailureMode.TEMPORARY)));
+                    hosts, failure.orElse(FailureMode.TEMPORARY), anchors, identity));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<outbound" + (level.isPresent() ? " level=\"" + level.get() + "\"" : "") + ">", e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        /** A rule's own anchors: read now, watched by the reload, keyed by content (file digest and certificates). */
+        private TrustAnchorFile outboundTrustAnchors(String value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("empty; accepted: a path to a PEM file of CA certificates, relative to " + file.getFileName());
+            }
+            Path path = resolve(value);
+            files.put(path, ContentDigest.ofFile(path));
+            TrustAnchorFile anchors = TrustAnchorFile.read(path, value);
+            files.put(path, anchors.digest());
+            return anchors;
+        }
+
+        /** {@code <clientIdentity privateKey="key.pem" certificates="chain.pem"/>}: PEM only, no secret in the policy file. */
+        private Optional<ClientIdentity> clientIdentity(XmlElement element) {
+            checks.allow(element, List.of("privateKey", "certificates"), List.of());
+            String relative = "a PEM file relative to " + file.getFileName();
+            Optional<String> key = checks.required(element, "privateKey", "an unencrypted PEM private key, " + relative);
+            Optional<String> chain = checks.required(element, "certificates", "PEM certificates, the client certificate first, " + relative);
+            if (key.isEmpty() || chain.isEmpty()) {
+                return Optional.empty();
+            }
+            Path keyPath = resolve(key.get());
+            Path chainPath = resolve(chain.get());
+            files.put(keyPath, ContentDigest.ofFile(keyPath));
+            files.put(chainPath, ContentDigest.ofFile(chainPath));
+            try {
+                return Optional.of(ClientIdentity.fromPem(keyPath, chainPath));
+            } catch (IllegalArgumentException e) {
+                checks.error(element, "<clientIdentity>", e.getMessage());
                 return Optional.empty();
             }
         }
@@ -511,7 +561,7 @@ public final class PolicyFileParser {
                 checks.error(element, XmlChecks.subject(element, "file"), "domain table not found (looked at " + path + ")");
                 return Optional.empty();
             }
-            return PostfixPolicyTable.parse(path, mode.orElse(Mode.ENFORCE), problems);
+            return PostfixPolicyTable.parse(path, mode.orElse(Mode.ENFORCE), problems, files);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.CipherPreset;
+import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.DomainTable;
 import dev.jamestls.policy.FailureMode;
@@ -23,6 +24,7 @@ import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TableEntry;
+import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.tls.TlsProtocol;
 
 /**
@@ -39,17 +41,21 @@ import dev.jamestls.tls.TlsProtocol;
  * continue it; lines whose first non-blank character is {@code #}, and blank
  * lines, are ignored. Deviations from Postfix, each reported as an error naming
  * the line rather than silently accepted: levels {@code dane}/{@code dane-only}
- * (DANE, RFC 7672, is not implemented yet), the attributes {@code tafile},
+ * (DANE, RFC 7672, is not implemented yet), the attributes
  * {@code servername}, {@code connection_reuse}, {@code enable_rpk}, hex
  * fingerprints (we pin SPKI SHA-256 in base64, RFC 7469), cipher grades
  * {@code low}/{@code export}/{@code null}, protocol upper bounds.
  * Postfix defaults that we keep: {@code secure} without {@code match} means
  * {@code match=nexthop:dot-nexthop}.
+ * <p>
+ * {@code tafile=cas.pem}: the entry's own trust anchors instead of the delivery's default ones (Postfix 2.11
+ * {@code tafile}); one PEM file of CA certificates per entry, relative to the table's directory. Postfix also
+ * accepts several files and bare public keys: both are errors here, naming the line.
  */
 public final class PostfixPolicyTable {
     private static final String LEVELS = "none, may, encrypt, verify, secure, fingerprint";
-    private static final String ATTRIBUTES = "match, protocols, ciphers, exclude";
-    private static final List<String> UNSUPPORTED_ATTRIBUTES = List.of("tafile", "servername", "connection_reuse", "enable_rpk");
+    private static final String ATTRIBUTES = "match, protocols, ciphers, exclude, tafile";
+    private static final List<String> UNSUPPORTED_ATTRIBUTES = List.of("servername", "connection_reuse", "enable_rpk");
     private static final List<String> POSTFIX_PROTOCOLS = List.of("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private PostfixPolicyTable() {
@@ -60,6 +66,15 @@ public final class PostfixPolicyTable {
      * had no error.
      */
     public static Optional<DomainTable> parse(Path file, Mode mode, List<Problem> problems) {
+        return parse(file, mode, problems, new java.util.LinkedHashMap<>());
+    }
+
+    /**
+     * As {@link #parse(Path, Mode, List)}; every trust-anchor file the entries name is added to {@code files} with the
+     * digest of the bytes that were read
+     * (the policy reload watches them).
+     */
+    public static Optional<DomainTable> parse(Path file, Mode mode, List<Problem> problems, Map<Path, ContentDigest> files) {
         int before = errorCount(problems);
         DomainTable.Builder builder = DomainTable.builder(file.getFileName().toString());
         Map<OutboundRequirement, OutboundRequirement> shared = new HashMap<>();
@@ -84,13 +99,13 @@ public final class PostfixPolicyTable {
                     continue;
                 }
                 if (logical != null) {
-                    entry(file, logicalLine, logical.toString(), mode, builder, shared, keyLines, problems);
+                    entry(file, logicalLine, logical.toString(), mode, builder, shared, keyLines, problems, files);
                 }
                 logical = new StringBuilder(stripped);
                 logicalLine = number;
             }
             if (logical != null) {
-                entry(file, logicalLine, logical.toString(), mode, builder, shared, keyLines, problems);
+                entry(file, logicalLine, logical.toString(), mode, builder, shared, keyLines, problems, files);
             }
         } catch (IOException e) {
             problems.add(Problem.error(file, 0, 0, "", "cannot be read: " + e.getMessage()));
@@ -104,7 +119,7 @@ public final class PostfixPolicyTable {
 
     private static void entry(Path file, int line, String text, Mode mode, DomainTable.Builder builder,
                               Map<OutboundRequirement, OutboundRequirement> shared, Map<String, Integer> keyLines,
-                              List<Problem> problems) {
+                              List<Problem> problems, Map<Path, ContentDigest> files) {
         List<String> tokens;
         try {
             tokens = tokens(text);
@@ -119,7 +134,7 @@ public final class PostfixPolicyTable {
             return;
         }
         try {
-            OutboundRequirement requirement = requirement(tokens.subList(1, tokens.size()));
+            OutboundRequirement requirement = requirement(tokens.subList(1, tokens.size()), file, files);
             requirement = shared.computeIfAbsent(requirement, r -> r);
             String table = builderName(builder);
             Optional<TableEntry> previous;
@@ -167,7 +182,7 @@ public final class PostfixPolicyTable {
         }
     }
 
-    private static OutboundRequirement requirement(List<String> tokens) {
+    private static OutboundRequirement requirement(List<String> tokens, Path table, Map<Path, ContentDigest> files) {
         OutboundLevel level = level(tokens.get(0));
         List<MatchName> match = new ArrayList<>();
         List<String> pins = new ArrayList<>();
@@ -175,6 +190,7 @@ public final class PostfixPolicyTable {
         CipherPreset preset = CipherPreset.FORWARD_SECRET;
         List<String> exclusions = new ArrayList<>();
         boolean sawMatch = false;
+        Optional<TrustAnchorFile> anchors = Optional.empty();
         for (String token : tokens.subList(1, tokens.size())) {
             int equals = token.indexOf('=');
             if (equals <= 0) {
@@ -198,6 +214,12 @@ public final class PostfixPolicyTable {
                 case "protocols" -> minimum = minimumProtocol(value);
                 case "ciphers" -> preset = cipherGrade(value);
                 case "exclude" -> exclusions.addAll(PolicyFileParser.exclusions(value));
+                case "tafile" -> {
+                    if (anchors.isPresent()) {
+                        throw new IllegalArgumentException("tafile given twice; accepted: one PEM file of CA certificates per entry");
+                    }
+                    anchors = Optional.of(trustAnchors(value, table, files));
+                }
                 default -> {
                     if (UNSUPPORTED_ATTRIBUTES.contains(name)) {
                         throw new IllegalArgumentException("attribute '" + name + "' is not supported; accepted: " + ATTRIBUTES);
@@ -211,7 +233,22 @@ public final class PostfixPolicyTable {
             match.add(MatchName.parse("nexthop"));
             match.add(MatchName.parse("dot-nexthop"));
         }
-        return new OutboundRequirement(level, match, pins, minimum, new CipherPolicy(preset, exclusions), List.of(), FailureMode.TEMPORARY);
+        return new OutboundRequirement(level, match, pins, minimum, new CipherPolicy(preset, exclusions), List.of(), FailureMode.TEMPORARY,
+            anchors, Optional.empty());
+    }
+
+    private static TrustAnchorFile trustAnchors(String value, Path table, Map<Path, ContentDigest> files) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("tafile is empty; accepted: a PEM file of CA certificates, relative to the table's directory");
+        }
+        Path path = Path.of(value);
+        Path base = table.toAbsolutePath().getParent();
+        Path resolved = path.isAbsolute() || base == null ? path : base.resolve(path).normalize();
+        // Watched even when it does not load, so that the fix is picked up by the reload.
+        files.put(resolved, ContentDigest.ofFile(resolved));
+        TrustAnchorFile anchors = TrustAnchorFile.read(resolved, value);
+        files.put(resolved, anchors.digest());
+        return anchors;
     }
 
     private static OutboundLevel level(String value) {

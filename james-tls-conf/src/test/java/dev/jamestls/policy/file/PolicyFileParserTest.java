@@ -104,6 +104,14 @@ class PolicyFileParserTest {
                 "<issuer>: not a distinguished name 'Partner CA'; accepted: RFC 4514 form such as CN=Partner CA,O=Partner"),
             Arguments.of("missing trust anchor file", in("", "<clientCertificate><name>partner.example</name><trustAnchors>partner-ca.pem</trustAnchors></clientCertificate>"),
                 "<trustAnchors>: trust anchor file 'partner-ca.pem' not found (looked at DIR/partner-ca.pem)"),
+            Arguments.of("missing outbound trust anchor file", out(" level=\"verify\"", "<trustAnchors>partner-ca.pem</trustAnchors>"),
+                "<trustAnchors>: trust anchor file 'partner-ca.pem' not found (looked at DIR/partner-ca.pem)"),
+            Arguments.of("outbound trust anchors twice", out(" level=\"verify\"", "<trustAnchors>a.pem</trustAnchors><trustAnchors>b.pem</trustAnchors>"),
+                "<trustAnchors>: appears more than once in <outbound>; accepted: at most one"),
+            Arguments.of("client identity without certificates", out(" level=\"verify\"", "<clientIdentity privateKey=\"key.pem\"/>"),
+                "<clientIdentity>: attribute 'certificates' is required; accepted: PEM certificates, the client certificate first, a PEM file relative to tls-policy.xml"),
+            Arguments.of("client identity files missing", out(" level=\"verify\"", "<clientIdentity privateKey=\"k.pem\" certificates=\"c.pem\"/>"),
+                "<clientIdentity>: private key file DIR/k.pem not found"),
             Arguments.of("TLS 1.1 as minimum", in(" minimumProtocol=\"TLSv1.1\"", ""),
                 "<inbound minimumProtocol=\"TLSv1.1\">: minimum protocol TLSv1.1 is not allowed (RFC 8996 deprecates TLS 1.0 and 1.1); accepted: TLSv1.2, TLSv1.3"),
             Arguments.of("TLS 1.0 as outbound minimum", out(" level=\"encrypt\" minimumProtocol=\"TLSv1\"", ""),
@@ -176,6 +184,41 @@ class PolicyFileParserTest {
         TlsPolicy policy = result.policy().orElseThrow();
         assertThat(policy.resolveInbound("partner.example").requirement().failure()).hasToString(expected);
         assertThat(policy.resolveInbound("elsewhere.example").requirement().failure()).hasToString(expected);
+    }
+
+    @Test
+    void aConnectorNamesItsOwnAnchorsAndClientIdentityAndTheReloadWatchesTheirFiles() throws IOException {
+        java.time.Instant now = CLOCK.instant();
+        dev.jamestls.pki.CertificateAuthority ca = dev.jamestls.pki.CertificateAuthority.root("CN=Partner Private CA", now);
+        dev.jamestls.pki.IssuedCertificate ours = ca.leaf("CN=mx.example.com").extendedKeyUsages(dev.jamestls.pki.ExtendedKeyUsage.CLIENT_AUTH).issue();
+        dev.jamestls.pki.PemFiles.writeCertificates(dir.resolve("partner-ca.pem"), List.of(ca.certificate().certificate()));
+        dev.jamestls.pki.PemFiles.writeCertificates(dir.resolve("client.pem"), ours.presentedChain());
+        dev.jamestls.pki.PemFiles.writePrivateKey(dir.resolve("client.key"), ours.keyPair().getPrivate());
+
+        PolicyFileParser.Result result = parse(out(" level=\"verify\"", "<trustAnchors>partner-ca.pem</trustAnchors>"
+            + "<clientIdentity privateKey=\"client.key\" certificates=\"client.pem\"/>"));
+
+        assertThat(result.errors()).isEmpty();
+        dev.jamestls.policy.OutboundRequirement requirement = result.policy().orElseThrow().resolveOutbound("partner.example").requirement();
+        assertThat(requirement.trustAnchors().orElseThrow().certificates()).containsExactly(ca.certificate().certificate());
+        assertThat(requirement.clientIdentity().orElseThrow().leaf()).isEqualTo(ours.certificate());
+        assertThat(result.files()).contains(dir.resolve("partner-ca.pem"), dir.resolve("client.key"), dir.resolve("client.pem"));
+    }
+
+    @Test
+    void aClientIdentityWhoseKeyIsNotTheCertificatesIsAnError() throws IOException {
+        java.time.Instant now = CLOCK.instant();
+        dev.jamestls.pki.CertificateAuthority ca = dev.jamestls.pki.CertificateAuthority.root("CN=CA", now);
+        dev.jamestls.pki.IssuedCertificate ours = ca.leaf("CN=ours").issue();
+        dev.jamestls.pki.IssuedCertificate other = ca.leaf("CN=other").issue();
+        dev.jamestls.pki.PemFiles.writeCertificates(dir.resolve("client.pem"), ours.presentedChain());
+        dev.jamestls.pki.PemFiles.writePrivateKey(dir.resolve("client.key"), other.keyPair().getPrivate());
+
+        PolicyFileParser.Result result = parse(out(" level=\"verify\"", "<clientIdentity privateKey=\"client.key\" certificates=\"client.pem\"/>"));
+
+        assertThat(result.errors()).extracting(Problem::detail).containsExactly("<clientIdentity>: client.pem + client.key: the private key "
+            + "does not belong to the certificate 'CN=ours' (SPKI pin '" + dev.jamestls.tls.CertificatePins.spkiSha256(ours.certificate())
+            + "'); accepted: the key of the first certificate of the chain");
     }
 
     @Test

@@ -48,11 +48,20 @@ class PolicyReferenceExampleTest {
         PemFiles.writeCertificates(dir.resolve("partner-ca.pem"),
             java.util.List.of(CertificateAuthority.root("CN=Partner Issuing CA,O=Partner", Instant.now()).certificate().certificate()));
 
+        dev.jamestls.pki.IssuedCertificate client = CertificateAuthority.root("CN=Private CA", Instant.now()).leaf("CN=mx.example.com")
+            .extendedKeyUsages(dev.jamestls.pki.ExtendedKeyUsage.CLIENT_AUTH).issue();
+        PemFiles.writeCertificates(dir.resolve("private-ca-client.pem"), client.presentedChain());
+        PemFiles.writePrivateKey(dir.resolve("private-ca-client.key"), client.keyPair().getPrivate());
+
         PolicyFileParser.Result result = new PolicyFileParser(PolicyFileParserTest.CLOCK).parse(dir.resolve("tls-policy.xml"));
 
         assertThat(result.problems()).isEmpty();
         TlsPolicy policy = result.policy().orElseThrow();
-        assertThat(policy.connectors()).hasSize(5);
+        assertThat(policy.connectors()).hasSize(6);
+        assertThat(policy.resolveOutbound("private-ca.example").requirement().trustAnchors()).isPresent();
+        assertThat(policy.resolveOutbound("private-ca.example").requirement().clientIdentity().orElseThrow().leaf())
+            .isEqualTo(client.certificate());
+        assertThat(policy.resolveOutbound("private.example").requirement().trustAnchors()).isPresent();
         assertThat(policy.resolveInbound("mx.partner.example").rule()).isEqualTo("partner-example");
         assertThat(policy.resolveInbound("").rule()).isEqualTo("bounces");
         assertThat(policy.resolveInbound("staged.example").mode()).isEqualTo(Mode.TESTING);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -33,10 +34,21 @@ class PostfixPolicyTableTest {
     Path dir;
     final List<Problem> problems = new ArrayList<>();
 
+    final Map<Path, dev.jamestls.policy.ContentDigest> files = new java.util.LinkedHashMap<>();
+
+    static final java.security.cert.X509Certificate ANCHOR = dev.jamestls.pki.CertificateAuthority
+        .root("CN=Table Anchor", java.time.Instant.now()).certificate().certificate();
+
+    @org.junit.jupiter.api.BeforeEach
+    void anchorFiles() throws IOException {
+        Files.writeString(dir.resolve("ca.pem"), dev.jamestls.pki.PemFiles.certificates(List.of(ANCHOR)));
+        Files.writeString(dir.resolve("not-pem.txt"), "hello\n");
+    }
+
     Optional<DomainTable> parse(String text) throws IOException {
         Path file = dir.resolve("tls_policy");
         Files.writeString(file, text);
-        return PostfixPolicyTable.parse(file, Mode.ENFORCE, problems);
+        return PostfixPolicyTable.parse(file, Mode.ENFORCE, problems, files);
     }
 
     static Stream<Arguments> badLines() {
@@ -46,9 +58,15 @@ class PostfixPolicyTableTest {
             Arguments.of("misspelt level", "a.example verfy", "entry 'a.example': unknown level 'verfy'; " + LEVELS),
             Arguments.of("obsolete upper-case level", "a.example MUST", "entry 'a.example': unknown level 'MUST'; " + LEVELS),
             Arguments.of("no level", "a.example", "entry 'a.example': no level; " + LEVELS),
-            Arguments.of("unknown attribute", "a.example secure mach=mx.a.example", "entry 'a.example': unknown attribute 'mach'; accepted: match, protocols, ciphers, exclude"),
-            Arguments.of("tafile is not supported", "a.example secure tafile=/etc/ca.pem", "entry 'a.example': attribute 'tafile' is not supported; accepted: match, protocols, ciphers, exclude"),
-            Arguments.of("bare word after the level", "a.example secure mx.a.example", "entry 'a.example': expected name=value after the level, found 'mx.a.example'; accepted attributes: match, protocols, ciphers, exclude"),
+            Arguments.of("unknown attribute", "a.example secure mach=mx.a.example", "entry 'a.example': unknown attribute 'mach'; accepted: match, protocols, ciphers, exclude, tafile"),
+            Arguments.of("servername is not supported", "a.example secure servername=hostname", "entry 'a.example': attribute 'servername' is not supported; accepted: match, protocols, ciphers, exclude, tafile"),
+            Arguments.of("tafile that does not exist", "a.example verify tafile=missing.pem", "entry 'a.example': trust anchor file 'missing.pem' not found (looked at DIR/missing.pem)"),
+            Arguments.of("tafile that is not certificates", "a.example verify tafile=not-pem.txt", "entry 'a.example': trust anchor file 'not-pem.txt' does not parse as certificates; accepted: PEM CERTIFICATE blocks"),
+            Arguments.of("tafile empty", "a.example verify tafile=", "entry 'a.example': tafile is empty; accepted: a PEM file of CA certificates, relative to the table's directory"),
+            Arguments.of("tafile twice", "a.example verify tafile=ca.pem tafile=ca.pem", "entry 'a.example': tafile given twice; accepted: one PEM file of CA certificates per entry"),
+            Arguments.of("tafile under fingerprint", "a.example fingerprint match=" + PIN + " tafile=ca.pem", "entry 'a.example': trust anchors apply to levels may, encrypt, verify and secure, not fingerprint (pins need no CA)"),
+            Arguments.of("tafile under none", "a.example none tafile=ca.pem", "entry 'a.example': trust anchors apply to levels may, encrypt, verify and secure, not none (no TLS)"),
+            Arguments.of("bare word after the level", "a.example secure mx.a.example", "entry 'a.example': expected name=value after the level, found 'mx.a.example'; accepted attributes: match, protocols, ciphers, exclude, tafile"),
             Arguments.of("hex fingerprint", "a.example fingerprint match=3D:95:34:51:24:66:33:B9:D2:40:99:C0:C1:17:0B:D1",
                 "entry 'a.example': hex fingerprint '3D:95:34:51:24:66:33:B9:D2:40:99:C0:C1:17:0B:D1' is not supported; accepted: base64 SPKI SHA-256 pins (RFC 7469 §2.4), "
                     + "e.g. from 'openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64'"),
@@ -79,7 +97,25 @@ class PostfixPolicyTableTest {
         Optional<DomainTable> table = parse(line + "\n");
 
         assertThat(table).as(reason).isEmpty();
-        assertThat(problems).extracting(p -> p.line() + ": " + p.detail()).as(reason).containsExactly("1: " + expected);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.detail().replace(dir.toString(), "DIR")).as(reason)
+            .containsExactly("1: " + expected);
+    }
+
+    @Test
+    void tafileGivesTheEntryItsOwnAnchorsKeyedByContentAndWatchedByTheReload() throws IOException {
+        DomainTable table = parse("""
+            a.example verify tafile=ca.pem
+            b.example verify
+            """).orElseThrow();
+
+        assertThat(problems).isEmpty();
+        dev.jamestls.policy.TrustAnchorFile anchors = table.lookup(DomainName.parse("a.example")).orElseThrow().requirement()
+            .trustAnchors().orElseThrow();
+        assertThat(anchors.certificates()).containsExactly(ANCHOR);
+        assertThat(anchors.file()).isEqualTo(dir.resolve("ca.pem"));
+        assertThat(anchors.digest().sha256()).hasSize(64);
+        assertThat(table.lookup(DomainName.parse("b.example")).orElseThrow().requirement().trustAnchors()).isEmpty();
+        assertThat(files).containsOnlyKeys(dir.resolve("ca.pem")).containsEntry(dir.resolve("ca.pem"), anchors.digest());
     }
 
     @Test

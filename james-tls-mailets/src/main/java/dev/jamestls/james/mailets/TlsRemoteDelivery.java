@@ -62,6 +62,7 @@ import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
+import dev.jamestls.outbound.ReloadingClientIdentity;
 import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.outbound.TargetSelection;
 import dev.jamestls.outbound.TargetSource;
@@ -74,6 +75,7 @@ import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.file.ReloadingPolicy;
 import dev.jamestls.smtp.PeerText;
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.JdkTrustAnchors;
 import dev.jamestls.verify.ChainVerifier;
@@ -110,6 +112,10 @@ import reactor.core.scheduler.Schedulers;
  *   <connectionPoolSize>32</connectionPoolSize>                 <!-- idle connections kept, default; 0 = no reuse -->
  *   <connectionsPerDestination>4</connectionsPerDestination>    <!-- per rule + host + port + TLS requirement, default -->
  *   <connectionIdleTimeout>30 seconds</connectionIdleTimeout>   <!-- default; unit ms when omitted -->
+ *   <clientCertificates>file://conf/client-chain.pem</clientCertificates> <!-- optional: presented when asked -->
+ *   <clientPrivateKey>file://conf/client-key.pem</clientPrivateKey>       <!-- with clientCertificates -->
+ *   <!-- or <clientKeystore>file://conf/client.p12</clientKeystore> <clientKeystoreType>PKCS12</clientKeystoreType>
+ *        <clientSecret>...</clientSecret> -->
  * </mailet>
  * }</pre>
  */
@@ -118,7 +124,10 @@ public class TlsRemoteDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
     private static final Set<String> PARAMETERS = Set.of("policyFile", "trustAnchors", "outgoingQueue", "delayTime",
         "maxRetries", "bounceProcessor", "heloName", "deliveryThreads", "connectionTimeout", "timeout", "connectionPoolSize",
-        "connectionsPerDestination", "connectionIdleTimeout");
+        "connectionsPerDestination", "connectionIdleTimeout",
+        "clientCertificates", "clientPrivateKey", "clientKeystore", "clientKeystoreType", "clientSecret");
+    /** How often the default client identity's files are compared with what was loaded (content digest). */
+    static final Duration IDENTITY_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final DNSService dns;
     private final MailQueueFactory<?> queues;
@@ -134,6 +143,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private Scheduler scheduler;
     private Scheduler dequeuer;
     private Disposable consumer;
+    private Optional<ReloadingClientIdentity> clientIdentity = Optional.empty();
 
     private record Settings(ReloadingPolicy policy, Supplier<List<X509Certificate>> anchors, ChainVerifier verifier,
                             RetrySchedule schedule, Optional<String> bounceProcessor, SmtpAttempt.ClientSettings client,
@@ -201,6 +211,7 @@ public class TlsRemoteDelivery extends GenericMailet {
         settings = new Settings(policy, anchors, verifier, schedule,
             parameters.string("bounceProcessor").filter(v -> !v.isEmpty()), new SmtpAttempt.ClientSettings(helo,
             connectTimeout, readTimeout), threads, queueName, reuse);
+        clientIdentity = clientIdentity(parameters, clock);
         contexts = new ClientTlsContexts(verifier);
         pool = new ConnectionPool<>(reuse, clock, SmtpConnection::close);
         if (reuse.enabled()) {
@@ -456,7 +467,8 @@ public class TlsRemoteDelivery extends GenericMailet {
 
     private TlsPlan plan(OutboundResolution resolution, DeliveryTarget target) {
         DomainName nexthop = target.source() == TargetSource.SMART_HOST ? target.host() : resolution.recipientDomain();
-        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), nexthop, target, settings.anchors().get());
+        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), nexthop, target, settings.anchors().get(),
+            clientIdentity.map(ReloadingClientIdentity::current));
     }
 
     private List<String> mxHosts(DomainName domain) throws DestinationDns.DnsLookupException {
@@ -532,6 +544,54 @@ public class TlsRemoteDelivery extends GenericMailet {
     private static Supplier<List<X509Certificate>> jdkAnchors() {
         List<X509Certificate> anchors = JdkTrustAnchors.certificates();
         return () -> anchors;
+    }
+
+    /**
+     * The default client identity (Postfix {@code smtp_tls_chain_files}): PEM chain + key, or a key store;
+     * read again when the files' content changes. Findings that make partners refuse it are logged, not fatal:
+     * destinations that ask for no certificate still get mail.
+     */
+    private Optional<ReloadingClientIdentity> clientIdentity(MailetParameters parameters, Clock clock) throws MessagingException {
+        Optional<String> certificates = parameters.string("clientCertificates").filter(v -> !v.isEmpty());
+        Optional<String> key = parameters.string("clientPrivateKey").filter(v -> !v.isEmpty());
+        Optional<String> keystore = parameters.string("clientKeystore").filter(v -> !v.isEmpty());
+        String pemForm = "clientCertificates with clientPrivateKey (PEM), or clientKeystore with clientSecret";
+        if (keystore.isPresent() && (certificates.isPresent() || key.isPresent())) {
+            throw parameters.invalid("clientKeystore", keystore.get(), "either " + pemForm + ", not both");
+        }
+        if (keystore.isEmpty() && parameters.string("clientKeystoreType").or(() -> parameters.string("clientSecret")).isPresent()) {
+            throw parameters.invalid("clientKeystoreType", parameters.string("clientKeystoreType").orElse(""),
+                "clientKeystoreType and clientSecret only with clientKeystore");
+        }
+        if (certificates.isPresent() != key.isPresent()) {
+            String missing = certificates.isPresent() ? "clientPrivateKey" : "clientCertificates";
+            throw parameters.invalid(missing, "", "both " + pemForm);
+        }
+        ReloadingClientIdentity reloading;
+        try {
+            if (keystore.isPresent()) {
+                Path store = file(parameters, "clientKeystore", keystore.get());
+                String type = parameters.string("clientKeystoreType").orElse("PKCS12");
+                char[] secret = parameters.string("clientSecret").orElse("").toCharArray();
+                reloading = new ReloadingClientIdentity(List.of(store),
+                    () -> ClientIdentity.fromKeyStore(store, type, secret, Optional.empty()), clock, IDENTITY_CHECK_INTERVAL);
+            } else if (certificates.isPresent()) {
+                Path chain = file(parameters, "clientCertificates", certificates.get());
+                Path keyFile = file(parameters, "clientPrivateKey", key.get());
+                reloading = new ReloadingClientIdentity(List.of(keyFile, chain), () -> ClientIdentity.fromPem(keyFile, chain), clock,
+                    IDENTITY_CHECK_INTERVAL);
+            } else {
+                return Optional.empty();
+            }
+        } catch (IllegalArgumentException e) {
+            String name = keystore.isPresent() ? "clientKeystore" : "clientCertificates";
+            throw parameters.invalid(name, keystore.or(() -> certificates).orElseThrow(), "a client identity that loads (" + e.getMessage() + ")");
+        }
+        ClientIdentity identity = reloading.current();
+        LOGGER.info("outbound-tls client identity: {}", identity.describe());
+        identity.findings(clock.instant()).forEach(finding -> LOGGER.warn("outbound-tls client identity: {}: {}",
+            finding.kind().spelling(), finding.message()));
+        return Optional.of(reloading);
     }
 
     private static int nonNegative(String value) {

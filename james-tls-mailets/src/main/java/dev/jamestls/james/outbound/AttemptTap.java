@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocket;
 
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.VerificationOutcome;
 
 /**
@@ -38,6 +40,8 @@ final class AttemptTap {
     private volatile SSLSocket sslSocket;
     private volatile VerificationOutcome certificate;
     private volatile long clearTransactionBytes;
+    private volatile List<String> requestedKeyTypes;
+    private volatile ClientIdentity presented;
 
     AttemptTap(boolean guardClearText) {
         this.guardClearText = guardClearText;
@@ -88,6 +92,21 @@ final class AttemptTap {
     void tlsLayered(SSLSocket socket) {
         sslSocket = socket;
         tlsLayered = true;
+    }
+
+    /** The destination sent a CertificateRequest; {@code presented} is what we answered with (empty: no certificate). */
+    void clientCertificateRequested(List<String> keyTypes, Optional<ClientIdentity> answer) {
+        requestedKeyTypes = List.copyOf(keyTypes);
+        answer.ifPresent(identity -> presented = identity);
+    }
+
+    /** The key types of the destination's CertificateRequest, when it sent one. */
+    Optional<List<String>> clientCertificateRequest() {
+        return Optional.ofNullable(requestedKeyTypes);
+    }
+
+    Optional<ClientIdentity> presentedIdentity() {
+        return Optional.ofNullable(presented);
     }
 
     void certificateChecked(VerificationOutcome outcome) {

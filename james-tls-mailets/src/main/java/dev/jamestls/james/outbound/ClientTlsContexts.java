@@ -2,20 +2,26 @@ package dev.jamestls.james.outbound;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.WeakHashMap;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerifyingTrustManager;
@@ -28,11 +34,16 @@ import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
  * for. The trust manager is shared, but each full handshake reports its outcome to the attempt that
  * owns the socket (a fresh verification per attempt); a resumed handshake does not reach the trust
  * manager (the JDK skips it), so {@link SmtpAttempt} verifies the resumed session's peer chain again.
+ * <p>
+ * The plan's client identity (its content digest) is part of the key: a context presents one identity, whenever
+ * the destination sends a CertificateRequest (RFC 8446 §4.3.2, RFC 5246 §7.4.4), and never resumes a session
+ * authenticated with another one. Its key manager tells the attempt that a certificate was requested and what
+ * was presented, which is how a refusal is classified as "client certificate required".
  */
 public final class ClientTlsContexts {
     private static final int MAX_CONTEXTS = 1_000;
 
-    private record Key(String rule, CertificateRequirement requirement, Enforcement enforcement) {
+    private record Key(String rule, CertificateRequirement requirement, Enforcement enforcement, Optional<ClientIdentity> identity) {
     }
 
     /** A context and the attempts that are handshaking with it. */
@@ -74,17 +85,18 @@ public final class ClientTlsContexts {
     Shared forPlan(String rule, TlsPlan plan) {
         CertificateRequirement requirement = plan.certificate().orElseThrow(
             () -> new IllegalArgumentException("level " + plan.level() + " has no TLS requirement"));
-        Key key = new Key(rule, requirement, plan.certificateEnforcement());
+        Key key = new Key(rule, requirement, plan.certificateEnforcement(), plan.clientIdentity());
         synchronized (contexts) {
-            return contexts.computeIfAbsent(key, k -> create(k.requirement(), k.enforcement()));
+            return contexts.computeIfAbsent(key, k -> create(k.requirement(), k.enforcement(), k.identity()));
         }
     }
 
-    private Shared create(CertificateRequirement requirement, Enforcement enforcement) {
+    private Shared create(CertificateRequirement requirement, Enforcement enforcement, Optional<ClientIdentity> identity) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             Shared shared = new Shared(context);
-            context.init(null, new TrustManager[] {new Routing(shared, requirement, enforcement)}, null);
+            context.init(new KeyManager[] {new Presenting(shared, identity)},
+                new TrustManager[] {new Routing(shared, requirement, enforcement)}, null);
             return shared;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
@@ -142,6 +154,62 @@ public final class ClientTlsContexts {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return requirement.trustAnchors().toArray(X509Certificate[]::new);
+        }
+    }
+
+    /**
+     * Presents the identity, if any, whenever the destination asks (whatever CA names its request lists: a
+     * partner that trusts our certificate's issuer may not list it), and tells the attempt what happened.
+     */
+    private static final class Presenting extends X509ExtendedKeyManager {
+        private static final String ALIAS = "client-identity";
+        private final Shared shared;
+        private final Optional<ClientIdentity> identity;
+
+        Presenting(Shared shared, Optional<ClientIdentity> identity) {
+            this.shared = shared;
+            this.identity = identity;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            AttemptTap tap = socket == null ? null : shared.attempts.get(socket);
+            Optional<ClientIdentity> suitable = identity.filter(id -> keyTypes != null
+                && java.util.Arrays.stream(keyTypes).anyMatch(id::suits));
+            if (tap != null) {
+                tap.clientCertificateRequested(keyTypes == null ? java.util.List.of() : java.util.List.of(keyTypes), suitable);
+            }
+            return suitable.isPresent() ? ALIAS : null;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return chooseClientAlias(keyTypes, issuers, null);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? identity.map(id -> id.chain().toArray(X509Certificate[]::new)).orElse(null) : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? identity.map(ClientIdentity::key).orElse(null) : null;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return identity.filter(id -> id.suits(keyType)).map(id -> new String[] {ALIAS}).orElse(null);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
         }
     }
 }

@@ -207,6 +207,15 @@ public final class SmtpAttempt {
         if (tap.connectedTo().isEmpty()) {
             return observation(tap, TlsStage.CONNECT_FAILED, Optional.empty(), Optional.of(error), TransactionResult.NOT_STARTED);
         }
+        if (tap.sslSocket().isPresent() && tap.clientCertificateRequest().isPresent()
+            && tap.certificate().filter(c -> !c.accepted()).isEmpty()) {
+            // The destination asked for a client certificate and ended the connection before its first reply over TLS:
+            // TLS 1.2 alerts handshake_failure during the handshake, TLS 1.3 alerts certificate_required (RFC 8446 §4.4.2.4)
+            // after our Finished, so our EHLO meets a closed connection. Decided on what we saw (the CertificateRequest our
+            // key manager answered), not on the JDK's exception text.
+            return observation(tap, TlsStage.CLIENT_CERTIFICATE_REQUIRED, Optional.empty(), Optional.of(clientCertificateRefused(plan, tap)),
+                TransactionResult.NOT_STARTED);
+        }
         if (tap.sslSocket().isPresent()) {
             boolean handshake = hasCause(e, SSLException.class) || tap.certificate().filter(c -> !c.accepted()).isPresent();
             if (handshake) {
@@ -223,6 +232,17 @@ public final class SmtpAttempt {
             return observation(tap, TlsStage.NOT_OFFERED, Optional.empty(), Optional.of(error), TransactionResult.NOT_STARTED);
         }
         return observation(tap, TlsStage.CONNECT_FAILED, Optional.empty(), Optional.of(error), TransactionResult.NOT_STARTED);
+    }
+
+    private static String clientCertificateRefused(TlsPlan plan, AttemptTap tap) {
+        String asked = "the destination asked for a client certificate (key types " + String.join(", ",
+            tap.clientCertificateRequest().orElseThrow()) + ") and ended the connection before its first reply over TLS; ";
+        if (tap.presentedIdentity().isPresent()) {
+            return asked + "we presented " + tap.presentedIdentity().get().describe() + ", which it did not accept";
+        }
+        return asked + plan.clientIdentity().map(identity -> "we presented none: our identity's " + identity.key().getAlgorithm()
+            + " key suits none of the requested key types (" + identity.describe() + ")")
+            .orElse("we presented none: no client identity is configured (clientCertificates/clientKeystore, or the rule's <clientIdentity>)");
     }
 
     private static AttemptObservation observation(AttemptTap tap, TlsStage stage, Optional<SSLSession> session,

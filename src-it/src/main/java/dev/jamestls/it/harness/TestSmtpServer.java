@@ -35,8 +35,8 @@ import dev.jamestls.pki.IssuedCertificate;
  * it received in clear text, the messages it accepted (and whether over TLS), and counts TCP accepts.
  */
 public final class TestSmtpServer implements AutoCloseable {
-    /** A received message. */
-    public record Received(String mailFrom, List<String> rcptTo, String data, boolean overTls, String protocol) {
+    /** A received message; {@code clientSubject} is the subject of the client certificate, empty when none. */
+    public record Received(String mailFrom, List<String> rcptTo, String data, boolean overTls, String protocol, String clientSubject) {
     }
 
     private final ServerSocket serverSocket;
@@ -44,6 +44,7 @@ public final class TestSmtpServer implements AutoCloseable {
     private final List<String> protocols;
     private final boolean offerStartTls;
     private final boolean refuseStartTls;
+    private final boolean requireClientCertificate;
     private final String name;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger accepts = new AtomicInteger();
@@ -56,7 +57,8 @@ public final class TestSmtpServer implements AutoCloseable {
 
     private TestSmtpServer(Builder builder) throws IOException {
         this.name = builder.name;
-        this.tls = builder.identity.map(chain -> context(builder.key, chain, fullHandshakes));
+        this.tls = builder.identity.map(chain -> context(builder.key, chain, fullHandshakes, builder.clientAnchors));
+        this.requireClientCertificate = builder.clientAnchors.isPresent();
         this.protocols = List.copyOf(builder.protocols);
         this.offerStartTls = builder.offerStartTls;
         this.refuseStartTls = builder.refuseStartTls;
@@ -175,6 +177,7 @@ public final class TestSmtpServer implements AutoCloseable {
                     session.reply("220 2.0.0 Ready to start TLS");
                     SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory().createSocket(raw, null, raw.getPort(), false);
                     ssl.setUseClientMode(false);
+                    ssl.setNeedClientAuth(requireClientCertificate);
                     ssl.setEnabledProtocols(protocols.toArray(String[]::new));
                     try {
                         ssl.startHandshake();
@@ -198,7 +201,7 @@ public final class TestSmtpServer implements AutoCloseable {
                         data.append(dataLine).append("\n");
                     }
                     received.add(new Received(from, List.copyOf(rcpts), data.toString(), session.ssl != null,
-                        session.ssl == null ? "" : session.ssl.getSession().getProtocol()));
+                        session.ssl == null ? "" : session.ssl.getSession().getProtocol(), clientSubject(session.ssl)));
                     session.reply("250 2.0.0 Ok: queued");
                     from = null;
                     rcpts.clear();
@@ -277,7 +280,19 @@ public final class TestSmtpServer implements AutoCloseable {
         }
     }
 
-    private static SSLContext context(java.security.PrivateKey key, List<X509Certificate> chain, AtomicInteger fullHandshakes) {
+    private static String clientSubject(SSLSocket ssl) {
+        if (ssl == null) {
+            return "";
+        }
+        try {
+            return ((X509Certificate) ssl.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return "";
+        }
+    }
+
+    private static SSLContext context(java.security.PrivateKey key, List<X509Certificate> chain, AtomicInteger fullHandshakes,
+                                      Optional<List<X509Certificate>> clientAnchors) {
         try {
             // JKS stores a chain as given; PKCS12 refuses one whose names do not link, which a forged chain
             // (an attacker's leaf followed by someone else's certificate) must be able to be.
@@ -290,7 +305,13 @@ public final class TestSmtpServer implements AutoCloseable {
             SSLContext context = SSLContext.getInstance("TLS");
             javax.net.ssl.X509ExtendedKeyManager counting = new CountingKeyManager(
                 (javax.net.ssl.X509ExtendedKeyManager) keys.getKeyManagers()[0], fullHandshakes);
-            context.init(new javax.net.ssl.KeyManager[] {counting}, null, null);
+            javax.net.ssl.TrustManager[] trust = null;
+            if (clientAnchors.isPresent()) {
+                javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+                factory.init(dev.jamestls.pki.PemFiles.trustStore(clientAnchors.get()));
+                trust = factory.getTrustManagers();
+            }
+            context.init(new javax.net.ssl.KeyManager[] {counting}, trust, null);
             return context;
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the test server's TLS context", e);
@@ -304,6 +325,7 @@ public final class TestSmtpServer implements AutoCloseable {
         private List<String> protocols = List.of("TLSv1.2", "TLSv1.3");
         private boolean offerStartTls = true;
         private boolean refuseStartTls;
+        private Optional<List<X509Certificate>> clientAnchors = Optional.empty();
         private int port;
 
         private Builder(String name) {
@@ -336,6 +358,15 @@ public final class TestSmtpServer implements AutoCloseable {
         /** STARTTLS is listed but answered {@code 454}. */
         public Builder refusingStartTls() {
             this.refuseStartTls = true;
+            return this;
+        }
+
+        /**
+         * Demands a client certificate that chains to {@code anchors} (Postfix {@code smtpd_tls_req_ccert}): TLS 1.3
+         * ends with the alert certificate_required, TLS 1.2 with handshake_failure, when none or another is presented.
+         */
+        public Builder requireClientCertificate(List<X509Certificate> anchors) {
+            this.clientAnchors = Optional.of(List.copyOf(anchors));
             return this;
         }
 

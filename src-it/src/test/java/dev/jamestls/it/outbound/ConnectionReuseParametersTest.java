@@ -29,7 +29,8 @@ class ConnectionReuseParametersTest {
         "zero idle timeout | <connectionIdleTimeout>0</connectionIdleTimeout> "
             + "| mailet TlsRemoteDelivery: invalid connectionIdleTimeout '0': '0' must be more than 0",
         "misspelt parameter | <connectionPool>4</connectionPool> "
-            + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, connectionIdleTimeout, "
+            + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
+            + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, "
             + "connectionPoolSize, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, heloName, maxRetries, "
             + "outgoingQueue, policyFile, timeout, trustAnchors",
     })
@@ -51,7 +52,8 @@ class ConnectionReuseParametersTest {
         }
     }
 
-    private static List<String> messages(Throwable failure) {
+    /** The messages of a startup failure and its causes, outermost first. */
+    static List<String> messages(Throwable failure) {
         List<String> messages = new ArrayList<>();
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             messages.add(String.valueOf(cause.getMessage()));
