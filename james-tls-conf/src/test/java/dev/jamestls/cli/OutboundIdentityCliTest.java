@@ -65,6 +65,7 @@ class OutboundIdentityCliTest {
         Files.writeString(conf.resolve("tls-policy.xml"), POLICY);
         Files.writeString(conf.resolve("smtpserver.xml"), JamesTlsCliTest.SMTPSERVER);
         Files.writeString(conf.resolve("mailetcontainer.xml"), MAILETCONTAINER);
+        Files.writeString(conf.resolve("jvm.properties"), "jdk.tls.rejectClientInitiatedRenegotiation=true\n");
         IssuedCertificate server = CA.leaf("CN=mx.james.local").dnsNames("mx.james.local")
             .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365))).issue();
         PemFiles.write(PemFiles.pkcs12(server, "james", "changeit".toCharArray()), conf.resolve("keystore"), "changeit".toCharArray());
