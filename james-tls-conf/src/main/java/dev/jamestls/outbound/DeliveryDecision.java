@@ -83,6 +83,14 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         return new DeliveryDecision(Kind.RETRY, status, diagnostic, delay);
     }
 
+    /**
+     * The recipient domain publishes a null MX: a permanent failure at once, no connection, no retry
+     * (RFC 7505 §4.2: "5.1.10 Recipient address has null MX").
+     */
+    public static DeliveryDecision nullMx(TargetSelection.NullMxException nullMx) {
+        return new DeliveryDecision(Kind.BOUNCE, SmtpReply.NULL_MX_PERMANENT, nullMx.getMessage(), Optional.empty());
+    }
+
     /** A round that could not start (DNS failure): temporary. */
     public static DeliveryDecision unroutable(String domain, String reason, int retriesSoFar, RetrySchedule schedule) {
         String diagnostic = "no route to " + domain + ": " + reason;

@@ -63,7 +63,6 @@ import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
 import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.outbound.TargetSelection;
-import dev.jamestls.outbound.TargetSource;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
@@ -303,6 +302,8 @@ public class TlsRemoteDelivery extends GenericMailet {
             decision = DeliveryDecision.decide(resolution, first, attempts, retries, settings.schedule());
         } catch (DestinationDns.DnsLookupException e) {
             decision = DeliveryDecision.unroutable(domain, e.getMessage(), retries, settings.schedule());
+        } catch (TargetSelection.NullMxException e) {
+            decision = DeliveryDecision.nullMx(e);
         } catch (RuntimeException e) {
             LOGGER.error("outbound-tls mail={} domain={} unexpected error; temporary failure (SPEC §2)", mail.getName(), domain, e);
             decision = DeliveryDecision.internalError(e, retries, settings.schedule());
@@ -442,8 +443,8 @@ public class TlsRemoteDelivery extends GenericMailet {
     }
 
     private TlsPlan plan(OutboundResolution resolution, DeliveryTarget target) {
-        DomainName nexthop = target.source() == TargetSource.SMART_HOST ? target.host() : resolution.recipientDomain();
-        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), nexthop, target, settings.anchors());
+        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), target.nexthop(resolution.recipientDomain()), target,
+            settings.anchors());
     }
 
     private List<String> mxHosts(DomainName domain) throws DestinationDns.DnsLookupException {

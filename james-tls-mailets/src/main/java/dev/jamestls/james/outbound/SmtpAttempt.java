@@ -206,6 +206,11 @@ public final class SmtpAttempt {
         if (tap.connectedTo().isEmpty()) {
             return observation(tap, TlsStage.CONNECT_FAILED, Optional.empty(), Optional.of(error), TransactionResult.NOT_STARTED);
         }
+        Optional<String> versionRefused = tap.protocolVersionRefusal();
+        if (tap.sslSocket().isPresent() && versionRefused.isPresent()) {
+            // Read from the handshake's clear-text records (alert, ServerHello version), not from the JDK's message text.
+            return observation(tap, TlsStage.PROTOCOL_VERSION, Optional.empty(), versionRefused, TransactionResult.NOT_STARTED);
+        }
         if (tap.sslSocket().isPresent()) {
             boolean handshake = hasCause(e, SSLException.class) || tap.certificate().filter(c -> !c.accepted()).isPresent();
             return observation(tap, handshake ? TlsStage.HANDSHAKE_FAILED : TlsStage.ESTABLISHED, Optional.empty(),
