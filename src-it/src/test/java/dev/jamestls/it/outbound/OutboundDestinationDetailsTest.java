@@ -1,0 +1,250 @@
+package dev.jamestls.it.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.QueueProbe.QueuedMail;
+import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.StoredMail;
+import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.james.outbound.DeliveryEndpoints;
+import dev.jamestls.pki.ExtendedKeyUsage;
+
+/**
+ * What a receiving postmaster checks about our deliveries, against a real James 3.8.1 and real loopback
+ * destinations: the names checked on a smart-host route, RFC 7505 null MX, QUIT after a missing STARTTLS,
+ * and a peer that speaks only TLS 1.1 (a separate JVM).
+ */
+class OutboundDestinationDetailsTest {
+    static final String QUEUE = "outgoing-tls";
+    static final String LOCAL = "memory://var/mail/local/";
+    static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
+
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults>
+            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
+            <outbound level="may"/>
+          </defaults>
+          <connector name="relay-verify" mode="enforce">
+            <outbound level="verify"><recipientDomain>relayed.example</recipientDomain>
+              <smartHost>[relay.dest.example]</smartHost></outbound>
+          </connector>
+          <connector name="relay-named-for-recipient" mode="enforce">
+            <outbound level="verify"><recipientDomain>recipientnamed.example</recipientDomain>
+              <smartHost>[recipientnamed-relay.dest.example]</smartHost></outbound>
+          </connector>
+          <connector name="relay-secure-nexthop" mode="enforce">
+            <outbound level="secure"><recipientDomain>securerelayed.example</recipientDomain><match>nexthop</match>
+              <smartHost>[relay.dest.example]</smartHost></outbound>
+          </connector>
+          <connector name="mandatory" mode="enforce">
+            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
+          </connector>
+          <connector name="opportunistic" mode="enforce">
+            <outbound level="may"><recipientDomain>*.may.example</recipientDomain></outbound>
+          </connector>
+        </tlsPolicy>
+        """;
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .listener(Listener.plain("submission"))
+        .authorizedAddresses("127.0.0.1")
+        .confFile("tls-policy.xml", POLICY)
+        .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
+        .rootProcessor("""
+                  <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
+                  <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
+                    <trustAnchors>file://conf/ca.pem</trustAnchors>
+                    <outgoingQueue>%s</outgoingQueue>
+                    <delayTime>1 hour</delayTime>
+                    <maxRetries>3</maxRetries>
+                    <heloName>james.local</heloName>
+                    <connectionTimeout>5000</connectionTimeout>
+                    <timeout>10000</timeout>
+                    <connectionPoolSize>0</connectionPoolSize>
+                  </mailet>
+            """.formatted(LOCAL, QUEUE))
+        .build();
+
+    static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
+    static LegacyTlsDestination legacy;
+
+    @BeforeAll
+    static void startDestinations() throws Exception {
+        TestPki pki = james.pki();
+        // The relay's certificate names the relay; the second relay's names the recipient domain instead.
+        destination("relay.dest.example", TestSmtpServer.builder("relay.dest.example")
+            .certificate(serverCertificate(pki, "relay.dest.example").issue()));
+        destination("recipientnamed-relay.dest.example", TestSmtpServer.builder("recipientnamed-relay.dest.example")
+            .certificate(serverCertificate(pki, "recipientnamed.example").issue()));
+        destination("mx.nostarttls.dest.example", TestSmtpServer.builder("mx.nostarttls.dest.example")
+            .certificate(serverCertificate(pki, "mx.nostarttls.dest.example").issue()).withoutStartTls());
+        destination("mx.refused.dest.example", TestSmtpServer.builder("mx.refused.dest.example")
+            .certificate(serverCertificate(pki, "mx.refused.dest.example").issue()).refusingStartTls());
+        // Where an implicit-MX fallback for a null-MX domain would connect: it must never see a connection.
+        destination("nullmx.example", TestSmtpServer.builder("nullmx.example")
+            .certificate(serverCertificate(pki, "nullmx.example").issue()));
+        james.dns().mx("nullmx.example", ".");
+        james.dns().mx("nostarttls.verify.example", "mx.nostarttls.dest.example");
+        james.dns().mx("refused.verify.example", "mx.refused.dest.example");
+
+        legacy = LegacyTlsDestination.start(Files.createTempDirectory("legacy-destination"), "mx.legacy.dest.example", "TLSv1.1", "TLSv1");
+        james.dns().loopbackHost("mx.legacy.dest.example");
+        ENDPOINTS.map("mx.legacy.dest.example", legacy.port());
+        james.dns().mx("legacy.verify.example", "mx.legacy.dest.example");
+        james.dns().mx("legacy.may.example", "mx.legacy.dest.example");
+    }
+
+    @AfterAll
+    static void stopDestinations() throws Exception {
+        for (TestSmtpServer server : SERVERS.values()) {
+            server.close();
+        }
+        if (legacy != null) {
+            legacy.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        // recipient domain | relay | outcome | reason
+        "relayed.example | relay.dest.example | delivered | verify without match checks the smart host's name, which the relay's certificate carries",
+        "securerelayed.example | relay.dest.example | delivered | secure match nexthop is the smart host's name on a smart-host route",
+        "recipientnamed.example | recipientnamed-relay.dest.example | certificate-host-mismatch | a relay certificate naming the recipient domain but not the relay is refused",
+    })
+    void aSmartHostRouteChecksTheSmartHostsName(String domain, String relay, String outcome, String reason) throws Exception {
+        String recipient = "rcpt@" + domain;
+        String subject = "smart-" + domain;
+        send(recipient, subject);
+
+        if (outcome.equals("delivered")) {
+            TestSmtpServer.Received received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> receivedWith(SERVERS.get(relay), subject), Optional::isPresent).orElseThrow();
+            assertThat(received.overTls()).as(reason).isTrue();
+            assertThat(received.rcptTo()).containsExactly("<" + recipient + ">");
+        } else {
+            QueuedMail queued = awaitQueued(recipient);
+            assertThat(queued.attributes()).as(reason).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
+                .containsEntry("dev.jamestls.outbound.resultType", outcome)
+                .containsEntry("dev.jamestls.outbound.mx", relay);
+            assertThat(queued.attributes().get("dev.jamestls.outbound.diagnostic")).as(reason).contains("names [" + relay + "]");
+            assertThat(receivedWith(SERVERS.get(relay), subject)).isEmpty();
+        }
+    }
+
+    @Test
+    void aNullMxDomainIsBouncedWith5110WithoutAnyConnection() throws Exception {
+        send("rcpt@nullmx.example", "null-mx");
+
+        StoredMail dsn = awaitDsnFor("rcpt@nullmx.example");
+        assertThat(dsn.content()).contains("Status: 5.1.10")
+            .contains("Action: failed")
+            .contains("nullmx.example publishes a null MX (RFC 7505): it accepts no mail")
+            .doesNotContain("Remote-MTA:");
+        assertThat(SERVERS.get("nullmx.example").accepts()).as("no connection to the domain's own address").isZero();
+        assertThat(james.queues().browse(QUEUE)).noneMatch(m -> m.recipients().contains("rcpt@nullmx.example"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "nostarttls, starttls-not-supported",
+        "refused, starttls-not-supported",
+    })
+    void aDestinationWithoutStartTlsUnderAMandatoryLevelGetsQuitAndNoTransaction(String destination, String resultType)
+        throws Exception {
+        TestSmtpServer server = SERVERS.get("mx." + destination + ".dest.example");
+        String recipient = "rcpt@" + destination + ".verify.example";
+        int quitsBefore = server.quits();
+        send(recipient, "quit-" + destination);
+
+        QueuedMail queued = awaitQueued(recipient);
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.resultType", resultType);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            .untilAsserted(() -> assertThat(server.quits()).as("QUIT after EHLO").isGreaterThan(quitsBefore));
+        // SPEC §2: no transaction command and no message byte in clear text.
+        assertThat(server.clearText()).doesNotContain("MAIL FROM").doesNotContain("RCPT TO").doesNotContain("DATA")
+            .doesNotContain("quit-" + destination);
+    }
+
+    @Test
+    void aTls11OnlyPeerIsRefusedAsProtocolVersionUnderAMandatoryLevel() throws Exception {
+        send("rcpt@legacy.verify.example", "legacy-verify");
+
+        QueuedMail queued = awaitQueued("rcpt@legacy.verify.example");
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
+            .containsEntry("dev.jamestls.outbound.resultType", "validation-failure")
+            .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
+        assertThat(queued.attributes().get("dev.jamestls.outbound.attempts")).contains("tls=protocol-version")
+            .contains("verdict=tls-not-secured");
+        assertThat(queued.attributes().get("dev.jamestls.outbound.diagnostic"))
+            .contains("protocol version: the peer sent alert protocol_version; we offer TLSv1.2/TLSv1.3 only (RFC 8996)");
+        assertThat(legacy.received()).noneMatch(line -> line.contains("legacy-verify"));
+        assertThat(legacy.clearText()).doesNotContain("legacy.verify.example");
+    }
+
+    @Test
+    void aTls11OnlyPeerGetsTheMailInClearTextOnlyWhereTheRuleAllowsIt() throws Exception {
+        send("rcpt@legacy.may.example", "legacy-may");
+
+        String received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+            .until(() -> legacy.received().stream().filter(line -> line.contains("Subject: legacy-may")).findFirst(),
+                Optional::isPresent).orElseThrow();
+        assertThat(received).startsWith("RECEIVED tls=false rcpt=[<rcpt@legacy.may.example>]");
+    }
+
+    private static void destination(String host, TestSmtpServer.Builder builder) throws Exception {
+        TestSmtpServer server = builder.start();
+        SERVERS.put(host, server);
+        james.dns().loopbackHost(host);
+        ENDPOINTS.map(host, server.port());
+    }
+
+    private static StoredMail awaitDsnFor(String recipient) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (StoredMail mail : james.repositories().mails(LOCAL)) {
+                if (mail.content().contains("Final-Recipient: rfc822; " + recipient)) {
+                    return Optional.of(mail);
+                }
+            }
+            return Optional.<StoredMail>empty();
+        }, Optional::isPresent).orElseThrow();
+    }
+
+    private static QueuedMail awaitQueued(String recipient) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+            james.queues().browse(QUEUE).stream().filter(m -> m.recipients().contains(recipient)
+                && m.attributes().containsKey("dev.jamestls.outbound.verdict")).findFirst(), Optional::isPresent).orElseThrow();
+    }
+
+    private static Optional<TestSmtpServer.Received> receivedWith(TestSmtpServer server, String subject) {
+        return server.received().stream().filter(r -> r.data().contains("Subject: " + subject + "\n")).findFirst();
+    }
+
+    private static void send(String recipient, String subject) throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
+            assertThat(client.send("sender@james.local", recipient, subject)).as(client.lastReply()).isEqualTo(250);
+        }
+    }
+
+    private static dev.jamestls.pki.CertificateAuthority.Builder serverCertificate(TestPki pki, String name) {
+        return pki.intermediate.leaf("CN=" + name + ",O=destination").dnsNames(name).extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH);
+    }
+}
