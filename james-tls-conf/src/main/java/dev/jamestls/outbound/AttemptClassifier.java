@@ -89,6 +89,10 @@ public final class AttemptClassifier {
     private static AttemptClassification fromTransaction(AttemptObservation seen, boolean overTls,
                                                          Optional<TlsRptResultType> type, String reason) {
         TransactionResult transaction = seen.transaction();
+        if (!transaction.refused().isEmpty()) {
+            reason += "; recipients refused: " + transaction.refused().stream().map(RecipientRefusal::toString)
+                .collect(java.util.stream.Collectors.joining("; "));
+        }
         return switch (transaction.kind()) {
             case SENT -> new AttemptClassification(overTls ? AttemptVerdict.DELIVERED : AttemptVerdict.DELIVERED_IN_CLEAR,
                 type, reason);

@@ -61,6 +61,7 @@ import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
+import dev.jamestls.outbound.RecipientParts;
 import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.outbound.TargetSelection;
 import dev.jamestls.outbound.TlsPlan;
@@ -315,6 +316,12 @@ public class TlsRemoteDelivery extends GenericMailet {
         LOGGER.info("outbound-tls-delivery mail={} domain={} decision={} status={} retries={} diagnostic=\"{}\"", mail.getName(),
             domain, decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), retries, decision.diagnostic());
         metrics.generate("jamestls.outbound.delivery." + decision.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        List<RecipientParts.Part> parts = RecipientParts.split(decision, attempts,
+            mail.getRecipients().stream().map(MailAddress::asString).toList(), retries, settings.schedule());
+        if (parts.size() > 1) {
+            deliverParts(mail, attempts, parts, retries, mx);
+            return;
+        }
         switch (decision.kind()) {
             case DELIVERED -> { }
             case RETRY -> {
@@ -322,6 +329,36 @@ public class TlsRemoteDelivery extends GenericMailet {
                 queue.enQueue(mail, decision.retryAfter().orElseThrow());
             }
             case BOUNCE -> bounce(mail, decision, mx);
+        }
+    }
+
+    /**
+     * Per-recipient results (RFC 5321 §3.3): the peer accepted some recipients and refused others. Each part
+     * that is not delivered goes on as its own copy of the mail: a DSN for the permanently refused, the queue
+     * with the retry delay for the temporarily refused.
+     */
+    private void deliverParts(Mail mail, List<AttemptRecord> attempts, List<RecipientParts.Part> parts, int retries, String mx)
+        throws MessagingException {
+        for (RecipientParts.Part part : parts) {
+            DeliveryDecision decision = part.decision();
+            LOGGER.info("outbound-tls-delivery mail={} recipients={} decision={} status={} diagnostic=\"{}\"", mail.getName(),
+                part.recipients(), decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), decision.diagnostic());
+            if (decision.kind() == DeliveryDecision.Kind.DELIVERED) {
+                continue;
+            }
+            Mail copy = mail.duplicate();
+            try {
+                copy.setRecipients(mail.getRecipients().stream().filter(r -> part.recipients().contains(r.asString())).toList());
+                OutboundAttributes.setRound(copy, attempts, decision);
+                if (decision.kind() == DeliveryDecision.Kind.RETRY) {
+                    OutboundAttributes.setRetries(copy, retries + 1);
+                    queue.enQueue(copy, decision.retryAfter().orElseThrow());
+                } else {
+                    bounce(copy, decision, mx);
+                }
+            } finally {
+                LifecycleUtil.dispose(copy);
+            }
         }
     }
 

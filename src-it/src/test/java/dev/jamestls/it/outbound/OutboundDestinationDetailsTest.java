@@ -103,6 +103,13 @@ class OutboundDestinationDetailsTest {
         destination("nullmx.example", TestSmtpServer.builder("nullmx.example")
             .certificate(serverCertificate(pki, "nullmx.example").issue()));
         james.dns().mx("nullmx.example", ".");
+        destination("mx.partial.dest.example", TestSmtpServer.builder("mx.partial.dest.example")
+            .certificate(serverCertificate(pki, "mx.partial.dest.example").issue())
+            .rcptReply("refused@partial.verify.example", "550 5.1.1 <refused@partial.verify.example>: no such user")
+            .rcptReply("later@partial.verify.example", "450 4.2.1 mailbox busy, try later")
+            .rcptReply("refused2@partial.verify.example", "550 5.1.1 <refused2@partial.verify.example>: no such user")
+            .rcptReply("later2@partial.verify.example", "452 4.2.2 mailbox full"));
+        james.dns().mx("partial.verify.example", "mx.partial.dest.example");
         james.dns().mx("nostarttls.verify.example", "mx.nostarttls.dest.example");
         james.dns().mx("refused.verify.example", "mx.refused.dest.example");
 
@@ -161,6 +168,41 @@ class OutboundDestinationDetailsTest {
             .doesNotContain("Remote-MTA:");
         assertThat(SERVERS.get("nullmx.example").accepts()).as("no connection to the domain's own address").isZero();
         assertThat(james.queues().browse(QUEUE)).noneMatch(m -> m.recipients().contains("rcpt@nullmx.example"));
+    }
+
+    @Test
+    void acceptedRecipientsGetTheMailRefusedOnesADsnAndDeferredOnesARetry() throws Exception {
+        TestSmtpServer server = SERVERS.get("mx.partial.dest.example");
+        sendTo("per-recipient", "ok@partial.verify.example", "refused@partial.verify.example", "later@partial.verify.example");
+
+        TestSmtpServer.Received received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+            .until(() -> receivedWith(server, "per-recipient"), Optional::isPresent).orElseThrow();
+        assertThat(received.rcptTo()).containsExactly("<ok@partial.verify.example>");
+        assertThat(received.overTls()).isTrue();
+        StoredMail dsn = awaitDsnFor("refused@partial.verify.example");
+        assertThat(dsn.content()).contains("Status: 5.1.1")
+            .contains("550 5.1.1 <refused@partial.verify.example>: no such user")
+            .doesNotContain("Final-Recipient: rfc822; ok@partial.verify.example")
+            .doesNotContain("Final-Recipient: rfc822; later@partial.verify.example");
+        QueuedMail deferred = awaitQueued("later@partial.verify.example");
+        assertThat(deferred.recipients()).containsExactly("later@partial.verify.example");
+        assertThat(deferred.attributes()).containsEntry("dev.jamestls.outbound.dsnStatus", "4.2.1")
+            .containsEntry("dev.jamestls.outbound.retries", "1");
+        assertThat(deferred.nextDelivery()).isPresent();
+        assertThat(server.received()).filteredOn(r -> r.data().contains("Subject: per-recipient\n")).hasSize(1);
+    }
+
+    @Test
+    void whenNoRecipientIsAcceptedTheRefusedAreBouncedAndTheDeferredRetried() throws Exception {
+        TestSmtpServer server = SERVERS.get("mx.partial.dest.example");
+        sendTo("none-accepted", "refused2@partial.verify.example", "later2@partial.verify.example");
+
+        StoredMail dsn = awaitDsnFor("refused2@partial.verify.example");
+        assertThat(dsn.content()).contains("Status: 5.1.1").doesNotContain("Final-Recipient: rfc822; later2@partial.verify.example");
+        QueuedMail deferred = awaitQueued("later2@partial.verify.example");
+        assertThat(deferred.recipients()).containsExactly("later2@partial.verify.example");
+        assertThat(deferred.attributes()).containsEntry("dev.jamestls.outbound.dsnStatus", "4.2.2");
+        assertThat(receivedWith(server, "none-accepted")).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -241,6 +283,17 @@ class OutboundDestinationDetailsTest {
     private static void send(String recipient, String subject) throws Exception {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
             assertThat(client.send("sender@james.local", recipient, subject)).as(client.lastReply()).isEqualTo(250);
+        }
+    }
+
+    private static void sendTo(String subject, String... recipients) throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
+            assertThat(client.mailFrom("sender@james.local")).as(client.lastReply()).isEqualTo(250);
+            for (String recipient : recipients) {
+                assertThat(client.rcptTo(recipient)).as(client.lastReply()).isEqualTo(250);
+            }
+            assertThat(client.data(SmtpTestClient.message("sender@james.local", recipients[0], subject))).as(client.lastReply())
+                .isEqualTo(250);
         }
     }
 
