@@ -354,11 +354,29 @@ public class TlsRemoteDelivery extends GenericMailet {
                     OutboundAttributes.setRetries(copy, retries + 1);
                     queue.enQueue(copy, decision.retryAfter().orElseThrow());
                 } else {
-                    bounce(copy, decision, mx);
+                    bounceOrWait(copy, decision, mx, retries);
                 }
             } finally {
                 LifecycleUtil.dispose(copy);
             }
+        }
+    }
+
+    /**
+     * Bounces some recipients of a mail the others already received. When the bounce fails, these recipients wait in
+     * the queue for the schedule's longest delay (SPEC §2: never lost); throwing would make the queue retry the
+     * whole mail and send it again to those who have it.
+     */
+    private void bounceOrWait(Mail copy, DeliveryDecision decision, String mx, int retries) throws MessagingException {
+        try {
+            bounce(copy, decision, mx);
+        } catch (MessagingException | RuntimeException e) {
+            List<Duration> delays = settings.schedule().delays();
+            Duration wait = delays.get(delays.size() - 1);
+            LOGGER.error("outbound-tls mail={} recipients={} could not be bounced; they wait {} in the queue", copy.getName(),
+                copy.getRecipients(), wait, e);
+            OutboundAttributes.setRetries(copy, retries + 1);
+            queue.enQueue(copy, wait);
         }
     }
 

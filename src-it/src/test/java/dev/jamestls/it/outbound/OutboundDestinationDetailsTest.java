@@ -2,6 +2,12 @@ package dev.jamestls.it.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.jamestls.it.outbound.OutboundProbe.awaitDsnFor;
+import static dev.jamestls.it.outbound.OutboundProbe.awaitQueued;
+import static dev.jamestls.it.outbound.OutboundProbe.awaitReceivedWith;
+import static dev.jamestls.it.outbound.OutboundProbe.receivedWith;
+import static dev.jamestls.it.outbound.OutboundProbe.send;
+import static dev.jamestls.it.outbound.OutboundProbe.serverCertificate;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -24,7 +30,6 @@ import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
-import dev.jamestls.pki.ExtendedKeyUsage;
 
 /**
  * What a receiving postmaster checks about our deliveries, against a real James 3.8.1 and real loopback
@@ -71,17 +76,7 @@ class OutboundDestinationDetailsTest {
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
         .rootProcessor("""
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
-                  <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                    <trustAnchors>file://conf/ca.pem</trustAnchors>
-                    <outgoingQueue>%s</outgoingQueue>
-                    <delayTime>1 hour</delayTime>
-                    <maxRetries>3</maxRetries>
-                    <heloName>james.local</heloName>
-                    <connectionTimeout>5000</connectionTimeout>
-                    <timeout>10000</timeout>
-                    <connectionPoolSize>0</connectionPoolSize>
-                  </mailet>
-            """.formatted(LOCAL, QUEUE))
+            %s""".formatted(LOCAL, OutboundDeliveryTest.MAILET.formatted(QUEUE, "1 hour", 3)))
         .build();
 
     static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
@@ -140,15 +135,14 @@ class OutboundDestinationDetailsTest {
     void aSmartHostRouteChecksTheSmartHostsName(String domain, String relay, String outcome, String reason) throws Exception {
         String recipient = "rcpt@" + domain;
         String subject = "smart-" + domain;
-        send(recipient, subject);
+        send(james, recipient, subject);
 
         if (outcome.equals("delivered")) {
-            TestSmtpServer.Received received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> receivedWith(SERVERS.get(relay), subject), Optional::isPresent).orElseThrow();
+            TestSmtpServer.Received received = awaitReceivedWith(SERVERS.get(relay), subject);
             assertThat(received.overTls()).as(reason).isTrue();
             assertThat(received.rcptTo()).containsExactly("<" + recipient + ">");
         } else {
-            QueuedMail queued = awaitQueued(recipient);
+            QueuedMail queued = awaitQueued(james, QUEUE, recipient);
             assertThat(queued.attributes()).as(reason).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
                 .containsEntry("dev.jamestls.outbound.resultType", outcome)
                 .containsEntry("dev.jamestls.outbound.mx", relay);
@@ -159,9 +153,9 @@ class OutboundDestinationDetailsTest {
 
     @Test
     void aNullMxDomainIsBouncedWith5110WithoutAnyConnection() throws Exception {
-        send("rcpt@nullmx.example", "null-mx");
+        send(james, "rcpt@nullmx.example", "null-mx");
 
-        StoredMail dsn = awaitDsnFor("rcpt@nullmx.example");
+        StoredMail dsn = awaitDsnFor(james, LOCAL, "rcpt@nullmx.example");
         assertThat(dsn.content()).contains("Status: 5.1.10")
             .contains("Action: failed")
             .contains("nullmx.example publishes a null MX (RFC 7505): it accepts no mail")
@@ -175,16 +169,15 @@ class OutboundDestinationDetailsTest {
         TestSmtpServer server = SERVERS.get("mx.partial.dest.example");
         sendTo("per-recipient", "ok@partial.verify.example", "refused@partial.verify.example", "later@partial.verify.example");
 
-        TestSmtpServer.Received received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-            .until(() -> receivedWith(server, "per-recipient"), Optional::isPresent).orElseThrow();
+        TestSmtpServer.Received received = awaitReceivedWith(server, "per-recipient");
         assertThat(received.rcptTo()).containsExactly("<ok@partial.verify.example>");
         assertThat(received.overTls()).isTrue();
-        StoredMail dsn = awaitDsnFor("refused@partial.verify.example");
+        StoredMail dsn = awaitDsnFor(james, LOCAL, "refused@partial.verify.example");
         assertThat(dsn.content()).contains("Status: 5.1.1")
             .contains("550 5.1.1 <refused@partial.verify.example>: no such user")
             .doesNotContain("Final-Recipient: rfc822; ok@partial.verify.example")
             .doesNotContain("Final-Recipient: rfc822; later@partial.verify.example");
-        QueuedMail deferred = awaitQueued("later@partial.verify.example");
+        QueuedMail deferred = awaitQueued(james, QUEUE, "later@partial.verify.example");
         assertThat(deferred.recipients()).containsExactly("later@partial.verify.example");
         assertThat(deferred.attributes()).containsEntry("dev.jamestls.outbound.dsnStatus", "4.2.1")
             .containsEntry("dev.jamestls.outbound.retries", "1");
@@ -197,9 +190,9 @@ class OutboundDestinationDetailsTest {
         TestSmtpServer server = SERVERS.get("mx.partial.dest.example");
         sendTo("none-accepted", "refused2@partial.verify.example", "later2@partial.verify.example");
 
-        StoredMail dsn = awaitDsnFor("refused2@partial.verify.example");
+        StoredMail dsn = awaitDsnFor(james, LOCAL, "refused2@partial.verify.example");
         assertThat(dsn.content()).contains("Status: 5.1.1").doesNotContain("Final-Recipient: rfc822; later2@partial.verify.example");
-        QueuedMail deferred = awaitQueued("later2@partial.verify.example");
+        QueuedMail deferred = awaitQueued(james, QUEUE, "later2@partial.verify.example");
         assertThat(deferred.recipients()).containsExactly("later2@partial.verify.example");
         assertThat(deferred.attributes()).containsEntry("dev.jamestls.outbound.dsnStatus", "4.2.2");
         assertThat(receivedWith(server, "none-accepted")).isEmpty();
@@ -215,9 +208,9 @@ class OutboundDestinationDetailsTest {
         TestSmtpServer server = SERVERS.get("mx." + destination + ".dest.example");
         String recipient = "rcpt@" + destination + ".verify.example";
         int quitsBefore = server.quits();
-        send(recipient, "quit-" + destination);
+        send(james, recipient, "quit-" + destination);
 
-        QueuedMail queued = awaitQueued(recipient);
+        QueuedMail queued = awaitQueued(james, QUEUE, recipient);
         assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.resultType", resultType);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
             .untilAsserted(() -> assertThat(server.quits()).as("QUIT after EHLO").isGreaterThan(quitsBefore));
@@ -228,9 +221,9 @@ class OutboundDestinationDetailsTest {
 
     @Test
     void aTls11OnlyPeerIsRefusedAsProtocolVersionUnderAMandatoryLevel() throws Exception {
-        send("rcpt@legacy.verify.example", "legacy-verify");
+        send(james, "rcpt@legacy.verify.example", "legacy-verify");
 
-        QueuedMail queued = awaitQueued("rcpt@legacy.verify.example");
+        QueuedMail queued = awaitQueued(james, QUEUE, "rcpt@legacy.verify.example");
         assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
             .containsEntry("dev.jamestls.outbound.resultType", "validation-failure")
             .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
@@ -244,7 +237,7 @@ class OutboundDestinationDetailsTest {
 
     @Test
     void aTls11OnlyPeerGetsTheMailInClearTextOnlyWhereTheRuleAllowsIt() throws Exception {
-        send("rcpt@legacy.may.example", "legacy-may");
+        send(james, "rcpt@legacy.may.example", "legacy-may");
 
         String received = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
             .until(() -> legacy.received().stream().filter(line -> line.contains("Subject: legacy-may")).findFirst(),
@@ -259,33 +252,6 @@ class OutboundDestinationDetailsTest {
         ENDPOINTS.map(host, server.port());
     }
 
-    private static StoredMail awaitDsnFor(String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (StoredMail mail : james.repositories().mails(LOCAL)) {
-                if (mail.content().contains("Final-Recipient: rfc822; " + recipient)) {
-                    return Optional.of(mail);
-                }
-            }
-            return Optional.<StoredMail>empty();
-        }, Optional::isPresent).orElseThrow();
-    }
-
-    private static QueuedMail awaitQueued(String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-            james.queues().browse(QUEUE).stream().filter(m -> m.recipients().contains(recipient)
-                && m.attributes().containsKey("dev.jamestls.outbound.verdict")).findFirst(), Optional::isPresent).orElseThrow();
-    }
-
-    private static Optional<TestSmtpServer.Received> receivedWith(TestSmtpServer server, String subject) {
-        return server.received().stream().filter(r -> r.data().contains("Subject: " + subject + "\n")).findFirst();
-    }
-
-    private static void send(String recipient, String subject) throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
-            assertThat(client.send("sender@james.local", recipient, subject)).as(client.lastReply()).isEqualTo(250);
-        }
-    }
-
     private static void sendTo(String subject, String... recipients) throws Exception {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
             assertThat(client.mailFrom("sender@james.local")).as(client.lastReply()).isEqualTo(250);
@@ -295,9 +261,5 @@ class OutboundDestinationDetailsTest {
             assertThat(client.data(SmtpTestClient.message("sender@james.local", recipients[0], subject))).as(client.lastReply())
                 .isEqualTo(250);
         }
-    }
-
-    private static dev.jamestls.pki.CertificateAuthority.Builder serverCertificate(TestPki pki, String name) {
-        return pki.intermediate.leaf("CN=" + name + ",O=destination").dnsNames(name).extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH);
     }
 }
