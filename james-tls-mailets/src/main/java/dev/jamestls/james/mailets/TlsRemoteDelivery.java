@@ -350,6 +350,10 @@ public class TlsRemoteDelivery extends GenericMailet {
             try {
                 copy.setRecipients(mail.getRecipients().stream().filter(r -> part.recipients().contains(r.asString())).toList());
                 OutboundAttributes.setRound(copy, attempts, decision);
+                // The attempt delivered the others; for these recipients it was a refusal of the status's class.
+                AttemptVerdict refusal = decision.status().startsWith("5") ? AttemptVerdict.REJECTED_PERMANENTLY
+                    : AttemptVerdict.REJECTED_TEMPORARILY;
+                copy.setAttribute(new Attribute(OutboundAttributes.VERDICT, AttributeValue.of(refusal.spelling())));
                 if (decision.kind() == DeliveryDecision.Kind.RETRY) {
                     OutboundAttributes.setRetries(copy, retries + 1);
                     queue.enQueue(copy, decision.retryAfter().orElseThrow());

@@ -180,6 +180,7 @@ class OutboundDestinationDetailsTest {
         QueuedMail deferred = awaitQueued(james, QUEUE, "later@partial.verify.example");
         assertThat(deferred.recipients()).containsExactly("later@partial.verify.example");
         assertThat(deferred.attributes()).containsEntry("dev.jamestls.outbound.dsnStatus", "4.2.1")
+            .containsEntry("dev.jamestls.outbound.verdict", "rejected-temporarily")
             .containsEntry("dev.jamestls.outbound.retries", "1");
         assertThat(deferred.nextDelivery()).isPresent();
         assertThat(server.received()).filteredOn(r -> r.data().contains("Subject: per-recipient\n")).hasSize(1);
