@@ -1,6 +1,7 @@
 package dev.jamestls.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,9 +10,14 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
+import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
+import dev.jamestls.tls.TlsProtocol;
 
 /** Per-recipient results: accepted recipients are done, refused ones bounce or wait, each with the peer's status. */
 class RecipientPartsTest {
@@ -69,6 +75,38 @@ class RecipientPartsTest {
             RECIPIENTS, 0, SCHEDULE);
 
         assertThat(parts).containsExactly(new RecipientParts.Part(RECIPIENTS, retry));
+    }
+
+    @Test
+    void aPartialDeliveryIsDeliveredAndItsRecordListsTheRefusals() {
+        OutboundRequirement verify = new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), TlsProtocol.TLS_1_2,
+            CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+        OutboundResolution resolution = new OutboundResolution(AttemptClassifierTest.DOMAIN, RuleKind.CONNECTOR, "partner", Mode.ENFORCE,
+            verify, Optional.empty(), Optional.empty(), List.of());
+        TlsPlan plan = TlsPlan.forTarget(verify, Mode.ENFORCE, AttemptClassifierTest.DOMAIN, AttemptClassifierTest.MX,
+            List.of(AttemptClassifierTest.ANCHOR));
+        AttemptObservation seen = new AttemptObservation(Optional.of("127.0.0.1"), true, TlsStage.ESTABLISHED, Optional.of("TLSv1.3"),
+            Optional.of("TLS_AES_128_GCM_SHA256"), Optional.empty(), Optional.empty(), TransactionResult.sentExcept(List.of(REFUSED, LATER)));
+
+        AttemptClassification classification = AttemptClassifier.classify(plan, seen);
+        AttemptRecord record = AttemptRecord.of(Instant.now(), resolution, plan, AttemptClassifierTest.MX, seen, classification);
+
+        assertThat(classification.verdict()).isEqualTo(AttemptVerdict.DELIVERED);
+        assertThat(classification.reason()).endsWith("; recipients refused: refused@partner.example (550 5.1.1 no such user); "
+            + "later@partner.example (450 4.2.1 busy)");
+        assertThat(record.refusedRecipients()).containsExactly(REFUSED, LATER);
+        assertThat(record.logLine()).endsWith(" refused=\"refused@partner.example (550 5.1.1 no such user); later@partner.example (450 4.2.1 busy)\"");
+    }
+
+    @Test
+    void aRefusalIsOneLineAndHasA4xxOr5xxCode() {
+        assertThat(new RecipientRefusal("a@partner.example", 550, "550 5.1.1 no\r\nRCPT TO:<injected>").reply())
+            .isEqualTo("550 5.1.1 no RCPT TO:<injected>");
+        assertThatThrownBy(() -> new RecipientRefusal("a@partner.example", 250, "250 ok")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("a refusal needs a 4xx or 5xx reply code, not 250");
+        assertThatThrownBy(() -> new TransactionResult(TransactionResult.Kind.NOT_STARTED, 0, "", List.of(REFUSED)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("recipient refusals belong to a sent or rejected transaction, not NOT_STARTED");
     }
 
     private static AttemptRecord attempt(AttemptVerdict verdict, List<RecipientRefusal> refused) {
