@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -16,6 +17,8 @@ import picocli.CommandLine.Parameters;
 
 import dev.jamestls.inbound.ViolationKind;
 import dev.jamestls.policy.ClientCertificateRequirement;
+import dev.jamestls.outbound.DeliveryTarget;
+import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.InboundRequirement;
@@ -116,11 +119,29 @@ final class ExplainCommand implements Callable<Integer> {
         out.println("outbound: recipient " + recipient + " (domain " + domain + ")");
         out.println("rule:     " + resolution.kind() + " " + resolution.rule() + ", mode " + resolution.mode());
         out.println("requires: " + describe(resolution.requirement()));
+        namesChecked(resolution.requirement(), domain).ifPresent(names -> out.println("names:    " + names));
         resolution.requirement().trustAnchors().ifPresent(anchors ->
             out.println("anchors:  " + anchors.describe() + ", instead of TlsRemoteDelivery's trustAnchors"));
         resolution.requirement().clientIdentity().ifPresent(identity ->
             out.println("presents: " + identity.describe() + ", instead of TlsRemoteDelivery's client certificate"));
         printTrail(out, resolution.trail());
+    }
+
+    /**
+     * The names a {@code verify} or {@code secure} rule checks the certificate against, as the delivery computes
+     * them ({@link TlsPlan#namesChecked}, {@link DeliveryTarget#nexthop}); empty at the other levels.
+     */
+    static Optional<String> namesChecked(OutboundRequirement requirement, DomainName domain) {
+        if (requirement.level() != OutboundLevel.VERIFY && requirement.level() != OutboundLevel.SECURE) {
+            return Optional.empty();
+        }
+        if (requirement.smartHosts().isEmpty()) {
+            return Optional.of(String.join(" or ", TlsPlan.namesChecked(requirement, domain, "<the MX host name>"))
+                + " (MX route: nexthop is the recipient domain)");
+        }
+        return Optional.of(requirement.smartHosts().stream()
+            .map(host -> host + ": " + String.join(" or ", TlsPlan.namesChecked(requirement, host.host(), host.host().ascii())))
+            .collect(Collectors.joining("; ")) + " (smart-host route: nexthop is the smart host's name)");
     }
 
     private String senderDomain(String sender) {

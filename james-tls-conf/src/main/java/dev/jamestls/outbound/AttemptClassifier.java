@@ -23,6 +23,7 @@ public final class AttemptClassifier {
                 ? "clear text (level none)" : "clear text (retry after a failed STARTTLS, allowed by " + plan.describe() + ")");
             case NOT_OFFERED -> startTlsMissing(plan, seen, "STARTTLS not offered in the EHLO reply");
             case REFUSED -> startTlsMissing(plan, seen, "STARTTLS refused: " + seen.error().orElse("no reply text"));
+            case PROTOCOL_VERSION -> protocolVersion(plan, seen);
             case HANDSHAKE_FAILED -> handshakeFailed(plan, seen);
             case CLIENT_CERTIFICATE_REQUIRED -> clientCertificateRequired(plan, seen);
             case ESTABLISHED -> established(seen);
@@ -37,7 +38,7 @@ public final class AttemptClassifier {
     public static boolean retryInClear(TlsPlan plan, AttemptObservation seen) {
         return !plan.tlsMandatory() && plan.startTls()
             && (seen.stage() == TlsStage.REFUSED || seen.stage() == TlsStage.HANDSHAKE_FAILED
-                || seen.stage() == TlsStage.CLIENT_CERTIFICATE_REQUIRED);
+                || seen.stage() == TlsStage.CLIENT_CERTIFICATE_REQUIRED || seen.stage() == TlsStage.PROTOCOL_VERSION);
     }
 
     private static AttemptClassification startTlsMissing(TlsPlan plan, AttemptObservation seen, String reason) {
@@ -77,6 +78,20 @@ public final class AttemptClassifier {
         return new AttemptClassification(AttemptVerdict.TLS_NOT_SECURED, Optional.of(TlsRptResultType.VALIDATION_FAILURE), reason);
     }
 
+    /**
+     * RFC 8996 §2-3: TLS 1.0 and 1.1 are never negotiated, so a peer that speaks nothing newer cannot be secured.
+     * RFC 8460 has no result type for it: {@code validation-failure} (§4.3.1, "a general failure"), the reason says so.
+     */
+    private static AttemptClassification protocolVersion(TlsPlan plan, AttemptObservation seen) {
+        requireNothingSent(seen);
+        String reason = "protocol version: " + seen.error().orElse("the peer refused every version we offer")
+            + "; we offer " + String.join("/", plan.protocols()) + " only (RFC 8996)";
+        if (!plan.tlsMandatory()) {
+            reason += "; retrying this host in clear text";
+        }
+        return new AttemptClassification(AttemptVerdict.TLS_NOT_SECURED, Optional.of(TlsRptResultType.VALIDATION_FAILURE), reason);
+    }
+
     private static AttemptClassification established(AttemptObservation seen) {
         Optional<VerificationOutcome> failed = seen.certificate().filter(outcome -> !outcome.accepted());
         String tls = seen.protocol().orElse("?") + " " + seen.cipher().orElse("?");
@@ -88,6 +103,10 @@ public final class AttemptClassifier {
     private static AttemptClassification fromTransaction(AttemptObservation seen, boolean overTls,
                                                          Optional<TlsRptResultType> type, String reason) {
         TransactionResult transaction = seen.transaction();
+        if (!transaction.refused().isEmpty()) {
+            reason += "; recipients refused: " + transaction.refused().stream().map(RecipientRefusal::toString)
+                .collect(java.util.stream.Collectors.joining("; "));
+        }
         return switch (transaction.kind()) {
             case SENT -> new AttemptClassification(overTls ? AttemptVerdict.DELIVERED : AttemptVerdict.DELIVERED_IN_CLEAR,
                 type, reason);

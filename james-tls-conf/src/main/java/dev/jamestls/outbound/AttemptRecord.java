@@ -2,6 +2,7 @@ package dev.jamestls.outbound;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,12 +37,13 @@ import dev.jamestls.verify.TlsRptResultType;
  * @param verdict the classification
  * @param resultType the RFC 8460 result type of a shortfall
  * @param reason both sides, one line
+ * @param refusedRecipients the recipients the peer refused at RCPT (per-recipient results, RFC 5321 §3.3)
  */
 public record AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
                             String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
                             Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
                             Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
-                            Optional<TlsRptResultType> resultType, String reason) {
+                            Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients) {
     public AttemptRecord {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(domain, "domain");
@@ -60,6 +62,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(reason, "reason");
+        refusedRecipients = List.copyOf(refusedRecipients);
     }
 
     public static AttemptRecord of(Instant at, OutboundResolution resolution, TlsPlan plan, DeliveryTarget target,
@@ -69,7 +72,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
             resolution.mode(), plan.level(), target.host().ascii(), target.port(), seen.ip(), seen.startTlsOffered(),
             seen.stage(), seen.protocol(), seen.cipher(), leaf.map(CertificateFacts::subject),
             leaf.map(CertificateFacts::issuer), leaf.map(CertificateFacts::spkiSha256), classification.verdict(),
-            classification.resultType(), classification.reason());
+            classification.resultType(), classification.reason(), seen.transaction().refused());
     }
 
     /** Field names and values in a fixed order, for a structured log line. */
@@ -93,6 +96,9 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         fields.put("verdict", verdict.spelling());
         fields.put("resultType", resultType.map(TlsRptResultType::spelling).orElse("-"));
         fields.put("reason", reason);
+        if (!refusedRecipients.isEmpty()) {
+            fields.put("refused", refusedRecipients.stream().map(RecipientRefusal::toString).collect(java.util.stream.Collectors.joining("; ")));
+        }
         return fields;
     }
 

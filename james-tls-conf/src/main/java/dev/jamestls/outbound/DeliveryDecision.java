@@ -83,6 +83,14 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         return new DeliveryDecision(Kind.RETRY, status, diagnostic, delay);
     }
 
+    /**
+     * The recipient domain publishes a null MX: a permanent failure at once, no connection, no retry
+     * (RFC 7505 §4.2: "5.1.10 Recipient address has null MX").
+     */
+    public static DeliveryDecision nullMx(TargetSelection.NullMxException nullMx) {
+        return new DeliveryDecision(Kind.BOUNCE, SmtpReply.NULL_MX_PERMANENT, nullMx.getMessage(), Optional.empty());
+    }
+
     /** A round that could not start (DNS failure): temporary. */
     public static DeliveryDecision unroutable(String domain, String reason, int retriesSoFar, RetrySchedule schedule) {
         String diagnostic = "no route to " + domain + ": " + reason;
@@ -99,14 +107,19 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
             .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.OTHER_TEMPORARY, diagnostic, Optional.empty()));
     }
 
-    // RFC 3463 §2 / RFC 2034 §4: the enhanced code follows the reply code in the peer's text.
     private static String peerStatus(String reason, String fallback) {
         int at = reason.indexOf("peer replied: ");
-        if (at >= 0) {
-            Matcher matcher = ENHANCED.matcher(reason.substring(at + "peer replied: ".length()));
-            if (matcher.find() && matcher.group(1).charAt(0) == fallback.charAt(0)) {
-                return matcher.group(1);
-            }
+        return at >= 0 ? replyStatus(reason.substring(at + "peer replied: ".length()), fallback) : fallback;
+    }
+
+    /**
+     * The enhanced status of a peer's reply (RFC 3463 §2 / RFC 2034 §4: it follows the reply code), when its
+     * class matches {@code fallback}'s; else {@code fallback}.
+     */
+    static String replyStatus(String reply, String fallback) {
+        Matcher matcher = ENHANCED.matcher(reply);
+        if (matcher.find() && matcher.group(1).charAt(0) == fallback.charAt(0)) {
+            return matcher.group(1);
         }
         return fallback;
     }

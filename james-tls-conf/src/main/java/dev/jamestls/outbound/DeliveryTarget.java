@@ -24,6 +24,16 @@ public record DeliveryTarget(DomainName host, int port, TargetSource source, int
         }
     }
 
+    /**
+     * Postfix's {@code nexthop}: the name a {@code nexthop} or {@code dot-nexthop} match stands for. On an MX
+     * route it is the recipient domain (the MX name comes from DNS and is not trusted under {@code secure});
+     * on a smart-host route it is the smart host's name, which the administrator configured: the smart host's
+     * certificate names the relay, not each recipient domain it relays for (Postfix TLS_README, "nexthop").
+     */
+    public DomainName nexthop(DomainName recipientDomain) {
+        return source == TargetSource.SMART_HOST ? host : recipientDomain;
+    }
+
     @Override
     public String toString() {
         return host.ascii() + ":" + port;

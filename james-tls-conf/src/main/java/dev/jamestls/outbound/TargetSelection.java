@@ -13,7 +13,8 @@ import dev.jamestls.policy.SmartHost;
 /**
  * The hosts a delivery tries, in order: the rule's smart hosts (no MX lookup), else the recipient
  * domain's MX hosts in preference order, else the domain itself (RFC 5321 §5.1: "If an empty list
- * of MXs is returned, the address is treated as if it was associated with an implicit MX RR").
+ * of MXs is returned, the address is treated as if it was associated with an implicit MX RR"). A domain
+ * whose only MX is the root name {@code .} (RFC 7505 null MX) accepts no mail: there is no target at all.
  */
 public final class TargetSelection {
     private TargetSelection() {
@@ -21,9 +22,10 @@ public final class TargetSelection {
 
     /**
      * @throws DestinationDns.DnsLookupException when MX lookup fails (the delivery is retried)
+     * @throws NullMxException when the recipient domain publishes a null MX (the mail is bounced, nothing is connected)
      */
     public static List<DeliveryTarget> select(OutboundResolution resolution, DestinationDns dns)
-        throws DestinationDns.DnsLookupException {
+        throws DestinationDns.DnsLookupException, NullMxException {
         List<SmartHost> smartHosts = resolution.requirement().smartHosts();
         List<DeliveryTarget> targets = new ArrayList<>();
         if (!smartHosts.isEmpty()) {
@@ -34,16 +36,43 @@ public final class TargetSelection {
         }
         DomainName domain = resolution.recipientDomain();
         Set<String> seen = new LinkedHashSet<>();
+        boolean nullMx = false;
         for (String mx : dns.mxHosts(domain)) {
-            Optional<DomainName> host = DomainName.tryParse(mx.endsWith(".") ? mx.substring(0, mx.length() - 1) : mx);
-            // A name that is not a host name cannot be tried; null MX (RFC 7505) is not handled yet.
+            String name = mx.strip();
+            if (name.equals(".") || name.isEmpty()) {
+                // RFC 7505 §3: the null MX's exchange is the root name (James's DNS service returns it as ".").
+                nullMx = true;
+                continue;
+            }
+            Optional<DomainName> host = DomainName.tryParse(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+            // A name that is not a host name cannot be tried.
             if (host.isPresent() && seen.add(host.get().ascii())) {
                 targets.add(new DeliveryTarget(host.get(), SmartHost.SMTP_PORT, TargetSource.MX, targets.size()));
             }
+        }
+        if (targets.isEmpty() && nullMx) {
+            // RFC 7505 §3-4: no implicit MX fallback; the domain accepts no mail. (A null MX published next to
+            // usable MX hosts breaks RFC 7505 §3; those hosts are tried.)
+            throw new NullMxException(domain);
         }
         if (targets.isEmpty()) {
             targets.add(new DeliveryTarget(domain, SmartHost.SMTP_PORT, TargetSource.IMPLICIT_MX, 0));
         }
         return List.copyOf(targets);
+    }
+
+    /** The recipient domain publishes a null MX (RFC 7505): it accepts no mail. */
+    public static final class NullMxException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient DomainName domain;
+
+        public NullMxException(DomainName domain) {
+            super(domain.ascii() + " publishes a null MX (RFC 7505): it accepts no mail");
+            this.domain = domain;
+        }
+
+        public DomainName domain() {
+            return domain;
+        }
     }
 }

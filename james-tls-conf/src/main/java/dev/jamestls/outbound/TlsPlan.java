@@ -107,9 +107,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         Optional<CertificateRequirement> certificate = switch (level) {
             case NONE -> Optional.empty();
             case MAY, ENCRYPT -> Optional.of(CertificateRequirement.server(anchors).withNames(host));
-            case VERIFY -> Optional.of(CertificateRequirement.server(anchors).withNames(
-                requirement.match().isEmpty() ? List.of(host) : names(requirement.match(), nexthop, host)));
-            case SECURE -> Optional.of(CertificateRequirement.server(anchors).withNames(names(requirement.match(), nexthop, host)));
+            case VERIFY, SECURE -> Optional.of(CertificateRequirement.server(anchors).withNames(namesChecked(requirement, nexthop, host)));
             case FINGERPRINT -> Optional.of(CertificateRequirement.pinsOnly(CertificatePurpose.SERVER_AUTH, Set.copyOf(requirement.pins())));
         };
         Enforcement enforcement = enforced && level.compareTo(OutboundLevel.VERIFY) >= 0 ? Enforcement.ENFORCE : Enforcement.RECORD_ONLY;
@@ -153,6 +151,19 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
             }
         }
         return names;
+    }
+
+    /**
+     * The names a {@code verify} or {@code secure} rule checks the certificate against (RFC 6125 §6), Postfix's
+     * {@code smtp_tls_verify_cert_match} / {@code smtp_tls_secure_cert_match}: without {@code match} the host
+     * connected to, else the match names with {@code nexthop} and {@code dot-nexthop} resolved against
+     * {@code nexthop} ({@link DeliveryTarget#nexthop}: the recipient domain, or the smart host's name on a
+     * smart-host route) and {@code hostname} as the host connected to.
+     *
+     * @param host the host connected to (the MX or smart host name), or a placeholder when describing a rule
+     */
+    public static List<String> namesChecked(OutboundRequirement requirement, DomainName nexthop, String host) {
+        return requirement.match().isEmpty() ? List.of(host) : names(requirement.match(), nexthop, host);
     }
 
     private static List<String> names(List<MatchName> match, DomainName nexthop, String host) {

@@ -10,6 +10,11 @@ public enum TlsStage {
     NOT_OFFERED("not-offered"),
     /** STARTTLS was offered but the command was answered with something other than 220 (e.g. 454). */
     REFUSED("refused"),
+    /**
+     * The peer speaks only TLS versions this client never uses (TLS 1.0/1.1, RFC 8996): it answered our
+     * ClientHello with alert {@code protocol_version} or a ServerHello below TLS 1.2, or we sent that alert.
+     */
+    PROTOCOL_VERSION("protocol-version"),
     /** The TLS handshake failed (protocol, cipher or certificate). */
     HANDSHAKE_FAILED("handshake-failed"),
     /**

@@ -39,6 +39,8 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     public static final String ENCRYPTION_NEEDED_PERMANENT = "5.7.10";
     // RFC 3463 §3.5: X.4.4 Unable to route (no MX, no address for the destination).
     public static final String UNABLE_TO_ROUTE_TEMPORARY = "4.4.4";
+    // RFC 7505 §4.2: X.1.10 Recipient address has null MX; the DSN status for a domain that accepts no mail.
+    public static final String NULL_MX_PERMANENT = "5.1.10";
     // RFC 3463 §3.5: X.4.1 No answer from host (connection refused or timed out).
     public static final String NO_ANSWER_FROM_HOST_TEMPORARY = "4.4.1";
     // RFC 3463 §3.1: X.0.0 Other undefined status, for peer replies without an enhanced code.

@@ -313,10 +313,53 @@ class JamesTlsCliTest {
             "outbound: recipient bob@Partner.Example (domain partner.example)",
             "rule:     connector partner-example, mode enforce",
             "requires: level secure match mail.partner.example, TLS >= TLSv1.2, ciphers forward-secret, never clear text, failure temporary, via [localhost]:2526",
+            "names:    [localhost]:2526: mail.partner.example (smart-host route: nexthop is the smart host's name)",
             "trail:",
             "  1. applied   connector partner-example (partner.example): connector claims the domain exactly",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
         assertThat(code).isEqualTo(0);
+    }
+
+    /** verify without match checks the host connected to; secure's nexthop is the recipient domain on an MX route. */
+    @Test
+    void explainNamesTheCheckedNamesOfAnMxRoute() throws IOException {
+        Files.writeString(conf.resolve("tls_policy"), """
+            verified.example         verify
+            secured.example          secure
+            """);
+
+        assertThat(run("explain", conf.toString(), "--recipient", "a@verified.example")).isEqualTo(0);
+        assertThat(run("explain", conf.toString(), "--recipient", "b@secured.example")).isEqualTo(0);
+
+        assertThat(out.toString()).contains("names:    <the MX host name> (MX route: nexthop is the recipient domain)\n")
+            .contains("names:    secured.example or .secured.example (MX route: nexthop is the recipient domain)\n");
+    }
+
+    /** On a smart-host route the smart host's name is checked (Postfix nexthop), never the recipient domain. */
+    @Test
+    void explainNamesTheSmartHostOnASmartHostRoute() throws IOException {
+        Files.writeString(conf.resolve("tls-policy.xml"), """
+            <tlsPolicy>
+              <domainTable file="tls_policy"/>
+              <connector name="relayed" mode="enforce">
+                <outbound level="verify"><recipientDomain>relayed.example</recipientDomain>
+                  <smartHost>[relay.example]:587</smartHost><smartHost>[backup.example]</smartHost></outbound>
+              </connector>
+              <connector name="relayed-secure" mode="enforce">
+                <outbound level="secure"><recipientDomain>secure-relayed.example</recipientDomain><match>nexthop</match>
+                  <match>hostname.invalid</match><smartHost>[relay.example]:587</smartHost></outbound>
+              </connector>
+            </tlsPolicy>
+            """);
+
+        assertThat(run("explain", conf.toString(), "--recipient", "a@relayed.example")).as(err.toString()).isEqualTo(0);
+        assertThat(run("explain", conf.toString(), "--recipient", "b@secure-relayed.example")).as(err.toString()).isEqualTo(0);
+
+        assertThat(out.toString())
+            .contains("names:    [relay.example]:587: relay.example; [backup.example]:25: backup.example "
+                + "(smart-host route: nexthop is the smart host's name)\n")
+            .contains("names:    [relay.example]:587: relay.example or hostname.invalid (smart-host route: nexthop is the smart host's name)\n")
+            .doesNotContain("names:    relayed.example");
     }
 
     @Test

@@ -46,6 +46,8 @@ class AttemptClassifierTest {
         "encrypt, established-expired-sent, delivered, certificate-expired, encrypt does not check the chain",
         "encrypt, not-offered, tls-not-secured, starttls-not-supported, mandatory: no clear text",
         "encrypt, handshake-plain, tls-not-secured, validation-failure, protocol or cipher mismatch",
+        "may, protocol-version, tls-not-secured, validation-failure, TLS 1.1-only peer: may retries this host in clear text",
+        "encrypt, protocol-version, tls-not-secured, validation-failure, TLS 1.1-only peer under a mandatory level",
         "verify, handshake-name, tls-not-secured, certificate-host-mismatch, wrong name",
         "verify, handshake-untrusted, tls-not-secured, certificate-not-trusted, unknown CA",
         "verify, refused, tls-not-secured, starttls-not-supported, 454 to STARTTLS",
@@ -98,6 +100,19 @@ class AttemptClassifierTest {
         assertThat(AttemptClassifier.retryInClear(plan, observation("handshake-plain"))).isFalse();
         assertThatThrownBy(plan::clearTextFallback).isInstanceOf(IllegalStateException.class)
             .hasMessage("level encrypt in mode enforce never falls back to clear text (SPEC §2)");
+    }
+
+    @Test
+    void aPeerSpeakingOnlyOldTlsIsNamedAsAProtocolVersionFailure() {
+        TlsPlan verify = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan may = TlsPlan.forTarget(requirement(OutboundLevel.MAY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+
+        AttemptClassification classification = AttemptClassifier.classify(verify, observation("protocol-version"));
+
+        assertThat(classification.reason())
+            .isEqualTo("protocol version: the peer sent alert protocol_version; we offer TLSv1.2/TLSv1.3 only (RFC 8996)");
+        assertThat(AttemptClassifier.retryInClear(verify, observation("protocol-version"))).isFalse();
+        assertThat(AttemptClassifier.retryInClear(may, observation("protocol-version"))).isTrue();
     }
 
     @Test
@@ -198,6 +213,8 @@ class AttemptClassifierTest {
             case "established-rejected-451" -> established(Optional.empty(), TransactionResult.rejected(451, "451 4.3.0 later"));
             case "client-certificate-required" -> new AttemptObservation(ip, true, TlsStage.CLIENT_CERTIFICATE_REQUIRED, none, none,
                 Optional.empty(), Optional.of("we presented none"), TransactionResult.NOT_STARTED);
+            case "protocol-version" -> new AttemptObservation(ip, true, TlsStage.PROTOCOL_VERSION, none, none, Optional.empty(),
+                Optional.of("the peer sent alert protocol_version"), TransactionResult.NOT_STARTED);
             case "connect-failed" -> new AttemptObservation(none, false, TlsStage.CONNECT_FAILED, none, none, Optional.empty(),
                 Optional.of("ConnectException: Connection refused"), TransactionResult.NOT_STARTED);
             default -> throw new IllegalArgumentException(happened);

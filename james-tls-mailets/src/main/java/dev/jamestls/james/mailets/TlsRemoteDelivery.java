@@ -62,10 +62,10 @@ import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
+import dev.jamestls.outbound.RecipientParts;
 import dev.jamestls.outbound.ReloadingClientIdentity;
 import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.outbound.TargetSelection;
-import dev.jamestls.outbound.TargetSource;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
@@ -324,6 +324,8 @@ public class TlsRemoteDelivery extends GenericMailet {
             decision = DeliveryDecision.decide(resolution, first, attempts, retries, settings.schedule());
         } catch (DestinationDns.DnsLookupException e) {
             decision = DeliveryDecision.unroutable(domain, e.getMessage(), retries, settings.schedule());
+        } catch (TargetSelection.NullMxException e) {
+            decision = DeliveryDecision.nullMx(e);
         } catch (RuntimeException e) {
             LOGGER.error("outbound-tls mail={} domain={} unexpected error; temporary failure (SPEC §2)", mail.getName(), domain,
                 PeerText.escape(e));
@@ -337,6 +339,12 @@ public class TlsRemoteDelivery extends GenericMailet {
             domain, decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), retries,
             PeerText.escape(decision.diagnostic()));
         metrics.generate("jamestls.outbound.delivery." + decision.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        List<RecipientParts.Part> parts = RecipientParts.split(decision, attempts,
+            mail.getRecipients().stream().map(MailAddress::asString).toList(), retries, settings.schedule());
+        if (parts.size() > 1) {
+            deliverParts(mail, attempts, parts, retries, mx);
+            return;
+        }
         switch (decision.kind()) {
             case DELIVERED -> { }
             case RETRY -> {
@@ -344,6 +352,58 @@ public class TlsRemoteDelivery extends GenericMailet {
                 queue.enQueue(mail, decision.retryAfter().orElseThrow());
             }
             case BOUNCE -> bounce(mail, decision, mx);
+        }
+    }
+
+    /**
+     * Per-recipient results (RFC 5321 §3.3): the peer accepted some recipients and refused others. Each part
+     * that is not delivered goes on as its own copy of the mail: a DSN for the permanently refused, the queue
+     * with the retry delay for the temporarily refused.
+     */
+    private void deliverParts(Mail mail, List<AttemptRecord> attempts, List<RecipientParts.Part> parts, int retries, String mx)
+        throws MessagingException {
+        for (RecipientParts.Part part : parts) {
+            DeliveryDecision decision = part.decision();
+            LOGGER.info("outbound-tls-delivery mail={} recipients={} decision={} status={} diagnostic=\"{}\"", mail.getName(),
+                part.recipients(), decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), decision.diagnostic());
+            if (decision.kind() == DeliveryDecision.Kind.DELIVERED) {
+                continue;
+            }
+            Mail copy = mail.duplicate();
+            try {
+                copy.setRecipients(mail.getRecipients().stream().filter(r -> part.recipients().contains(r.asString())).toList());
+                OutboundAttributes.setRound(copy, attempts, decision);
+                // The attempt delivered the others; for these recipients it was a refusal of the status's class.
+                AttemptVerdict refusal = decision.status().startsWith("5") ? AttemptVerdict.REJECTED_PERMANENTLY
+                    : AttemptVerdict.REJECTED_TEMPORARILY;
+                copy.setAttribute(new Attribute(OutboundAttributes.VERDICT, AttributeValue.of(refusal.spelling())));
+                if (decision.kind() == DeliveryDecision.Kind.RETRY) {
+                    OutboundAttributes.setRetries(copy, retries + 1);
+                    queue.enQueue(copy, decision.retryAfter().orElseThrow());
+                } else {
+                    bounceOrWait(copy, decision, mx, retries);
+                }
+            } finally {
+                LifecycleUtil.dispose(copy);
+            }
+        }
+    }
+
+    /**
+     * Bounces some recipients of a mail the others already received. When the bounce fails, these recipients wait in
+     * the queue for the schedule's longest delay (SPEC §2: never lost); throwing would make the queue retry the
+     * whole mail and send it again to those who have it.
+     */
+    private void bounceOrWait(Mail copy, DeliveryDecision decision, String mx, int retries) throws MessagingException {
+        try {
+            bounce(copy, decision, mx);
+        } catch (MessagingException | RuntimeException e) {
+            List<Duration> delays = settings.schedule().delays();
+            Duration wait = delays.get(delays.size() - 1);
+            LOGGER.error("outbound-tls mail={} recipients={} could not be bounced; they wait {} in the queue", copy.getName(),
+                copy.getRecipients(), wait, e);
+            OutboundAttributes.setRetries(copy, retries + 1);
+            queue.enQueue(copy, wait);
         }
     }
 
@@ -466,9 +526,8 @@ public class TlsRemoteDelivery extends GenericMailet {
     }
 
     private TlsPlan plan(OutboundResolution resolution, DeliveryTarget target) {
-        DomainName nexthop = target.source() == TargetSource.SMART_HOST ? target.host() : resolution.recipientDomain();
-        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), nexthop, target, settings.anchors().get(),
-            clientIdentity.map(ReloadingClientIdentity::current));
+        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), target.nexthop(resolution.recipientDomain()), target,
+            settings.anchors().get(), clientIdentity.map(ReloadingClientIdentity::current));
     }
 
     private List<String> mxHosts(DomainName domain) throws DestinationDns.DnsLookupException {

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.TlsAlert;
+import dev.jamestls.tls.TlsProtocol;
+import dev.jamestls.tls.TlsRecordScanner;
 import dev.jamestls.verify.VerificationOutcome;
 
 /**
@@ -42,6 +45,10 @@ final class AttemptTap {
     private volatile long clearTransactionBytes;
     private volatile List<String> requestedKeyTypes;
     private volatile ClientIdentity presented;
+    private volatile boolean transactionStarted;
+    private volatile boolean quitSent;
+    private final TlsRecordScanner fromPeer = new TlsRecordScanner();
+    private final TlsRecordScanner toPeer = new TlsRecordScanner();
 
     AttemptTap(boolean guardClearText) {
         this.guardClearText = guardClearText;
@@ -83,6 +90,34 @@ final class AttemptTap {
     /** Bytes of transaction commands or message content written in clear text (0 under a mandatory level). */
     long clearTransactionBytes() {
         return clearTransactionBytes;
+    }
+
+    /**
+     * Whether the peer refused every TLS version we offer (RFC 8996), read from the clear-text TLS records of
+     * the handshake: its fatal alert {@code protocol_version}, its ServerHello below TLS 1.2, or our own alert
+     * {@code protocol_version}. Empty when the records show none of these.
+     */
+    Optional<String> protocolVersionRefusal() {
+        Optional<TlsProtocol> offered = fromPeer.legacyServerHelloVersion();
+        if (offered.isPresent()) {
+            return Optional.of("the peer chose " + offered.get().jsseName() + " in its ServerHello");
+        }
+        if (fromPeer.fatalAlert().filter(alert -> alert == TlsAlert.PROTOCOL_VERSION).isPresent()) {
+            return Optional.of("the peer sent alert " + TlsAlert.PROTOCOL_VERSION.rfcName());
+        }
+        if (toPeer.fatalAlert().filter(alert -> alert == TlsAlert.PROTOCOL_VERSION).isPresent()) {
+            return Optional.of("we sent alert " + TlsAlert.PROTOCOL_VERSION.rfcName() + " to the peer's version");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * RFC 5321 §4.1.1.10: a session the SMTP library abandons in clear text after EHLO (STARTTLS missing or
+     * refused under a level that needs it) is ended with QUIT, not a dropped connection. Only before any mail
+     * transaction and before TLS, so it never lands inside a transaction or a TLS stream.
+     */
+    boolean politeQuitDue() {
+        return ehloDone && !tlsLayered && !transactionStarted && !quitSent;
     }
 
     void connected(InetAddress address) {
@@ -146,8 +181,10 @@ final class AttemptTap {
                 startTlsOffered = false;
             }
             case "STARTTLS" -> startTlsSent = true;
+            case "QUIT" -> quitSent = true;
             default -> {
                 if (!CLEAR_TEXT_VERBS.contains(verb)) {
+                    transactionStarted = true;
                     if (guardClearText) {
                         throw new IOException("clear-text guard: refused to send '" + verb
                             + "' before TLS is established (the rule requires TLS; SPEC §2)");
@@ -186,6 +223,7 @@ final class AttemptTap {
 
         private void seen(byte[] buffer, int offset, int length) {
             if (tlsLayered) {
+                fromPeer.feed(buffer, offset, length);
                 return;
             }
             for (int i = offset; i < offset + length; i++) {
@@ -220,6 +258,7 @@ final class AttemptTap {
         @Override
         public void write(byte[] buffer, int offset, int length) throws IOException {
             if (tlsLayered && held.size() == 0) {
+                toPeer.feed(buffer, offset, length);
                 out.write(buffer, offset, length);
                 return;
             }

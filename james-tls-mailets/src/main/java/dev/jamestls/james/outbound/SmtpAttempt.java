@@ -2,17 +2,22 @@ package dev.jamestls.james.outbound;
 
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.mail.Address;
 import javax.mail.MessagingException;
 import javax.mail.Session;
+import javax.mail.SendFailedException;
 import javax.mail.Transport;
+import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -20,6 +25,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.outbound.RecipientRefusal;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
@@ -98,7 +104,8 @@ public final class SmtpAttempt {
         properties.put("mail.smtp.socketFactory", new TappedSocketFactory(tap));
         properties.put("mail.smtp.socketFactory.fallback", "false");
         properties.put("mail.smtp.ehlo", "true");
-        properties.put("mail.smtp.sendpartial", "false");
+        // RFC 5321 §3.3: recipients are accepted or refused one by one; the message goes to the accepted ones.
+        properties.put("mail.smtp.sendpartial", "true");
         // The check before reusing a connection is NOOP (RFC 5321 §4.1.1.9), strictly 250.
         properties.put("mail.smtp.userset", "false");
         properties.put("mail.smtp.noop.strict", "true");
@@ -172,15 +179,75 @@ public final class SmtpAttempt {
         return envelope.reversePath().isEmpty() ? "<>" : envelope.reversePath();
     }
 
-    /** MAIL, RCPT, DATA of one message (RFC 5321 §3.3) and how it ended. */
+    /** MAIL, RCPT, DATA of one message (RFC 5321 §3.3) and how it ended, per recipient when the peer refused some. */
     static TransactionResult transaction(Transport transport, Envelope envelope) {
         try {
             transport.sendMessage(envelope.message(), envelope.recipients());
             return TransactionResult.SENT;
         } catch (MessagingException e) {
+            List<RecipientRefusal> refused = e instanceof SendFailedException failed && refusedAtRcpt(failed)
+                ? refusals(envelope, failed) : List.of();
+            if (!refused.isEmpty() && sentToSome((SendFailedException) e)) {
+                // JavaMail with sendpartial: the message went to the accepted recipients.
+                return TransactionResult.sentExcept(refused);
+            }
+            if (!refused.isEmpty()) {
+                // No recipient accepted: temporary while any refusal is (RFC 5321 §4.2.1), so the next host may try.
+                RecipientRefusal first = refused.stream().filter(r -> !r.permanent()).findFirst().orElse(refused.get(0));
+                return TransactionResult.rejected(first.replyCode(), first.reply(), refused);
+            }
             return reply(e).map(r -> TransactionResult.rejected(Integer.parseInt(r.substring(0, 3)), r))
                 .orElseGet(() -> TransactionResult.broken(describe(e)));
         }
+    }
+
+    /**
+     * Each refused recipient with the peer's reply to its RCPT. JavaMail lists the refused addresses (5xx
+     * "invalid", 4xx "valid unsent") and chains one exception per refused RCPT, in RCPT order, whose message is
+     * the peer's reply; they are paired in envelope order, using only the {@code javax.mail} API.
+     */
+    private static List<RecipientRefusal> refusals(Envelope envelope, SendFailedException failed) {
+        Set<String> invalid = addresses(failed.getInvalidAddresses());
+        Set<String> unsent = addresses(failed.getValidUnsentAddresses());
+        List<String> refused = Arrays.stream(envelope.recipients()).map(SmtpAttempt::address)
+            .filter(a -> invalid.contains(a) || unsent.contains(a)).toList();
+        List<String> replies = new ArrayList<>();
+        for (Throwable t = failed.getNextException(); t != null && replies.size() <= refused.size(); t = next(t)) {
+            reply(t.getMessage() == null ? "" : t.getMessage()).ifPresent(replies::add);
+        }
+        List<RecipientRefusal> refusals = new ArrayList<>();
+        for (int i = 0; i < refused.size(); i++) {
+            String recipient = refused.get(i);
+            int fallbackCode = invalid.contains(recipient) ? 550 : 450;
+            if (replies.size() == refused.size()) {
+                String reply = replies.get(i);
+                refusals.add(new RecipientRefusal(recipient, Integer.parseInt(reply.substring(0, 3)), reply));
+            } else {
+                refusals.add(new RecipientRefusal(recipient, fallbackCode, fallbackCode + " (the peer's reply to RCPT was not kept)"));
+            }
+        }
+        return refusals;
+    }
+
+    /**
+     * Whether JavaMail's address lists are RCPT results: after a partial delivery (some sent), or when no recipient
+     * was accepted (JavaMail's own "Invalid Addresses", not a peer reply). A failure at MAIL or DATA lists the
+     * accepted recipients as "valid unsent" too, so there the mail fails as a whole.
+     */
+    private static boolean refusedAtRcpt(SendFailedException failed) {
+        return sentToSome(failed) || reply(failed.getMessage() == null ? "" : failed.getMessage()).isEmpty();
+    }
+
+    private static boolean sentToSome(SendFailedException failed) {
+        return failed.getValidSentAddresses() != null && failed.getValidSentAddresses().length > 0;
+    }
+
+    private static Set<String> addresses(Address[] addresses) {
+        return addresses == null ? Set.of() : Arrays.stream(addresses).map(SmtpAttempt::address).collect(Collectors.toSet());
+    }
+
+    private static String address(Address address) {
+        return address instanceof InternetAddress internet ? internet.getAddress() : address.toString();
     }
 
     private static List<X509Certificate> peerChain(SSLSession session) {
@@ -206,6 +273,11 @@ public final class SmtpAttempt {
         String error = describe(e);
         if (tap.connectedTo().isEmpty()) {
             return observation(tap, TlsStage.CONNECT_FAILED, Optional.empty(), Optional.of(error), TransactionResult.NOT_STARTED);
+        }
+        Optional<String> versionRefused = tap.protocolVersionRefusal();
+        if (tap.sslSocket().isPresent() && versionRefused.isPresent()) {
+            // Read from the handshake's clear-text records (alert, ServerHello version), not from the JDK's message text.
+            return observation(tap, TlsStage.PROTOCOL_VERSION, Optional.empty(), versionRefused, TransactionResult.NOT_STARTED);
         }
         if (tap.sslSocket().isPresent() && tap.clientCertificateRequest().isPresent()
             && tap.certificate().filter(c -> !c.accepted()).isEmpty()) {
@@ -254,15 +326,17 @@ public final class SmtpAttempt {
     /** The first SMTP reply (4xx/5xx) in the exception chain: JavaMail puts the server's reply in the message. */
     static Optional<String> reply(Throwable error) {
         for (Throwable t = error; t != null; t = next(t)) {
-            String message = t.getMessage();
-            if (message != null) {
-                Matcher matcher = REPLY.matcher(message.strip());
-                if (matcher.matches()) {
-                    return Optional.of(message.strip().replaceAll("[\\r\\n]+", " "));
-                }
+            Optional<String> reply = reply(t.getMessage() == null ? "" : t.getMessage());
+            if (reply.isPresent()) {
+                return reply;
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> reply(String message) {
+        Matcher matcher = REPLY.matcher(message.strip());
+        return matcher.matches() ? Optional.of(message.strip().replaceAll("[\\r\\n]+", " ")) : Optional.empty();
     }
 
     private static Throwable next(Throwable t) {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 
 import javax.net.SocketFactory;
 
@@ -51,6 +52,11 @@ final class TappedSocketFactory extends SocketFactory {
     }
 
     private static final class TappedSocket extends Socket {
+        /** How long a polite QUIT waits for the 221 reply. */
+        private static final int QUIT_REPLY_MILLIS = 2_000;
+        /** The longest reply line read after QUIT. */
+        private static final int QUIT_REPLY_BYTES = 1_000;
+
         private final AttemptTap tap;
         private InputStream input;
         private OutputStream output;
@@ -63,6 +69,33 @@ final class TappedSocketFactory extends SocketFactory {
         public void connect(SocketAddress endpoint, int timeout) throws IOException {
             super.connect(endpoint, timeout);
             tap.connected(getInetAddress());
+        }
+
+        /** The SMTP library closes the socket; a session it abandoned after EHLO in clear text is ended with QUIT first. */
+        @Override
+        public synchronized void close() throws IOException {
+            if (!isClosed() && isConnected() && tap.politeQuitDue()) {
+                quit();
+            }
+            super.close();
+        }
+
+        private void quit() {
+            try {
+                OutputStream out = getOutputStream();
+                out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                setSoTimeout(QUIT_REPLY_MILLIS);
+                InputStream in = getInputStream();
+                for (int read = 0; read < QUIT_REPLY_BYTES; read++) {
+                    int b = in.read();
+                    if (b < 0 || b == '\n') {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                // The peer went away first: nothing left to end.
+            }
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,7 @@ public final class TestSmtpServer implements AutoCloseable {
     private final boolean offerStartTls;
     private final boolean refuseStartTls;
     private final boolean requireClientCertificate;
+    private final Map<String, String> rcptReplies;
     private final String name;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger accepts = new AtomicInteger();
@@ -62,6 +64,7 @@ public final class TestSmtpServer implements AutoCloseable {
         this.protocols = List.copyOf(builder.protocols);
         this.offerStartTls = builder.offerStartTls;
         this.refuseStartTls = builder.refuseStartTls;
+        this.rcptReplies = Map.copyOf(builder.rcptReplies);
         this.serverSocket = new ServerSocket(builder.port, 50, InetAddress.getLoopbackAddress());
         executor.submit(this::acceptLoop);
     }
@@ -192,7 +195,13 @@ public final class TestSmtpServer implements AutoCloseable {
                     from = line.substring(line.indexOf(':') + 1).trim();
                     session.reply("250 2.1.0 Ok");
                 } else if (verb.equals("RCPT")) {
-                    rcpts.add(line.substring(line.indexOf(':') + 1).trim());
+                    String rcpt = line.substring(line.indexOf(':') + 1).trim();
+                    String refusal = rcptReplies.get(rcpt.toLowerCase(java.util.Locale.ROOT));
+                    if (refusal != null) {
+                        session.reply(refusal);
+                        continue;
+                    }
+                    rcpts.add(rcpt);
                     session.reply("250 2.1.5 Ok");
                 } else if (verb.equals("DATA")) {
                     session.reply("354 End data with <CR><LF>.<CR><LF>");
@@ -326,6 +335,7 @@ public final class TestSmtpServer implements AutoCloseable {
         private boolean offerStartTls = true;
         private boolean refuseStartTls;
         private Optional<List<X509Certificate>> clientAnchors = Optional.empty();
+        private final Map<String, String> rcptReplies = new java.util.HashMap<>();
         private int port;
 
         private Builder(String name) {
@@ -367,6 +377,12 @@ public final class TestSmtpServer implements AutoCloseable {
          */
         public Builder requireClientCertificate(List<X509Certificate> anchors) {
             this.clientAnchors = Optional.of(List.copyOf(anchors));
+            return this;
+        }
+
+        /** {@code RCPT TO:<address>} is answered with {@code reply} (e.g. {@code 550 5.1.1 no such user}) instead of 250. */
+        public Builder rcptReply(String address, String reply) {
+            this.rcptReplies.put("<" + address.toLowerCase(java.util.Locale.ROOT) + ">", reply);
             return this;
         }
 

@@ -24,12 +24,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
-import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
-import dev.jamestls.pki.ExtendedKeyUsage;
 
 /**
  * Issue 8 against a real James 3.8.1: TlsRemoteDelivery delivers to loopback SMTP servers whose TLS
@@ -276,35 +274,23 @@ class OutboundDeliveryTest {
     }
 
     private static StoredMail awaitDsnFor(String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (StoredMail mail : james.repositories().mails(LOCAL)) {
-                if (mail.content().contains("Final-Recipient: rfc822; " + recipient)) {
-                    return Optional.of(mail);
-                }
-            }
-            return Optional.<StoredMail>empty();
-        }, Optional::isPresent).orElseThrow();
+        return OutboundProbe.awaitDsnFor(james, LOCAL, recipient);
     }
 
     private static QueuedMail awaitQueued(String queue, String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-            james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient)).findFirst(),
-            Optional::isPresent).orElseThrow();
+        return OutboundProbe.awaitQueued(james, queue, recipient);
     }
 
     private static Optional<TestSmtpServer.Received> receivedWith(TestSmtpServer server, String subject) {
-        return server.received().stream().filter(r -> r.data().contains("Subject: " + subject + "\n")).findFirst();
+        return OutboundProbe.receivedWith(server, subject);
     }
 
     private static void send(String recipient, String subject) throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
-            assertThat(client.send("sender@james.local", recipient, subject)).as(client.lastReply()).isEqualTo(250);
-        }
+        OutboundProbe.send(james, recipient, subject);
     }
 
     private static dev.jamestls.pki.CertificateAuthority.Builder serverCertificate(TestPki pki, String host) {
-        return pki.intermediate.leaf("CN=" + host + ",O=destination").dnsNames(host)
-            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH);
+        return OutboundProbe.serverCertificate(pki, host);
     }
 
     private static KeyPair ecKeyPair() {
