@@ -1,0 +1,150 @@
+package dev.jamestls.it.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.apache.james.queue.memory.MemoryMailQueueFactory;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Mail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+
+import dev.jamestls.james.outbound.QueueConsumer;
+import dev.jamestls.outbound.ResubscribeBackoff;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The queue consumer of TlsRemoteDelivery over James 3.8.1's memory queue whose stream fails: an error, an
+ * interruption, the stream ending. The consumer subscribes again with its backoff, counts one incident,
+ * reports itself down meanwhile, and hands every mail that arrives to the delivery.
+ */
+class QueueConsumerTest {
+    static final ResubscribeBackoff FAST = new ResubscribeBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+
+    final MetricFactory metrics = new DropWizardMetricFactory(new com.codahale.metrics.MetricRegistry());
+    final Scheduler workers = Schedulers.newBoundedElastic(2, 100, "queue-consumer-test");
+    final MemoryMailQueueFactory.MemoryCacheableMailQueue memory = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory())
+        .createQueue(MailQueueName.of("outgoing-tls"));
+    final List<String> delivered = new CopyOnWriteArrayList<>();
+    QueueConsumer consumer;
+
+    @AfterEach
+    void stop() {
+        consumer.close();
+        workers.dispose();
+        memory.close();
+    }
+
+    @Test
+    void resubscribesAfterErrorsInterruptionsAndAnEndedStreamThenDeliversEveryMail() throws Exception {
+        AtomicInteger subscriptions = new AtomicInteger();
+        List<Flux<MailQueue.MailQueueItem>> failures = List.of(
+            Flux.error(new MailQueue.MailQueueException("Unable to dequeue next message")),
+            Flux.error(new InterruptedException()),
+            Flux.empty());
+        MailQueue failingThreeTimes = new Delegating(memory) {
+            @Override
+            public Publisher<MailQueue.MailQueueItem> deQueue() {
+                int which = subscriptions.getAndIncrement();
+                return which < failures.size() ? failures.get(which) : memory.deQueue();
+            }
+        };
+        consumer = new QueueConsumer(failingThreeTimes, this::deliver, 2, workers, metrics, FAST, Duration.ofMillis(300));
+        memory.enQueue(mail("first"));
+
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.contains("first"));
+        assertThat(subscriptions.get()).isEqualTo(4);
+        assertThat(metrics.generate(QueueConsumer.CONSUMER_STOPS).getCount()).as("one incident").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(consumer::running);
+        assertThat(metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount()).isZero();
+
+        memory.enQueue(mail("second"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered.contains("second"));
+    }
+
+    @Test
+    void reportsItselfDownWhileTheQueueCannotBeSubscribed() {
+        MailQueue broken = new Delegating(memory) {
+            @Override
+            public Publisher<MailQueue.MailQueueItem> deQueue() {
+                return Flux.error(new java.util.concurrent.RejectedExecutionException("scheduler unavailable"));
+            }
+        };
+        consumer = new QueueConsumer(broken, this::deliver, 2, workers, metrics, FAST, Duration.ofMillis(300));
+
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount() == 1);
+        assertThat(consumer.running()).isFalse();
+        assertThat(metrics.generate(QueueConsumer.CONSUMER_STOPS).getCount()).isEqualTo(1);
+        consumer.close();
+        assertThat(metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount()).as("a closed consumer is not down").isZero();
+    }
+
+    private void deliver(MailQueue.MailQueueItem item) {
+        delivered.add(item.getMail().getName());
+        try {
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (MailQueue.MailQueueException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Mail mail(String name) throws Exception {
+        javax.mail.internet.MimeMessage message = new javax.mail.internet.MimeMessage(
+            javax.mail.Session.getInstance(new java.util.Properties()));
+        message.setSubject(name);
+        message.setText("body");
+        message.saveChanges();
+        return MailImpl.builder().name(name).sender("sender@james.local").addRecipient(new MailAddress("rcpt@dest.example"))
+            .mimeMessage(message).build();
+    }
+
+    private abstract static class Delegating implements MailQueue {
+        private final MailQueue queue;
+
+        Delegating(MailQueue queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public MailQueueName getName() {
+            return queue.getName();
+        }
+
+        @Override
+        public void enQueue(Mail mail, Duration delay) throws MailQueueException {
+            queue.enQueue(mail, delay);
+        }
+
+        @Override
+        public void enQueue(Mail mail) throws MailQueueException {
+            queue.enQueue(mail);
+        }
+
+        @Override
+        public Publisher<Void> enqueueReactive(Mail mail) {
+            return queue.enqueueReactive(mail);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
