@@ -50,6 +50,7 @@ public final class QueueConsumer implements AutoCloseable {
     private final Scheduler dequeuer;
     private final ScheduledExecutorService timer;
     private long generation;
+    private long failedGeneration = -1;
     private boolean stopped;
     private int tries;
     private boolean closed;
@@ -103,6 +104,7 @@ public final class QueueConsumer implements AutoCloseable {
         if (closed || which != generation) {
             return;
         }
+        failedGeneration = which;
         String name = queue.getName().asString();
         if (!stopped) {
             stopped = true;
@@ -120,7 +122,7 @@ public final class QueueConsumer implements AutoCloseable {
     }
 
     private synchronized void recovered(long which) {
-        if (!stopped || closed || which != generation) {
+        if (!stopped || closed || which != generation || which == failedGeneration) {
             return;
         }
         stopped = false;

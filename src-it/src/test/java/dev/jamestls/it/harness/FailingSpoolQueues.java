@@ -18,7 +18,6 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -67,16 +66,12 @@ public final class FailingSpoolQueues extends AbstractModule {
         return name.equals(MailQueueFactory.SPOOL) ? new SpoolRefusingDsns(queue) : queue;
     }
 
-    private final class SpoolRefusingDsns implements MailQueue {
+    private final class SpoolRefusingDsns extends ForwardingMailQueue {
         private final MailQueue spool;
 
         SpoolRefusingDsns(MailQueue spool) {
+            super(spool);
             this.spool = spool;
-        }
-
-        @Override
-        public MailQueueName getName() {
-            return spool.getName();
         }
 
         @Override
@@ -97,16 +92,6 @@ public final class FailingSpoolQueues extends AbstractModule {
                 refuseDsn(mail);
                 return true;
             }).then(Mono.from(spool.enqueueReactive(mail)));
-        }
-
-        @Override
-        public Flux<MailQueueItem> deQueue() {
-            return Flux.from(spool.deQueue());
-        }
-
-        @Override
-        public void close() {
-            // The spool belongs to James: this view does not release it.
         }
 
         private void refuseDsn(Mail mail) throws MailQueueException {

@@ -41,14 +41,7 @@ public final class SeparateJamesMain {
             .workingDirectory(workingDirectory)
             .listener(Listener.plain("submission"))
             .authorizedAddresses("127.0.0.1")
-            .confFile("tls-policy.xml", """
-                <tlsPolicy>
-                  <defaults>
-                    <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-                    <outbound level="may"/>
-                  </defaults>
-                </tlsPolicy>
-                """)
+            .confFile("tls-policy.xml", TestPolicies.OUTBOUND_MAY)
             .binding(new PersistentMailQueueModule())
             .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(endpoints))
             .rootProcessor("""

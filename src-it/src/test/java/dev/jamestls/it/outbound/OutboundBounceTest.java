@@ -23,6 +23,7 @@ import dev.jamestls.it.harness.FailingSpoolQueues;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.TestPolicies;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 
@@ -51,14 +52,7 @@ class OutboundBounceTest {
     static InProcessJames james = InProcessJames.builder()
         .listener(Listener.plain("submission"))
         .authorizedAddresses("127.0.0.1")
-        .confFile("tls-policy.xml", """
-            <tlsPolicy>
-              <defaults>
-                <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-                <outbound level="may"/>
-              </defaults>
-            </tlsPolicy>
-            """)
+        .confFile("tls-policy.xml", TestPolicies.OUTBOUND_MAY)
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
         .binding(SPOOL)
         .rootProcessor("""

@@ -288,7 +288,9 @@ class OutboundDeliveryTest {
 
     private static QueuedMail awaitQueued(String queue, String recipient) {
         return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-            james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient)).findFirst(),
+            // Waiting for its retry, not just queued before its first round.
+            james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient))
+                .filter(m -> m.attributes().containsKey("dev.jamestls.outbound.retries")).findFirst(),
             Optional::isPresent).orElseThrow();
     }
 

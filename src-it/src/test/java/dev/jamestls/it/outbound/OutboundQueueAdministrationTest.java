@@ -21,6 +21,7 @@ import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.PersistentMailQueueModule;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.TestPolicies;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.it.harness.WebAdminQueues;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
@@ -47,15 +48,6 @@ class OutboundQueueAdministrationTest {
     static final String MX = "mx.slow.dest.example";
     static final Duration SLOW = Duration.ofSeconds(6);
     static final Duration ARRIVAL = Duration.ofSeconds(20);
-
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults>
-            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-            <outbound level="may"/>
-          </defaults>
-        </tlsPolicy>
-        """;
 
     final LoopbackEndpoints endpoints = new LoopbackEndpoints();
     TestSmtpServer destination;
@@ -91,7 +83,7 @@ class OutboundQueueAdministrationTest {
             .webAdmin()
             .listener(Listener.plain("submission"))
             .authorizedAddresses("127.0.0.1")
-            .confFile("tls-policy.xml", POLICY)
+            .confFile("tls-policy.xml", TestPolicies.OUTBOUND_MAY)
             .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(endpoints))
             .rootProcessor(ours ? """
                       <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">

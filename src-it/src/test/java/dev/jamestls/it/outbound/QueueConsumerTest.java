@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 
+import dev.jamestls.it.harness.ForwardingMailQueue;
 import dev.jamestls.james.outbound.QueueConsumer;
 import dev.jamestls.outbound.ResubscribeBackoff;
 import reactor.core.publisher.Flux;
@@ -56,7 +57,7 @@ class QueueConsumerTest {
             Flux.error(new MailQueue.MailQueueException("Unable to dequeue next message")),
             Flux.error(new InterruptedException()),
             Flux.empty());
-        MailQueue failingThreeTimes = new Delegating(memory) {
+        MailQueue failingThreeTimes = new ForwardingMailQueue(memory) {
             @Override
             public Publisher<MailQueue.MailQueueItem> deQueue() {
                 int which = subscriptions.getAndIncrement();
@@ -79,19 +80,22 @@ class QueueConsumerTest {
     }
 
     @Test
-    void reportsItselfDownWhileTheQueueCannotBeSubscribed() {
-        MailQueue broken = new Delegating(memory) {
+    void reportsItselfDownWhileTheQueueCannotBeSubscribed() throws Exception {
+        MailQueue broken = new ForwardingMailQueue(memory) {
             @Override
             public Publisher<MailQueue.MailQueueItem> deQueue() {
                 return Flux.error(new java.util.concurrent.RejectedExecutionException("scheduler unavailable"));
             }
         };
-        consumer = new QueueConsumer(broken, this::deliver, 2, workers, metrics, FAST, Duration.ofMillis(300));
+        // Tries 100, 200, 400, 400 ms apart: longer than the 150 ms a subscription must last to count as recovered.
+        consumer = new QueueConsumer(broken, this::deliver, 2, workers, metrics, FAST, Duration.ofMillis(150));
 
         consumer.start();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount() == 1);
-        assertThat(consumer.running()).isFalse();
+        Thread.sleep(1_500);
+        assertThat(consumer.running()).as("a failed subscription never counts as recovered").isFalse();
+        assertThat(metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount()).isEqualTo(1);
         assertThat(metrics.generate(QueueConsumer.CONSUMER_STOPS).getCount()).isEqualTo(1);
         consumer.close();
         assertThat(metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount()).as("a closed consumer is not down").isZero();
@@ -114,37 +118,5 @@ class QueueConsumerTest {
         message.saveChanges();
         return MailImpl.builder().name(name).sender("sender@james.local").addRecipient(new MailAddress("rcpt@dest.example"))
             .mimeMessage(message).build();
-    }
-
-    private abstract static class Delegating implements MailQueue {
-        private final MailQueue queue;
-
-        Delegating(MailQueue queue) {
-            this.queue = queue;
-        }
-
-        @Override
-        public MailQueueName getName() {
-            return queue.getName();
-        }
-
-        @Override
-        public void enQueue(Mail mail, Duration delay) throws MailQueueException {
-            queue.enQueue(mail, delay);
-        }
-
-        @Override
-        public void enQueue(Mail mail) throws MailQueueException {
-            queue.enQueue(mail);
-        }
-
-        @Override
-        public Publisher<Void> enqueueReactive(Mail mail) {
-            return queue.enqueueReactive(mail);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
