@@ -67,7 +67,7 @@ class OutboundQueueAdministrationTest {
     @CsvSource(delimiter = '|', textBlock = """
         # queue  | mailet | in-flight mail | waiting mail | later mail | consumers down | why
         memory   | ours   | delivered      | lost         | stuck      | 1              | James clears the waiting mail and disposes the queue's scheduler; our consumer completes the mail it holds, reports itself down and keeps trying
-        memory   | stock  | delivered      | lost         | stuck      | -              | control: the same loss; James's RemoteDelivery stops silently
+        memory   | stock  | delivered      | lost         | stuck      | -              | control: the same loss; James's RemoteDelivery stops for good
         activemq | ours   | delivered      | delivered    | delivered  | 0              | ActiveMQ's close() is a no-op: nothing is lost
         activemq | stock  | delivered      | delivered    | delivered  | -              | control
         """)

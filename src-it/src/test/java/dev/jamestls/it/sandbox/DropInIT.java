@@ -222,7 +222,7 @@ class DropInIT {
             // issue 8: outbound per destination: secure delivery over TLS, stripped STARTTLS held, nothing in clear
             .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:2526 over TLSv1.")
                 .endsWith("(connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)"))
-            .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls (1 waiting)")
+            .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls (")
                 .endsWith("[localhost]:2527 offered no STARTTLS, so no message byte was sent to it"))
             // issue 6: our own certificate facts, as partners need them
             .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
