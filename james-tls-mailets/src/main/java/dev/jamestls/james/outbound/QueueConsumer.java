@@ -24,8 +24,9 @@ import reactor.core.scheduler.Schedulers;
  * closed, whatever the queue does: when the queue's stream ends or fails (an error, an interruption, a
  * queue closed under it), the consumer subscribes again after a {@link ResubscribeBackoff}, for ever.
  *
- * <p>One incident is logged once, when the consumer stops (WARN, with the cause), and once more when it
- * runs again (INFO); the tries in between are logged at DEBUG. While it is stopped, the counter
+ * <p>One incident is logged once when the consumer stops (WARN, with the cause), once more if the queue
+ * refuses subscriptions (WARN: James closed it) and once when it runs again (INFO); the tries in between are
+ * logged at DEBUG. While it is stopped, the counter
  * {@code jamestls.outbound.queue.consumersDown} is 1 higher (a gauge made of a counter: it goes back down
  * on recovery), and {@code jamestls.outbound.queue.consumerStops} counts the incidents. A consumer runs
  * again when a subscription has lasted {@code stableAfter} without failing, or when it hands out an item.
@@ -53,6 +54,7 @@ public final class QueueConsumer implements AutoCloseable {
     private long failedGeneration = -1;
     private boolean stopped;
     private int tries;
+    private boolean refusedSaid;
     private boolean closed;
     private Disposable subscription;
 
@@ -109,10 +111,15 @@ public final class QueueConsumer implements AutoCloseable {
         if (!stopped) {
             stopped = true;
             tries = 0;
+            refusedSaid = false;
             down.increment();
             stops.increment();
             LOGGER.warn("outbound-tls queue consumer of {} stopped; subscribing again in {} (then backing off up to {})",
                 name, backoff.delay(1), backoff.max(), cause);
+        } else if (refused(cause) && !refusedSaid) {
+            refusedSaid = true;
+            LOGGER.warn("outbound-tls queue consumer of {}: the queue refuses subscriptions, James closed it (on James 3.8.1's "
+                + "memory queue a WebAdmin listing of its mails does that); nothing is dequeued until James restarts", name);
         } else {
             LOGGER.debug("outbound-tls queue consumer of {}: try {} failed: {}", name, tries, cause.toString());
         }
@@ -129,6 +136,15 @@ public final class QueueConsumer implements AutoCloseable {
         down.decrement();
         LOGGER.info("outbound-tls queue consumer of {} runs again after {} tr{}", queue.getName().asString(), tries,
             tries == 1 ? "y" : "ies");
+    }
+
+    private static boolean refused(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.RejectedExecutionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -10,7 +10,8 @@ import dev.jamestls.james.outbound.DeliveryEndpoints;
  * queues (KahaDB in the working directory, {@link PersistentMailQueueModule}), a plain submission listener
  * open to 127.0.0.1, and {@code TlsRemoteDelivery} (level {@code may}, 4 threads, retries every 2 seconds)
  * delivering the mail of one domain to one loopback port. Once it listens it writes its submission port to
- * {@code <working directory>/submission.port}. It runs until it is killed.
+ * {@code <working directory>/submission.port}. It runs until it is killed: SIGTERM stops James (a
+ * shutdown hook), SIGKILL does not.
  *
  * <p>Arguments: working directory, recipient domain, MX host name, destination port.
  */
@@ -57,6 +58,8 @@ public final class SeparateJamesMain {
             .build();
         james.dns().loopbackHost(mx).mx(domain, mx);
         james.start();
+        // SIGTERM stops James as its own launcher does (mailets destroyed, queues closed); SIGKILL skips this.
+        Runtime.getRuntime().addShutdownHook(new Thread(james::stop, "james-stop"));
         Path portFile = workingDirectory.resolve(PORT_FILE);
         Path written = Files.writeString(workingDirectory.resolve(PORT_FILE + ".tmp"), String.valueOf(james.port("submission")));
         Files.move(written, portFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +24,10 @@ import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestSmtpServer;
 
 /**
- * James killed with SIGKILL while TlsRemoteDelivery delivers to a slow destination, over James's persistent
- * ActiveMQ queue (KahaDB): a James in a JVM of its own ({@link SeparateJamesMain}) takes {@value #MAILS}
- * mails; after the first have arrived it is killed, mid-delivery, and a new James is started on the same
- * working directory. Every mail arrives at least once; the duplicates (mails whose {@code 250} the killed James
+ * James killed (SIGKILL) or stopped (SIGTERM: mailets destroyed, delivery threads interrupted) while
+ * TlsRemoteDelivery delivers to a slow destination, over James's persistent ActiveMQ queue (KahaDB): a James in
+ * a JVM of its own ({@link SeparateJamesMain}) takes {@value #MAILS} mails; after the first have arrived it is
+ * killed or stopped, mid-delivery, and a new James is started on the same working directory. Every mail arrives at least once; the duplicates (mails whose {@code 250} the killed James
  * never read, or never recorded in its queue) are counted and printed, bounded by what was in flight.
  */
 class OutboundCrashSafetyTest {
@@ -49,9 +50,10 @@ class OutboundCrashSafetyTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SIGKILL", "SIGTERM"})
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void everyMailArrivesAtLeastOnceWhenJamesIsKilledDuringDeliveries(@TempDir Path workingDirectory) throws Exception {
+    void everyMailArrivesAtLeastOnceWhenJamesStopsDuringDeliveries(String signal, @TempDir Path workingDirectory) throws Exception {
         destination = TestSmtpServer.builder(MX).withoutStartTls().dataDelay(Duration.ofMillis(1500)).start();
         int port = startJames(workingDirectory, "first");
         for (int i = 0; i < MAILS; i++) {
@@ -63,8 +65,12 @@ class OutboundCrashSafetyTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
             .until(() -> destination.received().size() >= DELIVERY_THREADS && destination.messagesInProgress() > 0);
 
-        james.destroyForcibly();   // SIGKILL: no shutdown hook, no @PreDestroy
-        assertThat(james.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        if (signal.equals("SIGKILL")) {
+            james.destroyForcibly();   // no shutdown hook, no @PreDestroy
+        } else {
+            james.destroy();   // James stops: mailets destroyed (delivery threads interrupted), queues closed
+        }
+        assertThat(james.waitFor(60, TimeUnit.SECONDS)).isTrue();
         int beforeKill = destination.received().size();
         startJames(workingDirectory, "second");
 
@@ -77,8 +83,8 @@ class OutboundCrashSafetyTest {
         Map<String, Long> counts = subjects();
         assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         long duplicates = counts.values().stream().mapToLong(count -> count - 1).sum();
-        System.out.printf("crash safety: %d mails, %d arrived before the kill, %d duplicates after the restart: %s%n",
-            MAILS, beforeKill, duplicates, counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList());
+        System.out.printf("crash safety (%s): %d mails, %d arrived before the stop, %d duplicates after the restart: %s%n",
+            signal, MAILS, beforeKill, duplicates, counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList());
         assertThat(duplicates).as("at most the mails in flight at the kill are delivered twice")
             .isLessThanOrEqualTo(DELIVERY_THREADS);
     }

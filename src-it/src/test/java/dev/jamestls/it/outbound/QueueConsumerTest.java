@@ -41,10 +41,24 @@ class QueueConsumerTest {
     final MemoryMailQueueFactory.MemoryCacheableMailQueue memory = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory())
         .createQueue(MailQueueName.of("outgoing-tls"));
     final List<String> delivered = new CopyOnWriteArrayList<>();
+    final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
     QueueConsumer consumer;
+
+    final ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.jamestls.outbound");
+    ch.qos.logback.classic.Level level;
+
+    @org.junit.jupiter.api.BeforeEach
+    void captureLog() {
+        log.start();
+        level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.addAppender(log);
+    }
 
     @AfterEach
     void stop() {
+        logger.detachAppender(log);
+        logger.setLevel(level);
         consumer.close();
         workers.dispose();
         memory.close();
@@ -77,6 +91,7 @@ class QueueConsumerTest {
 
         memory.enQueue(mail("second"));
         await().atMost(Duration.ofSeconds(5)).until(() -> delivered.contains("second"));
+        assertThat(levels()).as("one line when it stops, one when it runs again").containsExactly("WARN", "INFO");
     }
 
     @Test
@@ -97,8 +112,14 @@ class QueueConsumerTest {
         assertThat(consumer.running()).as("a failed subscription never counts as recovered").isFalse();
         assertThat(metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount()).isEqualTo(1);
         assertThat(metrics.generate(QueueConsumer.CONSUMER_STOPS).getCount()).isEqualTo(1);
+        assertThat(levels()).as("one line when it stops, one naming the refusal, none per try").containsExactly("WARN", "WARN");
         consumer.close();
         assertThat(metrics.generate(QueueConsumer.CONSUMERS_DOWN).getCount()).as("a closed consumer is not down").isZero();
+    }
+
+    private List<String> levels() {
+        return log.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+            .map(event -> event.getLevel().toString()).toList();
     }
 
     private void deliver(MailQueue.MailQueueItem item) {
