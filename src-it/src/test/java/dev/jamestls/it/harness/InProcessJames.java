@@ -181,6 +181,18 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /** Waits (bounded) until the repository holds a mail that {@code wanted} accepts, and returns it. */
+    public StoredMail awaitMail(String repositoryUrl, java.util.function.Predicate<StoredMail> wanted) {
+        return await().atMost(MAIL_WAIT).pollInterval(Duration.ofMillis(100))
+            .until(() -> repositories().mails(repositoryUrl).stream().filter(wanted).findFirst(), java.util.Optional::isPresent)
+            .orElseThrow();
+    }
+
+    /** Waits (bounded) for the DSN about {@code recipient} (its {@code Final-Recipient} field) in the repository. */
+    public StoredMail awaitDsnFor(String repositoryUrl, String recipient) {
+        return awaitMail(repositoryUrl, mail -> mail.content().contains("Final-Recipient: rfc822; " + recipient));
+    }
+
     public long size(String repositoryUrl) {
         try {
             return repositories().size(repositoryUrl);

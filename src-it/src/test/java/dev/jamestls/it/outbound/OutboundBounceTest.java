@@ -1,7 +1,6 @@
 package dev.jamestls.it.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,7 +10,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,7 +83,7 @@ class OutboundBounceTest {
         Instant sent = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         send("rcpt@arrival.example", "arrival-case");
 
-        StoredMail dsn = awaitDsnFor("rcpt@arrival.example");
+        StoredMail dsn = james.awaitDsnFor(LOCAL, "rcpt@arrival.example");
         Instant bounced = Instant.now();
         Instant arrival = arrivalDate(dsn);
         assertThat(arrival).as("Arrival-Date (RFC 3464 §2.2.5)").isBetween(sent.minusSeconds(1), sent.plusSeconds(1));
@@ -99,7 +97,7 @@ class OutboundBounceTest {
         SPOOL.refuseDsns(1);
         send("rcpt@dsn-once.example", "dsn-once-case");
 
-        StoredMail dsn = awaitDsnFor("rcpt@dsn-once.example");
+        StoredMail dsn = james.awaitDsnFor(LOCAL, "rcpt@dsn-once.example");
         List<Instant> tries = SPOOL.dsnTries().subList(before, SPOOL.dsnTries().size());
         assertThat(tries).as("one refused try, one sent").hasSize(2);
         assertThat(Duration.between(tries.get(0), tries.get(1))).as("the second try waits the schedule's delay")
@@ -115,8 +113,7 @@ class OutboundBounceTest {
         try {
             send("rcpt@dsn-never.example", "dsn-never-case");
 
-            StoredMail kept = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> keptInError("dsn-never-case"), Optional::isPresent).orElseThrow();
+            StoredMail kept = james.awaitMail(ERROR, mail -> mail.content().contains("Subject: dsn-never-case"));
             // No try after the cap: wait longer than one delay and count again.
             Thread.sleep(DELAY.plusSeconds(1).toMillis());
             List<Instant> tries = SPOOL.dsnTries().subList(before, SPOOL.dsnTries().size());
@@ -132,25 +129,10 @@ class OutboundBounceTest {
         }
     }
 
-    private static Optional<StoredMail> keptInError(String subject) throws Exception {
-        return james.repositories().mails(ERROR).stream().filter(mail -> mail.content().contains("Subject: " + subject)).findFirst();
-    }
-
     private static Instant arrivalDate(StoredMail dsn) {
         Matcher matcher = ARRIVAL.matcher(dsn.content());
         assertThat(matcher.find()).as("an Arrival-Date field in %s", dsn.content()).isTrue();
         return ZonedDateTime.parse(matcher.group(1).strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-    }
-
-    private static StoredMail awaitDsnFor(String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (StoredMail mail : james.repositories().mails(LOCAL)) {
-                if (mail.content().contains("Final-Recipient: rfc822; " + recipient)) {
-                    return Optional.of(mail);
-                }
-            }
-            return Optional.<StoredMail>empty();
-        }, Optional::isPresent).orElseThrow();
     }
 
     private static void send(String recipient, String subject) throws Exception {

@@ -250,7 +250,7 @@ class OutboundDeliveryTest {
     void permanentConnectorBouncesAtOnceWithEncryptionNeeded() throws Exception {
         send("rcpt@expired.perm.example", "permanent-case");
 
-        StoredMail dsn = awaitDsnFor("rcpt@expired.perm.example");
+        StoredMail dsn = james.awaitDsnFor(LOCAL, "rcpt@expired.perm.example");
         assertThat(dsn.content()).contains("Status: 5.7.10")
             .contains("Final-Recipient: rfc822; rcpt@expired.perm.example")
             .contains("TLS required by connector permanent-verify (level verify, STARTTLS required, TLSv1.2/TLSv1.3")
@@ -263,7 +263,7 @@ class OutboundDeliveryTest {
         int expiredAccepts = SERVERS.get("expired").accepts();
         send("rcpt@all.retried.example", "retried-case");
 
-        StoredMail dsn = awaitDsnFor("rcpt@all.retried.example");
+        StoredMail dsn = james.awaitDsnFor(LOCAL, "rcpt@all.retried.example");
         // First attempt plus maxRetries=2 retries, each round trying both MX hosts.
         assertThat(SERVERS.get("expired").accepts() - expiredAccepts).isEqualTo(3);
         assertThat(dsn.content()).contains("Status: 4.7.5")
@@ -273,17 +273,6 @@ class OutboundDeliveryTest {
             .contains("mx.nostarttls.dest.example:25 [127.0.0.1]: starttls-not-supported: STARTTLS not offered in the EHLO reply")
             .contains("gave up after 3 attempt round(s)");
         assertThat(SERVERS.get("nostarttls").clearText()).doesNotContain("retried-case");
-    }
-
-    private static StoredMail awaitDsnFor(String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (StoredMail mail : james.repositories().mails(LOCAL)) {
-                if (mail.content().contains("Final-Recipient: rfc822; " + recipient)) {
-                    return Optional.of(mail);
-                }
-            }
-            return Optional.<StoredMail>empty();
-        }, Optional::isPresent).orElseThrow();
     }
 
     private static QueuedMail awaitQueued(String queue, String recipient) {
