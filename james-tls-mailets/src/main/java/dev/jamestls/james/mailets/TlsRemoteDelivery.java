@@ -315,6 +315,10 @@ public class TlsRemoteDelivery extends GenericMailet {
             } else if (!retryByQueue(item, mail)) {
                 keepInErrorProcessor(mail, "the outgoing queue " + settings.queueName() + " refused it back");
             }
+        } catch (MessagingException e) {
+            // Nothing took it: the item stays unacknowledged, which a persistent queue hands out again after a restart.
+            LOGGER.error("outbound-tls mail={} could not be handed to the error processor either; left unacknowledged in the "
+                + "queue", mail.getName(), e);
         } finally {
             restore(interrupted);
         }
@@ -340,14 +344,15 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
     }
 
-    private void keepInErrorProcessor(Mail mail, String why) {
+    /** Hands the mail to James's {@code error} processor (kept there for the postmaster), or throws. */
+    private void keepInErrorProcessor(Mail mail, String why) throws MessagingException {
+        mail.setAttribute(new Attribute(OutboundAttributes.JAMES_DELIVERY_ERROR, AttributeValue.of(why)));
         try {
-            mail.setAttribute(new Attribute(OutboundAttributes.JAMES_DELIVERY_ERROR, AttributeValue.of(why)));
             getMailetContext().sendMail(mail, Mail.ERROR);
-            metrics.generate("jamestls.outbound.keptInErrorProcessor").increment();
-        } catch (MessagingException | RuntimeException e) {
-            LOGGER.error("outbound-tls mail={} could not be handed to the error processor either ({})", mail.getName(), why, e);
+        } catch (RuntimeException e) {
+            throw new MessagingException("the error processor refused mail " + mail.getName() + ": " + e, e);
         }
+        metrics.generate("jamestls.outbound.keptInErrorProcessor").increment();
     }
 
     private static void restore(boolean interrupted) {
