@@ -248,11 +248,12 @@ public final class Demo {
         String delivered = "james-tls demo 13 outbound secure [" + run + "]";
         Instant deadline = Instant.now().plus(SPOOL_WAIT);
         Optional<dev.jamestls.it.harness.TestSmtpServer.Received> received = Optional.empty();
-        List<String> queued = List.of();
+        long queued = 0;
         while (Instant.now().isBefore(deadline)) {
             received = partner.received().stream().filter(mail -> mail.data().contains(delivered)).findFirst();
-            queued = webAdmin.queuedMails(OUTGOING_QUEUE).stream().filter(line -> line.contains("bob@stripped.example")).toList();
-            if (received.isPresent() && !queued.isEmpty() && stripped.accepts() > 0) {
+            // Counted, not listed: listing a memory queue's mails through WebAdmin empties it on James 3.8.x.
+            queued = webAdmin.queueSize(OUTGOING_QUEUE);
+            if (received.isPresent() && queued > 0 && stripped.accepts() > 0) {
                 break;
             }
             Thread.sleep(250);
@@ -263,8 +264,8 @@ public final class Demo {
                 + " (connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)")
             .orElse("#13 NOT delivered to [localhost]:" + partner.port() + " (see the James log)"));
         boolean messageSentInClear = stripped.clearText().contains("MAIL FROM") || stripped.clearText().contains(run);
-        out.println("#14 " + (queued.isEmpty() ? "NOT in queue " + OUTGOING_QUEUE
-            : "held in James's queue " + OUTGOING_QUEUE + ": " + queued.get(0))
+        out.println("#14 " + (queued == 0 ? "NOT in queue " + OUTGOING_QUEUE
+            : "held in James's queue " + OUTGOING_QUEUE + " (" + queued + " waiting)")
             + "; [localhost]:" + stripped.port() + " offered no STARTTLS, "
             + (messageSentInClear ? "and it RECEIVED MESSAGE DATA IN CLEAR TEXT" : "so no message byte was sent to it"));
     }

@@ -28,6 +28,8 @@ import dev.jamestls.outbound.DeliveryDecision;
  * <tr><td>{@code dev.jamestls.outbound.retries}</td><td>Integer</td><td>retry rounds so far</td></tr>
  * <tr><td>{@code dev.jamestls.outbound.dsnStatus}</td><td>String</td><td>RFC 3463 status of a failed round ({@code 4.7.5}, {@code 5.7.10}, ...)</td></tr>
  * <tr><td>{@code dev.jamestls.outbound.diagnostic}</td><td>String</td><td>what the rule required and what the peers offered or presented</td></tr>
+ * <tr><td>{@code dev.jamestls.outbound.bounceFailures}</td><td>Integer</td><td>tries to send this failed mail's DSN that failed; while
+ *     present the mail is not delivered again, only its DSN is tried again (after the retry schedule's delays)</td></tr>
  * </table>
  * A bounce sent to {@code bounceProcessor} also carries James's {@code delivery-error} (the diagnostic)
  * so James's {@code DSNBounce} mailet can use it.
@@ -43,6 +45,7 @@ public final class OutboundAttributes {
     public static final AttributeName RETRIES = AttributeName.of("dev.jamestls.outbound.retries");
     public static final AttributeName DSN_STATUS = AttributeName.of("dev.jamestls.outbound.dsnStatus");
     public static final AttributeName DIAGNOSTIC = AttributeName.of("dev.jamestls.outbound.diagnostic");
+    public static final AttributeName BOUNCE_FAILURES = AttributeName.of("dev.jamestls.outbound.bounceFailures");
     /** James's own name, read by its {@code DSNBounce} mailet. */
     public static final AttributeName JAMES_DELIVERY_ERROR = AttributeName.of("delivery-error");
 
@@ -79,6 +82,30 @@ public final class OutboundAttributes {
 
     public static void setRetries(Mail mail, int retries) {
         mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries)));
+    }
+
+    /** How many times this mail's DSN could not be sent; 0 when its delivery was never decided as a bounce. */
+    public static int bounceFailures(Mail mail) {
+        return mail.getAttribute(BOUNCE_FAILURES).map(Attribute::getValue).map(AttributeValue::value)
+            .filter(Integer.class::isInstance).map(Integer.class::cast).orElse(0);
+    }
+
+    public static void setBounceFailures(Mail mail, int failures) {
+        mail.setAttribute(new Attribute(BOUNCE_FAILURES, AttributeValue.of(failures)));
+    }
+
+    /** The status and diagnostic of the round that decided a bounce (see {@link #setRound}), when both are present. */
+    public static Optional<DeliveryDecision> pendingBounce(Mail mail) {
+        Optional<String> status = TlsAttributes.string(mail, DSN_STATUS);
+        Optional<String> diagnostic = TlsAttributes.string(mail, DIAGNOSTIC);
+        if (status.isEmpty() || diagnostic.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeliveryDecision(DeliveryDecision.Kind.BOUNCE, status.get(), diagnostic.get(), Optional.empty()));
+    }
+
+    public static Optional<String> mx(Mail mail) {
+        return TlsAttributes.string(mail, MX);
     }
 
     public static Optional<String> verdict(Mail mail) {

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,7 @@ import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.james.outbound.ClientTlsContexts;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.james.outbound.DeliveryStatusNotification;
+import dev.jamestls.james.outbound.QueueConsumer;
 import dev.jamestls.james.outbound.SmtpAttempt;
 import dev.jamestls.james.outbound.SmtpConnection;
 import dev.jamestls.outbound.AttemptClassification;
@@ -64,6 +67,7 @@ import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
 import dev.jamestls.outbound.RecipientParts;
 import dev.jamestls.outbound.ReloadingClientIdentity;
+import dev.jamestls.outbound.ResubscribeBackoff;
 import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.outbound.TargetSelection;
 import dev.jamestls.outbound.TlsPlan;
@@ -79,9 +83,6 @@ import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.JdkTrustAnchors;
 import dev.jamestls.verify.ChainVerifier;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -96,6 +97,10 @@ import reactor.core.scheduler.Schedulers;
  * A connection that delivered a mail and satisfied the rule is kept open for the next mail to the same
  * destination (rule + level + host + port + TLS requirement; never across rules), checked with NOOP before
  * reuse and closed with QUIT when idle; new connections resume TLS sessions of the rule's own context.
+ * The queue's consumer subscribes again whenever the queue's stream fails ({@link QueueConsumer}: backoff, one
+ * log line per incident, counter {@code jamestls.outbound.queue.consumersDown}); a mail taken from the queue is
+ * never dropped; a DSN that cannot be sent is tried again on the retry schedule, then the mail goes to James's
+ * {@code error} processor. A DSN's {@code Arrival-Date} is the mail's arrival (RFC 3464 §2.2.5).
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
@@ -141,8 +146,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private Path policyFile;
     private MailQueue queue;
     private Scheduler scheduler;
-    private Scheduler dequeuer;
-    private Disposable consumer;
+    private QueueConsumer consumer;
     private Optional<ReloadingClientIdentity> clientIdentity = Optional.empty();
 
     private record Settings(ReloadingPolicy policy, Supplier<List<X509Certificate>> anchors, ChainVerifier verifier,
@@ -225,25 +229,19 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
         queue = queues.createQueue(MailQueueName.of(queueName));
         scheduler = Schedulers.newBoundedElastic(threads, Integer.MAX_VALUE, "tls-remote-delivery");
-        // James's JMS/ActiveMQ queue waits for mail inside a blocking receive on the subscribing thread (as
-        // stock RemoteDelivery does, consume on a thread of our own, never James's init thread).
-        dequeuer = Schedulers.newSingle("tls-remote-delivery-dequeue", true);
-        consumer = Flux.from(queue.deQueue())
-            .subscribeOn(dequeuer)
-            .flatMap(item -> Mono.fromRunnable(() -> deliver(item)).subscribeOn(scheduler), threads)
-            .subscribe(ignored -> { }, error -> LOGGER.error("outbound-tls queue consumer of {} stopped", queueName, error));
+        // Whatever the queue does (an error, an interruption, James closing it), the consumer subscribes again.
+        consumer = new QueueConsumer(queue, this::deliver, threads, scheduler, metrics, ResubscribeBackoff.DEFAULT,
+            Duration.ofSeconds(5));
+        consumer.start();
     }
 
     @Override
     public void destroy() {
         if (consumer != null) {
-            consumer.dispose();
+            consumer.close();
         }
         if (scheduler != null) {
             scheduler.dispose();
-        }
-        if (dequeuer != null) {
-            dequeuer.dispose();
         }
         if (sweeper != null) {
             sweeper.shutdownNow();
@@ -292,21 +290,95 @@ public class TlsRemoteDelivery extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
+    /**
+     * One mail taken from the queue is always given back or handed on, never dropped: delivered, put back
+     * for its retry, bounced, or (on any failure here) put back after the schedule's first delay; when even
+     * the queue refuses it, it goes to James's {@code error} processor.
+     */
     private void deliver(MailQueue.MailQueueItem item) {
         Mail mail = item.getMail();
         try {
-            deliverRound(mail);
-            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
-        } catch (Exception e) {
-            // SPEC §2: never lose mail; the queue keeps it.
-            LOGGER.error("outbound-tls mail={} could not be processed; left to the queue for a retry", mail.getName(), e);
-            try {
-                item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
-            } catch (MailQueue.MailQueueException again) {
-                LOGGER.error("outbound-tls mail={} could not be returned to the queue", mail.getName(), again);
+            if (OutboundAttributes.bounceFailures(mail) > 0) {
+                retryBounce(mail);
+            } else {
+                deliverRound(mail);
             }
+            complete(item, mail);
+        } catch (Exception e) {
+            // SPEC §2: never lose mail; it waits in the queue (not redelivered at once: a failure that repeats
+            // would otherwise spin).
+            LOGGER.error("outbound-tls mail={} could not be processed; left to the queue for a retry", mail.getName(), e);
+            returnForRetry(item, mail, settings.schedule().delays().get(0));
         } finally {
             LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private void complete(MailQueue.MailQueueItem item, Mail mail) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (MailQueue.MailQueueException e) {
+            // The mail is already back in the queue (retry) or handed on; a queue that cannot acknowledge it
+            // may hand it out again (a duplicate, never a loss).
+            LOGGER.warn("outbound-tls mail={} processed, but the queue could not record it", mail.getName(), e);
+        } finally {
+            restore(interrupted);
+        }
+    }
+
+    private void returnForRetry(MailQueue.MailQueueItem item, Mail mail, Duration delay) {
+        // An interrupted thread (a queue or pool closing under us) must still put the mail back.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (requeue(mail, delay)) {
+                complete(item, mail);
+            } else if (!retryByQueue(item, mail)) {
+                keepInErrorProcessor(mail, "the outgoing queue " + settings.queueName() + " refused it back");
+            }
+        } catch (MessagingException e) {
+            // Nothing took it: the item stays unacknowledged, which a persistent queue hands out again after a restart.
+            LOGGER.error("outbound-tls mail={} could not be handed to the error processor either; left unacknowledged in the "
+                + "queue", mail.getName(), e);
+        } finally {
+            restore(interrupted);
+        }
+    }
+
+    private boolean requeue(Mail mail, Duration delay) {
+        try {
+            queue.enQueue(mail, delay);
+            return true;
+        } catch (MailQueue.MailQueueException | RuntimeException e) {
+            LOGGER.error("outbound-tls mail={} could not be queued again with a delay; asking the queue for a retry", mail.getName(), e);
+            return false;
+        }
+    }
+
+    private boolean retryByQueue(MailQueue.MailQueueItem item, Mail mail) {
+        try {
+            item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            return true;
+        } catch (MailQueue.MailQueueException | RuntimeException e) {
+            LOGGER.error("outbound-tls mail={} could not be returned to the queue; it goes to the error processor", mail.getName(), e);
+            return false;
+        }
+    }
+
+    /** Hands the mail to James's {@code error} processor (kept there for the postmaster), or throws. */
+    private void keepInErrorProcessor(Mail mail, String why) throws MessagingException {
+        mail.setAttribute(new Attribute(OutboundAttributes.JAMES_DELIVERY_ERROR, AttributeValue.of(why)));
+        try {
+            getMailetContext().sendMail(mail, Mail.ERROR);
+        } catch (RuntimeException e) {
+            throw new MessagingException("the error processor refused mail " + mail.getName() + ": " + e, e);
+        }
+        metrics.generate("jamestls.outbound.keptInErrorProcessor").increment();
+    }
+
+    private static void restore(boolean interrupted) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -351,7 +423,41 @@ public class TlsRemoteDelivery extends GenericMailet {
                 OutboundAttributes.setRetries(mail, retries + 1);
                 queue.enQueue(mail, decision.retryAfter().orElseThrow());
             }
-            case BOUNCE -> bounce(mail, decision, mx);
+            case BOUNCE -> bounceOrRetryLater(mail, decision, mx);
+        }
+    }
+
+    /** A mail whose DSN could not be sent earlier: only the DSN is tried again, the mail is not delivered again. */
+    private void retryBounce(Mail mail) throws MessagingException {
+        Optional<DeliveryDecision> decision = OutboundAttributes.pendingBounce(mail);
+        if (decision.isEmpty()) {
+            throw new MessagingException("mail " + mail.getName() + " waits for its DSN but carries no DSN status and diagnostic");
+        }
+        bounceOrRetryLater(mail, decision.get(), OutboundAttributes.mx(mail).orElse(""));
+    }
+
+    /**
+     * Sends the DSN; when that fails, the DSN is tried again after the retry schedule's delays, up to its
+     * {@code maxRetries}; after that the mail is kept in James's {@code error} processor, never dropped.
+     */
+    private void bounceOrRetryLater(Mail mail, DeliveryDecision decision, String mx) throws MessagingException {
+        try {
+            bounce(mail, decision, mx);
+            return;
+        } catch (MessagingException | RuntimeException e) {
+            int failures = OutboundAttributes.bounceFailures(mail) + 1;
+            OutboundAttributes.setBounceFailures(mail, failures);
+            metrics.generate("jamestls.outbound.bounce.failed").increment();
+            Optional<Duration> delay = settings.schedule().delayBeforeRetry(failures);
+            if (delay.isPresent()) {
+                LOGGER.error("outbound-tls mail={} DSN ({}) could not be sent (failure {}); next try in {}", mail.getName(),
+                    decision.status(), failures, delay.get(), e);
+                queue.enQueue(mail, delay.get());
+            } else {
+                LOGGER.error("outbound-tls mail={} DSN ({}) could not be sent after {} tries (maxRetries {}); the mail goes to "
+                    + "the error processor", mail.getName(), decision.status(), failures, settings.schedule().maxRetries(), e);
+                keepInErrorProcessor(mail, "DSN " + decision.status() + " could not be sent: " + decision.diagnostic());
+            }
         }
     }
 
@@ -567,7 +673,16 @@ public class TlsRemoteDelivery extends GenericMailet {
         MailAddress sender = mail.getMaybeSender().get();
         getMailetContext().sendMail(MailAddress.nullSender(), List.of(sender), DeliveryStatusNotification.build(
             settings.client().heloName(), getMailetContext().getPostmaster().asString(), sender.asString(),
-            recipients.stream().map(MailAddress::asString).toList(), remoteMta, decision, mail.getMessage()));
+            recipients.stream().map(MailAddress::asString).toList(), remoteMta, arrival(mail), decision, mail.getMessage()));
+    }
+
+    /**
+     * When the mail arrived here (RFC 3464 §2.2.5): James sets a mail's last-updated time when it receives it,
+     * and neither its queues nor this mailet change it afterwards.
+     */
+    private static ZonedDateTime arrival(Mail mail) {
+        Date lastUpdated = mail.getLastUpdated();
+        return lastUpdated == null ? ZonedDateTime.now() : ZonedDateTime.ofInstant(lastUpdated.toInstant(), java.time.ZoneId.systemDefault());
     }
 
     private String localHostName() {

@@ -34,11 +34,12 @@ public final class DeliveryStatusNotification {
      * @param originalSender who gets it
      * @param recipients the failed recipients
      * @param remoteMta the last host tried, empty when none
+     * @param arrival when the undelivered message arrived at our MTA (RFC 3464 §2.2.5), not when it bounced
      * @param decision status and diagnostic
      * @param original the undelivered message
      */
     public static MimeMessage build(String reportingMta, String postmaster, String originalSender, List<String> recipients,
-                                    String remoteMta, DeliveryDecision decision, MimeMessage original) throws MessagingException {
+                                    String remoteMta, ZonedDateTime arrival, DeliveryDecision decision, MimeMessage original) throws MessagingException {
         MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()));
         dsn.setFrom(new InternetAddress(postmaster));
         dsn.setRecipient(javax.mail.Message.RecipientType.TO, new InternetAddress(originalSender));
@@ -54,7 +55,8 @@ public final class DeliveryStatusNotification {
 
         StringBuilder status = new StringBuilder();
         status.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
-        status.append("Arrival-Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now())).append("\r\n");
+        // RFC 3464 §2.2.5: Arrival-Date is when the message arrived at the Reporting MTA.
+        status.append("Arrival-Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(arrival)).append("\r\n");
         for (String recipient : recipients) {
             status.append("\r\n");
             status.append("Final-Recipient: rfc822; ").append(recipient).append("\r\n");

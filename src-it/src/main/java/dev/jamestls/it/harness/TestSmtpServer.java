@@ -32,7 +32,8 @@ import dev.jamestls.pki.IssuedCertificate;
  * A receiving SMTP server on 127.0.0.1 for outbound tests (RFC 5321 server side, RFC 3207 STARTTLS),
  * whose TLS identity and behaviour the test chooses: the certificate chain it presents (valid,
  * expired, wrong name, self-signed, without its intermediate), the protocols it enables, whether EHLO
- * lists STARTTLS (the "stripped" destination), whether STARTTLS is answered 454. It records every byte
+ * lists STARTTLS (the "stripped" destination), whether STARTTLS is answered 454, how long it takes to
+ * accept a message (a slow destination), whether it defers the recipients of one domain. It records every byte
  * it received in clear text, the messages it accepted (and whether over TLS), and counts TCP accepts.
  */
 public final class TestSmtpServer implements AutoCloseable {
@@ -52,9 +53,13 @@ public final class TestSmtpServer implements AutoCloseable {
     private final AtomicInteger accepts = new AtomicInteger();
     private final AtomicInteger fullHandshakes = new AtomicInteger();
     private final AtomicInteger quits = new AtomicInteger();
+    private final AtomicInteger messagesInProgress = new AtomicInteger();
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final ByteArrayOutputStream clearText = new ByteArrayOutputStream();
+    private final java.time.Duration dataDelay;
+    private final Optional<String> deferredDomain;
+    private volatile boolean deferring;
     private volatile boolean closed;
 
     private TestSmtpServer(Builder builder) throws IOException {
@@ -65,6 +70,9 @@ public final class TestSmtpServer implements AutoCloseable {
         this.offerStartTls = builder.offerStartTls;
         this.refuseStartTls = builder.refuseStartTls;
         this.rcptReplies = Map.copyOf(builder.rcptReplies);
+        this.dataDelay = builder.dataDelay;
+        this.deferredDomain = builder.deferredDomain;
+        this.deferring = deferredDomain.isPresent();
         this.serverSocket = new ServerSocket(builder.port, 50, InetAddress.getLoopbackAddress());
         executor.submit(this::acceptLoop);
     }
@@ -121,6 +129,16 @@ public final class TestSmtpServer implements AutoCloseable {
         synchronized (clearText) {
             return clearText.toString(StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** Messages between {@code DATA} and this server's reply to their end (several while {@link Builder#dataDelay slow}). */
+    public int messagesInProgress() {
+        return messagesInProgress.get();
+    }
+
+    /** From now on, the recipients of the {@link Builder#deferring deferred} domain are accepted. */
+    public void stopDeferring() {
+        deferring = false;
     }
 
     @Override
@@ -201,17 +219,33 @@ public final class TestSmtpServer implements AutoCloseable {
                         session.reply(refusal);
                         continue;
                     }
+                    if (deferring && rcpt.toLowerCase(java.util.Locale.ROOT).endsWith("@" + deferredDomain.orElseThrow() + ">")) {
+                        // RFC 5321 §4.2.2 / RFC 3463: 451 4.3.0, a temporary failure the client retries later.
+                        session.reply("451 4.3.0 Try again later");
+                        continue;
+                    }
                     rcpts.add(rcpt);
                     session.reply("250 2.1.5 Ok");
                 } else if (verb.equals("DATA")) {
                     session.reply("354 End data with <CR><LF>.<CR><LF>");
+                    messagesInProgress.incrementAndGet();
                     StringBuilder data = new StringBuilder();
                     for (String dataLine = session.readLine(); dataLine != null && !dataLine.equals("."); dataLine = session.readLine()) {
                         data.append(dataLine).append("\n");
                     }
-                    received.add(new Received(from, List.copyOf(rcpts), data.toString(), session.ssl != null,
-                        session.ssl == null ? "" : session.ssl.getSession().getProtocol(), clientSubject(session.ssl)));
-                    session.reply("250 2.0.0 Ok: queued");
+                    try {
+                        if (!dataDelay.isZero()) {
+                            Thread.sleep(dataDelay.toMillis());
+                        }
+                        received.add(new Received(from, List.copyOf(rcpts), data.toString(), session.ssl != null,
+                            session.ssl == null ? "" : session.ssl.getSession().getProtocol(), clientSubject(session.ssl)));
+                        session.reply("250 2.0.0 Ok: queued");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } finally {
+                        messagesInProgress.decrementAndGet();
+                    }
                     from = null;
                     rcpts.clear();
                 } else if (verb.equals("RSET") || verb.equals("NOOP")) {
@@ -337,6 +371,8 @@ public final class TestSmtpServer implements AutoCloseable {
         private Optional<List<X509Certificate>> clientAnchors = Optional.empty();
         private final Map<String, String> rcptReplies = new java.util.HashMap<>();
         private int port;
+        private java.time.Duration dataDelay = java.time.Duration.ZERO;
+        private Optional<String> deferredDomain = Optional.empty();
 
         private Builder(String name) {
             this.name = name;
@@ -389,6 +425,18 @@ public final class TestSmtpServer implements AutoCloseable {
         /** Listens on this loopback port instead of a free one (the sandbox demo's fixed destinations). */
         public Builder port(int fixedPort) {
             this.port = fixedPort;
+            return this;
+        }
+
+        /** Waits this long after the end of the message before its {@code 250} (a slow destination). */
+        public Builder dataDelay(java.time.Duration delay) {
+            this.dataDelay = delay;
+            return this;
+        }
+
+        /** Answers {@code RCPT} for recipients of {@code domain} with {@code 451 4.3.0} until {@link #stopDeferring()}. */
+        public Builder deferring(String domain) {
+            this.deferredDomain = Optional.of(domain.toLowerCase(java.util.Locale.ROOT));
             return this;
         }
 

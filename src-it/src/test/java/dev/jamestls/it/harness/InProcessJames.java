@@ -17,13 +17,18 @@ import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.modules.data.MemoryUsersRepositoryModule;
+import org.apache.james.modules.server.MailQueueRoutesModule;
+import org.apache.james.modules.server.NoJwtModule;
+import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.utils.GuiceProbe;
+import org.apache.james.utils.WebAdminGuiceProbe;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.util.Modules;
 
 import dev.jamestls.james.listener.CertificateWantedSmtpModule;
 
@@ -42,6 +47,10 @@ import dev.jamestls.james.listener.CertificateWantedSmtpModule;
  */
 public final class InProcessJames implements BeforeAllCallback, AfterAllCallback {
     private static final Duration MAIL_WAIT = Duration.ofSeconds(30);
+    /** James's WebAdmin (random port, no authentication) with its mail queue and task routes, as in James's tests. */
+    private static final com.google.inject.Module WEBADMIN_MAIL_QUEUES = Modules.override(
+            Modules.combine(new WebAdminServerModule(), new MailQueueRoutesModule()))
+        .with(MemoryJamesServerMain.WEBADMIN_NO_AUTH_MODULE, new NoJwtModule());
 
     private final List<Listener> listeners;
     private final List<String> handlers;
@@ -51,6 +60,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private final Map<String, String> extraFiles;
     private final List<com.google.inject.Module> bindings;
     private final Path sharedWorkingDirectory;
+    private final boolean webAdmin;
     private final TestPki pki;
     private final FakeDns dns = new FakeDns();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -67,6 +77,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         this.pki = builder.pki != null ? builder.pki : new TestPki();
         this.bindings = List.copyOf(builder.bindings);
         this.sharedWorkingDirectory = builder.workingDirectory;
+        this.webAdmin = builder.webAdmin;
     }
 
     public static Builder builder() {
@@ -97,6 +108,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             .combineWith(new MemoryUsersRepositoryModule())
             .combineWith(listeners.stream().anyMatch(Listener::certificateWanted)
                 ? new CertificateWantedSmtpModule() : binder -> { })
+            .combineWith(webAdmin ? WEBADMIN_MAIL_QUEUES : binder -> { })
             .overrideWith(binder -> binder.bind(DNSService.class).toInstance(dns))
             .overrideWith(binder -> {
                 Multibinder<GuiceProbe> probes = Multibinder.newSetBinder(binder, GuiceProbe.class);
@@ -142,6 +154,14 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         return server.getProbe(MetricsProbe.class).count(name);
     }
 
+    /** The port of James's WebAdmin; the James must be built with {@link Builder#webAdmin()}. */
+    public int webAdminPort() {
+        if (!webAdmin) {
+            throw new IllegalStateException("this test James runs without WebAdmin; build it with webAdmin()");
+        }
+        return server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+    }
+
     public QueueProbe queues() {
         return server.getProbe(QueueProbe.class);
     }
@@ -159,6 +179,18 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + repositoryUrl, e);
         }
+    }
+
+    /** Waits (bounded) until the repository holds a mail that {@code wanted} accepts, and returns it. */
+    public StoredMail awaitMail(String repositoryUrl, java.util.function.Predicate<StoredMail> wanted) {
+        return await().atMost(MAIL_WAIT).pollInterval(Duration.ofMillis(100))
+            .until(() -> repositories().mails(repositoryUrl).stream().filter(wanted).findFirst(), java.util.Optional::isPresent)
+            .orElseThrow();
+    }
+
+    /** Waits (bounded) for the DSN about {@code recipient} (its {@code Final-Recipient} field) in the repository. */
+    public StoredMail awaitDsnFor(String repositoryUrl, String recipient) {
+        return awaitMail(repositoryUrl, mail -> mail.content().contains("Final-Recipient: rfc822; " + recipient));
     }
 
     public long size(String repositoryUrl) {
@@ -184,6 +216,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         private final Map<String, String> extraFiles = new LinkedHashMap<>();
         private TestPki pki;
         private Path workingDirectory;
+        private boolean webAdmin;
 
         /** Use this PKI (e.g. because the policy file names its pins); a fresh one by default. */
         public Builder pki(TestPki testPki) {
@@ -250,6 +283,12 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
          */
         public Builder workingDirectory(Path directory) {
             this.workingDirectory = directory;
+            return this;
+        }
+
+        /** Also start James's WebAdmin (mail queue and task routes, random port, no authentication). */
+        public Builder webAdmin() {
+            this.webAdmin = true;
             return this;
         }
 

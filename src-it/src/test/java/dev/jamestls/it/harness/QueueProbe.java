@@ -14,7 +14,11 @@ import org.apache.james.utils.GuiceProbe;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.Mail;
 
-/** Browses James's own mail queues through the {@link MailQueueFactory} API. */
+/**
+ * Browses James's own mail queues through the {@link MailQueueFactory} API, as a well-behaved user does:
+ * each browse takes a reference to the queue and gives it back (James's memory queue clears itself when its
+ * last reference is closed).
+ */
 public class QueueProbe implements GuiceProbe {
     /** A queued mail: its recipients and string attributes, and when it is due. */
     public record QueuedMail(String name, List<String> recipients, Map<String, String> attributes, Optional<java.time.ZonedDateTime> nextDelivery) {
@@ -34,7 +38,12 @@ public class QueueProbe implements GuiceProbe {
         ManageableMailQueue.MailQueueIterator iterator = queue.browse();
         try {
             while (iterator.hasNext()) {
-                ManageableMailQueue.MailQueueItemView view = iterator.next();
+                ManageableMailQueue.MailQueueItemView view;
+                try {
+                    view = iterator.next();
+                } catch (java.util.NoSuchElementException e) {
+                    break; // James's JMS browser: the mail was dequeued between hasNext() and next(); the view ends here
+                }
                 Mail mail = view.getMail();
                 Map<String, String> attributes = new java.util.TreeMap<>();
                 mail.attributes().forEach((Attribute attribute) ->
@@ -44,6 +53,8 @@ public class QueueProbe implements GuiceProbe {
             }
         } finally {
             iterator.close();
+            // getQueue took a reference (James's memory queue counts them): give it back, once.
+            queue.close();
         }
         return mails;
     }

@@ -38,7 +38,9 @@ class OnPremisesRelayTest {
         .confFile("tls-policy.xml", """
             <tlsPolicy>
               <connector name="onprem-example" mode="enforce">
-                <inbound requireTls="true" allowRelay="true">
+                <!-- failure="permanent": the refusal is a 5xx, so the sender learns it from a DSN at once
+                     (the default, temporary, would keep the mail in onprem's queue for a retry). -->
+                <inbound requireTls="true" allowRelay="true" failure="permanent">
                   <senderDomain>onprem.example</senderDomain>
                   <clientCertificate revocation="off"><name>onprem.example</name></clientCertificate>
                 </inbound>

@@ -248,7 +248,7 @@ class OutboundDeliveryTest {
     void permanentConnectorBouncesAtOnceWithEncryptionNeeded() throws Exception {
         send("rcpt@expired.perm.example", "permanent-case");
 
-        StoredMail dsn = awaitDsnFor("rcpt@expired.perm.example");
+        StoredMail dsn = james.awaitDsnFor(LOCAL, "rcpt@expired.perm.example");
         assertThat(dsn.content()).contains("Status: 5.7.10")
             .contains("Final-Recipient: rfc822; rcpt@expired.perm.example")
             .contains("TLS required by connector permanent-verify (level verify, STARTTLS required, TLSv1.2/TLSv1.3")
@@ -261,7 +261,7 @@ class OutboundDeliveryTest {
         int expiredAccepts = SERVERS.get("expired").accepts();
         send("rcpt@all.retried.example", "retried-case");
 
-        StoredMail dsn = awaitDsnFor("rcpt@all.retried.example");
+        StoredMail dsn = james.awaitDsnFor(LOCAL, "rcpt@all.retried.example");
         // First attempt plus maxRetries=2 retries, each round trying both MX hosts.
         assertThat(SERVERS.get("expired").accepts() - expiredAccepts).isEqualTo(3);
         assertThat(dsn.content()).contains("Status: 4.7.5")

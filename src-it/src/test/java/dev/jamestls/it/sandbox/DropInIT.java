@@ -286,7 +286,7 @@ class DropInIT {
             // issue 8: outbound per destination: secure delivery over TLS, stripped STARTTLS held, nothing in clear
             .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:" + sandbox.partnerPort + " over TLSv1.")
                 .endsWith("(connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)"))
-            .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls: bob@stripped.example (next delivery ")
+            .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls (")
                 .endsWith("[localhost]:" + sandbox.strippedPort + " offered no STARTTLS, so no message byte was sent to it"))
             // issue 6: our own certificate facts, as partners need them
             .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
