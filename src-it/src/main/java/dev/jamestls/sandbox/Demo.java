@@ -235,7 +235,8 @@ public final class Demo {
         }
         out.println();
         out.println("More: curl -s 'http://127.0.0.1:<webadmin port>/mailRepositories/var%2Fmail%2Ftls/mails' "
-            + "then .../mails/<key>?additionalFields=attributes,headers");
+            + "then curl -s -H 'Accept: application/json' '.../mails/<key>?additionalFields=attributes,headers' "
+            + "(without that header James answers with the raw message)");
     }
 
     /**
