@@ -30,16 +30,26 @@ import dev.jamestls.admin.Resolver;
 import dev.jamestls.admin.SmtpProbe;
 import dev.jamestls.admin.TargetProbe;
 import dev.jamestls.admin.TrustAnchors;
+import dev.jamestls.outbound.AttemptClassification;
+import dev.jamestls.outbound.DeliveryTarget;
+import dev.jamestls.outbound.TargetSource;
+import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.DomainName;
+import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.IpRange;
 import dev.jamestls.policy.MatchName;
+import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificateVerifier;
 import dev.jamestls.verify.VerificationKind;
+import dev.jamestls.verify.VerificationOutcome;
 
 /** {@code probe (DOMAIN | HOST:PORT) [--level L] [--match NAMES] [--pin PIN]...}. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
@@ -111,7 +121,7 @@ final class ProbeCommand implements Callable<Integer> {
             return JamesTlsCli.ERRORS;
         }
         CertificateVerifier verifier = CertificateVerifier.withRevocation(clock, new JdkHttpFetcher(timeout, timeout, 10L << 20));
-        LevelJudge judge = new LevelJudge(verifier, anchors, inputs.revocation);
+        LevelJudge judge = new LevelJudge(verifier, inputs.revocation);
         SmtpProbe probe = new SmtpProbe(new SmtpProbe.Settings(timeout, timeout, Optional.ofNullable(helo)), verifier);
 
         Map<String, Object> report = new LinkedHashMap<>();
@@ -159,8 +169,10 @@ final class ProbeCommand implements Callable<Integer> {
                     progress.printf("  %-11s %-4s %s (%d ms)%n", step.name(), step.ok() ? "ok" : "FAIL", step.detail(), step.elapsed().toMillis());
                     progress.flush();
                 };
-                TargetProbe result = probe.probe(host.host(), address, inputs.port, judge.verifyRequirement(host.host()), printer);
-                List<LevelVerdict> verdicts = judge.judge(result, inputs.secureNames, inputs.pins);
+                List<TlsPlan> plans = inputs.plans(host, anchors);
+                TlsPlan handshake = plans.stream().filter(p -> p.level() == OutboundLevel.MAY).findFirst().orElseThrow();
+                TargetProbe result = probe.probe(host.host(), address, inputs.port, handshake, printer);
+                List<LevelVerdict> verdicts = judge.judge(result, plans, inputs.missing());
                 printTarget(progress, result, verdicts, inputs);
                 targets.add(targetJson(result, verdicts));
                 if (inputs.level.isPresent()) {
@@ -248,15 +260,60 @@ final class ProbeCommand implements Callable<Integer> {
             item.put("result", v.result().toString());
             item.put("reason", v.reason());
             item.put("verification", v.outcome().map(o -> o.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).orElse(null));
-            item.put("tlsRptResultType", v.outcome().flatMap(o -> o.resultType()).map(Object::toString).orElse(null));
+            item.put("attempt", v.classification().map(c -> c.verdict().spelling()).orElse(null));
+            item.put("tlsRptResultType", v.classification().flatMap(AttemptClassification::resultType)
+                .or(() -> v.outcome().flatMap(VerificationOutcome::resultType)).map(Object::toString).orElse(null));
             return item;
         }).toList());
         return json;
     }
 
-    /** The checked command line. */
-    record Inputs(Optional<String> domain, String host, int port, Optional<OutboundLevel> level, List<String> secureNames,
-                  Set<String> pins, RevocationMode revocation) {
+    /**
+     * The checked command line.
+     *
+     * @param match the names given with {@code --match}: checked under {@code secure} and, as a rule with {@code match}
+     *     would, under {@code verify}; empty: {@code verify} checks the MX name, {@code secure} nexthop:dot-nexthop
+     * @param secureNames the names {@code secure} checks, printable
+     */
+    record Inputs(Optional<String> domain, String host, int port, Optional<OutboundLevel> level, List<MatchName> match,
+                  List<String> secureNames, Set<String> pins, RevocationMode revocation) {
+        static final List<MatchName> SECURE_DEFAULT = List.of(MatchName.parse("nexthop"), MatchName.parse("dot-nexthop"));
+
+        /** The nexthop of Postfix's match names: the recipient domain, or the given host (as for a smart host). */
+        DomainName nexthop() {
+            return DomainName.parse(domain.orElse(host));
+        }
+
+        /**
+         * The plan delivery builds for each level towards {@code mx}, under a rule with this command line's match
+         * names and pins and the default protocols and cipher suites; no fingerprint plan without a pin.
+         */
+        List<TlsPlan> plans(MxHost mx, TrustAnchors anchors) {
+            DeliveryTarget target = new DeliveryTarget(DomainName.parse(mx.host()), port,
+                domain.isEmpty() ? TargetSource.SMART_HOST : mx.implicit() ? TargetSource.IMPLICIT_MX : TargetSource.MX, mx.preference());
+            List<TlsPlan> plans = new ArrayList<>();
+            for (OutboundLevel each : OutboundLevel.values()) {
+                if (each == OutboundLevel.FINGERPRINT && pins.isEmpty()) {
+                    continue;
+                }
+                plans.add(TlsPlan.forTarget(requirement(each), Mode.ENFORCE, nexthop(), target, anchors.certificates()));
+            }
+            return plans;
+        }
+
+        Map<OutboundLevel, String> missing() {
+            return pins.isEmpty() ? Map.of(OutboundLevel.FINGERPRINT, "no pin given") : Map.of();
+        }
+
+        OutboundRequirement requirement(OutboundLevel each) {
+            List<MatchName> names = switch (each) {
+                case VERIFY -> match;
+                case SECURE -> match.isEmpty() ? SECURE_DEFAULT : match;
+                default -> List.of();
+            };
+            return new OutboundRequirement(each, names, each == OutboundLevel.FINGERPRINT ? List.copyOf(pins) : List.of(),
+                TlsProtocol.LOWEST_ACCEPTABLE, CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+        }
     }
 
     private Inputs inputs() {
@@ -296,22 +353,29 @@ final class ProbeCommand implements Callable<Integer> {
                 throw usage("target '" + target + "': port '" + portText + "' is not 1..65535; accepted: DOMAIN or HOST:PORT");
             }
             targetPort = Integer.parseInt(portText);
-            if (IpRange.numericAddress(host) == null) {
-                host = hostName(host);
+            if (IpRange.numericAddress(host) != null) {
+                throw usage("target '" + target + "': an address literal; delivery connects to host names (MX or smart host)"
+                    + " and checks certificates against names, so probe does too; accepted: DOMAIN or HOST:PORT");
             }
+            host = hostName(host);
         } else {
             host = hostName(target);
             domain = Optional.of(host);
         }
         List<MatchName> names = new ArrayList<>();
         try {
-            for (String name : match.isEmpty() ? List.of("nexthop", "dot-nexthop") : match) {
+            for (String name : match) {
                 if (!name.isBlank()) {
                     names.add(MatchName.parse(name));
                 }
             }
-            List<String> secure = LevelJudge.secureNames(names, host);
-            return new Inputs(domain, host, targetPort, parsedLevel, secure, new LinkedHashSet<>(pins), mode);
+            if (names.stream().anyMatch(name -> name.kind() == MatchName.Kind.HOSTNAME)) {
+                throw new IllegalArgumentException("match 'hostname' is not allowed under level secure: the MX host name comes from"
+                    + " unauthenticated DNS");
+            }
+            Inputs inputs = new Inputs(domain, host, targetPort, parsedLevel, names, List.of(), new LinkedHashSet<>(pins), mode);
+            List<String> secure = TlsPlan.namesChecked(inputs.requirement(OutboundLevel.SECURE), inputs.nexthop(), host);
+            return new Inputs(domain, host, targetPort, parsedLevel, names, secure, new LinkedHashSet<>(pins), mode);
         } catch (IllegalArgumentException e) {
             throw usage("--match: " + e.getMessage());
         }

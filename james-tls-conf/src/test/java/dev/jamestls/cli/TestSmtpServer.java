@@ -38,6 +38,7 @@ final class TestSmtpServer implements AutoCloseable {
     private final Optional<SSLContext> tls;
     private final String[] protocols;
     private final boolean silent;
+    private final boolean refuseStartTls;
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> handshakeErrors = new CopyOnWriteArrayList<>();
     private final Thread thread;
@@ -48,6 +49,12 @@ final class TestSmtpServer implements AutoCloseable {
      * @param silent accept connections but never send a greeting (timeout tests)
      */
     TestSmtpServer(Optional<SSLContext> tls, List<String> protocols, boolean silent) throws IOException {
+        this(tls, protocols, silent, false);
+    }
+
+    /** @param refuseStartTls offer STARTTLS but answer it with 454 (RFC 3207 §4) */
+    TestSmtpServer(Optional<SSLContext> tls, List<String> protocols, boolean silent, boolean refuseStartTls) throws IOException {
+        this.refuseStartTls = refuseStartTls;
         this.server = new ServerSocket();
         this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.tls = tls;
@@ -115,6 +122,10 @@ final class TestSmtpServer implements AutoCloseable {
                 case "STARTTLS" -> {
                     if (tls.isEmpty() || secured) {
                         write(out, "502 5.5.1 STARTTLS not available");
+                        continue;
+                    }
+                    if (refuseStartTls) {
+                        write(out, "454 4.7.0 TLS not available due to temporary reason");
                         continue;
                     }
                     write(out, "220 2.0.0 ready to start TLS");
