@@ -35,10 +35,12 @@ import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.TargetSource;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.IpRange;
 import dev.jamestls.policy.MatchName;
+import dev.jamestls.policy.MinimumProtocols;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
@@ -76,6 +78,18 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--pin", paramLabel = "PIN", description = "base64 SHA-256 SPKI pin for level fingerprint (repeatable)")
     List<String> pins = new ArrayList<>();
+
+    @Option(names = "--minimum-protocol", paramLabel = "P", defaultValue = "TLSv1.2",
+        description = "the rule's minimumProtocol: TLSv1.2 or TLSv1.3 (default: ${DEFAULT-VALUE})")
+    String minimumProtocol;
+
+    @Option(names = "--ciphers", paramLabel = "PRESET", defaultValue = "forward-secret",
+        description = "the rule's ciphers: modern, forward-secret, compatible (default: ${DEFAULT-VALUE})")
+    String ciphers;
+
+    @Option(names = "--exclude-ciphers", paramLabel = "SUITES", split = ",",
+        description = "the rule's excludeCiphers: JSSE suite names or aliases, comma-separated")
+    List<String> excludeCiphers = new ArrayList<>();
 
     @Option(names = "--trust-anchors", paramLabel = "PEM", description = "anchors for verify/secure (default: the JDK's trust store)")
     Path trustAnchors;
@@ -276,7 +290,8 @@ final class ProbeCommand implements Callable<Integer> {
      * @param secureNames the names {@code secure} checks, printable
      */
     record Inputs(Optional<String> domain, String host, int port, Optional<OutboundLevel> level, List<MatchName> match,
-                  List<String> secureNames, Set<String> pins, RevocationMode revocation) {
+                  List<String> secureNames, Set<String> pins, RevocationMode revocation, TlsProtocol minimumProtocol,
+                  CipherPolicy ciphers) {
         static final List<MatchName> SECURE_DEFAULT = List.of(MatchName.parse("nexthop"), MatchName.parse("dot-nexthop"));
 
         /** The nexthop of Postfix's match names: the recipient domain, or the given host (as for a smart host). */
@@ -312,16 +327,20 @@ final class ProbeCommand implements Callable<Integer> {
                 default -> List.of();
             };
             return new OutboundRequirement(each, names, each == OutboundLevel.FINGERPRINT ? List.copyOf(pins) : List.of(),
-                TlsProtocol.LOWEST_ACCEPTABLE, CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+                minimumProtocol, ciphers, List.of(), FailureMode.TEMPORARY);
         }
     }
 
     private Inputs inputs() {
         Optional<OutboundLevel> parsedLevel;
         RevocationMode mode;
+        TlsProtocol minimum;
+        CipherPolicy cipherPolicy;
         try {
             parsedLevel = level == null ? Optional.empty() : Optional.of(OutboundLevel.parse(level));
             mode = RevocationMode.parse(revocation);
+            minimum = MinimumProtocols.parse(minimumProtocol);
+            cipherPolicy = new CipherPolicy(CipherPreset.parse(ciphers), excludeCiphers);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -373,9 +392,11 @@ final class ProbeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("match 'hostname' is not allowed under level secure: the MX host name comes from"
                     + " unauthenticated DNS");
             }
-            Inputs inputs = new Inputs(domain, host, targetPort, parsedLevel, names, List.of(), new LinkedHashSet<>(pins), mode);
+            Inputs inputs = new Inputs(domain, host, targetPort, parsedLevel, names, List.of(), new LinkedHashSet<>(pins), mode,
+                minimum, cipherPolicy);
             List<String> secure = TlsPlan.namesChecked(inputs.requirement(OutboundLevel.SECURE), inputs.nexthop(), host);
-            return new Inputs(domain, host, targetPort, parsedLevel, names, secure, new LinkedHashSet<>(pins), mode);
+            return new Inputs(domain, host, targetPort, parsedLevel, names, secure, new LinkedHashSet<>(pins), mode, minimum,
+                cipherPolicy);
         } catch (IllegalArgumentException e) {
             throw usage("--match: " + e.getMessage());
         }

@@ -39,6 +39,7 @@ import dev.jamestls.tls.CertificatePins;
  * outcomes), the probe's verdict for that level, with the options that mirror the delivery rule, is what
  * delivery records: {@code tls} and {@code clear} deliver (over TLS, in clear text), {@code deferred TYPE}
  * refuses with that RFC 8460 result type. Same destinations, built the same way, on real loopback TLS servers.
+ * Two more destinations (TLS 1.2 only, one CBC suite only) show that a rule's minimumProtocol and ciphers count.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProbeDeliveryTwinTest {
@@ -68,7 +69,12 @@ class ProbeDeliveryTwinTest {
         SERVERS.put("tls11only", tls(serverCertificate("mx.tls11only.dest.example").issue(), List.of("TLSv1.1")));
         SERVERS.put("nostarttls", new TestSmtpServer(Optional.empty(), List.of(), false));
         SERVERS.put("refused", new TestSmtpServer(Optional.of(SslContexts.context(
-            Optional.of(serverCertificate("mx.refused.dest.example").issue()), List.of())), List.of(), false, true));
+            Optional.of(serverCertificate("mx.refused.dest.example").issue()), List.of())), List.of(), List.of(), false, true));
+        // Beyond the delivery matrix: what a rule's minimumProtocol and ciphers refuse.
+        SERVERS.put("tls12only", tls(serverCertificate("mx.tls12only.dest.example").issue(), List.of("TLSv1.2")));
+        SERVERS.put("cbconly", new TestSmtpServer(Optional.of(SslContexts.context(
+            Optional.of(serverCertificate("mx.cbconly.dest.example").issue()), List.of())), List.of("TLSv1.2"),
+            List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"), false, false));
         dns = new LoopbackDns();
         for (String destination : SERVERS.keySet()) {
             dns.a("mx." + destination + ".dest.example", "127.0.0.1");
@@ -197,6 +203,10 @@ class ProbeDeliveryTwinTest {
             + "| --match=mail.partner.example | deferred certificate-host-mismatch",
         "verify with nexthop match checks the recipient domain, not the MX name | partner.verify.example | valid | verify "
             + "| --match=nexthop | deferred certificate-host-mismatch",
+        "encrypt with minimumProtocol TLSv1.3 towards a TLS 1.2-only server | tls12only.encrypt.example | tls12only | encrypt "
+            + "| --minimum-protocol=TLSv1.3 | deferred validation-failure",
+        "encrypt with the modern ciphers towards a CBC-only server | cbconly.encrypt.example | cbconly | encrypt "
+            + "| --ciphers=modern | deferred validation-failure",
     })
     void theProbeNeverClearsWhatDeliveryDefers(String reason, String domain, String destination, String level, String option,
                                                String delivery) throws IOException {
@@ -204,5 +214,12 @@ class ProbeDeliveryTwinTest {
 
         assertThat(verdict.get("result").asText()).as(reason + ": " + verdict).isEqualTo("fail");
         assertThat(asDelivery(verdict)).as(reason).isEqualTo(delivery);
+    }
+
+    /** The controls of the attack rows: under the default rule the same servers deliver, so the rule's option decides. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"tls12only", "cbconly"})
+    void underTheDefaultRuleTheSameServersDeliver(String destination) throws IOException {
+        assertThat(asDelivery(probe(destination + ".encrypt.example", destination, "encrypt", List.of()))).isEqualTo("tls");
     }
 }

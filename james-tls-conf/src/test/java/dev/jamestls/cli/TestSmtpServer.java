@@ -39,6 +39,7 @@ final class TestSmtpServer implements AutoCloseable {
     private final String[] protocols;
     private final boolean silent;
     private final boolean refuseStartTls;
+    private final String[] suites;
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> handshakeErrors = new CopyOnWriteArrayList<>();
     private final Thread thread;
@@ -49,12 +50,17 @@ final class TestSmtpServer implements AutoCloseable {
      * @param silent accept connections but never send a greeting (timeout tests)
      */
     TestSmtpServer(Optional<SSLContext> tls, List<String> protocols, boolean silent) throws IOException {
-        this(tls, protocols, silent, false);
+        this(tls, protocols, List.of(), silent, false);
     }
 
-    /** @param refuseStartTls offer STARTTLS but answer it with 454 (RFC 3207 §4) */
-    TestSmtpServer(Optional<SSLContext> tls, List<String> protocols, boolean silent, boolean refuseStartTls) throws IOException {
+    /**
+     * @param suites cipher suites the server enables; empty: the JDK defaults
+     * @param refuseStartTls offer STARTTLS but answer it with 454 (RFC 3207 §4)
+     */
+    TestSmtpServer(Optional<SSLContext> tls, List<String> protocols, List<String> suites, boolean silent, boolean refuseStartTls)
+        throws IOException {
         this.refuseStartTls = refuseStartTls;
+        this.suites = suites.toArray(String[]::new);
         this.server = new ServerSocket();
         this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.tls = tls;
@@ -133,6 +139,9 @@ final class TestSmtpServer implements AutoCloseable {
                     ssl.setUseClientMode(false);
                     if (protocols.length > 0) {
                         ssl.setEnabledProtocols(protocols);
+                    }
+                    if (suites.length > 0) {
+                        ssl.setEnabledCipherSuites(suites);
                     }
                     try {
                         ssl.startHandshake();
