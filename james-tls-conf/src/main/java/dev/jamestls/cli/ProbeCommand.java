@@ -339,10 +339,24 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             parsedLevel = level == null ? Optional.empty() : Optional.of(OutboundLevel.parse(level));
             mode = RevocationMode.parse(revocation);
-            minimum = MinimumProtocols.parse(minimumProtocol);
-            cipherPolicy = new CipherPolicy(CipherPreset.parse(ciphers), excludeCiphers);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        try {
+            minimum = MinimumProtocols.parse(minimumProtocol);
+        } catch (IllegalArgumentException e) {
+            throw usage("--minimum-protocol: " + e.getMessage());
+        }
+        CipherPreset preset;
+        try {
+            preset = CipherPreset.parse(ciphers);
+        } catch (IllegalArgumentException e) {
+            throw usage("--ciphers: " + e.getMessage());
+        }
+        try {
+            cipherPolicy = new CipherPolicy(preset, excludeCiphers);
+        } catch (IllegalArgumentException e) {
+            throw usage("--exclude-ciphers: " + e.getMessage());
         }
         for (String pin : pins) {
             if (!CertificatePins.isWellFormedPin(pin)) {
