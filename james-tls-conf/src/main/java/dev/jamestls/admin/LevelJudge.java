@@ -28,7 +28,8 @@ import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
  * observation delivery would make under that plan, the plan's certificate requirement enforced as delivery's
  * trust manager enforces it, and {@link AttemptClassifier} gives the verdict, with the clear-text retry where
  * the plan allows it. A level passes when delivery would hand the message over (over TLS, or in clear text
- * where the level allows it), assuming the server then accepts the transaction.
+ * where the level allows it), assuming the server then accepts the transaction. The reported RFC 8460 result
+ * type is the TLS attempt's, also when the clear-text retry would deliver: delivery reports that failure too.
  */
 public final class LevelJudge {
     private final ChainVerifier verifier;

@@ -147,6 +147,9 @@ class ProbeCommandTest {
             + " would fail secure with match=mail.partner.example: presented *.other.example");
         assertThat(verdict(run, "secure")).isEqualTo("secure fail certificate name mismatch: none of the presented names"
             + " [*.other.example] matches [mail.partner.example]");
+        // As a verify rule with <match>: the match names, not the MX name.
+        assertThat(verdict(run, "verify")).isEqualTo("verify fail certificate name mismatch: none of the presented names"
+            + " [*.other.example] matches [mail.partner.example]");
         assertThat(run.out()).endsWith("\nlevel secure: NOT every target passes\n");
         assertThat(probe("partner.example", server.port(), "--level", "encrypt").code()).isZero();
     }
