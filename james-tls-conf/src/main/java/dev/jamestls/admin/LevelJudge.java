@@ -2,123 +2,176 @@ package dev.jamestls.admin;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
-import dev.jamestls.policy.MatchName;
+import dev.jamestls.outbound.AttemptClassification;
+import dev.jamestls.outbound.AttemptClassifier;
+import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.outbound.StartTlsLayer;
+import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.outbound.TlsStage;
+import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.tls.CertificatePins;
-import dev.jamestls.tls.TlsProtocol;
-import dev.jamestls.verify.CertificatePurpose;
+import dev.jamestls.tls.TlsAlert;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
+import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
 
 /**
- * Which outbound levels (SPEC §1.3) a probed server would pass, decided by the verification
- * core with the requirements the product would build for each level:
- * <ul>
- *   <li>{@code none}, {@code may}: pass whenever an SMTP session works ({@code may} falls back to clear text);</li>
- *   <li>{@code encrypt}: STARTTLS offered and TLS ≥ 1.2 negotiated (RFC 3207, RFC 8996);</li>
- *   <li>{@code verify}: and the chain validates to the anchors and covers the MX host name;</li>
- *   <li>{@code secure}: and the chain validates and covers the match names (never the MX name);</li>
- *   <li>{@code fingerprint}: and a certificate of the chain has one of the pins (no CA needed).</li>
- * </ul>
+ * Which outbound levels (SPEC §1.3) a probed server would pass, decided as delivery decides: each level's
+ * {@link TlsPlan} (the one delivery builds for the same rule and host) turns what the probe saw into the
+ * observation delivery would make under that plan, the plan's certificate requirement enforced as delivery's
+ * trust manager enforces it, and {@link AttemptClassifier} gives the verdict, with the clear-text retry where
+ * the plan allows it. A level passes when delivery would hand the message over (over TLS, or in clear text
+ * where the level allows it), assuming the server then accepts the transaction. The reported RFC 8460 result
+ * type is the TLS attempt's, also when the clear-text retry would deliver: delivery reports that failure too.
  */
 public final class LevelJudge {
     private final ChainVerifier verifier;
-    private final TrustAnchors anchors;
     private final RevocationMode revocation;
 
-    public LevelJudge(ChainVerifier verifier, TrustAnchors anchors, RevocationMode revocation) {
+    /** @param revocation revocation checking for the levels that validate a chain ({@code verify}, {@code secure}) */
+    public LevelJudge(ChainVerifier verifier, RevocationMode revocation) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.anchors = Objects.requireNonNull(anchors, "anchors");
         this.revocation = Objects.requireNonNull(revocation, "revocation");
     }
 
-    /** Level {@code verify} towards {@code host}: the chain to the anchors, the host name in the DNS SANs. */
-    public CertificateRequirement verifyRequirement(String host) {
-        return CertificateRequirement.server(anchors.certificates()).withNames(host).withRevocation(revocation);
-    }
-
     /**
-     * The accepted names of level {@code secure}: the match list with {@code nexthop} and {@code dot-nexthop}
-     * resolved against {@code nexthop}.
-     *
-     * @throws IllegalArgumentException for {@code hostname}, which {@code secure} does not trust (SPEC §1.3)
+     * @param plans one plan per level to judge, in order; a level without a plan is not evaluated
+     * @param missing why a level has no plan (e.g. no pin given), for the levels without one
      */
-    public static List<String> secureNames(List<MatchName> match, String nexthop) {
-        List<String> names = new ArrayList<>();
-        for (MatchName name : match) {
-            switch (name.kind()) {
-                case NEXTHOP -> names.add(nexthop);
-                case DOT_NEXTHOP -> names.add("." + nexthop);
-                case HOSTNAME -> throw new IllegalArgumentException(
-                    "match 'hostname' is not allowed under level secure: the MX host name comes from unauthenticated DNS");
-                default -> names.add(name.toString());
-            }
-        }
-        return names;
-    }
-
-    /**
-     * @param secureNames accepted names for {@code secure} ({@link #secureNames})
-     * @param pins SPKI pins for {@code fingerprint}; empty: not evaluated
-     */
-    public List<LevelVerdict> judge(TargetProbe probe, List<String> secureNames, Set<String> pins) {
+    public List<LevelVerdict> judge(TargetProbe probe, List<TlsPlan> plans, Map<OutboundLevel, String> missing) {
         List<LevelVerdict> verdicts = new ArrayList<>();
-        if (probe.sessionFailure().isPresent()) {
-            for (OutboundLevel level : OutboundLevel.values()) {
-                verdicts.add(fail(level, "no SMTP session: " + probe.sessionFailure().get()));
+        for (OutboundLevel level : OutboundLevel.values()) {
+            Optional<TlsPlan> plan = plans.stream().filter(p -> p.level() == level).findFirst();
+            if (plan.isPresent()) {
+                verdicts.add(judge(probe, plan.get()));
+            } else if (missing.containsKey(level) && !probe.tlsEstablished()) {
+                // Whatever its missing input, a level that needs TLS fails without it.
+                String reason = probe.sessionFailure().map(failure -> "no SMTP session: " + failure).orElseGet(() -> tlsProblem(probe));
+                verdicts.add(new LevelVerdict(level, LevelVerdict.Result.FAIL, reason, Optional.empty(), Optional.empty()));
+            } else if (missing.containsKey(level)) {
+                String reason = missing.get(level);
+                if (level == OutboundLevel.FINGERPRINT) {
+                    reason += "; presented SPKI pins " + probe.presented().stream().map(CertificatePins::spkiSha256).toList();
+                }
+                verdicts.add(new LevelVerdict(level, LevelVerdict.Result.NOT_EVALUATED, reason, Optional.empty(), Optional.empty()));
             }
-            return verdicts;
-        }
-        verdicts.add(new LevelVerdict(OutboundLevel.NONE, LevelVerdict.Result.PASS, "clear text only; STARTTLS not used",
-            Optional.empty()));
-        verdicts.add(new LevelVerdict(OutboundLevel.MAY, LevelVerdict.Result.PASS, probe.tlsEstablished()
-            ? "TLS used: " + probe.protocol().get() + " " + probe.cipherSuite().get()
-            : tlsProblem(probe) + "; would deliver in clear text", Optional.empty()));
-        Optional<String> noTls = probe.tlsEstablished() ? protocolProblem(probe.protocol().get()) : Optional.of(tlsProblem(probe));
-        if (noTls.isPresent()) {
-            for (OutboundLevel level : List.of(OutboundLevel.ENCRYPT, OutboundLevel.VERIFY, OutboundLevel.SECURE,
-                OutboundLevel.FINGERPRINT)) {
-                verdicts.add(fail(level, noTls.get()));
-            }
-            return verdicts;
-        }
-        verdicts.add(new LevelVerdict(OutboundLevel.ENCRYPT, LevelVerdict.Result.PASS,
-            probe.protocol().get() + " " + probe.cipherSuite().get(), Optional.empty()));
-        VerificationOutcome verify = probe.verifyOutcome()
-            .orElseGet(() -> verifier.verify(probe.presented(), verifyRequirement(probe.host())));
-        verdicts.add(verdict(OutboundLevel.VERIFY, verify, "MX name " + probe.host()));
-        if (secureNames.isEmpty()) {
-            verdicts.add(new LevelVerdict(OutboundLevel.SECURE, LevelVerdict.Result.NOT_EVALUATED, "no match names", Optional.empty()));
-        } else {
-            CertificateRequirement secure = CertificateRequirement.server(anchors.certificates()).withNames(secureNames)
-                .withRevocation(revocation);
-            verdicts.add(verdict(OutboundLevel.SECURE, verifier.verify(probe.presented(), secure),
-                "match " + String.join(":", secureNames)));
-        }
-        if (pins.isEmpty()) {
-            verdicts.add(new LevelVerdict(OutboundLevel.FINGERPRINT, LevelVerdict.Result.NOT_EVALUATED,
-                "no pin given; presented SPKI pins " + probe.presented().stream().map(CertificatePins::spkiSha256).toList(),
-                Optional.empty()));
-        } else {
-            CertificateRequirement pinned = CertificateRequirement.pinsOnly(CertificatePurpose.SERVER_AUTH, pins);
-            verdicts.add(verdict(OutboundLevel.FINGERPRINT, verifier.verify(probe.presented(), pinned), "pinned"));
         }
         return verdicts;
     }
 
-    private static LevelVerdict verdict(OutboundLevel level, VerificationOutcome outcome, String passed) {
-        if (outcome.accepted()) {
-            String notes = outcome.notes().isEmpty() ? "" : " (" + String.join("; ", outcome.notes()) + ")";
-            return new LevelVerdict(level, LevelVerdict.Result.PASS, "certificate accepted: " + passed + notes, Optional.of(outcome));
+    /** The verdict of one level: what delivery under {@code plan} would do with this server. */
+    public LevelVerdict judge(TargetProbe probe, TlsPlan plan) {
+        AttemptObservation seen = observe(probe, plan);
+        AttemptClassification first = AttemptClassifier.classify(plan, seen);
+        AttemptClassification last = AttemptClassifier.retryInClear(plan, seen)
+            ? AttemptClassifier.classify(plan.clearTextFallback(), clearText(TlsStage.NOT_ATTEMPTED)) : first;
+        boolean passes = last.verdict().delivered();
+        AttemptClassification deciding = passes ? last : first;
+        AttemptClassification reported = new AttemptClassification(deciding.verdict(), first.resultType(), deciding.reason());
+        return new LevelVerdict(plan.level(), passes ? LevelVerdict.Result.PASS : LevelVerdict.Result.FAIL,
+            reason(probe, plan, seen, passes, deciding), seen.certificate(), Optional.of(reported));
+    }
+
+    /** What delivery's client would observe under {@code plan}, the transaction assumed accepted once it may start. */
+    private AttemptObservation observe(TargetProbe probe, TlsPlan plan) {
+        Optional<String> ip = Optional.of(probe.address().getHostAddress());
+        if (probe.sessionFailure().isPresent()) {
+            return new AttemptObservation(Optional.empty(), false, TlsStage.CONNECT_FAILED, Optional.empty(), Optional.empty(),
+                Optional.empty(), probe.sessionFailure(), TransactionResult.NOT_STARTED);
         }
-        return new LevelVerdict(level, LevelVerdict.Result.FAIL, outcome.kind().description() + ": " + outcome.reason(),
-            Optional.of(outcome));
+        if (!plan.startTls()) {
+            return clearText(TlsStage.NOT_ATTEMPTED);
+        }
+        if (!probe.starttlsOffered()) {
+            // Without STARTTLS a mandatory plan stops before MAIL; may goes on in clear text on the same connection.
+            return new AttemptObservation(ip, false, TlsStage.NOT_OFFERED, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("STARTTLS not offered"), plan.tlsMandatory() ? TransactionResult.NOT_STARTED : TransactionResult.SENT);
+        }
+        if (!probe.tlsEstablished() && probe.handshakeFailure().isEmpty()) {
+            return notSecured(ip, TlsStage.REFUSED, Optional.empty(), probe.tlsFailure().orElse("STARTTLS refused"));
+        }
+        if (!probe.tlsEstablished()) {
+            boolean version = probe.handshakeFailure().get().peerAlert().equals(Optional.of(TlsAlert.PROTOCOL_VERSION));
+            return notSecured(ip, version ? TlsStage.PROTOCOL_VERSION : TlsStage.HANDSHAKE_FAILED, Optional.empty(),
+                probe.handshakeFailure().get().describe());
+        }
+        String protocol = probe.protocol().orElseThrow();
+        String cipher = probe.cipherSuite().orElseThrow();
+        if (!StartTlsLayer.offers(plan, protocol, cipher)) {
+            return notSecured(ip, TlsStage.HANDSHAKE_FAILED, Optional.empty(), "negotiated " + protocol + " " + cipher
+                + ", which this level's plan does not offer (" + String.join("/", plan.protocols()) + ", " + plan.ciphers() + ")");
+        }
+        Optional<VerificationOutcome> certificate = plan.certificate().map(required -> verifier.verify(probe.presented(),
+            withRevocation(plan, required)));
+        if (certificate.isPresent() && !certificate.get().accepted() && plan.certificateEnforcement() == Enforcement.ENFORCE) {
+            // Delivery's trust manager ends the handshake: nothing of the message leaves (SPEC §2).
+            return notSecured(ip, TlsStage.HANDSHAKE_FAILED, certificate, certificate.get().message());
+        }
+        return new AttemptObservation(ip, true, TlsStage.ESTABLISHED, Optional.of(protocol), Optional.of(cipher), certificate,
+            Optional.empty(), probe.sessionOverTls() ? TransactionResult.SENT
+                : TransactionResult.broken("no EHLO reply over TLS: " + probe.tlsFailure().orElse("connection ended")));
+    }
+
+    private CertificateRequirement withRevocation(TlsPlan plan, CertificateRequirement required) {
+        return plan.level() == OutboundLevel.VERIFY || plan.level() == OutboundLevel.SECURE ? required.withRevocation(revocation) : required;
+    }
+
+    private static AttemptObservation clearText(TlsStage stage) {
+        return new AttemptObservation(Optional.empty(), false, stage, Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), TransactionResult.SENT);
+    }
+
+    private static AttemptObservation notSecured(Optional<String> ip, TlsStage stage, Optional<VerificationOutcome> certificate,
+                                                 String error) {
+        return new AttemptObservation(ip, true, stage, Optional.empty(), Optional.empty(), certificate, Optional.of(error),
+            TransactionResult.NOT_STARTED);
+    }
+
+    /** The deciding fact, in the probe's words. */
+    private static String reason(TargetProbe probe, TlsPlan plan, AttemptObservation seen, boolean passes,
+                                 AttemptClassification deciding) {
+        if (seen.stage() == TlsStage.CONNECT_FAILED) {
+            return "no SMTP session: " + probe.sessionFailure().orElseThrow();
+        }
+        if (!plan.startTls()) {
+            return "clear text only; STARTTLS not used";
+        }
+        boolean tls = seen.stage() == TlsStage.ESTABLISHED || seen.certificate().isPresent();
+        if (!tls) {
+            return tlsProblem(probe) + (passes ? "; would deliver in clear text" : "");
+        }
+        if (plan.level() == OutboundLevel.MAY && passes) {
+            return "TLS used: " + probe.protocol().orElseThrow() + " " + probe.cipherSuite().orElseThrow();
+        }
+        if (!plan.certificateRequired()) {
+            return passes ? probe.protocol().orElseThrow() + " " + probe.cipherSuite().orElseThrow() : deciding.reason();
+        }
+        VerificationOutcome outcome = seen.certificate().orElseThrow();
+        if (!outcome.accepted()) {
+            return outcome.kind().description() + ": " + outcome.reason();
+        }
+        if (!passes) {
+            return deciding.reason();
+        }
+        String notes = outcome.notes().isEmpty() ? "" : " (" + String.join("; ", outcome.notes()) + ")";
+        return "certificate accepted: " + checked(probe, plan) + notes;
+    }
+
+    /** What the certificate was checked against: the MX name, the match names, or pins. */
+    private static String checked(TargetProbe probe, TlsPlan plan) {
+        if (plan.level() == OutboundLevel.FINGERPRINT) {
+            return "pinned";
+        }
+        List<String> names = plan.certificate().orElseThrow().acceptedNames();
+        return names.equals(List.of(probe.host())) && plan.level() == OutboundLevel.VERIFY ? "MX name " + probe.host()
+            : "match " + String.join(":", names);
     }
 
     private static String tlsProblem(TargetProbe probe) {
@@ -126,18 +179,5 @@ public final class LevelJudge {
             return "STARTTLS not offered (RFC 8460 starttls-not-supported)";
         }
         return probe.tlsFailure().orElse("TLS not established");
-    }
-
-    /** RFC 8996: below TLS 1.2 never counts as encrypted (the probe does not offer it; a server cannot force it). */
-    private static Optional<String> protocolProblem(String protocol) {
-        Optional<TlsProtocol> known = TlsProtocol.fromJsseName(protocol);
-        if (known.isEmpty() || !known.get().isAtLeast(TlsProtocol.LOWEST_ACCEPTABLE)) {
-            return Optional.of("negotiated " + protocol + ", below " + TlsProtocol.LOWEST_ACCEPTABLE.jsseName() + " (RFC 8996)");
-        }
-        return Optional.empty();
-    }
-
-    private static LevelVerdict fail(OutboundLevel level, String reason) {
-        return new LevelVerdict(level, LevelVerdict.Result.FAIL, reason, Optional.empty());
     }
 }

@@ -3,6 +3,7 @@ package dev.jamestls.admin;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.verify.VerificationOutcome;
 
@@ -13,8 +14,10 @@ import dev.jamestls.verify.VerificationOutcome;
  * @param result pass, fail, or not evaluated (an input is missing, e.g. no pin for {@code fingerprint})
  * @param reason the deciding fact, printable
  * @param outcome the verification core's outcome, for the levels that verify a certificate
+ * @param classification what delivery would record for its attempt under this level (verdict, RFC 8460 result type)
  */
-public record LevelVerdict(OutboundLevel level, Result result, String reason, Optional<VerificationOutcome> outcome) {
+public record LevelVerdict(OutboundLevel level, Result result, String reason, Optional<VerificationOutcome> outcome,
+                           Optional<AttemptClassification> classification) {
     /** Spelt as in the output. */
     public enum Result {
         PASS("pass"), FAIL("fail"), NOT_EVALUATED("n/a");
@@ -36,5 +39,6 @@ public record LevelVerdict(OutboundLevel level, Result result, String reason, Op
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(classification, "classification");
     }
 }

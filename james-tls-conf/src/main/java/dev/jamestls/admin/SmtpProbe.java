@@ -15,7 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -23,16 +23,14 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
-import dev.jamestls.policy.CipherPolicy;
-import dev.jamestls.policy.IpRange;
+import dev.jamestls.outbound.StartTlsLayer;
+import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.tls.HandshakeFailure;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
@@ -42,13 +40,11 @@ import dev.jamestls.verify.VerifyingTrustManager;
 /**
  * Probes one SMTP server: connect, greeting, EHLO, STARTTLS (RFC 3207), TLS handshake, EHLO
  * again, QUIT. Never sends MAIL, RCPT or DATA. Every step has its own timeout. The handshake
- * offers what the product's outbound side offers (TLS 1.3 and 1.2, RFC 8996; the default
- * forward-secret suites) and records the chain with the product's trust manager in
- * record-only mode, so a bad certificate is reported, not fatal.
+ * is layered as delivery layers it for a {@link TlsPlan} ({@link StartTlsLayer}: the plan's protocols,
+ * never below TLS 1.2, RFC 8996; its cipher suites; SNI) and records the chain with the product's
+ * trust manager in record-only mode, so a bad certificate is reported, not fatal.
  */
 public final class SmtpProbe {
-    /** TLS 1.0 and 1.1 are never offered (RFC 8996). */
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private static final int MAX_REPLY_LINES = 100;
     private static final int MAX_LINE = 4096;
 
@@ -80,12 +76,11 @@ public final class SmtpProbe {
     }
 
     /**
-     * @param host the name to send as SNI and to report
-     * @param verifyRequirement what level {@code verify} expects of this host (anchors, the host name)
+     * @param host the name to report
+     * @param plan how to layer TLS (protocols, cipher suites, SNI) and the certificate requirement to record
      * @param progress receives each step as it finishes
      */
-    public TargetProbe probe(String host, InetAddress address, int port, CertificateRequirement verifyRequirement,
-                             Consumer<ProbeStep> progress) {
+    public TargetProbe probe(String host, InetAddress address, int port, TlsPlan plan, Consumer<ProbeStep> progress) {
         Session session = new Session(host, address, port, progress);
         try (Socket socket = new Socket(Proxy.NO_PROXY)) {
             long started = System.nanoTime();
@@ -97,13 +92,13 @@ public final class SmtpProbe {
                 return session.noSession("connect failed: " + describe(e));
             }
             session.step("connect", true, "connected from " + socket.getLocalAddress().getHostAddress(), started);
-            return converse(session, socket, verifyRequirement);
+            return converse(session, socket, plan);
         } catch (IOException e) {
             return session.noSession("socket: " + describe(e));
         }
     }
 
-    private TargetProbe converse(Session session, Socket socket, CertificateRequirement verifyRequirement) throws IOException {
+    private TargetProbe converse(Session session, Socket socket, TlsPlan plan) throws IOException {
         Channel plain = new Channel(socket.getInputStream(), socket.getOutputStream());
         long started = System.nanoTime();
         Reply greeting;
@@ -159,11 +154,14 @@ public final class SmtpProbe {
         SSLSocket tls;
         started = System.nanoTime();
         try {
-            tls = handshake(socket, session.host, verifyRequirement, outcome);
+            tls = handshake(socket, plan, outcome);
         } catch (IOException | GeneralSecurityException e) {
             String failure = describe(e);
             session.step("handshake", false, failure, started);
-            session.tlsFailure = "TLS handshake failed: " + failure + " (we offer " + String.join(", ", PROTOCOLS)
+            session.handshakeFailure = Optional.of(HandshakeFailure.of(e));
+            List<String> offered = new ArrayList<>(plan.protocols());
+            Collections.reverse(offered);
+            session.tlsFailure = "TLS handshake failed: " + failure + " (we offer " + String.join(", ", offered)
                 + " only, RFC 8996)";
             return session.result();
         }
@@ -179,6 +177,7 @@ public final class SmtpProbe {
         try {
             // RFC 3207 §4.2: the client discards what it knew and asks again.
             Reply again = secure.command("EHLO " + helo);
+            session.sessionOverTls = again.code() == 250;
             session.step("EHLO (TLS)", again.code() == 250, again.code() == 250 ? "250, extensions " + again.keywords()
                 : again.firstLine(), started);
         } catch (IOException e) {
@@ -189,24 +188,15 @@ public final class SmtpProbe {
         return session.result();
     }
 
-    private SSLSocket handshake(Socket socket, String host, CertificateRequirement requirement,
-                                AtomicReference<VerificationOutcome> outcome) throws IOException, GeneralSecurityException {
+    private SSLSocket handshake(Socket socket, TlsPlan plan, AtomicReference<VerificationOutcome> outcome)
+        throws IOException, GeneralSecurityException {
+        CertificateRequirement requirement = plan.certificate().orElseThrow(
+            () -> new IllegalArgumentException("level " + plan.level() + " has no TLS requirement"));
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new VerifyingTrustManager(verifier, requirement,
             VerifyingTrustManager.Enforcement.RECORD_ONLY, outcome::set)}, null);
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, socket.getPort(), true);
-        List<String> supported = Arrays.asList(tls.getSupportedProtocols());
-        tls.setEnabledProtocols(Arrays.stream(PROTOCOLS).filter(supported::contains).toArray(String[]::new));
-        tls.setEnabledCipherSuites(CipherPolicy.DEFAULT.enabledSuites(tls.getSupportedCipherSuites()));
-        if (IpRange.numericAddress(host) == null) {
-            SSLParameters parameters = tls.getSSLParameters();
-            try {
-                parameters.setServerNames(List.of(new SNIHostName(host)));
-                tls.setSSLParameters(parameters);
-            } catch (IllegalArgumentException e) {
-                // Not a name SNI can carry (RFC 6066 §3): send none.
-            }
-        }
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, plan.sniHost(), socket.getPort(), true);
+        StartTlsLayer.configure(tls, plan);
         tls.setUseClientMode(true);
         tls.setSoTimeout(Math.toIntExact(settings.stepTimeout().toMillis()));
         tls.startHandshake();
@@ -331,6 +321,8 @@ public final class SmtpProbe {
         String cipherSuite;
         List<X509Certificate> presented = List.of();
         Optional<VerificationOutcome> verifyOutcome = Optional.empty();
+        Optional<HandshakeFailure> handshakeFailure = Optional.empty();
+        boolean sessionOverTls;
 
         Session(String host, InetAddress address, int port, Consumer<ProbeStep> progress) {
             this.host = host;
@@ -347,12 +339,13 @@ public final class SmtpProbe {
 
         TargetProbe noSession(String why) {
             return new TargetProbe(host, address, port, steps, Optional.of(why), false, Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), Optional.empty());
+                Optional.empty(), List.of(), Optional.empty(), Optional.empty(), false);
         }
 
         TargetProbe result() {
             return new TargetProbe(host, address, port, steps, Optional.empty(), starttlsOffered, Optional.ofNullable(tlsFailure),
-                Optional.ofNullable(protocol), Optional.ofNullable(cipherSuite), presented, verifyOutcome);
+                Optional.ofNullable(protocol), Optional.ofNullable(cipherSuite), presented, verifyOutcome, handshakeFailure,
+                sessionOverTls);
         }
     }
 }

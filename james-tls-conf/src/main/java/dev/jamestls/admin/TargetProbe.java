@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.jamestls.tls.HandshakeFailure;
 import dev.jamestls.verify.VerificationOutcome;
 
 /**
@@ -21,12 +22,15 @@ import dev.jamestls.verify.VerificationOutcome;
  * @param protocol negotiated protocol, when TLS was established
  * @param cipherSuite negotiated cipher suite, when TLS was established
  * @param presented the server's chain as presented, leaf first; empty without TLS
- * @param verifyOutcome the verification core's outcome for level {@code verify} (recorded during the handshake)
+ * @param verifyOutcome the verification core's outcome for the handshake's own requirement (recorded during the handshake)
+ * @param handshakeFailure how the TLS handshake failed, if it did
+ * @param sessionOverTls whether the server answered EHLO over TLS (RFC 3207 §4.2), i.e. a mail transaction could start
  */
 public record TargetProbe(String host, InetAddress address, int port, List<ProbeStep> steps, Optional<String> sessionFailure,
                           boolean starttlsOffered, Optional<String> tlsFailure, Optional<String> protocol,
                           Optional<String> cipherSuite, List<X509Certificate> presented,
-                          Optional<VerificationOutcome> verifyOutcome) {
+                          Optional<VerificationOutcome> verifyOutcome, Optional<HandshakeFailure> handshakeFailure,
+                          boolean sessionOverTls) {
     public TargetProbe {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(address, "address");
@@ -37,6 +41,7 @@ public record TargetProbe(String host, InetAddress address, int port, List<Probe
         Objects.requireNonNull(cipherSuite, "cipherSuite");
         presented = List.copyOf(presented);
         Objects.requireNonNull(verifyOutcome, "verifyOutcome");
+        Objects.requireNonNull(handshakeFailure, "handshakeFailure");
     }
 
     public boolean tlsEstablished() {

@@ -13,7 +13,8 @@
  *   <li>{@link dev.jamestls.admin.SmtpProbe} connects to a partner's MX hosts, runs
  *       EHLO / STARTTLS (RFC 3207) / QUIT without sending a message, and
  *       {@link dev.jamestls.admin.LevelJudge} says which outbound levels the partner would
- *       pass, with the product's verification core.</li>
+ *       pass, from delivery's own {@link dev.jamestls.outbound.TlsPlan} per level and its
+ *       {@link dev.jamestls.outbound.AttemptClassifier}.</li>
  * </ul>
  */
 package dev.jamestls.admin;

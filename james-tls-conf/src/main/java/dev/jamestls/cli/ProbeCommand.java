@@ -30,16 +30,28 @@ import dev.jamestls.admin.Resolver;
 import dev.jamestls.admin.SmtpProbe;
 import dev.jamestls.admin.TargetProbe;
 import dev.jamestls.admin.TrustAnchors;
+import dev.jamestls.outbound.AttemptClassification;
+import dev.jamestls.outbound.DeliveryTarget;
+import dev.jamestls.outbound.TargetSource;
+import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.DomainName;
+import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.IpRange;
 import dev.jamestls.policy.MatchName;
+import dev.jamestls.policy.MinimumProtocols;
+import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificateVerifier;
 import dev.jamestls.verify.VerificationKind;
+import dev.jamestls.verify.VerificationOutcome;
 
 /** {@code probe (DOMAIN | HOST:PORT) [--level L] [--match NAMES] [--pin PIN]...}. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
@@ -66,6 +78,18 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--pin", paramLabel = "PIN", description = "base64 SHA-256 SPKI pin for level fingerprint (repeatable)")
     List<String> pins = new ArrayList<>();
+
+    @Option(names = "--minimum-protocol", paramLabel = "P", defaultValue = "TLSv1.2",
+        description = "the rule's minimumProtocol: TLSv1.2 or TLSv1.3 (default: ${DEFAULT-VALUE})")
+    String minimumProtocol;
+
+    @Option(names = "--ciphers", paramLabel = "PRESET", defaultValue = "forward-secret",
+        description = "the rule's ciphers: modern, forward-secret, compatible (default: ${DEFAULT-VALUE})")
+    String ciphers;
+
+    @Option(names = "--exclude-ciphers", paramLabel = "SUITES", split = ",",
+        description = "the rule's excludeCiphers: JSSE suite names or aliases, comma-separated")
+    List<String> excludeCiphers = new ArrayList<>();
 
     @Option(names = "--trust-anchors", paramLabel = "PEM", description = "anchors for verify/secure (default: the JDK's trust store)")
     Path trustAnchors;
@@ -111,7 +135,7 @@ final class ProbeCommand implements Callable<Integer> {
             return JamesTlsCli.ERRORS;
         }
         CertificateVerifier verifier = CertificateVerifier.withRevocation(clock, new JdkHttpFetcher(timeout, timeout, 10L << 20));
-        LevelJudge judge = new LevelJudge(verifier, anchors, inputs.revocation);
+        LevelJudge judge = new LevelJudge(verifier, inputs.revocation);
         SmtpProbe probe = new SmtpProbe(new SmtpProbe.Settings(timeout, timeout, Optional.ofNullable(helo)), verifier);
 
         Map<String, Object> report = new LinkedHashMap<>();
@@ -159,8 +183,10 @@ final class ProbeCommand implements Callable<Integer> {
                     progress.printf("  %-11s %-4s %s (%d ms)%n", step.name(), step.ok() ? "ok" : "FAIL", step.detail(), step.elapsed().toMillis());
                     progress.flush();
                 };
-                TargetProbe result = probe.probe(host.host(), address, inputs.port, judge.verifyRequirement(host.host()), printer);
-                List<LevelVerdict> verdicts = judge.judge(result, inputs.secureNames, inputs.pins);
+                List<TlsPlan> plans = inputs.plans(host, anchors);
+                TlsPlan handshake = plans.stream().filter(p -> p.level() == OutboundLevel.MAY).findFirst().orElseThrow();
+                TargetProbe result = probe.probe(host.host(), address, inputs.port, handshake, printer);
+                List<LevelVerdict> verdicts = judge.judge(result, plans, inputs.missing());
                 printTarget(progress, result, verdicts, inputs);
                 targets.add(targetJson(result, verdicts));
                 if (inputs.level.isPresent()) {
@@ -248,25 +274,89 @@ final class ProbeCommand implements Callable<Integer> {
             item.put("result", v.result().toString());
             item.put("reason", v.reason());
             item.put("verification", v.outcome().map(o -> o.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).orElse(null));
-            item.put("tlsRptResultType", v.outcome().flatMap(o -> o.resultType()).map(Object::toString).orElse(null));
+            item.put("attempt", v.classification().map(c -> c.verdict().spelling()).orElse(null));
+            item.put("tlsRptResultType", v.classification().flatMap(AttemptClassification::resultType)
+                .or(() -> v.outcome().flatMap(VerificationOutcome::resultType)).map(Object::toString).orElse(null));
             return item;
         }).toList());
         return json;
     }
 
-    /** The checked command line. */
-    record Inputs(Optional<String> domain, String host, int port, Optional<OutboundLevel> level, List<String> secureNames,
-                  Set<String> pins, RevocationMode revocation) {
+    /**
+     * The checked command line.
+     *
+     * @param match the names given with {@code --match}: checked under {@code secure} and, as a rule with {@code match}
+     *     would, under {@code verify}; empty: {@code verify} checks the MX name, {@code secure} nexthop:dot-nexthop
+     * @param secureNames the names {@code secure} checks, printable
+     */
+    record Inputs(Optional<String> domain, String host, int port, Optional<OutboundLevel> level, List<MatchName> match,
+                  List<String> secureNames, Set<String> pins, RevocationMode revocation, TlsProtocol minimumProtocol,
+                  CipherPolicy ciphers) {
+        static final List<MatchName> SECURE_DEFAULT = List.of(MatchName.parse("nexthop"), MatchName.parse("dot-nexthop"));
+
+        /** The nexthop of Postfix's match names: the recipient domain, or the given host (as for a smart host). */
+        DomainName nexthop() {
+            return DomainName.parse(domain.orElse(host));
+        }
+
+        /**
+         * The plan delivery builds for each level towards {@code mx}, under a rule with this command line's match
+         * names and pins and the default protocols and cipher suites; no fingerprint plan without a pin.
+         */
+        List<TlsPlan> plans(MxHost mx, TrustAnchors anchors) {
+            DeliveryTarget target = new DeliveryTarget(DomainName.parse(mx.host()), port,
+                domain.isEmpty() ? TargetSource.SMART_HOST : mx.implicit() ? TargetSource.IMPLICIT_MX : TargetSource.MX, mx.preference());
+            List<TlsPlan> plans = new ArrayList<>();
+            for (OutboundLevel each : OutboundLevel.values()) {
+                if (each == OutboundLevel.FINGERPRINT && pins.isEmpty()) {
+                    continue;
+                }
+                plans.add(TlsPlan.forTarget(requirement(each), Mode.ENFORCE, nexthop(), target, anchors.certificates()));
+            }
+            return plans;
+        }
+
+        Map<OutboundLevel, String> missing() {
+            return pins.isEmpty() ? Map.of(OutboundLevel.FINGERPRINT, "no pin given") : Map.of();
+        }
+
+        OutboundRequirement requirement(OutboundLevel each) {
+            List<MatchName> names = switch (each) {
+                case VERIFY -> match;
+                case SECURE -> match.isEmpty() ? SECURE_DEFAULT : match;
+                default -> List.of();
+            };
+            return new OutboundRequirement(each, names, each == OutboundLevel.FINGERPRINT ? List.copyOf(pins) : List.of(),
+                minimumProtocol, ciphers, List.of(), FailureMode.TEMPORARY);
+        }
     }
 
     private Inputs inputs() {
         Optional<OutboundLevel> parsedLevel;
         RevocationMode mode;
+        TlsProtocol minimum;
+        CipherPolicy cipherPolicy;
         try {
             parsedLevel = level == null ? Optional.empty() : Optional.of(OutboundLevel.parse(level));
             mode = RevocationMode.parse(revocation);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        try {
+            minimum = MinimumProtocols.parse(minimumProtocol);
+        } catch (IllegalArgumentException e) {
+            throw usage("--minimum-protocol: " + e.getMessage());
+        }
+        CipherPreset preset;
+        try {
+            preset = CipherPreset.parse(ciphers);
+        } catch (IllegalArgumentException e) {
+            throw usage("--ciphers: " + e.getMessage());
+        }
+        try {
+            cipherPolicy = new CipherPolicy(preset, excludeCiphers);
+        } catch (IllegalArgumentException e) {
+            throw usage("--exclude-ciphers: " + e.getMessage());
         }
         for (String pin : pins) {
             if (!CertificatePins.isWellFormedPin(pin)) {
@@ -296,22 +386,31 @@ final class ProbeCommand implements Callable<Integer> {
                 throw usage("target '" + target + "': port '" + portText + "' is not 1..65535; accepted: DOMAIN or HOST:PORT");
             }
             targetPort = Integer.parseInt(portText);
-            if (IpRange.numericAddress(host) == null) {
-                host = hostName(host);
+            if (IpRange.numericAddress(host) != null) {
+                throw usage("target '" + target + "': an address literal; delivery connects to host names (MX or smart host)"
+                    + " and checks certificates against names, so probe does too; accepted: DOMAIN or HOST:PORT");
             }
+            host = hostName(host);
         } else {
             host = hostName(target);
             domain = Optional.of(host);
         }
         List<MatchName> names = new ArrayList<>();
         try {
-            for (String name : match.isEmpty() ? List.of("nexthop", "dot-nexthop") : match) {
+            for (String name : match) {
                 if (!name.isBlank()) {
                     names.add(MatchName.parse(name));
                 }
             }
-            List<String> secure = LevelJudge.secureNames(names, host);
-            return new Inputs(domain, host, targetPort, parsedLevel, secure, new LinkedHashSet<>(pins), mode);
+            if (names.stream().anyMatch(name -> name.kind() == MatchName.Kind.HOSTNAME)) {
+                throw new IllegalArgumentException("match 'hostname' is not allowed under level secure: the MX host name comes from"
+                    + " unauthenticated DNS");
+            }
+            Inputs inputs = new Inputs(domain, host, targetPort, parsedLevel, names, List.of(), new LinkedHashSet<>(pins), mode,
+                minimum, cipherPolicy);
+            List<String> secure = TlsPlan.namesChecked(inputs.requirement(OutboundLevel.SECURE), inputs.nexthop(), host);
+            return new Inputs(domain, host, targetPort, parsedLevel, names, secure, new LinkedHashSet<>(pins), mode, minimum,
+                cipherPolicy);
         } catch (IllegalArgumentException e) {
             throw usage("--match: " + e.getMessage());
         }

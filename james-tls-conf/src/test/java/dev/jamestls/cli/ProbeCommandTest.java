@@ -147,6 +147,9 @@ class ProbeCommandTest {
             + " would fail secure with match=mail.partner.example: presented *.other.example");
         assertThat(verdict(run, "secure")).isEqualTo("secure fail certificate name mismatch: none of the presented names"
             + " [*.other.example] matches [mail.partner.example]");
+        // As a verify rule with <match>: the match names, not the MX name.
+        assertThat(verdict(run, "verify")).isEqualTo("verify fail certificate name mismatch: none of the presented names"
+            + " [*.other.example] matches [mail.partner.example]");
         assertThat(run.out()).endsWith("\nlevel secure: NOT every target passes\n");
         assertThat(probe("partner.example", server.port(), "--level", "encrypt").code()).isZero();
     }
@@ -353,7 +356,14 @@ class ProbeCommandTest {
             Arguments.of("bad port", List.of("mx.partner.example:0"),
                 "target 'mx.partner.example:0': port '0' is not 1..65535; accepted: DOMAIN or HOST:PORT"),
             Arguments.of("unknown revocation mode", List.of("partner.example", "--revocation", "soft"),
-                "unknown revocation mode 'soft'; accepted: off, soft-fail, hard-fail"));
+                "unknown revocation mode 'soft'; accepted: off, soft-fail, hard-fail"),
+            Arguments.of("minimum protocol below TLS 1.2", List.of("partner.example", "--minimum-protocol", "TLSv1.1"),
+                "--minimum-protocol: minimum protocol TLSv1.1 is not allowed (RFC 8996 deprecates TLS 1.0 and 1.1); accepted: TLSv1.2, TLSv1.3"),
+            Arguments.of("unknown cipher preset", List.of("partner.example", "--ciphers", "fast"),
+                "--ciphers: unknown cipher preset 'fast'; accepted: modern, forward-secret, compatible"),
+            Arguments.of("address literal", List.of("127.0.0.1:25"),
+                "target '127.0.0.1:25': an address literal; delivery connects to host names (MX or smart host) and checks"
+                    + " certificates against names, so probe does too; accepted: DOMAIN or HOST:PORT"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -38,6 +38,8 @@ final class TestSmtpServer implements AutoCloseable {
     private final Optional<SSLContext> tls;
     private final String[] protocols;
     private final boolean silent;
+    private final boolean refuseStartTls;
+    private final String[] suites;
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> handshakeErrors = new CopyOnWriteArrayList<>();
     private final Thread thread;
@@ -48,6 +50,17 @@ final class TestSmtpServer implements AutoCloseable {
      * @param silent accept connections but never send a greeting (timeout tests)
      */
     TestSmtpServer(Optional<SSLContext> tls, List<String> protocols, boolean silent) throws IOException {
+        this(tls, protocols, List.of(), silent, false);
+    }
+
+    /**
+     * @param suites cipher suites the server enables; empty: the JDK defaults
+     * @param refuseStartTls offer STARTTLS but answer it with 454 (RFC 3207 §4)
+     */
+    TestSmtpServer(Optional<SSLContext> tls, List<String> protocols, List<String> suites, boolean silent, boolean refuseStartTls)
+        throws IOException {
+        this.refuseStartTls = refuseStartTls;
+        this.suites = suites.toArray(String[]::new);
         this.server = new ServerSocket();
         this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.tls = tls;
@@ -117,11 +130,18 @@ final class TestSmtpServer implements AutoCloseable {
                         write(out, "502 5.5.1 STARTTLS not available");
                         continue;
                     }
+                    if (refuseStartTls) {
+                        write(out, "454 4.7.0 TLS not available due to temporary reason");
+                        continue;
+                    }
                     write(out, "220 2.0.0 ready to start TLS");
                     SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory().createSocket(socket, null, socket.getPort(), true);
                     ssl.setUseClientMode(false);
                     if (protocols.length > 0) {
                         ssl.setEnabledProtocols(protocols);
+                    }
+                    if (suites.length > 0) {
+                        ssl.setEnabledCipherSuites(suites);
                     }
                     try {
                         ssl.startHandshake();

@@ -4,22 +4,18 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.Arrays;
-import java.util.List;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
+import dev.jamestls.outbound.StartTlsLayer;
 import dev.jamestls.outbound.TlsPlan;
 
 /**
  * The STARTTLS socket factory of one attempt over its rule's shared context (JavaMail
  * {@code mail.smtp.ssl.socketFactory}, an object on the session's own properties): layers TLS over the
- * connected socket with the plan's protocols (never below TLS 1.2, RFC 8996), its cipher suites, SNI = the target host (RFC 6066 §3) and no JSSE
- * endpoint identification (our trust manager checks names per level).
+ * connected socket as {@link StartTlsLayer} configures it for the plan.
  */
 final class AttemptSslSocketFactory extends SSLSocketFactory {
     private final ClientTlsContexts.Shared shared;
@@ -40,13 +36,7 @@ final class AttemptSslSocketFactory extends SSLSocketFactory {
         SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket, plan.sniHost(), port, autoClose);
         shared.handshaking(ssl, tap);
         tap.tlsLayered(ssl);
-        SSLParameters parameters = ssl.getSSLParameters();
-        List<String> supported = Arrays.asList(ssl.getSupportedProtocols());
-        parameters.setProtocols(plan.protocols().stream().filter(supported::contains).toArray(String[]::new));
-        parameters.setCipherSuites(plan.ciphers().enabledSuites(ssl.getSupportedCipherSuites()));
-        parameters.setServerNames(List.of(new SNIHostName(plan.sniHost())));
-        parameters.setEndpointIdentificationAlgorithm(null);
-        ssl.setSSLParameters(parameters);
+        StartTlsLayer.configure(ssl, plan);
         return ssl;
     }
 

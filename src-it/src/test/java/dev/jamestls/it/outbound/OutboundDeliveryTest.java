@@ -7,6 +7,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.spec.ECGenParameterSpec;
+import java.net.InetAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -21,6 +24,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.jamestls.admin.LevelJudge;
+import dev.jamestls.admin.LevelVerdict;
+import dev.jamestls.admin.SmtpProbe;
+import dev.jamestls.admin.TargetProbe;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
@@ -28,6 +35,22 @@ import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
+import dev.jamestls.outbound.AttemptClassification;
+import dev.jamestls.outbound.AttemptVerdict;
+import dev.jamestls.outbound.DeliveryTarget;
+import dev.jamestls.outbound.TargetSource;
+import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.DomainName;
+import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.MatchName;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
+import dev.jamestls.revocation.JdkHttpFetcher;
+import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.tls.TlsProtocol;
+import dev.jamestls.verify.CertificateVerifier;
 
 /**
  * Issue 8 against a real James 3.8.1: TlsRemoteDelivery delivers to loopback SMTP servers whose TLS
@@ -226,6 +249,8 @@ class OutboundDeliveryTest {
             }
             assertThat(received.rcptTo()).containsExactly("<" + recipient + ">");
         }
+        // probe is delivery's twin: under the same rule, towards the same server, it says what delivery recorded.
+        assertThat(probeVerdict(level, destination)).as("probe's verdict").isEqualTo(expected);
         if (!level.equals("none") && !level.equals("may") && !expected.equals("clear")) {
             // SPEC §2: no message byte and no transaction command in clear text under a mandatory level.
             assertThat(server.clearText()).doesNotContain(subject).doesNotContain(recipient)
@@ -271,6 +296,35 @@ class OutboundDeliveryTest {
             .contains("mx.nostarttls.dest.example:25 [127.0.0.1]: starttls-not-supported: STARTTLS not offered in the EHLO reply")
             .contains("gave up after 3 attempt round(s)");
         assertThat(SERVERS.get("nostarttls").clearText()).doesNotContain("retried-case");
+    }
+
+    /** What {@code probe} says of {@code destination} under the matrix's rule for {@code level}, in the matrix's words. */
+    private static String probeVerdict(String level, String destination) {
+        OutboundLevel outboundLevel = OutboundLevel.parse(level);
+        String host = "mx." + destination + ".dest.example";
+        DomainName nexthop = DomainName.parse(destination + "." + level + ".example");
+        DeliveryTarget target = new DeliveryTarget(DomainName.parse(host), 25, TargetSource.MX, 10);
+        List<X509Certificate> anchors = List.of(james.pki().root.certificate().certificate());
+        TlsPlan plan = TlsPlan.forTarget(rule(outboundLevel), Mode.ENFORCE, nexthop, target, anchors);
+        TlsPlan handshake = TlsPlan.forTarget(rule(OutboundLevel.MAY), Mode.ENFORCE, nexthop, target, anchors);
+        Duration timeout = Duration.ofSeconds(5);
+        CertificateVerifier verifier = CertificateVerifier.withRevocation(Clock.systemUTC(), new JdkHttpFetcher(timeout, timeout, 1L << 20));
+        TargetProbe seen = new SmtpProbe(new SmtpProbe.Settings(timeout, timeout, Optional.of("james.local")), verifier)
+            .probe(host, InetAddress.getLoopbackAddress(), SERVERS.get(destination).port(), handshake, step -> { });
+        LevelVerdict verdict = new LevelJudge(verifier, RevocationMode.OFF).judge(seen, plan);
+        AttemptClassification recorded = verdict.classification().orElseThrow();
+        if (verdict.result() == LevelVerdict.Result.PASS) {
+            return recorded.verdict() == AttemptVerdict.DELIVERED ? "tls" : "clear";
+        }
+        String deferred = recorded.verdict() == AttemptVerdict.TLS_NOT_SECURED ? "deferred" : recorded.verdict().toString();
+        return deferred + " " + recorded.resultType().map(Object::toString).orElse("");
+    }
+
+    /** The matrix's rule for {@code level} (see POLICY). */
+    private static OutboundRequirement rule(OutboundLevel level) {
+        return new OutboundRequirement(level, level == OutboundLevel.SECURE ? List.of(MatchName.parse(".dest.example")) : List.of(),
+            level == OutboundLevel.FINGERPRINT ? List.of(pin(VALID_KEY)) : List.of(), TlsProtocol.LOWEST_ACCEPTABLE,
+            CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
     }
 
     private static StoredMail awaitDsnFor(String recipient) {
