@@ -47,7 +47,7 @@ class PartnerAnchorReloadTest {
           %s
           %s
           <connector name="defaults" mode="enforce">
-            <inbound requireTls="true" allowRelay="true">
+            <inbound requireTls="true" allowRelay="true" failure="permanent">
               <senderDomain>defaults.example</senderDomain>
               <clientCertificate revocation="off"><name>defaults.example</name></clientCertificate>
             </inbound>
@@ -77,7 +77,7 @@ class PartnerAnchorReloadTest {
     static String connector(String name) {
         return """
             <connector name="%1$s" mode="enforce">
-              <inbound requireTls="true" allowRelay="true">
+              <inbound requireTls="true" allowRelay="true" failure="permanent">
                 <senderDomain>%1$s.example</senderDomain>
                 <clientCertificate revocation="off"><name>%1$s.example</name><trustAnchors>%1$s-cas.pem</trustAnchors></clientCertificate>
               </inbound>

@@ -40,19 +40,19 @@ class PartnerForgedChainTest {
         <tlsPolicy>
           <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
           <connector name="pinned" mode="enforce">
-            <inbound requireTls="true" allowRelay="true">
+            <inbound requireTls="true" allowRelay="true" failure="permanent">
               <senderDomain>pinned.example</senderDomain>
               <clientCertificate revocation="off"><name>partner.example</name><pin>%s</pin></clientCertificate>
             </inbound>
           </connector>
           <connector name="bar" mode="enforce">
-            <inbound requireTls="true" allowRelay="true">
+            <inbound requireTls="true" allowRelay="true" failure="permanent">
               <senderDomain>bar.example.com</senderDomain>
               <clientCertificate revocation="off"><name>bar.example.com</name></clientCertificate>
             </inbound>
           </connector>
           <connector name="anchored" mode="enforce">
-            <inbound requireTls="true" allowRelay="true">
+            <inbound requireTls="true" allowRelay="true" failure="permanent">
               <senderDomain>anchored.example</senderDomain>
               <clientCertificate revocation="off"><name>bar.example.com</name><trustAnchors>partner-only-root.pem</trustAnchors></clientCertificate>
             </inbound>
