@@ -13,10 +13,12 @@ public final class SslSessions {
     private SslSessions() {
     }
 
-    /** Facts of an established session; {@code channel} says how it was entered. */
-    public static TlsFacts facts(TlsChannel channel, SSLSession session) {
-        return TlsFacts.encrypted(channel, session.getProtocol(), session.getCipherSuite(),
-            CertificateFacts.ofChain(peerChain(session)));
+    /**
+     * Facts of an established session; {@code channel} says how it was entered, {@code peerChain}
+     * is the session's {@link #peerChain} (read once by the caller: JSSE answers "none" with an exception).
+     */
+    public static TlsFacts facts(TlsChannel channel, SSLSession session, List<X509Certificate> peerChain) {
+        return TlsFacts.encrypted(channel, session.getProtocol(), session.getCipherSuite(), CertificateFacts.ofChain(peerChain));
     }
 
     /** The peer's X.509 chain, leaf first; empty when the peer presented none. */

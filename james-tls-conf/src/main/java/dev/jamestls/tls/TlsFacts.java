@@ -43,7 +43,7 @@ public record TlsFacts(TlsChannel channel, Optional<String> protocol, Optional<S
     }
 
     public Optional<CertificateFacts> peerCertificate() {
-        return peerChain.stream().findFirst();
+        return peerChain.isEmpty() ? Optional.empty() : Optional.of(peerChain.get(0));
     }
 
     /** True when the session is encrypted with at least {@code minimum}. */

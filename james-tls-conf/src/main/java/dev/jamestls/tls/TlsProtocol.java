@@ -19,6 +19,8 @@ public enum TlsProtocol {
     /** RFC 8996: the lowest version any rule may require or allow. */
     public static final TlsProtocol LOWEST_ACCEPTABLE = TLS_1_2;
 
+    private static final TlsProtocol[] VALUES = values();
+
     private final String jsseName;
 
     TlsProtocol(String jsseName) {
@@ -35,7 +37,12 @@ public enum TlsProtocol {
 
     /** The JSSE name of a negotiated session, if it is one of ours ("NONE" and SSLv3 are not). */
     public static Optional<TlsProtocol> fromJsseName(String name) {
-        return Arrays.stream(values()).filter(p -> p.jsseName.equals(name)).findFirst();
+        for (TlsProtocol protocol : VALUES) {
+            if (protocol.jsseName.equals(name)) {
+                return Optional.of(protocol);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

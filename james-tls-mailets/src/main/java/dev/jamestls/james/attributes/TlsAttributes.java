@@ -108,6 +108,17 @@ public final class TlsAttributes {
         return List.copyOf(attributes);
     }
 
+    /** The attributes for {@code facts} and, when one was presented, the chain as PEM ({@link #CLIENT_CHAIN_PEM}). */
+    public static List<Attribute> of(TlsFacts facts, ClientVerification verification,
+                                     List<java.security.cert.X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            return of(facts, verification);
+        }
+        List<Attribute> attributes = new ArrayList<>(of(facts, verification));
+        attributes.add(chainPem(chain));
+        return List.copyOf(attributes);
+    }
+
     public static void set(Mail mail, TlsFacts facts, ClientVerification verification) {
         of(facts, verification).forEach(mail::setAttribute);
     }
@@ -138,11 +149,9 @@ public final class TlsAttributes {
             chain));
     }
 
-    /** Records the presented certificates (public data) as PEM. */
-    public static void setChain(Mail mail, List<java.security.cert.X509Certificate> chain) {
-        if (!chain.isEmpty()) {
-            mail.setAttribute(new Attribute(CLIENT_CHAIN_PEM, AttributeValue.of(PemFiles.certificates(chain))));
-        }
+    /** The presented certificates (public data) as PEM. */
+    private static Attribute chainPem(List<java.security.cert.X509Certificate> chain) {
+        return new Attribute(CLIENT_CHAIN_PEM, AttributeValue.of(PemFiles.certificates(chain)));
     }
 
     /** The presented certificates, empty when none were recorded. */

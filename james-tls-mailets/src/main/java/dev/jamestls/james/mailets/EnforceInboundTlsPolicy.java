@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
+import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
 import dev.jamestls.james.MailetParameters;
 import dev.jamestls.james.attributes.InboundAttributes;
@@ -52,7 +53,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
 
     private final FileSystem fileSystem;
     private final MailRepositoryStore repositories;
-    private final MetricFactory metrics;
+    private final InboundDecisionMetrics metrics;
     private Settings settings;
 
     private record Settings(InboundPolicyRuntime runtime, Optional<String> violationProcessor, MailRepositoryUrl violationRepository) {
@@ -62,7 +63,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     public EnforceInboundTlsPolicy(FileSystem fileSystem, MailRepositoryStore repositories, MetricFactory metrics) {
         this.fileSystem = fileSystem;
         this.repositories = repositories;
-        this.metrics = metrics;
+        this.metrics = new InboundDecisionMetrics(metrics);
     }
 
     @Override

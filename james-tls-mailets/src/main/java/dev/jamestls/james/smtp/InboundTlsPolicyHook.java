@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.james.HandlerParameters;
+import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.smtp.SmtpReply;
-import dev.jamestls.tls.SslSessions;
 
 /**
  * Applies the inbound part of the TLS policy in the SMTP dialogue: at
@@ -71,13 +71,13 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     private static final String INTERNAL_ERROR_TEXT = "Temporary local problem evaluating the TLS policy, try again later";
 
     private final FileSystem fileSystem;
-    private final MetricFactory metrics;
+    private final InboundDecisionMetrics metrics;
     private InboundPolicyRuntime runtime;
 
     @Inject
     public InboundTlsPolicyHook(FileSystem fileSystem, MetricFactory metrics) {
         this.fileSystem = fileSystem;
-        this.metrics = metrics;
+        this.metrics = new InboundDecisionMetrics(metrics);
     }
 
     @Override
@@ -118,19 +118,13 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     @Override
     public HookResult doHelo(SMTPSession session, String helo) {
         try {
-            grantRelayToVerifiedPartner(session, inboundSession(session));
+            grantRelayToVerifiedPartner(session, SmtpSessionTls.inboundSession(session));
         } catch (RuntimeException e) {
             // No relay is granted; MAIL/RCPT will be judged normally.
             LOGGER.error("inbound-tls session={}: relay check of the client certificate failed", session.getSessionID(),
                 PeerText.escape(e));
         }
         return HookResult.DECLINED;
-    }
-
-    private static InboundSession inboundSession(SMTPSession session) {
-        return new InboundSession(SmtpSessionTls.facts(session),
-            session.getSSLSession().map(SslSessions::peerChain).orElse(java.util.List.of()),
-            session.getRemoteAddress().getAddress(), session.getSessionID());
     }
 
     /**
@@ -169,7 +163,7 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
 
     private HookResult decide(SMTPSession session, String senderDomain) {
         try {
-            InboundSession inbound = inboundSession(session);
+            InboundSession inbound = SmtpSessionTls.inboundSession(session);
             InboundVerdict verdict = runtime.decide(runtime.resolve(senderDomain), inbound, metrics);
             // James keeps a refused MAIL's transaction state: only a sender that is let through (or
             // the null sender, whose refusals repeat at each RCPT) leaves its verdict for RCPT and DATA.
@@ -192,8 +186,11 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     }
 
     private void grantRelayToVerifiedPartner(SMTPSession session, InboundSession inbound) {
+        if (inbound.peerChain().isEmpty()) {
+            return;
+        }
         Optional<javax.net.ssl.SSLSession> tls = session.getSSLSession();
-        if (tls.isEmpty() || inbound.peerChain().isEmpty()) {
+        if (tls.isEmpty()) {
             return;
         }
         RelayDecision decision = session.getAttachment(RELAY, ProtocolSession.State.Connection)

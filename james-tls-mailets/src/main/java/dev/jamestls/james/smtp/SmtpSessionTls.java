@@ -1,20 +1,27 @@
 package dev.jamestls.james.smtp;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 
 import javax.net.ssl.SSLSession;
 
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.mailet.Attribute;
 
+import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.james.attributes.ClientVerification;
+import dev.jamestls.james.attributes.TlsAttributes;
 import dev.jamestls.tls.SslSessions;
 import dev.jamestls.tls.TlsChannel;
 import dev.jamestls.tls.TlsFacts;
 
 /**
  * Reads the TLS facts of a James SMTP session, computed once per TLS session
- * and kept on the connection (they survive {@code RSET} and later transactions).
+ * and kept on the connection (they survive {@code RSET} and later transactions):
+ * the facts, the presented chain and the mail attributes every mail of the session
+ * carries. A new handshake (a new {@link SSLSession}) is read again.
  */
 public final class SmtpSessionTls {
     /**
@@ -26,28 +33,31 @@ public final class SmtpSessionTls {
 
     private static final ProtocolSession.AttachmentKey<Cached> CACHE =
         ProtocolSession.AttachmentKey.of("dev.jamestls.tlsFacts", Cached.class);
+    private static final List<Attribute> CLEAR_TEXT_ATTRIBUTES = TlsAttributes.of(TlsFacts.CLEAR_TEXT, ClientVerification.NONE);
 
     private SmtpSessionTls() {
     }
 
     /** Facts of the session as it is now (clear text until STARTTLS completes). */
     public static TlsFacts facts(SMTPSession session) {
-        Optional<SSLSession> ssl = session.getSSLSession();
-        if (ssl.isEmpty()) {
-            return TlsFacts.CLEAR_TEXT;
-        }
-        SSLSession sslSession = ssl.get();
-        Optional<Cached> cached = session.getAttachment(CACHE, ProtocolSession.State.Connection)
-            .filter(entry -> entry.sslSession == sslSession);
-        if (cached.isPresent()) {
-            return cached.get().facts;
-        }
-        // RFC 3207: on a STARTTLS listener the session became encrypted through the command;
-        // on a socketTLS listener (RFC 8314) it was encrypted from the first byte.
-        TlsChannel channel = session.isStartTLSSupported() ? TlsChannel.STARTTLS : TlsChannel.IMPLICIT;
-        TlsFacts facts = SslSessions.facts(channel, sslSession);
-        session.setAttachment(CACHE, new Cached(sslSession, facts), ProtocolSession.State.Connection);
-        return facts;
+        return read(session).map(Cached::facts).orElse(TlsFacts.CLEAR_TEXT);
+    }
+
+    /** The client's certificates as presented (leaf first); empty in clear text or when none was presented. */
+    public static List<X509Certificate> peerChain(SMTPSession session) {
+        return read(session).map(Cached::peerChain).orElse(List.of());
+    }
+
+    /** What the inbound evaluator needs of the session as it is now. */
+    public static InboundSession inboundSession(SMTPSession session) {
+        Optional<Cached> tls = read(session);
+        return new InboundSession(tls.map(Cached::facts).orElse(TlsFacts.CLEAR_TEXT), tls.map(Cached::peerChain).orElse(List.of()),
+            session.getRemoteAddress().getAddress(), session.getSessionID());
+    }
+
+    /** The {@link TlsAttributes} of the session as it is now, chain PEM included. */
+    public static List<Attribute> mailAttributes(SMTPSession session) {
+        return read(session).map(Cached::attributes).orElse(CLEAR_TEXT_ATTRIBUTES);
     }
 
     /** Who verified the client certificate, if one was presented. */
@@ -63,6 +73,29 @@ public final class SmtpSessionTls {
         return wanted ? ClientVerification.UNVERIFIED : ClientVerification.LISTENER;
     }
 
-    private record Cached(SSLSession sslSession, TlsFacts facts) {
+    private static Optional<Cached> read(SMTPSession session) {
+        Optional<SSLSession> ssl = session.getSSLSession();
+        if (ssl.isEmpty()) {
+            return Optional.empty();
+        }
+        SSLSession sslSession = ssl.get();
+        Optional<Cached> cached = session.getAttachment(CACHE, ProtocolSession.State.Connection)
+            .filter(entry -> entry.sslSession == sslSession);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        // RFC 3207: on a STARTTLS listener the session became encrypted through the command;
+        // on a socketTLS listener (RFC 8314) it was encrypted from the first byte.
+        TlsChannel channel = session.isStartTLSSupported() ? TlsChannel.STARTTLS : TlsChannel.IMPLICIT;
+        // Read once per TLS session: JSSE answers "no client certificate" with an exception.
+        List<X509Certificate> chain = SslSessions.peerChain(sslSession);
+        TlsFacts facts = SslSessions.facts(channel, sslSession, chain);
+        Cached fresh = new Cached(sslSession, facts, chain,
+            TlsAttributes.of(facts, verification(session, facts), chain));
+        session.setAttachment(CACHE, fresh, ProtocolSession.State.Connection);
+        return Optional.of(fresh);
+    }
+
+    private record Cached(SSLSession sslSession, TlsFacts facts, List<X509Certificate> peerChain, List<Attribute> attributes) {
     }
 }

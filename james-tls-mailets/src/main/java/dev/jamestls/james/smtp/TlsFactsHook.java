@@ -7,10 +7,8 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jamestls.james.attributes.ClientVerification;
 import dev.jamestls.james.attributes.TlsAttributes;
 import dev.jamestls.smtp.PeerText;
-import dev.jamestls.tls.SslSessions;
 import dev.jamestls.tls.TlsFacts;
 
 /**
@@ -35,14 +33,16 @@ public class TlsFactsHook implements JamesMessageHook {
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        TlsFacts facts = SmtpSessionTls.facts(session);
-        ClientVerification verification = SmtpSessionTls.verification(session, facts);
-        TlsAttributes.set(mail, facts, verification);
-        session.getSSLSession().ifPresent(ssl -> TlsAttributes.setChain(mail, SslSessions.peerChain(ssl)));
-        LOGGER.debug("session={} mail={} channel={} protocol={} cipher={} clientSubject={} verification={}",
-            session.getSessionID(), mail.getName(), facts.channel().attributeValue(),
-            facts.protocol().orElse("-"), facts.cipher().orElse("-"),
-            PeerText.escape(facts.peerCertificate().map(c -> c.subject()).orElse("-")), verification.attributeValue());
+        // Computed once per TLS session (SmtpSessionTls), shared by its mails: attributes are immutable.
+        SmtpSessionTls.mailAttributes(session).forEach(mail::setAttribute);
+        if (LOGGER.isDebugEnabled()) {
+            TlsFacts facts = SmtpSessionTls.facts(session);
+            LOGGER.debug("session={} mail={} channel={} protocol={} cipher={} clientSubject={} verification={}",
+                session.getSessionID(), mail.getName(), facts.channel().attributeValue(),
+                facts.protocol().orElse("-"), facts.cipher().orElse("-"),
+                PeerText.escape(facts.peerCertificate().map(c -> c.subject()).orElse("-")),
+                SmtpSessionTls.verification(session, facts).attributeValue());
+        }
         return HookResult.DECLINED;
     }
 }
