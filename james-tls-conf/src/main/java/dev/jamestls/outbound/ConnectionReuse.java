@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How open connections are kept for the next mail to the same destination (issue 8, performance):
+ * How open connections are kept for the next mail to the same destination (performance):
  * at most {@code maxTotal} idle connections, at most {@code maxPerDestination} per destination, each
  * closed after {@code idleTimeout} without use. {@code maxTotal = 0} turns reuse off.
  *

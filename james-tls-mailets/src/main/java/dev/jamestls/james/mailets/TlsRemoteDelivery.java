@@ -154,7 +154,7 @@ public class TlsRemoteDelivery extends GenericMailet {
                             int threads, String queueName, ConnectionReuse reuse) {
     }
 
-    /** What an open connection may be reused for: never across rules (issue 8). */
+    /** What an open connection may be reused for: never across rules. */
     private record PoolKey(RuleKind ruleKind, String rule, TlsPlan rulePlan, InetSocketAddress endpoint) {
     }
 
