@@ -11,7 +11,6 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
 import org.bouncycastle.asn1.x509.NameConstraints;
@@ -30,9 +29,6 @@ import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
  */
 final class NameConstraintCheck {
     private static final String NAME_CONSTRAINTS = "2.5.29.30";
-    private static final String SUBJECT_ALT_NAME = "2.5.29.17";
-    private static final java.util.regex.Pattern DNS_CONSTRAINT = java.util.regex.Pattern.compile(
-        "([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
 
     private NameConstraintCheck() {
     }
@@ -112,7 +108,7 @@ final class NameConstraintCheck {
         } catch (NameConstraintValidatorException e) {
             return Optional.of("has subject '" + certificate.getSubjectX500Principal().getName() + "'");
         }
-        for (GeneralName name : subjectAltNames(certificate)) {
+        for (GeneralName name : PathProfile.subjectAltNames(certificate)) {
             try {
                 validator.checkPermitted(name);
                 validator.checkExcluded(name);
@@ -156,7 +152,7 @@ final class NameConstraintCheck {
         switch (base.getTagNo()) {
             case GeneralName.dNSName -> {
                 String name = base.getName().toString();
-                return name.isEmpty() || DNS_CONSTRAINT.matcher(name).matches() ? Optional.empty()
+                return name.isEmpty() || PathProfile.HOST_NAME.matcher(name).matches() ? Optional.empty()
                     : Optional.of("dNSName '" + name + "' is not a host name");
             }
             case GeneralName.iPAddress -> {
@@ -171,7 +167,7 @@ final class NameConstraintCheck {
                 String mailbox = base.getName().toString();
                 int at = mailbox.indexOf('@');
                 String domain = at < 0 ? (mailbox.startsWith(".") ? mailbox.substring(1) : mailbox) : mailbox.substring(at + 1);
-                boolean valid = mailbox.indexOf('@', at + 1) < 0 && at != 0 && DNS_CONSTRAINT.matcher(domain).matches();
+                boolean valid = mailbox.indexOf('@', at + 1) < 0 && at != 0 && PathProfile.HOST_NAME.matcher(domain).matches();
                 return valid ? Optional.empty() : Optional.of("rfc822Name '" + mailbox + "' is not a mailbox, host or domain");
             }
             default -> {
@@ -209,15 +205,6 @@ final class NameConstraintCheck {
             }
         }
         return Optional.empty();
-    }
-
-    private static List<GeneralName> subjectAltNames(X509Certificate certificate) throws IOException {
-        byte[] value = certificate.getExtensionValue(SUBJECT_ALT_NAME);
-        if (value == null) {
-            return List.of();
-        }
-        return List.of(GeneralNames.getInstance(ASN1Primitive.fromByteArray(DEROctetString.getInstance(value).getOctets()))
-            .getNames());
     }
 
     private static String describe(GeneralName name) {

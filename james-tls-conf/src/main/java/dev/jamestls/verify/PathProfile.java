@@ -69,9 +69,12 @@ final class PathProfile {
     private static final String POLICY_CONSTRAINTS = "2.5.29.36";
     private static final int KEY_CERT_SIGN = 5;
     private static final int MAX_SERIAL_OCTETS = 20;
-    /** A dNSName: LDH labels, a left-most {@code *} label, underscores as seen in real certificates. */
-    private static final Pattern DNS_NAME = Pattern.compile(
-        "(\\*\\.)?([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.?");
+    /** One DNS label: LDH, and underscores as seen in real certificates. */
+    private static final String LABEL = "[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+    /** A dNSName in a certificate: labels, optionally a left-most {@code *} label and a trailing dot. */
+    private static final Pattern DNS_NAME = Pattern.compile("(\\*\\.)?(" + LABEL + "\\.)*" + LABEL + "\\.?");
+    /** A host name as name constraints write it (RFC 5280 §4.2.1.10): labels only, no wildcard, no leading or trailing dot. */
+    static final Pattern HOST_NAME = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
 
     /** The role a certificate plays on the path: it decides which rules apply. */
     enum Role {
@@ -173,7 +176,7 @@ final class PathProfile {
         }
         GeneralName[] names;
         try {
-            names = GeneralNames.getInstance(ASN1Primitive.fromByteArray(DEROctetString.getInstance(value).getOctets())).getNames();
+            names = subjectAltNames(certificate);
             if (certificate.getSubjectAlternativeNames() == null) {
                 throw new CertificateParsingException("the JDK cannot parse it");
             }
@@ -190,6 +193,15 @@ final class PathProfile {
             }
         }
         return Optional.empty();
+    }
+
+    /** The subjectAltName entries, none when the extension is absent. */
+    static GeneralName[] subjectAltNames(X509Certificate certificate) throws IOException {
+        byte[] value = certificate.getExtensionValue(SUBJECT_ALT_NAME);
+        if (value == null) {
+            return new GeneralName[0];
+        }
+        return GeneralNames.getInstance(ASN1Primitive.fromByteArray(DEROctetString.getInstance(value).getOctets())).getNames();
     }
 
     private static Optional<String> malformedName(GeneralName name) {
