@@ -57,8 +57,9 @@ public class CertificateWantedSmtpServer extends SMTPServer {
 
     @Override
     protected void buildSSLContext() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers().getKeyManagers(), new TrustManager[] {new RecordingClientTrustManager()}, null);
+        SSLContext jsse = SSLContext.getInstance("TLS");
+        jsse.init(keyManagers().getKeyManagers(), new TrustManager[] {new RecordingClientTrustManager()}, null);
+        SSLContext context = AskingListenerContext.of(jsse);
         encryption = tls.useStartTLS()
             ? Encryption.createStartTls(context, tls.getEnabledCipherSuites(), tls.getEnabledProtocols(), ClientAuth.WANT)
             : Encryption.createTls(context, tls.getEnabledCipherSuites(), tls.getEnabledProtocols(), ClientAuth.WANT);

@@ -5,15 +5,13 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
-
-import dev.jamestls.james.smtp.SmtpSessionTls;
 
 /**
  * The TLS-layer trust manager of the certificate-wanted listener: it lets any
- * presented client chain complete the handshake and marks the session so the
- * chain is reported as unverified. This is identification, not trust: no
+ * presented client chain complete the handshake (its sessions are marked as the
+ * listener's by {@link AskingListenerContext}, so the chain is reported as
+ * unverified). This is identification, not trust: no
  * rule ever trusts a chain because of this class; {@code InboundTlsPolicyHook}
  * verifies it against the connector's requirement (anchors, names, issuer,
  * pins, revocation) before anything is granted.
@@ -23,25 +21,17 @@ final class RecordingClientTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        mark(engine.getHandshakeSession());
+        // Recorded, not judged: the partner rules verify the chain.
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        if (socket instanceof javax.net.ssl.SSLSocket ssl) {
-            mark(ssl.getHandshakeSession());
-        }
+        // Recorded, not judged: the partner rules verify the chain.
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        // Without an engine there is no session to mark; the chain is still only recorded.
-    }
-
-    private static void mark(SSLSession handshake) {
-        if (handshake != null) {
-            handshake.putValue(SmtpSessionTls.CERTIFICATE_WANTED_MARKER, Boolean.TRUE);
-        }
+        // Recorded, not judged: the partner rules verify the chain.
     }
 
     @Override

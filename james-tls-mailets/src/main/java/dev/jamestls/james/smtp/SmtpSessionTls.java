@@ -25,9 +25,10 @@ import dev.jamestls.tls.TlsFacts;
  */
 public final class SmtpSessionTls {
     /**
-     * Set on an {@link SSLSession} (as a value) by a listener that asks for a
-     * client certificate without requiring it, so the certificate is reported
-     * as {@link ClientVerification#UNVERIFIED} instead of verified by the listener.
+     * Set on every {@link SSLSession} (as a value) of a listener that asks for a
+     * client certificate without requiring it, whatever the handshake (full or
+     * resumed), so the certificate is reported as {@link ClientVerification#UNVERIFIED}
+     * instead of verified by the listener.
      */
     public static final String CERTIFICATE_WANTED_MARKER = "dev.jamestls.certificateWanted";
 
@@ -69,7 +70,8 @@ public final class SmtpSessionTls {
             .map(ssl -> ssl.getValue(CERTIFICATE_WANTED_MARKER) != null)
             .orElse(false);
         // James's own listeners only ever receive a certificate with <clientAuth>, which makes
-        // JSSE require and verify it against the listener's trust store.
+        // JSSE require and verify it against the listener's trust store (or the JVM's). Any other
+        // listener that receives certificates is ours, and marks every session it hands out.
         return wanted ? ClientVerification.UNVERIFIED : ClientVerification.LISTENER;
     }
 

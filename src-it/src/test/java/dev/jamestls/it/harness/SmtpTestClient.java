@@ -62,6 +62,11 @@ public final class SmtpTestClient implements AutoCloseable {
         return upgraded(client, port);
     }
 
+    /** A session upgraded with STARTTLS through {@code context}: a context kept across sessions may resume them. */
+    public static SmtpTestClient startTls(int port, SSLContext context) throws IOException {
+        return upgraded(new RawClient(false, context), port);
+    }
+
     private static SmtpTestClient upgraded(RawClient client, int port) throws IOException {
         SmtpTestClient session = new SmtpTestClient(client);
         session.connect(port);
