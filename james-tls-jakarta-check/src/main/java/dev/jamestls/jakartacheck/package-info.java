@@ -1,5 +1,5 @@
 /**
- * Build-time checks of the James 3.9 (jakarta) drop-in jar (issue 7).
+ * Build-time checks of the James 3.9 (jakarta) drop-in jar.
  *
  * <p>The jar is produced from the James 3.8.1 build by the Eclipse Transformer
  * (javax → jakarta, {@code com.sun.mail} → {@code org.eclipse.angus.mail}).

@@ -10,8 +10,8 @@ import java.util.Properties;
  *
  * @param clients parallel SMTP clients per configuration
  * @param rounds measured rounds per configuration (alternated, see {@link SmtpLoadBenchmark})
- * @param messages transactions per round over persistent STARTTLS sessions (issue 4)
- * @param connections connections per round, one transaction each (issue 5)
+ * @param messages transactions per round over persistent STARTTLS sessions (the transaction benchmark)
+ * @param connections connections per round, one transaction each (the certificate benchmark)
  * @param warmupRounds unmeasured rounds per configuration before the measured ones
  * @param roundCap wall-clock cap of one round; a capped round still reports its rate
  * @param output where the JSON report goes

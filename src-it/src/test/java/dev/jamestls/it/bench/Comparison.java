@@ -5,7 +5,7 @@ import java.util.OptionalDouble;
 /**
  * Two configurations measured in alternating rounds of the same run.
  *
- * @param key short name used in the summary line and the JSON ({@code issue4})
+ * @param key short name used in the summary line and the JSON ({@code transactions})
  * @param question what the ratio answers
  * @param baseline the reference configuration
  * @param candidate the configuration whose cost is measured

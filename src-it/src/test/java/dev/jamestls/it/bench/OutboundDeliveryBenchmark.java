@@ -23,7 +23,7 @@ import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.pki.ExtendedKeyUsage;
 
 /**
- * Outbound load harness (a benchmark, not a test; issue 8): deliveries per second from one real James
+ * Outbound load harness (a benchmark, not a test): deliveries per second from one real James
  * 3.8.1 to one loopback STARTTLS destination, through our {@code TlsRemoteDelivery} at level {@code verify}
  * versus James's stock {@code RemoteDelivery} with {@code startTLS=true}, in the same James, the same run,
  * with the same message set, in alternating rounds (ours, stock, stock, ours, ...), so drift on a shared

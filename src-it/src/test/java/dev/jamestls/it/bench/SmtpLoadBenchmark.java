@@ -31,12 +31,12 @@ import dev.jamestls.pki.PemFiles;
  * driven by {@code bench.clients} parallel clients, in one run.
  *
  * <ul>
- *   <li><b>Issue 4</b>, cost of the hooks per transaction: persistent STARTTLS
+ *   <li><b>Transactions</b>, cost of the hooks per transaction: persistent STARTTLS
  *       sessions sending whole transactions to stock James (no james-tls
  *       handler) and to James with {@code TlsFactsHook} and
  *       {@code InboundTlsPolicyHook}, whose policy has a connector requiring TLS
  *       for the senders' domain.</li>
- *   <li><b>Issue 5</b>, cost of the partner certificate: a new connection, a
+ *   <li><b>Certificate</b>, cost of the partner certificate: a new connection, a
  *       full STARTTLS handshake and one transaction per operation, on the
  *       certificate-wanted listener, with the partner's certificate (verified by
  *       its connector, cached after the first time) and without one (an
@@ -52,11 +52,11 @@ import dev.jamestls.pki.PemFiles;
  */
 public final class SmtpLoadBenchmark {
     static final String RECIPIENT = "bob@james.local";
-    /** Connector {@code bulk-example} requires TLS for this domain (issue 4). */
+    /** Connector {@code bulk-example} requires TLS for this domain. */
     static final String BULK_SENDER = "orders@bulk.example";
-    /** Connector {@code partner-example} requires TLS and the partner's certificate (issue 5). */
+    /** Connector {@code partner-example} requires TLS and the partner's certificate. */
     static final String PARTNER_SENDER = "billing@partner.example";
-    /** No connector: the opportunistic defaults (issue 5 baseline). */
+    /** No connector: the opportunistic defaults (the certificate benchmark's baseline). */
     static final String ORDINARY_SENDER = "alice@elsewhere.example";
     static final String PROBES = "memory://var/mail/probes/";
     static final String ERRORS = "memory://var/mail/error/";
@@ -155,21 +155,21 @@ public final class SmtpLoadBenchmark {
             stock.start();
             extended.start();
             preflight();
-            Comparison issue4 = compare(runner, "issue4", "extended/stock throughput",
-                new Configuration("stock", "issue 4: stock James, no james-tls handler", "msg/s",
+            Comparison transactions = compare(runner, "transactions", "extended/stock throughput",
+                new Configuration("stock", "transactions: stock James, no james-tls handler", "msg/s",
                     persistent(stock.port("stock"), BULK_SENDER)),
-                new Configuration("extended", "issue 4: James + TlsFactsHook + InboundTlsPolicyHook", "msg/s",
+                new Configuration("extended", "transactions: James + TlsFactsHook + InboundTlsPolicyHook", "msg/s",
                     persistent(extended.port("mx"), BULK_SENDER)),
                 settings.messages(), OptionalDouble.of(0.99));
-            Comparison issue5 = compare(runner, "issue5", "with/without client certificate, handshake per mail",
-                new Configuration("nocert", "issue 5: new STARTTLS per mail, no certificate", "conn/s",
+            Comparison certificate = compare(runner, "certificate", "with/without client certificate, handshake per mail",
+                new Configuration("nocert", "certificate: new STARTTLS per mail, no certificate", "conn/s",
                     perConnection(extended.port("wanted"), null, ORDINARY_SENDER)),
-                new Configuration("cert", "issue 5: new STARTTLS per mail, partner certificate", "conn/s",
+                new Configuration("cert", "certificate: new STARTTLS per mail, partner certificate", "conn/s",
                     perConnection(extended.port("wanted"), partnerKey, PARTNER_SENDER)),
                 settings.connections(), OptionalDouble.empty());
             postflight();
             environment.put("loadAverageAfter", loadAverage());
-            return new BenchReport(environment, settings, List.of(issue4, issue5));
+            return new BenchReport(environment, settings, List.of(transactions, certificate));
         } finally {
             extended.stop();
             stock.stop();

@@ -16,7 +16,7 @@ import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.tls.CertificatePins;
 
 /**
- * Issue 2 scenarios against a real James 3.8.1: the hook records TLS facts,
+ * TLS facts against a real James 3.8.1: the hook records TLS facts,
  * the matchers route on them and the mailet stamps them.
  */
 class TlsFactsEndToEndTest {

@@ -13,7 +13,7 @@ import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 
 /**
- * Issue 4, for deployments that cannot add the policy hook to smtpserver.xml:
+ * Inbound rules, for deployments that cannot add the policy hook to smtpserver.xml:
  * the after-DATA mailet applies the same rules from the recorded TLS facts and
  * routes violations to a repository, never dropping mail.
  */

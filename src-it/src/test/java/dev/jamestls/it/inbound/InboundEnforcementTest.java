@@ -17,7 +17,7 @@ import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 
-/** Issue 4 against a real James 3.8.1: partner domains must arrive over TLS, refused in the dialogue. */
+/** Inbound rules against a real James 3.8.1: partner domains must arrive over TLS, refused in the dialogue. */
 class InboundEnforcementTest {
     static final String VIOLATIONS = "memory://var/mail/tls-testing-violations/";
     static final String PARTNER = "memory://var/mail/partner/";

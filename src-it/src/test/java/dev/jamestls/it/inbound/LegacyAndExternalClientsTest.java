@@ -20,7 +20,7 @@ import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 
 /**
- * Issue 4 with clients that are not ours: a TLS 1.1 client (separate JVM with
+ * Inbound rules with clients that are not ours: a TLS 1.1 client (separate JVM with
  * TLS 1.1 re-enabled) and swaks, the Debian SMTP test tool (installed by .ci/run).
  */
 class LegacyAndExternalClientsTest {

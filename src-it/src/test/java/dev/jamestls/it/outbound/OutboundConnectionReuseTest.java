@@ -20,7 +20,7 @@ import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.ExtendedKeyUsage;
 
 /**
- * Issue 8, performance, against a real James 3.8.1: TlsRemoteDelivery keeps verified connections open for
+ * Connection reuse against a real James 3.8.1: TlsRemoteDelivery keeps verified connections open for
  * the next mail to the same destination (never across rules), checks them before reuse, closes them when
  * idle, and resumes TLS sessions when it opens a new connection. Each case has its own loopback server, so
  * its TCP accept and handshake counts are its own.

@@ -53,7 +53,7 @@ import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificateVerifier;
 
 /**
- * Issue 8 against a real James 3.8.1: TlsRemoteDelivery delivers to loopback SMTP servers whose TLS
+ * Outbound delivery against a real James 3.8.1: TlsRemoteDelivery delivers to loopback SMTP servers whose TLS
  * the test chooses, at every level, and never sends message bytes in clear under a mandatory level.
  */
 class OutboundDeliveryTest {

@@ -29,7 +29,7 @@ import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.ExtendedKeyUsage;
 
 /**
- * Issue 8: while a mail waits for its retry it is in James's own outgoing mail queue, not in
+ * While a mail waits for its retry it is in James's own outgoing mail queue, not in
  * TlsRemoteDelivery's memory, so a James with a persistent queue (here James's ActiveMQ queue, KahaDB
  * in the working directory) still has it after a restart, and the James started next delivers it.
  */

@@ -21,7 +21,7 @@ import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.tls.CertificatePins;
 
 /**
- * Issue 5 against a real James 3.8.1: partners prove who they are with their
+ * Partner certificates against a real James 3.8.1: partners prove who they are with their
  * TLS client certificate on a port that asks for (does not require) one.
  */
 class PartnerCertificateTest {

@@ -31,7 +31,7 @@ import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.OcspResponses;
 
 /**
- * Issue 5, revocation through a real James: partner certificates whose CRL
+ * Partner certificates, revocation through a real James: partner certificates whose CRL
  * and OCSP responder are served on loopback, under hard-fail and soft-fail.
  */
 class PartnerRevocationTest {

@@ -37,7 +37,7 @@ import dev.jamestls.sandbox.WebAdminClient;
 import dev.jamestls.tls.CertificatePins;
 
 /**
- * The drop-in test (issue 2): the sandbox laid out by {@code mvn package} (James
+ * The drop-in test: the sandbox laid out by {@code mvn package} (James
  * 3.8.1 from Maven artifacts in {@code lib/}, the sample {@code conf/}, our jar
  * alone in {@code extensions-jars/}) runs as a separate JVM started by its
  * {@code run} script. Mail goes in over SMTP; WebAdmin shows that our hook
@@ -264,11 +264,11 @@ class DropInIT {
                 "4 +\\| implicit TLS \\+ partner\\.pem.*\\| implicit +\\| TLSv1\\.3 .*\\| CN=partner\\.example,O=Partner Example +\\| defaults: compliant +\\| tls, tls13, client-certificate"))
             .anySatisfy(line -> assertThat(line).startsWith("5  | implicit TLS, no certificate").endsWith("| -"))
             .contains("#1 X-James-TLS: channel=none")
-            // issue 4: the partner's mail in clear text is refused in the dialogue
+            // inbound rules: the partner's mail in clear text is refused in the dialogue
             // (temporarily: the sample's partner connector says failure="temporary")
             .anySatisfy(line -> assertThat(line).startsWith("#6 refused: 451 4.7.0 Must issue a STARTTLS command first "
                 + "(connector partner-example requires TLS for partner.example) (session "))
-            // issue 5: certificate asked for on the shared port; missing, wrong and right certificate
+            // partner certificates: certificate asked for on the shared port; missing, wrong and right certificate
             .anySatisfy(line -> assertThat(line).startsWith(
                 "#7 refused: 451 4.7.0 Client certificate required: connector partner-example requires one for partner.example (session "))
             .anySatisfy(line -> assertThat(line).startsWith("#8 refused: 450 4.7.1 Client certificate not accepted for "
@@ -276,19 +276,19 @@ class DropInIT {
             .anySatisfy(line -> assertThat(line).startsWith("9  | partner.example, STARTTLS + partner.pem")
                 .contains("| CN=partner.example,O=Partner Example").containsPattern("\\| partner-example: compliant \\(verified\\) +\\|")
                 .endsWith("verified-partner"))
-            // issue 4: the testing-mode rule records the violation and lets the mail in
+            // testing mode: the testing-mode rule records the violation and lets the mail in
             .anySatisfy(line -> assertThat(line).startsWith("10 | staged.example (testing), clear text")
                 .containsPattern("\\| staged-example: violation +\\|").contains("tls-testing-violations"))
-            // issue 5: certificate-authenticated relay, and relay denied without the certificate
+            // certificate-authenticated relay, and relay denied without the certificate
             .anySatisfy(line -> assertThat(line).startsWith("11 | relay to faraway.example, onprem.pem")
                 .containsPattern("\\| onprem-example: compliant \\(verified\\) +\\|").endsWith("outgoing-held"))
             .anySatisfy(line -> assertThat(line).startsWith("#12 refused: 550 5.7.1"))
-            // issue 8: outbound per destination: secure delivery over TLS, stripped STARTTLS held, nothing in clear
+            // outbound per destination: secure delivery over TLS, stripped STARTTLS held, nothing in clear
             .anySatisfy(line -> assertThat(line).startsWith("#13 delivered to [localhost]:" + sandbox.partnerPort + " over TLSv1.")
                 .endsWith("(connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)"))
             .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls (")
                 .endsWith("[localhost]:" + sandbox.strippedPort + " offered no STARTTLS, so no message byte was sent to it"))
-            // issue 6: our own certificate facts, as partners need them
+            // our own certificate facts, as partners need them
             .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
             .anySatisfy(line -> assertThat(line).contains("CN=james.local"));
     }
