@@ -14,7 +14,9 @@ import javax.net.ssl.SSLException;
  * {@code (protocol_version) Received fatal alert: protocol_version}); the alert
  * itself (RFC 8446 §6) is the fact, so it is taken from the closed list of
  * alert names and the prose is dropped. A failure we raised ourselves keeps the
- * JDK's detail without the alert prefix that only some updates add.
+ * JDK's detail without the alert prefix that only some updates add. A connection
+ * that ended without an alert (a reset, or end of stream in the middle of the
+ * handshake) is named {@link #CONNECTION_CLOSED}, whatever words the JDK used.
  *
  * @param peerAlert the fatal alert the peer sent, when the peer ended the handshake
  * @param detail    what went wrong otherwise (exception detail), empty when the alert says it all
@@ -25,6 +27,8 @@ public record HandshakeFailure(Optional<TlsAlert> peerAlert, String detail) {
     /** The alert prefix later JDK updates put before a message: {@code (handshake_failure) ...}. */
     private static final Pattern PREFIX = Pattern.compile("^\\(([a-z_]+)\\) ");
     private static final int MAX_CAUSES = 16;
+    /** The detail of a handshake whose connection ended without a TLS alert. */
+    public static final String CONNECTION_CLOSED = "connection closed without a TLS alert";
 
     public HandshakeFailure {
         Objects.requireNonNull(peerAlert, "peerAlert");
@@ -49,11 +53,25 @@ public record HandshakeFailure(Optional<TlsAlert> peerAlert, String detail) {
                 return new HandshakeFailure(alert, "");
             }
         }
+        if (endedWithoutAlert(failure)) {
+            return new HandshakeFailure(Optional.empty(), CONNECTION_CLOSED);
+        }
         Matcher prefix = PREFIX.matcher(message);
         if (prefix.find() && TlsAlert.fromRfcName(prefix.group(1)).isPresent()) {
             message = message.substring(prefix.end());
         }
         return new HandshakeFailure(Optional.empty(), message.isEmpty() ? tls.getClass().getSimpleName() : message);
+    }
+
+    /** A reset ({@link java.net.SocketException}) or an early end of stream ({@link java.io.EOFException}) in the chain. */
+    private static boolean endedWithoutAlert(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+            if (t instanceof java.net.SocketException || t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code peer sent alert protocol_version}, or the detail. */

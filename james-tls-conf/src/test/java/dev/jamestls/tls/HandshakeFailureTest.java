@@ -40,8 +40,19 @@ class HandshakeFailureTest {
             Arguments.of("certificate failure from our trust manager",
                 withCause(new SSLHandshakeException("(certificate_unknown) untrusted"), new CertificateException("untrusted")),
                 Optional.empty(), "untrusted"),
-            Arguments.of("no TLS exception at all: the failure's own detail", new SocketException("Connection reset"),
-                Optional.empty(), "Connection reset"),
+            Arguments.of("a reset without a TLS exception", new SocketException("Connection reset"),
+                Optional.empty(), HandshakeFailure.CONNECTION_CLOSED),
+            Arguments.of("a reset during the handshake, as the JDK reports it",
+                new SSLException("Connection reset", new SocketException("Connection reset")),
+                Optional.empty(), HandshakeFailure.CONNECTION_CLOSED),
+            Arguments.of("end of stream during the handshake, as the JDK reports it",
+                withCause(new SSLHandshakeException("Remote host terminated the handshake"), new java.io.EOFException("SSL peer shut down incorrectly")),
+                Optional.empty(), HandshakeFailure.CONNECTION_CLOSED),
+            Arguments.of("an alert wins over the closed connection that followed it",
+                withCause(new SSLHandshakeException("Received fatal alert: bad_certificate"), new SocketException("Broken pipe")),
+                Optional.of(TlsAlert.BAD_CERTIFICATE), "peer sent alert bad_certificate"),
+            Arguments.of("no TLS exception at all: the failure's own detail", new IOException("Stream closed"),
+                Optional.empty(), "Stream closed"),
             Arguments.of("no message: the exception's name", new SSLHandshakeException(null), Optional.empty(), "SSLHandshakeException"));
     }
 

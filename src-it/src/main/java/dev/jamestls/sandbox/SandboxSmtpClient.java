@@ -116,7 +116,7 @@ public final class SandboxSmtpClient {
 
     /** A TLS failure by the alert the server sent (the same on every JDK update), anything else by its exception chain. */
     private static String describe(Throwable error) {
-        if (error instanceof SSLException) {
+        if (error instanceof SSLException || error instanceof java.net.SocketException) {
             return "TLS handshake failed: " + HandshakeFailure.of(error).describe();
         }
         StringBuilder text = new StringBuilder(error.getClass().getSimpleName()).append(": ").append(error.getMessage());
