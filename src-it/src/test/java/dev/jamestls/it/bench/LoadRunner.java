@@ -17,11 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs one round: {@code clients} threads prepare their clients, start on one
  * signal and take operations from a shared budget until it is spent or the
- * round's time cap has passed. Every wait is bounded.
+ * round's time cap has passed. Before the clock starts, the JVM settles: the
+ * previous round's mails are still being spooled when its last client finishes,
+ * and that work must not fall on the next round (the other configuration).
+ * Every wait is bounded.
  */
 final class LoadRunner implements AutoCloseable {
     private static final Duration PREPARE_LIMIT = Duration.ofSeconds(60);
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(20);
+    private static final Duration SETTLE_WINDOW = Duration.ofMillis(200);
+    /** Quiet: the JVM used less than a tenth of one core over a window. */
+    private static final double QUIET_SHARE_OF_ONE_CORE = 0.10;
 
     private final int clients;
     private final ExecutorService threads;
@@ -69,6 +76,7 @@ final class LoadRunner implements AutoCloseable {
         if (!prepared.await(PREPARE_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             throw new TimeoutException("clients not ready within " + PREPARE_LIMIT);
         }
+        settle();
         long cpuBefore = processCpuNanos();
         startedAt[0] = System.nanoTime();
         start.countDown();
@@ -90,6 +98,22 @@ final class LoadRunner implements AutoCloseable {
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).toArray();
         return new RoundResult(all.length, Duration.ofNanos(finishedAt - startedAt[0]), Duration.ofNanos(cpu),
             budget.get() > 0, all);
+    }
+
+    /**
+     * Waits (bounded) until the servers have spooled what earlier rounds sent and the
+     * heap is collected: the JVM's CPU use over a window falls below a tenth of a core.
+     */
+    private static void settle() throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+        System.gc();
+        while (System.nanoTime() < deadline) {
+            long before = processCpuNanos();
+            Thread.sleep(SETTLE_WINDOW.toMillis());
+            if (processCpuNanos() - before < QUIET_SHARE_OF_ONE_CORE * SETTLE_WINDOW.toNanos()) {
+                return;
+            }
+        }
     }
 
     /**
