@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.PemFiles;
 
 /** The default client identity follows its files' content, checked at most once per interval. */
 class ReloadingClientIdentityTest {
