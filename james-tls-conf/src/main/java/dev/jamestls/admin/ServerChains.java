@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.file.XmlElement;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.PemFiles;
 import dev.jamestls.verify.IssuerLinks;
 import dev.jamestls.wiring.ConfigurationCheck;
 import dev.jamestls.wiring.OutboundIdentities;

@@ -7,7 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 import dev.jamestls.verify.JdkTrustAnchors;
 
 /**

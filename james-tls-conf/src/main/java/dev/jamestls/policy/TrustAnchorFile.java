@@ -9,7 +9,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * A trust-anchor file as it was read: the certificates and the SHA-256 of the very

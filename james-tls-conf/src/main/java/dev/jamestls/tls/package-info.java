@@ -6,6 +6,7 @@
  * carries (control characters, {@link dev.jamestls.tls.CertificateText}). Pure value types, no James
  * imports; the James adapters translate these to and from mail attributes.
  * {@link dev.jamestls.tls.ClientIdentity} is the certificate we present when a destination asks for one
- * (RFC 8446 §4.3.2), compared by content.
+ * (RFC 8446 §4.3.2), compared by content. {@link dev.jamestls.tls.PemFiles} reads and writes the
+ * certificates, keys and CRLs of these (PEM, RFC 7468).
  */
 package dev.jamestls.tls;

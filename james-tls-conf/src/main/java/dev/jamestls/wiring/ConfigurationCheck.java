@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.TlsPolicy;
@@ -28,6 +27,7 @@ import dev.jamestls.policy.file.PolicyFileParser;
 import dev.jamestls.policy.file.Problem;
 import dev.jamestls.policy.file.XmlElement;
 import dev.jamestls.tls.CipherSuites;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * {@code check <james-conf-dir>}: the policy file and its tables, our components

@@ -27,8 +27,9 @@ import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.KeyType;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.PemFiles;
 
 class FactsCommandTest {
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
@@ -232,7 +233,7 @@ class FactsCommandTest {
     void readsTheKeystoreAndHelloNameOfJamesConfiguration() throws IOException {
         Path conf = Files.createDirectories(dir.resolve("james/conf"));
         IssuedCertificate server = leaf().issue();
-        PemFiles.write(PemFiles.pkcs12(server, "james", "changeit".toCharArray()), conf.resolve("keystore.p12"), "changeit".toCharArray());
+        PemFiles.write(SslContexts.keyStore(server, "james", "changeit".toCharArray()), conf.resolve("keystore.p12"), "changeit".toCharArray());
         Files.writeString(conf.resolve("smtpserver.xml"), """
             <smtpservers>
               <smtpserver enabled="true">
@@ -309,7 +310,7 @@ class FactsCommandTest {
     @Test
     void readsOneKeyEntryOfAKeystore() throws IOException {
         IssuedCertificate server = leaf().issue();
-        java.security.KeyStore store = PemFiles.pkcs12(server, "mail", "secret".toCharArray());
+        java.security.KeyStore store = SslContexts.keyStore(server, "mail", "secret".toCharArray());
         Path file = dir.resolve("store.p12");
         PemFiles.write(store, file, "secret".toCharArray());
 

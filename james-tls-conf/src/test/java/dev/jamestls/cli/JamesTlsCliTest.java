@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
+import dev.jamestls.tls.PemFiles;
 
 class JamesTlsCliTest {
     static final Path SAMPLE = Path.of("src/main/james-conf");
@@ -111,7 +112,7 @@ class JamesTlsCliTest {
         CertificateAuthority ca = CertificateAuthority.root("CN=Test CA", now);
         IssuedCertificate server = ca.leaf("CN=mx.james.local").dnsNames("mx.james.local")
             .validity(now.minus(Duration.ofDays(1)), now.plus(validity)).issue();
-        PemFiles.write(PemFiles.pkcs12(server, "james", SECRET.toCharArray()), conf.resolve("keystore"), SECRET.toCharArray());
+        PemFiles.write(SslContexts.keyStore(server, "james", SECRET.toCharArray()), conf.resolve("keystore"), SECRET.toCharArray());
     }
 
     int run(String... args) {

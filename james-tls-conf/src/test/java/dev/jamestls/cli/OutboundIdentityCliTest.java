@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.PemFiles;
 
 /** explain, check and facts --james-conf on per-rule trust anchors and our outbound client identities. */
 class OutboundIdentityCliTest {
@@ -68,7 +69,7 @@ class OutboundIdentityCliTest {
         Files.writeString(conf.resolve("jvm.properties"), "jdk.tls.rejectClientInitiatedRenegotiation=true\n");
         IssuedCertificate server = CA.leaf("CN=mx.james.local").dnsNames("mx.james.local")
             .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365))).issue();
-        PemFiles.write(PemFiles.pkcs12(server, "james", "changeit".toCharArray()), conf.resolve("keystore"), "changeit".toCharArray());
+        PemFiles.write(SslContexts.keyStore(server, "james", "changeit".toCharArray()), conf.resolve("keystore"), "changeit".toCharArray());
         PemFiles.writeCertificates(conf.resolve("partner-ca.pem"), List.of(CertificateAuthority.root("CN=Partner CA", NOW).certificate().certificate()));
         ours = identity("CN=mx.james.local,O=example", 365, ExtendedKeyUsage.CLIENT_AUTH, "client");
         perRule = identity("CN=partner-link.james.local,O=example", 365, ExtendedKeyUsage.CLIENT_AUTH, "partner-client");

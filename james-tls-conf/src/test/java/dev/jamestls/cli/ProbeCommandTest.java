@@ -38,9 +38,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.pki.SslContexts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.PemFiles;
 
 /** probe against SMTP servers on 127.0.0.1, found through a DNS stub on 127.0.0.1. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -190,7 +190,7 @@ class ProbeCommandTest {
     void aTls10OnlyPartnerFailsEncrypt() throws Exception {
         IssuedCertificate identity = serverCertificate("mx1.partner.example");
         Path keystore = dir.resolve("legacy.p12");
-        PemFiles.write(PemFiles.pkcs12(identity, "legacy", "changeit".toCharArray()), keystore, "changeit".toCharArray());
+        PemFiles.write(SslContexts.keyStore(identity, "legacy", "changeit".toCharArray()), keystore, "changeit".toCharArray());
         Path security = dir.resolve("legacy.security");
         // For the child JVM only: the JDK disables TLS 1.0 and 1.1 by default (jdk.tls.disabledAlgorithms).
         Files.writeString(security, "jdk.tls.disabledAlgorithms=\n");

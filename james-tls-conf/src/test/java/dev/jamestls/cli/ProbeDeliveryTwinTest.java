@@ -29,9 +29,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.pki.SslContexts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * {@code probe} is the twin of delivery: for every level × destination of the delivery matrix

@@ -31,7 +31,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.OcspResponses;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /** revocation-check against a CRL distribution point and an OCSP responder served over loopback HTTP. */
 class RevocationCheckCommandTest {

@@ -3,11 +3,8 @@ package dev.jamestls.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,9 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.jamestls.testkit.MovableClock;
+
 /** Bounds, idle timeout and ownership of the destination connection pool. */
 class ConnectionPoolTest {
-    final MovingClock clock = new MovingClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final List<String> closed = new ArrayList<>();
 
     ConnectionPool<String, String> pool(int total, int perKey, Duration idle) {
@@ -139,28 +138,5 @@ class ConnectionPoolTest {
             .hasMessage("connection pool size must be 0 or more: -1");
         assertThatThrownBy(() -> new ConnectionReuse(4, 0, Duration.ofSeconds(1)))
             .hasMessage("connections per destination must be 1 or more: 0");
-    }
-
-    static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

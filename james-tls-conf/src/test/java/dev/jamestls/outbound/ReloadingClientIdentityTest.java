@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.testkit.MovableClock;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.PemFiles;
 
 /** The default client identity follows its files' content, checked at most once per interval. */
 class ReloadingClientIdentityTest {
@@ -26,7 +27,7 @@ class ReloadingClientIdentityTest {
     @TempDir
     Path dir;
 
-    final ConnectionPoolTest.MovingClock clock = new ConnectionPoolTest.MovingClock();
+    final MovableClock clock = new MovableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void aRenewedCertificateIsPresentedAfterTheNextCheckEvenWithTheSameModificationTime() throws IOException {

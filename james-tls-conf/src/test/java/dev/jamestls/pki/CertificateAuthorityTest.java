@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jamestls.tls.CertificateFacts;
+import dev.jamestls.tls.PemFiles;
 
 class CertificateAuthorityTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");

@@ -20,7 +20,7 @@ import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.KeyType;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
 
 /** Loading, checking and comparing our outbound client identity. */
 class ClientIdentityTest {
@@ -54,7 +54,7 @@ class ClientIdentityTest {
     void readsAKeyStoreEntry() throws IOException {
         IssuedCertificate ours = client(CA.leaf("CN=mx.example.com"));
         Path store = dir.resolve("client.p12");
-        PemFiles.write(PemFiles.pkcs12(ours, "client", "secret".toCharArray()), store, "secret".toCharArray());
+        PemFiles.write(SslContexts.keyStore(ours, "client", "secret".toCharArray()), store, "secret".toCharArray());
 
         ClientIdentity identity = ClientIdentity.fromKeyStore(store, "PKCS12", "secret".toCharArray(), Optional.empty());
 

@@ -30,6 +30,7 @@ import dev.jamestls.revocation.HttpFetcher;
 import dev.jamestls.revocation.RevocationCache;
 import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationSettings;
+import dev.jamestls.testkit.MovableClock;
 import dev.jamestls.tls.CertificatePins;
 
 class CertificateVerifierTest {
@@ -249,7 +250,7 @@ class CertificateVerifierTest {
 
     @Test
     void cachesOutcomesUntilTheCertificateExpires() {
-        Pki.MutableClock clock = new Pki.MutableClock(NOW);
+        MovableClock clock = new MovableClock(NOW);
         AtomicInteger calls = new AtomicInteger();
         CertificateVerifier core = verifier(clock);
         ChainVerifier counting = (chain, requirement) -> {

@@ -1,10 +1,6 @@
 package dev.jamestls.verify;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import dev.jamestls.pki.CertificateAuthority;
 
@@ -17,33 +13,5 @@ final class Pki {
     static final CertificateAuthority OTHER_ISSUING = OTHER_ROOT.intermediate("CN=Other Issuing CA").issueAuthority();
 
     private Pki() {
-    }
-
-    /** A clock tests can move. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -33,10 +33,11 @@ import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.revocation.RevocationStatus;
+import dev.jamestls.testkit.MovableClock;
 
 /** Revocation through real HTTP on loopback: a CRL distribution point and an OCSP responder. */
 class RevocationVerificationTest {
-    private final Pki.MutableClock clock = new Pki.MutableClock(NOW);
+    private final MovableClock clock = new MovableClock(NOW);
     private final Map<String, Supplier<byte[]>> routes = new ConcurrentHashMap<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private HttpServer server;

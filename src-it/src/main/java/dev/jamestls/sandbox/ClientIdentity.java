@@ -7,7 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /** A client certificate chain and its private key, read from the PEM files of the demo PKI. */
 public final class ClientIdentity {

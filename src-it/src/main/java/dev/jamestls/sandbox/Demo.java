@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * Sends scripted mails to a running sandbox and prints, per mail, what was

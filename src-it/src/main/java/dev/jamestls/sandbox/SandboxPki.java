@@ -10,7 +10,8 @@ import java.util.List;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * Writes the sandbox's demo PKI, with keys generated fresh on this machine:
@@ -99,7 +100,7 @@ public final class SandboxPki {
         writeIdentity(directory.resolve(PARTNER), directory.resolve(PARTNER_KEY), partner);
         writeIdentity(directory.resolve(ONPREM), directory.resolve(ONPREM_KEY), onprem);
         writeIdentity(directory.resolve(PARTNER_MX), directory.resolve(PARTNER_MX_KEY), partnerMx);
-        PemFiles.write(PemFiles.trustStore(List.of(ca.certificate().certificate())),
+        PemFiles.write(SslContexts.trustStore(List.of(ca.certificate().certificate())),
             directory.resolve(TRUSTSTORE), TRUSTSTORE_SECRET.toCharArray());
     }
 

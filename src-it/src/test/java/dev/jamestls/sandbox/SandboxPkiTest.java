@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 class SandboxPkiTest {
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";

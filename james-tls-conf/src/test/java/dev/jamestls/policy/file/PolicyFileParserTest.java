@@ -191,9 +191,9 @@ class PolicyFileParserTest {
         java.time.Instant now = CLOCK.instant();
         dev.jamestls.pki.CertificateAuthority ca = dev.jamestls.pki.CertificateAuthority.root("CN=Partner Private CA", now);
         dev.jamestls.pki.IssuedCertificate ours = ca.leaf("CN=mx.example.com").extendedKeyUsages(dev.jamestls.pki.ExtendedKeyUsage.CLIENT_AUTH).issue();
-        dev.jamestls.pki.PemFiles.writeCertificates(dir.resolve("partner-ca.pem"), List.of(ca.certificate().certificate()));
-        dev.jamestls.pki.PemFiles.writeCertificates(dir.resolve("client.pem"), ours.presentedChain());
-        dev.jamestls.pki.PemFiles.writePrivateKey(dir.resolve("client.key"), ours.keyPair().getPrivate());
+        dev.jamestls.tls.PemFiles.writeCertificates(dir.resolve("partner-ca.pem"), List.of(ca.certificate().certificate()));
+        dev.jamestls.tls.PemFiles.writeCertificates(dir.resolve("client.pem"), ours.presentedChain());
+        dev.jamestls.tls.PemFiles.writePrivateKey(dir.resolve("client.key"), ours.keyPair().getPrivate());
 
         PolicyFileParser.Result result = parse(out(" level=\"verify\"", "<trustAnchors>partner-ca.pem</trustAnchors>"
             + "<clientIdentity privateKey=\"client.key\" certificates=\"client.pem\"/>"));
@@ -211,8 +211,8 @@ class PolicyFileParserTest {
         dev.jamestls.pki.CertificateAuthority ca = dev.jamestls.pki.CertificateAuthority.root("CN=CA", now);
         dev.jamestls.pki.IssuedCertificate ours = ca.leaf("CN=ours").issue();
         dev.jamestls.pki.IssuedCertificate other = ca.leaf("CN=other").issue();
-        dev.jamestls.pki.PemFiles.writeCertificates(dir.resolve("client.pem"), ours.presentedChain());
-        dev.jamestls.pki.PemFiles.writePrivateKey(dir.resolve("client.key"), other.keyPair().getPrivate());
+        dev.jamestls.tls.PemFiles.writeCertificates(dir.resolve("client.pem"), ours.presentedChain());
+        dev.jamestls.tls.PemFiles.writePrivateKey(dir.resolve("client.key"), other.keyPair().getPrivate());
 
         PolicyFileParser.Result result = parse(out(" level=\"verify\"", "<clientIdentity privateKey=\"client.key\" certificates=\"client.pem\"/>"));
 

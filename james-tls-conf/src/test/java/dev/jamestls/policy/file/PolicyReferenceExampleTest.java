@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jamestls.pki.CertificateAuthority;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.tls.PemFiles;
 
 /** The annotated example of docs/policy-reference.md is itself a valid policy. */
 class PolicyReferenceExampleTest {

@@ -41,7 +41,7 @@ class PostfixPolicyTableTest {
 
     @org.junit.jupiter.api.BeforeEach
     void anchorFiles() throws IOException {
-        Files.writeString(dir.resolve("ca.pem"), dev.jamestls.pki.PemFiles.certificates(List.of(ANCHOR)));
+        Files.writeString(dir.resolve("ca.pem"), dev.jamestls.tls.PemFiles.certificates(List.of(ANCHOR)));
         Files.writeString(dir.resolve("not-pem.txt"), "hello\n");
     }
 

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.jamestls.pki.CertificateAuthority;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * Edits the way {@code cp -p} or a careful editor does: new content of the same size, and the old

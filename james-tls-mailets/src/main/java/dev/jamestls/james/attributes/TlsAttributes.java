@@ -14,8 +14,8 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.tls.CertificateFacts;
+import dev.jamestls.tls.PemFiles;
 import dev.jamestls.tls.TlsChannel;
 import dev.jamestls.tls.TlsFacts;
 

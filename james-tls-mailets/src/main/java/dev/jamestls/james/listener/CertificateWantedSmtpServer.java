@@ -20,7 +20,7 @@ import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.smtpserver.netty.SMTPServer;
 import org.apache.james.smtpserver.netty.SmtpMetrics;
 
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * James's SMTP server with one difference: its TLS asks for a client

@@ -29,7 +29,7 @@ import dev.jamestls.james.smtp.SmtpSessionTls;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
 
 /**
  * Every session the certificate-wanted listener's engines hand out carries the
@@ -67,7 +67,7 @@ class AskingListenerContextTest {
 
     private static TrustManager[] trust() throws Exception {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(PemFiles.trustStore(List.of(CA.certificate().certificate())));
+        factory.init(SslContexts.trustStore(List.of(CA.certificate().certificate())));
         return factory.getTrustManagers();
     }
 
@@ -115,7 +115,7 @@ class AskingListenerContextTest {
 
     private static SSLContext serverContext() throws Exception {
         char[] password = "transient".toCharArray();
-        KeyStore store = PemFiles.pkcs12(SERVER, "server", password);
+        KeyStore store = SslContexts.keyStore(SERVER, "server", password);
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
         SSLContext context = SSLContext.getInstance("TLS");

@@ -18,12 +18,12 @@ import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.PemFiles;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CachingCertificateVerifier;
 

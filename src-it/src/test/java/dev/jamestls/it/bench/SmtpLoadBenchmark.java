@@ -24,7 +24,8 @@ import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * The SMTP load harness: two real James 3.8.1 servers in this JVM on loopback,
@@ -351,7 +352,7 @@ public final class SmtpLoadBenchmark {
 
     private static TrustManager[] trustManagers(TestPki pki) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(PemFiles.trustStore(List.of(pki.root.certificate().certificate())));
+        factory.init(SslContexts.trustStore(List.of(pki.root.certificate().certificate())));
         return factory.getTrustManagers();
     }
 

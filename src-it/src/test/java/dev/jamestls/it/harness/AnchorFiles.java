@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.jamestls.pki.CertificateAuthority;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * Trust-anchor files as an administrator edits them while James runs: rewritten plainly, or the way

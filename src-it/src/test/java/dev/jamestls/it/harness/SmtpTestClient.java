@@ -94,7 +94,7 @@ public final class SmtpTestClient implements AutoCloseable {
             keys.init(store, password);
             javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
                 javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(dev.jamestls.pki.PemFiles.trustStore(List.of(pki.root.certificate().certificate())));
+            trust.init(dev.jamestls.pki.SslContexts.trustStore(List.of(pki.root.certificate().certificate())));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
             return upgraded(new RawClient(false, context), port);

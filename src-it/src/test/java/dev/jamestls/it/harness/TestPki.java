@@ -9,7 +9,8 @@ import java.util.List;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * A PKI generated per test run: a root CA, an intermediate that issues the
@@ -75,7 +76,7 @@ public final class TestPki {
         PemFiles.writeCertificates(conf.resolve("server.pem"), server.presentedChain());
         PemFiles.writePrivateKey(conf.resolve("server.key"), server.keyPair().getPrivate());
         PemFiles.writeCertificates(conf.resolve("ca.pem"), List.of(root.certificate().certificate()));
-        PemFiles.write(PemFiles.trustStore(List.of(root.certificate().certificate())),
+        PemFiles.write(SslContexts.trustStore(List.of(root.certificate().certificate())),
             conf.resolve("clients-truststore.p12"), PASSWORD.toCharArray());
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.TestPki;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /** A client identity that cannot be presented stops a real James at startup, naming the parameter and the problem. */
 class ClientIdentityParametersTest {

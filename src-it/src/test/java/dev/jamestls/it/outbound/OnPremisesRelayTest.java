@@ -17,7 +17,7 @@ import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * The hybrid case end to end, two real James 3.8.1 in one JVM: "onprem" (our TlsRemoteDelivery, its client

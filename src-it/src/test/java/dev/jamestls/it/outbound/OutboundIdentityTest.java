@@ -33,8 +33,8 @@ import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.policy.file.ReloadingPolicy;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * Per-rule trust anchors and our client identity, against a real James 3.8.1 delivering to loopback

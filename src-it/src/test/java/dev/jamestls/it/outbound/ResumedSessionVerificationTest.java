@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 
@@ -43,6 +39,7 @@ import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationCache;
 import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationSettings;
+import dev.jamestls.testkit.MovableClock;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificateVerifier;
 import dev.jamestls.verify.TlsRptResultType;
@@ -153,32 +150,5 @@ class ResumedSessionVerificationTest {
         message.setText("body of " + subject);
         message.saveChanges();
         return new SmtpAttempt.Envelope("sender@james.local", new Address[] {new InternetAddress("rcpt@resumed.example")}, message);
-    }
-
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void moveTo(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -27,7 +27,7 @@ import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
+import dev.jamestls.pki.SslContexts;
 
 /**
  * Attacks on what a mail says about who verified its client certificate
@@ -107,7 +107,7 @@ class ListenerVerificationAttackTest {
 
     private static SSLContext context(X509KeyManager keys, String protocol) throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(PemFiles.trustStore(List.of(PKI.root.certificate().certificate())));
+        trust.init(SslContexts.trustStore(List.of(PKI.root.certificate().certificate())));
         SSLContext context = SSLContext.getInstance(protocol);
         context.init(new javax.net.ssl.KeyManager[] {keys}, trust.getTrustManagers(), null);
         return context;

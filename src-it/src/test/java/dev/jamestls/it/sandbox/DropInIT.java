@@ -25,7 +25,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.pki.IssuedCertificate;
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.sandbox.ClientIdentity;
 import dev.jamestls.sandbox.SandboxPki;
 import dev.jamestls.sandbox.SandboxSmtpClient;
@@ -35,6 +34,7 @@ import dev.jamestls.sandbox.SmtpSubmission;
 import dev.jamestls.sandbox.StoredMail;
 import dev.jamestls.sandbox.WebAdminClient;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.PemFiles;
 
 /**
  * The drop-in test: the sandbox laid out by {@code mvn package} (James

@@ -351,7 +351,7 @@ public final class TestSmtpServer implements AutoCloseable {
             javax.net.ssl.TrustManager[] trust = null;
             if (clientAnchors.isPresent()) {
                 javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-                factory.init(dev.jamestls.pki.PemFiles.trustStore(clientAnchors.get()));
+                factory.init(dev.jamestls.pki.SslContexts.trustStore(clientAnchors.get()));
                 trust = factory.getTrustManagers();
             }
             context.init(new javax.net.ssl.KeyManager[] {counting}, trust, null);

@@ -9,8 +9,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,7 +24,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
-import dev.jamestls.pki.PemFiles;
 import dev.jamestls.pki.SslContexts;
 
 /**
@@ -203,7 +206,11 @@ final class TestSmtpServer implements AutoCloseable {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
         TestSmtpServer server = new TestSmtpServer(Optional.of(context), List.of(args[3]), false);
-        SSLContext client = SslContexts.context(Optional.empty(), PemFiles.readCertificates(Path.of(args[2])));
+        List<X509Certificate> anchors = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(Path.of(args[2]))) {
+            CertificateFactory.getInstance("X.509").generateCertificates(in).forEach(anchor -> anchors.add((X509Certificate) anchor));
+        }
+        SSLContext client = SslContexts.context(Optional.empty(), anchors);
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();

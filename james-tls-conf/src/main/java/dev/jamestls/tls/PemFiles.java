@@ -1,4 +1,4 @@
-package dev.jamestls.pki;
+package dev.jamestls.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.util.io.pem.PemObject;
 
-/** PEM (RFC 7468) and PKCS#12 input and output for certificates, keys and CRLs. */
+/** PEM (RFC 7468) input and output for certificates, keys and CRLs, and PKCS#12 key stores written to files. */
 public final class PemFiles {
     private PemFiles() {
     }
@@ -116,34 +116,6 @@ public final class PemFiles {
             }
             throw new IOException(file + ": no unencrypted private key found (expected 'BEGIN PRIVATE KEY'), got "
                 + (object == null ? "nothing" : object.getClass().getSimpleName()));
-        }
-    }
-
-    /** A PKCS#12 key store holding one key entry with its full chain. */
-    public static KeyStore pkcs12(IssuedCertificate entry, String alias, char[] password) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry(alias, entry.keyPair().getPrivate(), password,
-                entry.fullChain().toArray(java.security.cert.Certificate[]::new));
-            return store;
-        } catch (java.security.GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build PKCS#12 store for " + alias, e);
-        }
-    }
-
-    /** A PKCS#12 trust store holding the given certificates as trusted entries. */
-    public static KeyStore trustStore(List<X509Certificate> anchors) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            int index = 0;
-            for (X509Certificate anchor : anchors) {
-                store.setCertificateEntry("anchor-" + index++, anchor);
-            }
-            return store;
-        } catch (java.security.GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build trust store", e);
         }
     }
 
