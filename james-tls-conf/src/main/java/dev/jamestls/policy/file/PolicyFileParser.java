@@ -155,17 +155,16 @@ public final class PolicyFileParser {
             }
             checks.allow(root, List.of(), List.of("defaults", "connector", "domainTable"));
             List<XmlElement> defaultsElements = root.children("defaults");
-            for (XmlElement extra : defaultsElements.subList(Math.min(1, defaultsElements.size()), defaultsElements.size())) {
-                checks.error(extra, "<defaults>", "appears more than once; accepted: at most one <defaults>");
-            }
+            atMostOne(root, defaultsElements);
             Optional<Defaults> defaults = defaultsElements.isEmpty() ? Optional.of(Defaults.OPPORTUNISTIC) : defaults(defaultsElements.get(0));
             List<Connector> connectors = new ArrayList<>();
             for (XmlElement element : root.children("connector")) {
                 connector(element).ifPresent(connectors::add);
             }
             List<DomainTable> tables = new ArrayList<>();
+            Map<Path, XmlElement> tableFiles = new HashMap<>();
             for (XmlElement element : root.children("domainTable")) {
-                domainTable(element).ifPresent(tables::add);
+                domainTable(element, tableFiles).ifPresent(tables::add);
             }
             if (defaults.isEmpty() || problems.stream().anyMatch(Problem::isError)) {
                 return Optional.empty();
@@ -182,8 +181,11 @@ public final class PolicyFileParser {
             checks.allow(element, List.of(), List.of("inbound", "outbound"));
             InboundRequirement inbound = InboundRequirement.OPPORTUNISTIC;
             OutboundRequirement outbound = OutboundRequirement.OPPORTUNISTIC;
-            boolean ok = true;
-            for (XmlElement child : element.children("inbound")) {
+            List<XmlElement> inboundElements = element.children("inbound");
+            List<XmlElement> outboundElements = element.children("outbound");
+            // A second one would silently replace the first; each is still checked, so that every problem is reported.
+            boolean ok = atMostOne(element, inboundElements) & atMostOne(element, outboundElements);
+            for (XmlElement child : inboundElements) {
                 checks.allow(child, List.of("requireTls", "minimumProtocol", "failure"), List.of());
                 boolean requireTls = checks.parse(child, "requireTls", XmlChecks::parseBoolean).orElse(false);
                 Optional<TlsProtocol> minimum = checks.parse(child, "minimumProtocol", MinimumProtocols::parse);
@@ -192,7 +194,7 @@ public final class PolicyFileParser {
                 inbound = new InboundRequirement(requireTls, minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), Optional.empty(), false, List.of(),
                     failure.orElse(FailureMode.TEMPORARY));
             }
-            for (XmlElement child : element.children("outbound")) {
+            for (XmlElement child : outboundElements) {
                 Optional<OutboundRequirement> parsed = outboundRequirement(child, false, false);
                 ok &= parsed.isPresent();
                 outbound = parsed.orElse(outbound);
@@ -547,7 +549,7 @@ public final class PolicyFileParser {
             }
         }
 
-        private Optional<DomainTable> domainTable(XmlElement element) {
+        private Optional<DomainTable> domainTable(XmlElement element, Map<Path, XmlElement> tableFiles) {
             checks.allow(element, List.of("file", "mode"), List.of());
             Optional<String> name = checks.required(element, "file", "a path to a Postfix smtp_tls_policy_maps source file, relative to "
                 + file.getFileName());
@@ -556,6 +558,13 @@ public final class PolicyFileParser {
                 return Optional.empty();
             }
             Path path = resolve(name.get());
+            XmlElement first = tableFiles.putIfAbsent(path, element);
+            if (first != null) {
+                // Its entries would all be duplicate keys, or, under another mode, entries that never apply.
+                checks.error(element, XmlChecks.subject(element, "file"), "names the same table as line " + first.line()
+                    + "; accepted: each table once");
+                return Optional.empty();
+            }
             files.put(path, ContentDigest.ofFile(path));
             if (!Files.isRegularFile(path)) {
                 checks.error(element, XmlChecks.subject(element, "file"), "domain table not found (looked at " + path + ")");
