@@ -18,6 +18,7 @@ import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -48,6 +49,22 @@ class AttemptTapTest {
 
     String wire() {
         return wire.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** A guarded tap that sent EHLO and read {@code reply}; what it lets through lands in {@link #wire}. */
+    AttemptTap afterEhlo(String reply) throws IOException {
+        AttemptTap tap = new AttemptTap(true);
+        send(tap.tapOutput(wire), "EHLO mx.example.com\r\n");
+        receive(tap, reply);
+        return tap;
+    }
+
+    /** A tap over TLS that read {@code records} from the peer. */
+    static AttemptTap overTlsAfterReading(String records) throws Exception {
+        AttemptTap tap = new AttemptTap(true);
+        tap.tlsLayered(unconnectedTlsSocket());
+        tap.tapInput(new ByteArrayInputStream(hex(records))).readAllBytes();
+        return tap;
     }
 
     @Test
@@ -101,40 +118,36 @@ class AttemptTapTest {
     }
 
     @Test
-    void theEhloReplyTellsWhetherStartTlsIsOffered() throws IOException {
+    void theGreetingIsNotTheEhloReply() throws IOException {
         AttemptTap tap = new AttemptTap(true);
-        OutputStream out = tap.tapOutput(wire);
         receive(tap, "220 mx.partner.example ESMTP\r\n");
-        assertThat(tap.ehloDone()).as("the greeting is not the EHLO reply").isFalse();
 
-        send(out, "EHLO mx.example.com\r\n");
-        receive(tap, "250-mx.partner.example\r\n250-starttls\r\n250 SIZE 10240000\r\n");
-
-        assertThat(tap.ehloDone()).isTrue();
-        assertThat(tap.startTlsOffered()).as("capabilities are case-insensitive").isTrue();
+        assertThat(tap.ehloDone()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"250-STARTTLSX\r\n250 SIZE\r\n", "250-SIZE\r\n250 8BITMIME\r\n", "250-8BITMIME STARTTLS\r\n250 SIZE\r\n"})
-    void onlyAStartTlsCapabilityLineCountsAsAnOffer(String reply) throws IOException {
-        AttemptTap tap = new AttemptTap(true);
-        send(tap.tapOutput(wire), "EHLO mx.example.com\r\n");
+    @CsvSource(delimiter = '|', value = {
+        // reason | EHLO reply lines | STARTTLS offered
+        "offered | 250-mx.partner.example;250-STARTTLS;250 SIZE 10240000 | true",
+        "capabilities are case-insensitive | 250-mx.partner.example;250-starttls;250 SIZE | true",
+        "offered on the last line | 250-mx.partner.example;250 STARTTLS | true",
+        "not offered | 250-SIZE;250 8BITMIME | false",
+        "another keyword starting with STARTTLS | 250-STARTTLSX;250 SIZE | false",
+        "STARTTLS as a parameter of another keyword | 250-8BITMIME STARTTLS;250 SIZE | false",
+    })
+    void onlyAStartTlsCapabilityLineOfTheEhloReplyCountsAsAnOffer(String reason, String lines, boolean offered) throws IOException {
+        AttemptTap tap = afterEhlo(String.join("\r\n", lines.split(";")) + "\r\n");
 
-        receive(tap, reply);
-
-        assertThat(tap.ehloDone()).isTrue();
-        assertThat(tap.startTlsOffered()).isFalse();
+        assertThat(tap.ehloDone()).as(reason).isTrue();
+        assertThat(tap.startTlsOffered()).as(reason).isEqualTo(offered);
     }
 
     @Test
     void aNewEhloForgetsTheLastReplyUntilItsOwnArrives() throws IOException {
-        AttemptTap tap = new AttemptTap(true);
-        OutputStream out = tap.tapOutput(wire);
-        send(out, "EHLO mx.example.com\r\n");
-        receive(tap, "250-mx.partner.example\r\n250 STARTTLS\r\n");
+        AttemptTap tap = afterEhlo("250-mx.partner.example\r\n250 STARTTLS\r\n");
         assertThat(tap.startTlsOffered()).isTrue();
 
-        send(out, "EHLO mx.example.com\r\n");
+        send(tap.tapOutput(wire), "EHLO mx.example.com\r\n");
 
         assertThat(tap.ehloDone()).isFalse();
         assertThat(tap.startTlsOffered()).isFalse();
@@ -142,13 +155,10 @@ class AttemptTapTest {
 
     @Test
     void theStartTlsReplyIsTheFinalLineOfTheAnswer() throws IOException {
-        AttemptTap tap = new AttemptTap(true);
-        OutputStream out = tap.tapOutput(wire);
-        send(out, "EHLO mx.example.com\r\n");
-        receive(tap, "250 STARTTLS\r\n");
+        AttemptTap tap = afterEhlo("250 STARTTLS\r\n");
         assertThat(tap.startTlsSent()).isFalse();
 
-        send(out, "STARTTLS\r\n");
+        send(tap.tapOutput(wire), "STARTTLS\r\n");
         receive(tap, "454-4.7.0 TLS not available\r\n454 4.7.0 try later\r\n");
 
         assertThat(tap.startTlsSent()).isTrue();
@@ -157,18 +167,13 @@ class AttemptTapTest {
 
     @Test
     void aPoliteQuitIsDueAfterEhloInClearTextOnlyOnceAndNeverOverTls() throws Exception {
-        AttemptTap quitting = new AttemptTap(true);
-        OutputStream out = quitting.tapOutput(wire);
-        assertThat(quitting.politeQuitDue()).as("before EHLO").isFalse();
-        send(out, "EHLO mx.example.com\r\n");
-        receive(quitting, "250 mx.partner.example\r\n");
+        assertThat(new AttemptTap(true).politeQuitDue()).as("before EHLO").isFalse();
+        AttemptTap quitting = afterEhlo("250 mx.partner.example\r\n");
         assertThat(quitting.politeQuitDue()).isTrue();
-        send(out, "QUIT\r\n");
+        send(quitting.tapOutput(wire), "QUIT\r\n");
         assertThat(quitting.politeQuitDue()).as("QUIT already sent").isFalse();
 
-        AttemptTap secured = new AttemptTap(true);
-        send(secured.tapOutput(new ByteArrayOutputStream()), "EHLO mx.example.com\r\n");
-        receive(secured, "250 STARTTLS\r\n");
+        AttemptTap secured = afterEhlo("250 STARTTLS\r\n");
         SSLSocket socket = unconnectedTlsSocket();
         secured.tlsLayered(socket);
         assertThat(secured.tlsLayered()).isTrue();
@@ -190,25 +195,15 @@ class AttemptTapTest {
 
     @Test
     void aTlsVersionRefusalIsReadFromTheHandshakeRecords() throws Exception {
-        AttemptTap serverHello = new AttemptTap(true);
-        serverHello.tlsLayered(unconnectedTlsSocket());
-        serverHello.tapInput(new ByteArrayInputStream(hex("16 0302 0008 02 000026 0302 aabb"))).readAllBytes();
-        assertThat(serverHello.protocolVersionRefusal()).contains("the peer chose TLSv1.1 in its ServerHello");
+        assertThat(overTlsAfterReading("16 0302 0008 02 000026 0302 aabb").protocolVersionRefusal())
+            .contains("the peer chose TLSv1.1 in its ServerHello");
+        assertThat(overTlsAfterReading("15 0303 0002 02 46").protocolVersionRefusal()).contains("the peer sent alert protocol_version");
+        assertThat(overTlsAfterReading("15 0301 0002 02 28").protocolVersionRefusal()).as("handshake_failure is not a version refusal")
+            .isEmpty();
 
-        AttemptTap peerAlert = new AttemptTap(true);
-        peerAlert.tlsLayered(unconnectedTlsSocket());
-        peerAlert.tapInput(new ByteArrayInputStream(hex("15 0303 0002 02 46"))).readAllBytes();
-        assertThat(peerAlert.protocolVersionRefusal()).contains("the peer sent alert protocol_version");
-
-        AttemptTap ourAlert = new AttemptTap(true);
-        ourAlert.tlsLayered(unconnectedTlsSocket());
+        AttemptTap ourAlert = overTlsAfterReading("");
         ourAlert.tapOutput(wire).write(hex("15 0303 0002 02 46"));
         assertThat(ourAlert.protocolVersionRefusal()).contains("we sent alert protocol_version to the peer's version");
-
-        AttemptTap otherFailure = new AttemptTap(true);
-        otherFailure.tlsLayered(unconnectedTlsSocket());
-        otherFailure.tapInput(new ByteArrayInputStream(hex("15 0301 0002 02 28"))).readAllBytes();
-        assertThat(otherFailure.protocolVersionRefusal()).as("handshake_failure is not a version refusal").isEmpty();
     }
 
     @Test
