@@ -137,6 +137,7 @@ public final class PolicyFileParser {
         private final List<Problem> problems;
         private final Map<Path, ContentDigest> files;
         private final Map<String, XmlElement> connectorNames = new HashMap<>();
+        private final Map<Path, XmlElement> tableFiles = new HashMap<>();
         private final Map<String, String> inboundClaims = new HashMap<>();
         private final Map<String, String> outboundClaims = new HashMap<>();
         private String nullSenderClaim;
@@ -162,9 +163,8 @@ public final class PolicyFileParser {
                 connector(element).ifPresent(connectors::add);
             }
             List<DomainTable> tables = new ArrayList<>();
-            Map<Path, XmlElement> tableFiles = new HashMap<>();
             for (XmlElement element : root.children("domainTable")) {
-                domainTable(element, tableFiles).ifPresent(tables::add);
+                domainTable(element).ifPresent(tables::add);
             }
             if (defaults.isEmpty() || problems.stream().anyMatch(Problem::isError)) {
                 return Optional.empty();
@@ -549,7 +549,7 @@ public final class PolicyFileParser {
             }
         }
 
-        private Optional<DomainTable> domainTable(XmlElement element, Map<Path, XmlElement> tableFiles) {
+        private Optional<DomainTable> domainTable(XmlElement element) {
             checks.allow(element, List.of("file", "mode"), List.of());
             Optional<String> name = checks.required(element, "file", "a path to a Postfix smtp_tls_policy_maps source file, relative to "
                 + file.getFileName());
@@ -560,7 +560,7 @@ public final class PolicyFileParser {
             Path path = resolve(name.get());
             XmlElement first = tableFiles.putIfAbsent(path, element);
             if (first != null) {
-                // Its entries would all be duplicate keys, or, under another mode, entries that never apply.
+                // Its entries would never apply: the first table holds every key they have.
                 checks.error(element, XmlChecks.subject(element, "file"), "names the same table as line " + first.line()
                     + "; accepted: each table once");
                 return Optional.empty();
