@@ -217,8 +217,18 @@ public final class ConfigurationCheck {
             return Optional.empty();
         }
         Map<String, ComponentCatalog.Parameter> parameters = component.get().parameters();
+        Map<String, XmlElement> given = new java.util.HashMap<>();
         for (XmlElement child : element.children()) {
             if (kind == ComponentCatalog.Kind.MAILET && CONTAINER_PARAMETERS.contains(child.name())) {
+                continue;
+            }
+            XmlElement first = given.putIfAbsent(child.name(), child);
+            if (first != null) {
+                // James's configuration hands a component the first value only (commons-configuration getString):
+                // a second one, often the intended fix, would be ignored without a word.
+                problems.add(Problem.error(file, child.line(), child.column(), "<" + child.name() + ">", "given more than once to "
+                    + component.get().simpleName() + " (first at line " + first.line() + "); James reads only the first; "
+                    + "accepted: each parameter once"));
                 continue;
             }
             ComponentCatalog.Parameter parameter = parameters.get(child.name());

@@ -205,6 +205,21 @@ class JamesTlsCliTest {
     }
 
     @Test
+    void checkReportsAParameterGivenTwiceBecauseJamesReadsOnlyTheFirst() throws IOException {
+        Files.writeString(conf.resolve("mailetcontainer.xml"), MAILETCONTAINER.replace("<header>X-James-TLS</header>",
+            "<header>X-James-TLS</header><header>X-TLS</header>"));
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            conf.resolve("mailetcontainer.xml").toString(),
+            "  7:37     error   <header>: given more than once to AddTlsHeader (first at line 7); James reads only the first; "
+                + "accepted: each parameter once",
+            conf + ": 1 error, 0 warnings", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
     void checkRequiresTlsOnEveryListenerAndWarnsWithoutSupportedProtocols() throws IOException {
         Files.writeString(conf.resolve("smtpserver.xml"), """
             <smtpservers>
