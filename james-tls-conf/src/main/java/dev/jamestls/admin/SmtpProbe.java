@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -29,6 +28,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
+import dev.jamestls.outbound.HeloName;
 import dev.jamestls.outbound.StartTlsLayer;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.tls.HandshakeFailure;
@@ -113,7 +113,7 @@ public final class SmtpProbe {
         if (greeting.code() != 220) {
             return session.noSession("greeting refused: " + greeting.firstLine());
         }
-        String helo = settings.heloName().orElse(addressLiteral(socket.getLocalAddress()));
+        String helo = settings.heloName().orElse(HeloName.addressLiteral(socket.getLocalAddress()));
         started = System.nanoTime();
         Reply ehlo;
         try {
@@ -225,11 +225,6 @@ public final class SmtpProbe {
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
             return List.of();
         }
-    }
-
-    private static String addressLiteral(InetAddress address) {
-        // RFC 5321 §4.1.3: address literals, IPv6 tagged.
-        return address instanceof Inet6Address ? "[IPv6:" + address.getHostAddress() + "]" : "[" + address.getHostAddress() + "]";
     }
 
     static String describe(Exception e) {

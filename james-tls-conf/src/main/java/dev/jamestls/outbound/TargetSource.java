@@ -2,7 +2,7 @@ package dev.jamestls.outbound;
 
 /** Where a delivery target came from (RFC 5321 §5.1). */
 public enum TargetSource {
-    /** A connector's or table entry's smart host: no MX lookup. */
+    /** A connector's smart host: no MX lookup. */
     SMART_HOST("smart-host"),
     /** An MX record of the recipient domain. */
     MX("mx"),

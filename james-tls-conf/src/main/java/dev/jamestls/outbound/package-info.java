@@ -9,6 +9,7 @@
  * (RFC 3463 §3.8 4.7.5, RFC 7372 §3 5.7.10). Kept apart from that pure code: the bounded idle
  * connection pool ({@link dev.jamestls.outbound.ConnectionPool}, limits and idle timeout in
  * {@link dev.jamestls.outbound.ConnectionReuse}) and the default client identity read again when its
- * files' content changes ({@link dev.jamestls.outbound.ReloadingClientIdentity}). The James mailet is a thin adapter.
+ * files' content changes ({@link dev.jamestls.outbound.ReloadingClientIdentity}). The EHLO name
+ * ({@link dev.jamestls.outbound.HeloName}, RFC 5321 §4.1.1.1). The James mailet is a thin adapter.
  */
 package dev.jamestls.outbound;

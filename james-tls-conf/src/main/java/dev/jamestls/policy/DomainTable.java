@@ -8,21 +8,19 @@ import java.util.Optional;
 /**
  * Outbound levels keyed by destination, with Postfix {@code smtp_tls_policy_maps}
  * key semantics: {@code domain} matches that domain only, {@code .domain} matches
- * every name below it (any depth), {@code [host]:port} matches a next hop written
- * that way (a smart host). Lookups are hash lookups over the domain and its
- * parents, never a scan.
+ * every name below it (any depth). Postfix's next-hop keys ({@code [host]:port})
+ * are not taken: we look destinations up by recipient domain only. Lookups are
+ * hash lookups over the domain and its parents, never a scan.
  */
 public final class DomainTable {
     private final String name;
     private final Map<String, TableEntry> exact;
     private final Map<String, TableEntry> subdomains;
-    private final Map<SmartHost, TableEntry> nextHops;
 
     private DomainTable(Builder builder) {
         this.name = builder.name;
         this.exact = Map.copyOf(builder.exact);
         this.subdomains = Map.copyOf(builder.subdomains);
-        this.nextHops = Map.copyOf(builder.nextHops);
     }
 
     public static Builder builder(String name) {
@@ -35,7 +33,7 @@ public final class DomainTable {
     }
 
     public int size() {
-        return exact.size() + subdomains.size() + nextHops.size();
+        return exact.size() + subdomains.size();
     }
 
     /** The entry keyed exactly by {@code domain}. */
@@ -46,11 +44,6 @@ public final class DomainTable {
     /** The entry keyed {@code .parent}, which covers every name below {@code parent}. */
     public Optional<TableEntry> subdomainsOf(String parentAscii) {
         return Optional.ofNullable(subdomains.get(parentAscii));
-    }
-
-    /** The entry keyed {@code [host]:port}. */
-    public Optional<TableEntry> nextHop(SmartHost host) {
-        return Optional.ofNullable(nextHops.get(host));
     }
 
     /** The most specific entry for {@code domain}: exact, then {@code .parent} from the nearest parent up. */
@@ -79,7 +72,6 @@ public final class DomainTable {
         private final String name;
         private final Map<String, TableEntry> exact = new HashMap<>();
         private final Map<String, TableEntry> subdomains = new HashMap<>();
-        private final Map<SmartHost, TableEntry> nextHops = new HashMap<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -98,11 +90,6 @@ public final class DomainTable {
         /** Adds a {@code .parent} entry; returns the entry already holding the key, if any. */
         public Optional<TableEntry> addSubdomains(DomainName parent, TableEntry entry) {
             return Optional.ofNullable(subdomains.putIfAbsent(parent.ascii(), entry));
-        }
-
-        /** Adds a {@code [host]:port} entry; returns the entry already holding the key, if any. */
-        public Optional<TableEntry> addNextHop(SmartHost host, TableEntry entry) {
-            return Optional.ofNullable(nextHops.putIfAbsent(host, entry));
         }
 
         public DomainTable build() {

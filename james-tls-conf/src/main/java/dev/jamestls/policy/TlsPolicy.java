@@ -177,17 +177,6 @@ public final class TlsPolicy {
         };
     }
 
-    /** A table entry keyed {@code [host]:port}, for deliveries through a smart host; first table first. */
-    public Optional<TableEntry> nextHopEntry(SmartHost host) {
-        for (DomainTable table : tables) {
-            Optional<TableEntry> entry = table.nextHop(host);
-            if (entry.isPresent()) {
-                return entry;
-            }
-        }
-        return Optional.empty();
-    }
-
     private static void claim(Map<String, Connector> index, DomainPattern pattern, Connector connector, String direction) {
         Connector previous = index.putIfAbsent(pattern.domain().ascii(), connector);
         if (previous != null) {

@@ -2,6 +2,7 @@ package dev.jamestls.wiring;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.jamestls.outbound.HeloName;
 import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.TlsPolicy;
@@ -54,10 +56,17 @@ public final class ConfigurationCheck {
 
     private final Clock clock;
     private final ComponentCatalog catalog;
+    private final HeloName.LocalHostName localHost;
 
     public ConfigurationCheck(Clock clock, ComponentCatalog catalog) {
+        this(clock, catalog, () -> InetAddress.getLocalHost().getCanonicalHostName());
+    }
+
+    /** @param localHost this host's name, as TlsRemoteDelivery looks it up when {@code heloName} is not set */
+    public ConfigurationCheck(Clock clock, ComponentCatalog catalog, HeloName.LocalHostName localHost) {
         this.clock = clock;
         this.catalog = catalog;
+        this.localHost = localHost;
     }
 
     /** Every finding, files in a stable order, lines ascending within a file. */
@@ -142,9 +151,22 @@ public final class ConfigurationCheck {
                                         + String.join(", ", processors.stream().sorted().toList())));
                             }
                         }
+                        if (component.className().equals(OutboundIdentities.MAILET)) {
+                            checkHeloName(file, element, problems);
+                        }
                     });
             }
         });
+    }
+
+    /** What TlsRemoteDelivery's init decides about its EHLO name, judged on this host (where check is meant to run). */
+    private void checkHeloName(Path file, XmlElement mailet, List<Problem> problems) {
+        try {
+            HeloName.choose(childText(mailet, "heloName"), localHost);
+        } catch (IllegalArgumentException e) {
+            problems.add(Problem.error(file, mailet.line(), mailet.column(), "<mailet class=\"" + OutboundIdentities.MAILET + "\">",
+                e.getMessage()));
+        }
     }
 
     private static void collectProcessors(XmlElement element, Set<String> processors) {
@@ -195,8 +217,18 @@ public final class ConfigurationCheck {
             return Optional.empty();
         }
         Map<String, ComponentCatalog.Parameter> parameters = component.get().parameters();
+        Map<String, XmlElement> given = new java.util.HashMap<>();
         for (XmlElement child : element.children()) {
             if (kind == ComponentCatalog.Kind.MAILET && CONTAINER_PARAMETERS.contains(child.name())) {
+                continue;
+            }
+            XmlElement first = given.putIfAbsent(child.name(), child);
+            if (first != null) {
+                // James's configuration hands a component the first value only (commons-configuration getString):
+                // a second one, often the intended fix, would be ignored without a word.
+                problems.add(Problem.error(file, child.line(), child.column(), "<" + child.name() + ">", "given more than once to "
+                    + component.get().simpleName() + " (first at line " + first.line() + "); James reads only the first; "
+                    + "accepted: each parameter once"));
                 continue;
             }
             ComponentCatalog.Parameter parameter = parameters.get(child.name());

@@ -182,6 +182,45 @@ class JamesTlsCliTest {
     }
 
     @Test
+    void checkReportsASecondOutboundDefaultAndANextHopTableEntryWithTheirLines() throws IOException {
+        Path policy = conf.resolve("tls-policy.xml");
+        String sample = Files.readString(policy);
+        String outbound = "    <outbound level=\"may\" minimumProtocol=\"TLSv1.2\" ciphers=\"forward-secret\"/>\n";
+        Files.writeString(policy, sample.replace(outbound, outbound + "    <outbound level=\"encrypt\"/>\n"));
+        int line = (int) sample.substring(0, sample.indexOf(outbound)).chars().filter(c -> c == '\n').count() + 2;
+        Path table = conf.resolve("tls_policy");
+        Files.writeString(table, "[relay.example]:587 verify\n" + Files.readString(table));
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).contains(String.join("\n",
+                policy.toString(),
+                "  " + line + ":5     error   <outbound>: appears more than once in <defaults>; accepted: at most one", ""))
+            .contains(String.join("\n",
+                table.toString(),
+                "  1:1      error   entry '[relay.example]:587': next-hop entries ([host], [host]:port) are not supported: the keys are"
+                    + " recipient domains; accepted keys: domain (a recipient domain), .domain (every name below it). A smart host's level"
+                    + " goes in a connector: <outbound level=...> with <recipientDomain> and <smartHost>", ""))
+            .endsWith(conf + ": 2 errors, 0 warnings\n");
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
+    void checkReportsAParameterGivenTwiceBecauseJamesReadsOnlyTheFirst() throws IOException {
+        Files.writeString(conf.resolve("mailetcontainer.xml"), MAILETCONTAINER.replace("<header>X-James-TLS</header>",
+            "<header>X-James-TLS</header><header>X-TLS</header>"));
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+            conf.resolve("mailetcontainer.xml").toString(),
+            "  7:37     error   <header>: given more than once to AddTlsHeader (first at line 7); James reads only the first; "
+                + "accepted: each parameter once",
+            conf + ": 1 error, 0 warnings", ""));
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
     void checkRequiresTlsOnEveryListenerAndWarnsWithoutSupportedProtocols() throws IOException {
         Files.writeString(conf.resolve("smtpserver.xml"), """
             <smtpservers>

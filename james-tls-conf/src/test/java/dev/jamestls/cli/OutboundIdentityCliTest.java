@@ -46,6 +46,7 @@ class OutboundIdentityCliTest {
           <processors>
             <processor state="root" enableJmx="false">
               <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
+                <heloName>mx.example.com</heloName>
                 <clientCertificates>file://conf/client.pem</clientCertificates>
                 <clientPrivateKey>file://conf/client.key</clientPrivateKey>
               </mailet>

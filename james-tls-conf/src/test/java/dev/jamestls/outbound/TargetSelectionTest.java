@@ -77,6 +77,43 @@ class TargetSelectionTest {
         assertThat(targets).extracting(DeliveryTarget::toString).containsExactly("relay.example:587");
     }
 
+    @Test
+    void smartHostsKeepTheirOrderAndPortsAndAreMarkedAsSmartHosts() throws Exception {
+        List<DeliveryTarget> targets = TargetSelection.select(resolution(List.of(SmartHost.parse("[relay1.example]:587"),
+            SmartHost.parse("[relay2.example]"))), domain -> List.of("mx.partner.example"));
+
+        assertThat(targets).containsExactly(
+            new DeliveryTarget(DomainName.parse("relay1.example"), 587, TargetSource.SMART_HOST, 0),
+            new DeliveryTarget(DomainName.parse("relay2.example"), SmartHost.SMTP_PORT, TargetSource.SMART_HOST, 1));
+    }
+
+    @Test
+    void mxHostsArePort25InPreferenceOrderAndMarkedAsMx() throws Exception {
+        List<DeliveryTarget> targets = TargetSelection.select(resolution(List.of()), domain -> List.of("mx1.partner.example", "mx2.partner.example"));
+
+        assertThat(targets).containsExactly(
+            new DeliveryTarget(DomainName.parse("mx1.partner.example"), 25, TargetSource.MX, 0),
+            new DeliveryTarget(DomainName.parse("mx2.partner.example"), 25, TargetSource.MX, 1));
+    }
+
+    @Test
+    void anMxNameThatIsNotAHostNameIsSkippedAndWithoutAnyOtherTheDomainIsTheImplicitMx() throws Exception {
+        assertThat(TargetSelection.select(resolution(List.of()), domain -> List.of("mx_1.partner.example", "mx2.partner.example")))
+            .extracting(target -> target.host().ascii()).containsExactly("mx2.partner.example");
+        assertThat(TargetSelection.select(resolution(List.of()), domain -> List.of("mx_1.partner.example")))
+            .as("nothing usable, and no null MX: RFC 5321 §5.1 implicit MX")
+            .containsExactly(new DeliveryTarget(DOMAIN, 25, TargetSource.IMPLICIT_MX, 0));
+    }
+
+    @Test
+    void aFailedMxLookupIsPassedOnForARetry() {
+        DestinationDns.DnsLookupException failure = new DestinationDns.DnsLookupException("SERVFAIL for partner.example", null);
+
+        assertThatThrownBy(() -> TargetSelection.select(resolution(List.of()), domain -> {
+            throw failure;
+        })).isSameAs(failure);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         // reason | level | match | route | names checked

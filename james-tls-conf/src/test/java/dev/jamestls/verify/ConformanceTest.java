@@ -53,6 +53,20 @@ import dev.jamestls.revocation.RevocationSettings;
  */
 class ConformanceTest {
     private static final Path DATA = TestData.sharedTestdata();
+    /**
+     * Cases run and cases passed per suite, as docs/conformance.md states them: a vector file or directory that goes
+     * missing, or an expectations file that lists fewer cases, fails the build instead of running fewer cases.
+     */
+    static final Figures PKITS = new Figures("NIST PKITS", 249, 246);
+    static final Figures CRL = new Figures("BoringSSL CRL vectors", 66, 49);
+    static final Figures OCSP = new Figures("BoringSSL OCSP vectors", 36, 35);
+
+    record Figures(String suite, int cases, int passed) {
+        void check(int total, Set<String> deviations) {
+            assertThat(total).as(suite + ": cases run").isEqualTo(cases);
+            assertThat(total - deviations.size()).as(suite + ": cases passed").isEqualTo(passed);
+        }
+    }
     private static final HttpFetcher NO_NETWORK = new HttpFetcher() {
         @Override
         public byte[] get(URI uri) throws IOException {
@@ -105,7 +119,7 @@ class ConformanceTest {
         int total = cases.size();
         System.out.printf("PKITS: ours %d/%d, JDK %d/%d; our deviations %s; JDK deviations %s%n",
             total - ours.size(), total, total - jdk.size(), total, ours, jdk);
-        assertThat(total).isEqualTo(249);
+        PKITS.check(total, ours);
         assertThat(total - ours.size()).isGreaterThanOrEqualTo(total - jdk.size());
         assertThat(ours).isEqualTo(documentedDeviations("pkits"));
     }
@@ -153,6 +167,9 @@ class ConformanceTest {
         int total = cases.size();
         System.out.printf("BoringSSL CRL: ours %d/%d, JDK %d/%d; our deviations %s; JDK deviations %s%n",
             total - ours.size(), total, total - jdk.size(), total, ours, jdk);
+        CRL.check(total, ours);
+        assertThat(vectorFiles(root, "crl")).as("every CRL vector on disk is a case, and every case is on disk")
+            .isEqualTo(cases.stream().map(c -> (String) c.get("file")).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
         assertThat(total - ours.size()).isGreaterThanOrEqualTo(total - jdk.size());
         assertThat(ours).isEqualTo(documentedDeviations("crl"));
     }
@@ -180,7 +197,27 @@ class ConformanceTest {
         }
         int total = cases.size();
         System.out.printf("BoringSSL OCSP: ours %d/%d; our deviations %s%n", total - ours.size(), total, ours);
+        OCSP.check(total, ours);
+        assertThat(vectorFiles(root, "ocsp")).as("every OCSP vector on disk is a case, and every case is on disk")
+            .isEqualTo(cases.stream().map(c -> (String) c.get("file")).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
         assertThat(ours).isEqualTo(documentedDeviations("ocsp"));
+    }
+
+    @Test
+    void theFiguresAssertedHereAreTheOnesDocsConformanceMdStates() throws IOException {
+        String doc = Files.readString(TestData.projectFile("docs/conformance.md"), StandardCharsets.UTF_8);
+        for (Figures figures : List.of(PKITS, CRL, OCSP)) {
+            Matcher row = Pattern.compile("(?m)^\\| " + Pattern.quote(figures.suite()) + "[^|]*\\| (\\d+) \\| \\*\\*(\\d+)\\*\\* \\|").matcher(doc);
+            assertThat(row.find()).as("a figures row for " + figures.suite()).isTrue();
+            assertThat(new Figures(figures.suite(), Integer.parseInt(row.group(1)), Integer.parseInt(row.group(2)))).isEqualTo(figures);
+        }
+    }
+
+    /** The vector files of one BoringSSL directory, named as the expectations name them ({@code crl/x.pem}). */
+    private static Set<String> vectorFiles(Path root, String directory) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(root.resolve(directory))) {
+            return files.map(file -> directory + "/" + file.getFileName()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+        }
     }
 
     private static CertificateVerifier verifier(Instant time, RevocationSettings settings) {

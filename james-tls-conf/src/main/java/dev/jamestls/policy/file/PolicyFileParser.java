@@ -137,6 +137,7 @@ public final class PolicyFileParser {
         private final List<Problem> problems;
         private final Map<Path, ContentDigest> files;
         private final Map<String, XmlElement> connectorNames = new HashMap<>();
+        private final Map<Path, XmlElement> tableFiles = new HashMap<>();
         private final Map<String, String> inboundClaims = new HashMap<>();
         private final Map<String, String> outboundClaims = new HashMap<>();
         private String nullSenderClaim;
@@ -155,9 +156,7 @@ public final class PolicyFileParser {
             }
             checks.allow(root, List.of(), List.of("defaults", "connector", "domainTable"));
             List<XmlElement> defaultsElements = root.children("defaults");
-            for (XmlElement extra : defaultsElements.subList(Math.min(1, defaultsElements.size()), defaultsElements.size())) {
-                checks.error(extra, "<defaults>", "appears more than once; accepted: at most one <defaults>");
-            }
+            atMostOne(root, defaultsElements);
             Optional<Defaults> defaults = defaultsElements.isEmpty() ? Optional.of(Defaults.OPPORTUNISTIC) : defaults(defaultsElements.get(0));
             List<Connector> connectors = new ArrayList<>();
             for (XmlElement element : root.children("connector")) {
@@ -182,8 +181,11 @@ public final class PolicyFileParser {
             checks.allow(element, List.of(), List.of("inbound", "outbound"));
             InboundRequirement inbound = InboundRequirement.OPPORTUNISTIC;
             OutboundRequirement outbound = OutboundRequirement.OPPORTUNISTIC;
-            boolean ok = true;
-            for (XmlElement child : element.children("inbound")) {
+            List<XmlElement> inboundElements = element.children("inbound");
+            List<XmlElement> outboundElements = element.children("outbound");
+            // A second one would silently replace the first; each is still checked, so that every problem is reported.
+            boolean ok = atMostOne(element, inboundElements) & atMostOne(element, outboundElements);
+            for (XmlElement child : inboundElements) {
                 checks.allow(child, List.of("requireTls", "minimumProtocol", "failure"), List.of());
                 boolean requireTls = checks.parse(child, "requireTls", XmlChecks::parseBoolean).orElse(false);
                 Optional<TlsProtocol> minimum = checks.parse(child, "minimumProtocol", MinimumProtocols::parse);
@@ -192,7 +194,7 @@ public final class PolicyFileParser {
                 inbound = new InboundRequirement(requireTls, minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), Optional.empty(), false, List.of(),
                     failure.orElse(FailureMode.TEMPORARY));
             }
-            for (XmlElement child : element.children("outbound")) {
+            for (XmlElement child : outboundElements) {
                 Optional<OutboundRequirement> parsed = outboundRequirement(child, false, false);
                 ok &= parsed.isPresent();
                 outbound = parsed.orElse(outbound);
@@ -556,6 +558,13 @@ public final class PolicyFileParser {
                 return Optional.empty();
             }
             Path path = resolve(name.get());
+            XmlElement first = tableFiles.putIfAbsent(path, element);
+            if (first != null) {
+                // Its entries would never apply: the first table holds every key they have.
+                checks.error(element, XmlChecks.subject(element, "file"), "names the same table as line " + first.line()
+                    + "; accepted: each table once");
+                return Optional.empty();
+            }
             files.put(path, ContentDigest.ofFile(path));
             if (!Files.isRegularFile(path)) {
                 checks.error(element, XmlChecks.subject(element, "file"), "domain table not found (looked at " + path + ")");

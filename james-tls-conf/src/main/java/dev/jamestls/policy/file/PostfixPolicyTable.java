@@ -22,7 +22,6 @@ import dev.jamestls.policy.MinimumProtocols;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
-import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TableEntry;
 import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.tls.TlsProtocol;
@@ -34,7 +33,7 @@ import dev.jamestls.tls.TlsProtocol;
  * # comment
  * partner.example        secure match=mail.partner.example:.partner.example
  * .partner.example       encrypt protocols=&gt;=TLSv1.2
- * [relay.partner.example]:587  fingerprint
+ * pinned.example         fingerprint
  *     match=r/mIkG3eEpVdm+u/ko/cwxzOMo1bk4TyHIlByibiA5E=
  * </pre>
  * A logical line starts with non-whitespace; lines starting with whitespace
@@ -42,7 +41,8 @@ import dev.jamestls.tls.TlsProtocol;
  * lines, are ignored. Deviations from Postfix, each reported as an error naming
  * the line rather than silently accepted: levels {@code dane}/{@code dane-only}
  * (DANE, RFC 7672, is not implemented yet), the attributes
- * {@code servername}, {@code connection_reuse}, {@code enable_rpk}, hex
+ * {@code servername}, {@code connection_reuse}, {@code enable_rpk}, next-hop keys {@code [host]} and
+ * {@code [host]:port} (the table is looked up by recipient domain only; a smart host's level is a connector's), hex
  * fingerprints (we pin SPKI SHA-256 in base64, RFC 7469), cipher grades
  * {@code low}/{@code export}/{@code null}, protocol upper bounds.
  * Postfix defaults that we keep: {@code secure} without {@code match} means
@@ -55,6 +55,7 @@ import dev.jamestls.tls.TlsProtocol;
 public final class PostfixPolicyTable {
     private static final String LEVELS = "none, may, encrypt, verify, secure, fingerprint";
     private static final String ATTRIBUTES = "match, protocols, ciphers, exclude, tafile";
+    private static final String KEYS = "accepted keys: domain (a recipient domain), .domain (every name below it)";
     private static final List<String> UNSUPPORTED_ATTRIBUTES = List.of("servername", "connection_reuse", "enable_rpk");
     private static final List<String> POSTFIX_PROTOCOLS = List.of("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
@@ -133,23 +134,27 @@ public final class PostfixPolicyTable {
             problems.add(Problem.error(file, line, 1, subject, "no level; accepted: " + LEVELS));
             return;
         }
+        if (key.startsWith("[")) {
+            // Postfix looks next hops up as [host]:port; we look the table up by recipient domain only, so such an
+            // entry would never apply. Refused before its attributes are read (a tafile is not loaded for nothing).
+            problems.add(Problem.error(file, line, 1, subject, "next-hop entries ([host], [host]:port) are not supported: the keys are"
+                + " recipient domains; " + KEYS + ". A smart host's level goes in a connector: <outbound level=...> with <recipientDomain>"
+                + " and <smartHost>"));
+            return;
+        }
         try {
             OutboundRequirement requirement = requirement(tokens.subList(1, tokens.size()), file, files);
             requirement = shared.computeIfAbsent(requirement, r -> r);
             String table = builderName(builder);
             Optional<TableEntry> previous;
             String normalised;
-            if (key.startsWith("[")) {
-                SmartHost host = SmartHost.parse(key);
-                normalised = host.toString();
-                previous = builder.addNextHop(host, new TableEntry(key, mode, requirement, table, line));
-            } else if (key.startsWith(".")) {
+            if (key.startsWith(".")) {
                 DomainName parent = keyDomain(key.substring(1), key);
                 normalised = "." + parent.ascii();
                 previous = builder.addSubdomains(parent, new TableEntry(key, mode, requirement, table, line));
             } else {
                 if (key.contains(":")) {
-                    throw new IllegalArgumentException("not a table key; a next hop with a port is written [host]:port");
+                    throw new IllegalArgumentException("not a table key; " + KEYS);
                 }
                 DomainName domain = keyDomain(key, key);
                 normalised = domain.ascii();
@@ -177,8 +182,7 @@ public final class PostfixPolicyTable {
         try {
             return DomainName.parse(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a table key: " + e.getMessage()
-                + "; accepted: domain, .domain (subdomains), [host] or [host]:port");
+            throw new IllegalArgumentException("not a table key: " + e.getMessage() + "; " + KEYS);
         }
     }
 

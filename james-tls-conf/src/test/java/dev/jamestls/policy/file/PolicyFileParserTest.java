@@ -152,6 +152,14 @@ class PolicyFileParserTest {
                 "<clientCertificate>: unexpected text 'partner'; this element has no text content"),
             Arguments.of("missing domain table", "<domainTable file=\"tls_policy\"/>",
                 "<domainTable file=\"tls_policy\">: domain table not found (looked at DIR/tls_policy)"),
+            Arguments.of("inbound defaults twice: the second would silently replace the first",
+                "<defaults><inbound requireTls=\"true\"/><inbound requireTls=\"false\"/></defaults>",
+                "<inbound>: appears more than once in <defaults>; accepted: at most one"),
+            Arguments.of("outbound defaults twice: the second would silently replace the first",
+                "<defaults><outbound level=\"encrypt\"/><outbound level=\"may\"/></defaults>",
+                "<outbound>: appears more than once in <defaults>; accepted: at most one"),
+            Arguments.of("defaults twice", "<defaults/><defaults/>",
+                "<defaults>: appears more than once in <tlsPolicy>; accepted: at most one"),
             Arguments.of("smart hosts in defaults", "<defaults><outbound level=\"may\"><smartHost>[relay.example]</smartHost></outbound></defaults>",
                 "<smartHost>: unknown element in <outbound>; accepted: <match>"),
             Arguments.of("wrong document element", "<tlsPolicy/>",
@@ -341,6 +349,31 @@ class PolicyFileParserTest {
 
         assertThat(result.policy()).isEmpty();
         assertThat(result.errors()).extracting(Problem::detail).containsExactly(expected);
+    }
+
+    @Test
+    void aSecondOutboundDefaultIsReportedAtItsOwnLineAndColumn() throws IOException {
+        PolicyFileParser.Result result = parse("""
+            <defaults>
+              <outbound level="encrypt"/>
+              <outbound level="may"/>
+            </defaults>""");
+
+        assertThat(result.policy()).isEmpty();
+        assertThat(result.errors()).extracting(Problem::toString)
+            .containsExactly("tls-policy.xml:4:3: error: <outbound>: appears more than once in <defaults>; accepted: at most one");
+    }
+
+    @Test
+    void aDomainTableNamedTwiceIsAnErrorNamingTheFirstLine() throws IOException {
+        Files.writeString(dir.resolve("tls_policy"), "big.example verify\n");
+        PolicyFileParser.Result result = parse("""
+            <domainTable file="tls_policy"/>
+            <domainTable file="./tls_policy" mode="testing"/>""");
+
+        assertThat(result.policy()).isEmpty();
+        assertThat(result.errors()).extracting(Problem::toString).containsExactly(
+            "tls-policy.xml:3:1: error: <domainTable file=\"./tls_policy\">: names the same table as line 2; accepted: each table once");
     }
 
     @Test

@@ -21,14 +21,15 @@ import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.DomainTable;
 import dev.jamestls.policy.Mode;
-import dev.jamestls.policy.OutboundLevel;
-import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TableEntry;
 import dev.jamestls.tls.TlsProtocol;
 
 class PostfixPolicyTableTest {
     static final String PIN = "r/mIkG3eEpVdm+u/ko/cwxzOMo1bk4TyHIlByibiA5E=";
     static final String LEVELS = "accepted: none, may, encrypt, verify, secure, fingerprint";
+    static final String KEYS = "accepted keys: domain (a recipient domain), .domain (every name below it)";
+    static final String NEXT_HOP = "next-hop entries ([host], [host]:port) are not supported: the keys are recipient domains; "
+        + KEYS + ". A smart host's level goes in a connector: <outbound level=...> with <recipientDomain> and <smartHost>";
 
     @TempDir
     Path dir;
@@ -84,9 +85,11 @@ class PostfixPolicyTableTest {
             Arguments.of("unknown exclusion", "a.example encrypt exclude=RC5", "entry 'a.example': unknown cipher exclusion 'RC5'; accepted: a JSSE suite name (TLS_...) or one of "
                 + "aNULL, eNULL, NULL, RC4, 3DES, DES, MD5, SHA1, SHA, kRSA, DHE, EDH, ECDSA, CBC, AES128, AES256, CHACHA20, CAMELLIA, ARIA, SEED, IDEA"),
             Arguments.of("wildcard key", "*.a.example encrypt", "entry '*.a.example': not a table key '*.a.example'; Postfix tables write subdomains as .domain, not *.domain"),
-            Arguments.of("host:port without brackets", "mx.a.example:587 encrypt", "entry 'mx.a.example:587': not a table key; a next hop with a port is written [host]:port"),
+            Arguments.of("host:port without brackets", "mx.a.example:587 encrypt", "entry 'mx.a.example:587': not a table key; " + KEYS),
+            Arguments.of("next hop with a port", "[relay.example]:587 verify", "entry '[relay.example]:587': " + NEXT_HOP),
+            Arguments.of("next hop without a port", "[relay.example] may", "entry '[relay.example]': " + NEXT_HOP),
             Arguments.of("garbage key", "a_b.example encrypt", "entry 'a_b.example': not a table key: not a domain name 'a_b.example': character '_' is not allowed "
-                + "(letters, digits, hyphen; labels separated by dots); accepted: domain, .domain (subdomains), [host] or [host]:port"),
+                + "(letters, digits, hyphen; labels separated by dots); " + KEYS),
             Arguments.of("unterminated brace", "a.example encrypt { protocols = >=TLSv1.2", "line 1: '{' without a matching '}'"),
             Arguments.of("continuation without entry", "  encrypt", "line 1: continuation line without a preceding entry; an entry starts in the first column"));
     }
@@ -119,7 +122,7 @@ class PostfixPolicyTableTest {
     }
 
     @Test
-    void readsCommentsContinuationsAndAllKeyForms() throws IOException {
+    void readsCommentsContinuationsAndBothKeyForms() throws IOException {
         DomainTable table = parse("""
             # Postfix table
             partner.example   secure
@@ -129,8 +132,6 @@ class PostfixPolicyTableTest {
             .partner.example  encrypt { protocols = !SSLv2 !SSLv3 !TLSv1 !TLSv1.1 }
             pinned.example    fingerprint match=%s|%s
             legacy.example    encrypt ciphers=medium exclude=3DES:RC4
-            [relay.example]:587 verify
-            [relay2.example]  may
             """.formatted(PIN, PIN)).orElseThrow();
 
         assertThat(problems).isEmpty();
@@ -144,10 +145,23 @@ class PostfixPolicyTableTest {
         TableEntry legacy = table.lookup(DomainName.parse("legacy.example")).orElseThrow();
         assertThat(legacy.requirement().ciphers().preset()).isEqualTo(CipherPreset.COMPATIBLE);
         assertThat(legacy.requirement().ciphers().suites()).noneMatch(s -> s.contains("3DES") || s.contains("RC4"));
-        assertThat(table.nextHop(new SmartHost(DomainName.parse("relay.example"), 587)).orElseThrow().requirement().level())
-            .isEqualTo(OutboundLevel.VERIFY);
-        assertThat(table.nextHop(new SmartHost(DomainName.parse("relay2.example"), 25))).isPresent();
         assertThat(table.lookup(DomainName.parse("partner.example.evil"))).isEmpty();
+    }
+
+    @Test
+    void aNextHopKeyIsAnErrorNamingFileLineAndKeyAndTheRestOfTheTableIsStillChecked() throws IOException {
+        Optional<DomainTable> table = parse("""
+            # relays
+            a.example         encrypt
+            [relay.example]:587 verify tafile=missing.pem
+            b.example         verfy
+            """);
+
+        assertThat(table).isEmpty();
+        assertThat(problems).extracting(Problem::toString).containsExactly(
+            "tls_policy:3:1: error: entry '[relay.example]:587': " + NEXT_HOP,
+            "tls_policy:4:1: error: entry 'b.example': unknown level 'verfy'; " + LEVELS);
+        assertThat(files).as("the refused entry's attributes are not read").isEmpty();
     }
 
     @Test

@@ -65,6 +65,7 @@ import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
+import dev.jamestls.outbound.HeloName;
 import dev.jamestls.outbound.RecipientParts;
 import dev.jamestls.outbound.ReloadingClientIdentity;
 import dev.jamestls.outbound.ResubscribeBackoff;
@@ -110,7 +111,7 @@ import reactor.core.scheduler.Schedulers;
  *   <delayTime>5 minutes, 3*1 hour, 6 hours</delayTime>         <!-- default: 6 hours -->
  *   <maxRetries>5</maxRetries>                                  <!-- default -->
  *   <bounceProcessor>bounces</bounceProcessor>                  <!-- optional; default: DSN to the sender -->
- *   <heloName>mx.example.com</heloName>                         <!-- optional -->
+ *   <heloName>mx.example.com</heloName>                         <!-- default: this host's name; an error when it has none -->
  *   <deliveryThreads>4</deliveryThreads>                        <!-- default 4 -->
  *   <connectionTimeout>60000</connectionTimeout>                <!-- ms, default -->
  *   <timeout>180000</timeout>                                   <!-- ms, read timeout, default -->
@@ -193,7 +194,7 @@ public class TlsRemoteDelivery extends GenericMailet {
         Duration idleTimeout = parameters.parsed("connectionIdleTimeout", ConnectionReuse::parseDuration,
             () -> ConnectionReuse.DEFAULT.idleTimeout());
         ConnectionReuse reuse = new ConnectionReuse(poolSize, perDestination, idleTimeout);
-        String helo = parameters.string("heloName").filter(v -> !v.isEmpty()).orElseGet(this::localHostName);
+        String helo = heloName(parameters);
         String queueName = parameters.string("outgoingQueue").filter(v -> !v.isEmpty()).orElse(DEFAULT_QUEUE);
         ReloadingPolicy policy;
         try {
@@ -685,11 +686,12 @@ public class TlsRemoteDelivery extends GenericMailet {
         return lastUpdated == null ? ZonedDateTime.now() : ZonedDateTime.ofInstant(lastUpdated.toInstant(), java.time.ZoneId.systemDefault());
     }
 
-    private String localHostName() {
+    /** Configured, else this host's name; none usable is an error at init, not {@code localhost} ({@link HeloName}). */
+    private String heloName(MailetParameters parameters) throws MessagingException {
         try {
-            return dns.getHostName(dns.getLocalHost());
-        } catch (UnknownHostException e) {
-            return "localhost";
+            return HeloName.choose(parameters.string("heloName"), () -> dns.getHostName(dns.getLocalHost()));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("mailet TlsRemoteDelivery: " + e.getMessage(), e);
         }
     }
 

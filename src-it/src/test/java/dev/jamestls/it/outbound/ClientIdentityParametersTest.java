@@ -37,7 +37,7 @@ class ClientIdentityParametersTest {
             .confFile("client.key", PemFiles.privateKey(PKI.onprem.keyPair().getPrivate()))
             .confFile("other.key", PemFiles.privateKey(PKI.partner.keyPair().getPrivate()))
             .rootProcessor("""
-                <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">%s</mailet>
+                <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery"><heloName>james.local</heloName>%s</mailet>
                 """.formatted(parameters))
             .build();
         try {
