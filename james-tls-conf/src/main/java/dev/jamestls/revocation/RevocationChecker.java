@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.jamestls.tls.CertificateFacts;
-import dev.jamestls.tls.CertificatePins;
 
 /**
  * Determines the revocation status of every certificate of a validated path.
@@ -316,10 +315,5 @@ public final class RevocationChecker {
         RevocationStatus undetermined() {
             return onlyUnreachable && !reasons.isEmpty() ? RevocationStatus.UNREACHABLE : RevocationStatus.UNKNOWN;
         }
-    }
-
-    /** For diagnostics: the SHA-256 key under which OCSP answers for {@code certificate} are cached. */
-    static String cacheKey(X509Certificate certificate) {
-        return CertificatePins.certificateSha256(certificate);
     }
 }
