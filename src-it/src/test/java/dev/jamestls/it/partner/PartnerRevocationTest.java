@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -119,14 +123,23 @@ class PartnerRevocationTest {
         assertThat(mailFrom(OCSP_GOOD, "hard.example")).startsWith("250");
     }
 
-    @Test
-    void unreachableRespondersUnderHardFailAreATemporaryRefusalNamedAsSuch() throws Exception {
+    static Stream<Arguments> temporaryCauses() {
+        return Stream.of(
+            Arguments.of("no responder answers", NO_RESPONDER, "revocation-unreachable", "certificate revocation responder unreachable"),
+            Arguments.of("the responder does not know the certificate", OCSP_UNKNOWN, "revocation-unknown",
+                "certificate revocation status unknown"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("temporaryCauses")
+    void underHardFailEachTemporaryCauseIsATemporaryRefusalNamedAsSuch(String reason, IssuedCertificate certificate,
+                                                                    String reasonKind, String description) throws Exception {
         try (LogCapture log = LogCapture.start()) {
-            assertThat(mailFrom(NO_RESPONDER, "hard.example"))
+            assertThat(mailFrom(certificate, "hard.example"))
                 .startsWith("451 4.7.5 Client certificate cannot be verified now for hard.example by connector hard-example: "
-                    + "certificate revocation responder unreachable, try again later (session ");
+                    + description + ", try again later (session ");
             assertThat(log.lines()).anySatisfy(line -> assertThat(line).contains("rule=hard-example")
-                .contains("verdict=violation reason=revocation-unreachable: certificate revocation responder unreachable: "));
+                .contains("verdict=violation reason=" + reasonKind + ": " + description + ": "));
         }
     }
 
@@ -142,17 +155,6 @@ class PartnerRevocationTest {
         assertThat(mail.attribute("dev.jamestls.inbound.certificateCheck")).contains("unknown");
         assertThat((String) mail.attribute("dev.jamestls.inbound.reason").orElseThrow())
             .startsWith("certificate revocation responder unreachable: 'CN=partner.example': UNREACHABLE via none (");
-    }
-
-    @Test
-    void aResponderThatDoesNotKnowTheCertificateUnderHardFailIsATemporaryRefusalNamedAsSuch() throws Exception {
-        try (LogCapture log = LogCapture.start()) {
-            assertThat(mailFrom(OCSP_UNKNOWN, "hard.example"))
-                .startsWith("451 4.7.5 Client certificate cannot be verified now for hard.example by connector hard-example: "
-                    + "certificate revocation status unknown, try again later (session ");
-            assertThat(log.lines()).anySatisfy(line -> assertThat(line).contains("rule=hard-example")
-                .contains("verdict=violation reason=revocation-unknown: certificate revocation status unknown: "));
-        }
     }
 
     @Test
