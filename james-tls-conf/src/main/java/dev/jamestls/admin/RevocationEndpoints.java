@@ -100,7 +100,7 @@ public final class RevocationEndpoints {
         EndpointResult.Outcome outcome = switch (verdict.status()) {
             case GOOD -> EndpointResult.Outcome.GOOD;
             case REVOKED -> EndpointResult.Outcome.REVOKED;
-            case UNKNOWN, NOT_CHECKABLE -> EndpointResult.Outcome.UNKNOWN;
+            case UNKNOWN, UNREACHABLE, NOT_CHECKABLE -> EndpointResult.Outcome.UNKNOWN;
         };
         return result.done(outcome, verdict.detail());
     }

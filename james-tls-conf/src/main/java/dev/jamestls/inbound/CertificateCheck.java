@@ -15,8 +15,10 @@ public enum CertificateCheck {
     VERIFIED("verified"),
     /** The presented chain does not (untrusted, expired, wrong name, issuer, pin, EKU, revoked, malformed). */
     REJECTED("rejected"),
-    /** Its revocation status could not be established (hard-fail). */
-    UNKNOWN("unknown");
+    /** Its revocation status could not be established (hard-fail): answers unusable, or responders unreachable. */
+    UNKNOWN("unknown"),
+    /** Verification failed inside our code: nothing was decided about the certificate (temporary, SPEC §2). */
+    ERROR("error");
 
     private final String attributeValue;
 

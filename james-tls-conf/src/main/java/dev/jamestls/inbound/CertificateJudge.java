@@ -23,22 +23,32 @@ public interface CertificateJudge {
     Judgement judge(String connector, ClientCertificateRequirement requirement, List<X509Certificate> chain);
 
     /**
-     * @param kind accepted, or the failure; {@link VerificationKind#temporary()} when the judgement
-     *     could not be made now (revocation unknown under hard-fail)
+     * The typed outcome of one judgement. Temporary or permanent is an explicit field, and it must agree
+     * with the kind ({@link VerificationKind#temporary()}): a temporary judgement (revocation status
+     * unknown or its responders unreachable under hard-fail, an internal verification error) says
+     * nothing about the certificate and is asked again later; a permanent one refuses the certificate.
+     *
+     * @param kind accepted, or the failure
+     * @param temporary whether the judgement could not be made now
      * @param reason what was presented and what was expected, never key material
      */
-    record Judgement(VerificationKind kind, String reason) {
+    record Judgement(VerificationKind kind, boolean temporary, String reason) {
         public Judgement {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(reason, "reason");
+            if (temporary != kind.temporary()) {
+                throw new IllegalArgumentException(kind + " is a " + (kind.temporary() ? "temporary" : "permanent")
+                    + " outcome, not a " + (temporary ? "temporary" : "permanent") + " one");
+            }
+        }
+
+        /** The judgement of {@code kind}, temporary when the kind is. */
+        public static Judgement of(VerificationKind kind, String reason) {
+            return new Judgement(kind, kind.temporary(), reason);
         }
 
         public boolean accepted() {
             return kind == VerificationKind.ACCEPTED;
-        }
-
-        public boolean temporary() {
-            return kind.temporary();
         }
     }
 }

@@ -14,7 +14,6 @@ import dev.jamestls.policy.InboundResolution;
 import dev.jamestls.smtp.SmtpReply;
 import dev.jamestls.tls.TlsFacts;
 import dev.jamestls.tls.TlsProtocol;
-import dev.jamestls.verify.VerificationKind;
 
 /**
  * Applies an inbound rule to a session. The checks run in a fixed order and
@@ -26,7 +25,10 @@ import dev.jamestls.verify.VerificationKind;
  * <li>client certificate required, none presented → {@code 530 5.7.0};
  *     presented but not the partner's → {@code 550 5.7.1};
  *     names with control characters → {@code 550 5.7.1} (malformed, always permanent);
- *     revocation unknown under hard-fail → {@code 451 4.7.5} (RFC 3463 X.7.5, always temporary).</li>
+ *     under hard-fail, revocation status unknown or its responders unreachable → {@code 451 4.7.5}
+ *     (RFC 3463 X.7.5, always temporary); an internal verification error → {@code 451 4.3.0}
+ *     (RFC 3463 X.3.0, always temporary, SPEC §2). Each cause keeps its own {@link ViolationKind}
+ *     ({@link ViolationKind#ofCertificate}).</li>
  * </ol>
  * Under the rule's {@code failure="temporary"} the refusals are {@code 451 4.7.0} and
  * {@code 450 4.7.1} instead ({@link ViolationKind}). Replies stay short — the kind, the rule,
@@ -130,19 +132,14 @@ public final class InboundEvaluator {
         if (judgement.accepted()) {
             return new InboundVerdict(resolution, Optional.empty(), Optional.of(resolution.rule()));
         }
+        ViolationKind kind = ViolationKind.ofCertificate(judgement.kind());
         String outcome = judgement.kind().description();
-        if (judgement.temporary()) {
-            return new InboundVerdict(resolution, Optional.of(violation(resolution, session, ViolationKind.REVOCATION_UNKNOWN,
-                judgement.reason(),
-                "Client certificate status unknown for " + resolution.senderLabel() + " by " + ruleLabel(resolution)
-                    + ": " + outcome + ", try again later")),
-                Optional.empty());
-        }
-        ViolationKind kind = judgement.kind() == VerificationKind.MALFORMED
-            ? ViolationKind.CERTIFICATE_MALFORMED : ViolationKind.CERTIFICATE_REJECTED;
-        return new InboundVerdict(resolution, Optional.of(violation(resolution, session, kind, judgement.reason(),
-            "Client certificate not accepted for " + resolution.senderLabel() + " by " + ruleLabel(resolution)
-                + ": " + outcome + "; expected " + names(requirement))),
+        String replyText = judgement.temporary()
+            ? "Client certificate cannot be verified now for " + resolution.senderLabel() + " by " + ruleLabel(resolution)
+                + ": " + outcome + ", try again later"
+            : "Client certificate not accepted for " + resolution.senderLabel() + " by " + ruleLabel(resolution)
+                + ": " + outcome + "; expected " + names(requirement);
+        return new InboundVerdict(resolution, Optional.of(violation(resolution, session, kind, judgement.reason(), replyText)),
             Optional.empty());
     }
 

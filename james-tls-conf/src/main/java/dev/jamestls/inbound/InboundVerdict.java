@@ -52,7 +52,8 @@ public record InboundVerdict(InboundResolution resolution, Optional<Violation> v
         return violation.map(Violation::kind).map(kind -> switch (kind) {
             case CERTIFICATE_REQUIRED -> CertificateCheck.MISSING;
             case CERTIFICATE_REJECTED, CERTIFICATE_MALFORMED -> CertificateCheck.REJECTED;
-            case REVOCATION_UNKNOWN -> CertificateCheck.UNKNOWN;
+            case REVOCATION_UNKNOWN, REVOCATION_UNREACHABLE -> CertificateCheck.UNKNOWN;
+            case VERIFICATION_ERROR -> CertificateCheck.ERROR;
             case IP_NOT_ALLOWED, TLS_REQUIRED, PROTOCOL_TOO_OLD -> CertificateCheck.NOT_CHECKED;
         }).orElse(CertificateCheck.NOT_CHECKED);
     }

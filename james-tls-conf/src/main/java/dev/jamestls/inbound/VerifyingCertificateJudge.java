@@ -74,7 +74,7 @@ public final class VerifyingCertificateJudge implements CertificateJudge {
     public Judgement judge(String connector, ClientCertificateRequirement requirement, List<X509Certificate> chain) {
         Optional<String> hostileText = CertificateText.controlCharacters(chain);
         if (hostileText.isPresent()) {
-            return new Judgement(VerificationKind.MALFORMED, VerificationKind.MALFORMED.description() + ": " + hostileText.get());
+            return Judgement.of(VerificationKind.MALFORMED, VerificationKind.MALFORMED.description() + ": " + hostileText.get());
         }
         if (requirements.size() >= MAX_REQUIREMENTS) {
             requirements.clear();
@@ -83,7 +83,7 @@ public final class VerifyingCertificateJudge implements CertificateJudge {
         CertificateRequirement core = requirements.computeIfAbsent(new Key(requirement, anchors),
             key -> toCore(key.requirement(), key.anchors()));
         VerificationOutcome outcome = verifier.verify(chain, core);
-        return new Judgement(outcome.kind(), outcome.message());
+        return Judgement.of(outcome.kind(), outcome.message());
     }
 
     /** The policy requirement in the verification core's terms, with these anchors. */

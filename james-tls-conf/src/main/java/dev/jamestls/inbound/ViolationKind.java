@@ -2,6 +2,7 @@ package dev.jamestls.inbound;
 
 import dev.jamestls.policy.FailureMode;
 import dev.jamestls.smtp.SmtpReply;
+import dev.jamestls.verify.VerificationKind;
 
 /**
  * Why a mail does not comply with its inbound rule; spelt as recorded in attributes and logs.
@@ -25,8 +26,18 @@ public enum ViolationKind {
      * headers, never issued to a partner. Always permanent: retrying the same certificate cannot help.
      */
     CERTIFICATE_MALFORMED("certificate-malformed", Replies.ALWAYS_PERMANENT),
-    /** Revocation status could not be established and the rule fails hard: always temporary. */
-    REVOCATION_UNKNOWN("revocation-unknown", Replies.ALWAYS_TEMPORARY);
+    /**
+     * Revocation status could not be established and the rule fails hard: answers came back, but none was
+     * usable (stale, malformed, badly signed, "unknown"). Always temporary.
+     */
+    REVOCATION_UNKNOWN("revocation-unknown", Replies.ALWAYS_TEMPORARY),
+    /**
+     * Revocation status could not be established and the rule fails hard: none of the certificate's OCSP
+     * responders and CRL distribution points answered. Always temporary.
+     */
+    REVOCATION_UNREACHABLE("revocation-unreachable", Replies.ALWAYS_TEMPORARY),
+    /** Verification failed inside our code (SPEC §2: never a refusal of the certificate). Always temporary. */
+    VERIFICATION_ERROR("verification-error", Replies.INTERNAL_ERROR);
 
     private final String attributeValue;
     private final Replies replies;
@@ -38,6 +49,24 @@ public enum ViolationKind {
 
     public String attributeValue() {
         return attributeValue;
+    }
+
+    /**
+     * The violation a presented certificate's failed verification is: the one place where verification
+     * kinds become inbound reasons. Temporary kinds stay temporary whatever the rule's {@code failure}.
+     *
+     * @throws IllegalArgumentException for {@link VerificationKind#ACCEPTED}, which is no violation
+     */
+    public static ViolationKind ofCertificate(VerificationKind kind) {
+        return switch (kind) {
+            case ACCEPTED -> throw new IllegalArgumentException("an accepted certificate is no violation");
+            case MALFORMED -> CERTIFICATE_MALFORMED;
+            case REVOCATION_UNKNOWN -> REVOCATION_UNKNOWN;
+            case REVOCATION_UNREACHABLE -> REVOCATION_UNREACHABLE;
+            case INTERNAL_ERROR -> VERIFICATION_ERROR;
+            case NO_CERTIFICATE, NOT_TRUSTED, CHAIN_INCOMPLETE, EXPIRED, NOT_YET_VALID, WRONG_USAGE, NAME_MISMATCH,
+                ISSUER_MISMATCH, PIN_MISMATCH, REVOKED, INVALID_PATH, WEAK_ALGORITHM -> CERTIFICATE_REJECTED;
+        };
     }
 
     /** The reply code of this kind under {@code failure}. */
@@ -61,7 +90,10 @@ public enum ViolationKind {
             SmtpReply.POLICY_REJECTED, SmtpReply.NOT_AUTHORIZED),
         // RFC 3463 §3.8: X.7.5 cryptographic failure, temporary form.
         ALWAYS_TEMPORARY(SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.CRYPTOGRAPHIC_FAILURE_TEMPORARY,
-            SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.CRYPTOGRAPHIC_FAILURE_TEMPORARY);
+            SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.CRYPTOGRAPHIC_FAILURE_TEMPORARY),
+        // RFC 5321 §4.2.2: 451 local error in processing; RFC 3463 §3.4: X.3.0 other mail system status, temporary.
+        INTERNAL_ERROR(SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.MAIL_SYSTEM_OTHER_TEMPORARY,
+            SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.MAIL_SYSTEM_OTHER_TEMPORARY);
 
         private final int permanentCode;
         private final String permanentStatus;

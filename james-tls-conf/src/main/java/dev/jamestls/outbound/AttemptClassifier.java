@@ -110,9 +110,9 @@ public final class AttemptClassifier {
         return switch (transaction.kind()) {
             case SENT -> new AttemptClassification(overTls ? AttemptVerdict.DELIVERED : AttemptVerdict.DELIVERED_IN_CLEAR,
                 type, reason);
-            case REJECTED -> new AttemptClassification(transaction.replyCode() >= 500
+            case REJECTED -> new AttemptClassification(transaction.reply().orElseThrow().permanent()
                 ? AttemptVerdict.REJECTED_PERMANENTLY : AttemptVerdict.REJECTED_TEMPORARILY, type,
-                reason + "; peer replied: " + transaction.detail());
+                reason + "; peer replied: " + transaction.reply().orElseThrow());
             case BROKEN, NOT_STARTED -> new AttemptClassification(AttemptVerdict.CONNECTION_FAILED, type,
                 reason + "; connection failed: " + (transaction.detail().isEmpty()
                     ? seen.error().orElse("no reason given") : transaction.detail()));

@@ -11,6 +11,7 @@ import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
+import dev.jamestls.smtp.PeerReply;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.verify.TlsRptResultType;
 
@@ -38,12 +39,14 @@ import dev.jamestls.verify.TlsRptResultType;
  * @param resultType the RFC 8460 result type of a shortfall
  * @param reason both sides, one line
  * @param refusedRecipients the recipients the peer refused at RCPT (per-recipient results, RFC 5321 §3.3)
+ * @param peerReply the peer's refusal of the transaction (MAIL, RCPT of every recipient, DATA), as values
  */
 public record AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
                             String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
                             Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
                             Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
-                            Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients) {
+                            Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
+                            Optional<PeerReply> peerReply) {
     public AttemptRecord {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(domain, "domain");
@@ -63,6 +66,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(reason, "reason");
         refusedRecipients = List.copyOf(refusedRecipients);
+        Objects.requireNonNull(peerReply, "peerReply");
     }
 
     public static AttemptRecord of(Instant at, OutboundResolution resolution, TlsPlan plan, DeliveryTarget target,
@@ -72,7 +76,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
             resolution.mode(), plan.level(), target.host().ascii(), target.port(), seen.ip(), seen.startTlsOffered(),
             seen.stage(), seen.protocol(), seen.cipher(), leaf.map(CertificateFacts::subject),
             leaf.map(CertificateFacts::issuer), leaf.map(CertificateFacts::spkiSha256), classification.verdict(),
-            classification.resultType(), classification.reason(), seen.transaction().refused());
+            classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply());
     }
 
     /** Field names and values in a fixed order, for a structured log line. */

@@ -4,13 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.jamestls.policy.FailureMode;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundResolution;
+import dev.jamestls.smtp.PeerReply;
 import dev.jamestls.smtp.SmtpReply;
 
 /**
@@ -25,8 +24,6 @@ import dev.jamestls.smtp.SmtpReply;
  */
 public record DeliveryDecision(Kind kind, String status, String diagnostic, Optional<Duration> retryAfter) {
     public enum Kind { DELIVERED, RETRY, BOUNCE }
-
-    private static final Pattern ENHANCED = Pattern.compile("^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
     public DeliveryDecision {
         Objects.requireNonNull(kind, "kind");
@@ -59,7 +56,7 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         }
         AttemptRecord last = attempts.get(attempts.size() - 1);
         if (last.verdict() == AttemptVerdict.REJECTED_PERMANENTLY) {
-            return new DeliveryDecision(Kind.BOUNCE, peerStatus(last.reason(), SmtpReply.OTHER_PERMANENT),
+            return new DeliveryDecision(Kind.BOUNCE, peerStatus(last, SmtpReply.OTHER_PERMANENT),
                 "delivery to " + resolution.recipientDomain().ascii() + " refused: " + last.summary(), Optional.empty());
         }
         boolean tlsFailure = attempts.stream().anyMatch(a -> a.verdict() == AttemptVerdict.TLS_NOT_SECURED) && plan.tlsMandatory();
@@ -73,7 +70,7 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
             return new DeliveryDecision(Kind.BOUNCE, SmtpReply.ENCRYPTION_NEEDED_PERMANENT, diagnostic, Optional.empty());
         }
         String status = tlsFailure ? SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY
-            : last.verdict() == AttemptVerdict.REJECTED_TEMPORARILY ? peerStatus(last.reason(), SmtpReply.OTHER_TEMPORARY)
+            : last.verdict() == AttemptVerdict.REJECTED_TEMPORARILY ? peerStatus(last, SmtpReply.OTHER_TEMPORARY)
             : SmtpReply.NO_ANSWER_FROM_HOST_TEMPORARY;
         Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
         if (delay.isEmpty()) {
@@ -107,20 +104,8 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
             .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.OTHER_TEMPORARY, diagnostic, Optional.empty()));
     }
 
-    private static String peerStatus(String reason, String fallback) {
-        int at = reason.indexOf("peer replied: ");
-        return at >= 0 ? replyStatus(reason.substring(at + "peer replied: ".length()), fallback) : fallback;
-    }
-
-    /**
-     * The enhanced status of a peer's reply (RFC 3463 §2 / RFC 2034 §4: it follows the reply code), when its
-     * class matches {@code fallback}'s; else {@code fallback}.
-     */
-    static String replyStatus(String reply, String fallback) {
-        Matcher matcher = ENHANCED.matcher(reply);
-        if (matcher.find() && matcher.group(1).charAt(0) == fallback.charAt(0)) {
-            return matcher.group(1);
-        }
-        return fallback;
+    /** The status of the peer's refusal (RFC 3463, as the peer sent it, or X.0.0 of its class), else {@code fallback}. */
+    private static String peerStatus(AttemptRecord attempt, String fallback) {
+        return attempt.peerReply().map(PeerReply::status).orElse(fallback);
     }
 }

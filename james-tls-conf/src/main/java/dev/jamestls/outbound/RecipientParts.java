@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.jamestls.smtp.SmtpReply;
 
 /**
  * Per-recipient results of a round (RFC 5321 §3.3: RCPT is answered per recipient): the recipients the
@@ -63,8 +62,7 @@ public final class RecipientParts {
         Map<String, List<RecipientRefusal>> permanent = new LinkedHashMap<>();
         for (RecipientRefusal refusal : refused) {
             if (refusal.permanent()) {
-                permanent.computeIfAbsent(DeliveryDecision.replyStatus(refusal.reply(), SmtpReply.OTHER_PERMANENT),
-                    ignored -> new ArrayList<>()).add(refusal);
+                permanent.computeIfAbsent(refusal.reply().status(), ignored -> new ArrayList<>()).add(refusal);
             }
         }
         permanent.forEach((status, group) -> parts.add(new Part(names(group),
@@ -72,7 +70,7 @@ public final class RecipientParts {
                 Optional.empty()))));
         List<RecipientRefusal> temporary = refused.stream().filter(r -> !r.permanent()).toList();
         if (!temporary.isEmpty()) {
-            String status = DeliveryDecision.replyStatus(temporary.get(0).reply(), SmtpReply.OTHER_TEMPORARY);
+            String status = temporary.get(0).reply().status();
             String diagnostic = "recipient deferred by " + host + ": " + describe(temporary);
             Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
             parts.add(new Part(names(temporary), delay.isPresent()

@@ -2,17 +2,20 @@ package dev.jamestls.outbound;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+
+import dev.jamestls.smtp.PeerReply;
 
 /**
  * How the mail transaction (MAIL, RCPT, DATA; RFC 5321 §3.3) ended, when one was started.
  *
  * @param kind what happened
- * @param replyCode the peer's reply code for {@link Kind#REJECTED}, 0 otherwise
+ * @param reply the peer's refusal for {@link Kind#REJECTED} (its code and enhanced status as values), empty otherwise
  * @param detail the peer's reply or the error, one line
  * @param refused the recipients the peer refused at RCPT: for {@link Kind#SENT}, those the message did not reach
  *     (the others got it); for {@link Kind#REJECTED} when no recipient was accepted, each one's refusal
  */
-public record TransactionResult(Kind kind, int replyCode, String detail, List<RecipientRefusal> refused) {
+public record TransactionResult(Kind kind, Optional<PeerReply> reply, String detail, List<RecipientRefusal> refused) {
     public enum Kind {
         /** Not started: nothing of the message left this host. */
         NOT_STARTED,
@@ -24,19 +27,16 @@ public record TransactionResult(Kind kind, int replyCode, String detail, List<Re
         BROKEN
     }
 
-    public static final TransactionResult NOT_STARTED = new TransactionResult(Kind.NOT_STARTED, 0, "");
-    public static final TransactionResult SENT = new TransactionResult(Kind.SENT, 0, "");
-
-    /** A result without recipient refusals. */
-    public TransactionResult(Kind kind, int replyCode, String detail) {
-        this(kind, replyCode, detail, List.of());
-    }
+    public static final TransactionResult NOT_STARTED = new TransactionResult(Kind.NOT_STARTED, Optional.empty(), "", List.of());
+    public static final TransactionResult SENT = new TransactionResult(Kind.SENT, Optional.empty(), "", List.of());
 
     public TransactionResult {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(reply, "reply");
         Objects.requireNonNull(detail, "detail");
-        if ((kind == Kind.REJECTED) != (replyCode >= 400 && replyCode <= 599)) {
-            throw new IllegalArgumentException("reply code " + replyCode + " does not fit " + kind);
+        if ((kind == Kind.REJECTED) != reply.isPresent()) {
+            throw new IllegalArgumentException(kind == Kind.REJECTED ? "a rejected transaction needs the peer's reply"
+                : "a peer's refusal does not fit " + kind);
         }
         detail = detail.replaceAll("[\\r\\n]+", " ").strip();
         refused = List.copyOf(refused);
@@ -47,19 +47,20 @@ public record TransactionResult(Kind kind, int replyCode, String detail, List<Re
 
     /** Sent to the recipients the peer accepted; {@code refused} did not get it (RFC 5321 §3.3). */
     public static TransactionResult sentExcept(List<RecipientRefusal> refused) {
-        return new TransactionResult(Kind.SENT, 0, "", refused);
+        return new TransactionResult(Kind.SENT, Optional.empty(), "", refused);
     }
 
-    /** The peer accepted no recipient; {@code refused} says why for each one. */
-    public static TransactionResult rejected(int code, String reply, List<RecipientRefusal> refused) {
-        return new TransactionResult(Kind.REJECTED, code, reply, refused);
+    /** The peer accepted no recipient; {@code refused} says why for each one, {@code reply} is the one that decides. */
+    public static TransactionResult rejected(PeerReply reply, List<RecipientRefusal> refused) {
+        return new TransactionResult(Kind.REJECTED, Optional.of(reply), reply.text(), refused);
     }
 
-    public static TransactionResult rejected(int code, String reply) {
-        return new TransactionResult(Kind.REJECTED, code, reply);
+    /** The peer refused MAIL or DATA (or the end of data) with {@code reply}. */
+    public static TransactionResult rejected(PeerReply reply) {
+        return rejected(reply, List.of());
     }
 
     public static TransactionResult broken(String detail) {
-        return new TransactionResult(Kind.BROKEN, 0, detail);
+        return new TransactionResult(Kind.BROKEN, Optional.empty(), detail, List.of());
     }
 }

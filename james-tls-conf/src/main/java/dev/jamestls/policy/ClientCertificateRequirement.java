@@ -46,9 +46,4 @@ public record ClientCertificateRequirement(
         }
         return pin;
     }
-
-    /** Whether any accepted name matches one of the presented names. */
-    public boolean acceptsAnyName(List<String> presented) {
-        return presented.stream().anyMatch(name -> names.stream().anyMatch(accepted -> accepted.matches(name)));
-    }
 }

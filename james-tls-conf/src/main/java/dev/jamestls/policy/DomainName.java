@@ -1,6 +1,5 @@
 package dev.jamestls.policy;
 
-import java.net.IDN;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,29 +49,74 @@ public record DomainName(String ascii) {
         if (trimmed.startsWith("[")) {
             throw new IllegalArgumentException("not a domain name '" + value + "': an address literal is not a domain");
         }
-        String withoutDot = trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
-        if (isAscii(withoutDot)) {
-            // Pure ASCII: IDN.toASCII would only apply the STD3 checks that problem() applies anyway.
-            String lower = withoutDot.toLowerCase(Locale.ROOT);
-            String problem = problem(lower);
-            if (problem != null) {
-                throw new IllegalArgumentException("not a domain name '" + value + "': " + problem);
-            }
-            return new DomainName(lower);
-        }
         String ascii;
         try {
-            ascii = Idna.toAscii(withoutDot);
+            ascii = normalize(trimmed);
         } catch (Idna.SilentMappingException e) {
             throw new IllegalArgumentException("not a domain name '" + value + "': " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a domain name '" + value + "': " + describeIdnFailure(withoutDot), e);
+            throw new IllegalArgumentException("not a domain name '" + value + "': " + describeIdnFailure(withoutRootDot(trimmed)), e);
         }
         String problem = problem(ascii);
         if (problem != null) {
             throw new IllegalArgumentException("not a domain name '" + value + "': " + problem);
         }
         return new DomainName(ascii);
+    }
+
+    /**
+     * The one normalisation of DNS names in james-tls, for configured domains and for the names certificates
+     * present or rules accept ({@code dev.jamestls.verify.DnsNames}): the root's trailing dot removed, lower
+     * case, internationalised labels as A-labels (RFC 5890, {@link Idna#toAscii}). It does not judge the
+     * result: {@link #grammarProblem} does.
+     *
+     * @throws IllegalArgumentException from {@link Idna#toAscii} when a label is not a valid or not an
+     *     unambiguous internationalised label ({@link Idna.SilentMappingException})
+     */
+    public static String normalize(String name) {
+        String value = withoutRootDot(name);
+        // Pure ASCII: lower case is all IDNA would do (its STD3 checks are grammarProblem's).
+        return isAscii(value) ? value.toLowerCase(Locale.ROOT) : Idna.toAscii(value);
+    }
+
+    /**
+     * What keeps a normalised name from being a DNS host name: RFC 1035 §2.3.4 lengths (253 characters,
+     * labels of 1 to 63) and RFC 1123 §2.1 letters, digits and hyphens, no hyphen at either end of a label.
+     */
+    public static Optional<String> grammarProblem(String ascii) {
+        if (ascii.isEmpty()) {
+            return Optional.of("empty");
+        }
+        if (ascii.length() > MAX_LENGTH) {
+            return Optional.of("longer than " + MAX_LENGTH + " characters");
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= ascii.length(); i++) {
+            if (i == ascii.length() || ascii.charAt(i) == '.') {
+                int length = i - labelStart;
+                if (length == 0) {
+                    return Optional.of("empty label");
+                }
+                if (length > MAX_LABEL) {
+                    return Optional.of("label longer than " + MAX_LABEL + " characters");
+                }
+                if (ascii.charAt(labelStart) == '-' || ascii.charAt(i - 1) == '-') {
+                    return Optional.of("label starts or ends with a hyphen");
+                }
+                labelStart = i + 1;
+                continue;
+            }
+            char c = ascii.charAt(i);
+            boolean ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+            if (!ldh) {
+                return Optional.of("character '" + c + "' is not allowed (letters, digits, hyphen; labels separated by dots)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String withoutRootDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     /** Lenient variant for values received from peers: empty when {@code value} is not a domain name. */
@@ -97,13 +141,9 @@ public record DomainName(String ascii) {
             && ascii.charAt(ascii.length() - ancestor.ascii.length() - 1) == '.';
     }
 
+    /** How many labels the name has ({@code mx.example} has 2). */
     public int labelCount() {
         return (int) ascii.chars().filter(c -> c == '.').count() + 1;
-    }
-
-    /** The Unicode form for display, e.g. {@code bücher.example}. */
-    public String unicode() {
-        return IDN.toUnicode(ascii);
     }
 
     @Override
@@ -125,37 +165,10 @@ public record DomainName(String ascii) {
     }
 
     private static String problem(String ascii) {
-        if (ascii.isEmpty()) {
-            return "empty";
+        Optional<String> grammar = grammarProblem(ascii);
+        if (grammar.isPresent()) {
+            return grammar.get();
         }
-        if (ascii.length() > MAX_LENGTH) {
-            return "longer than " + MAX_LENGTH + " characters";
-        }
-        int labelStart = 0;
-        for (int i = 0; i <= ascii.length(); i++) {
-            if (i == ascii.length() || ascii.charAt(i) == '.') {
-                int length = i - labelStart;
-                if (length == 0) {
-                    return "empty label";
-                }
-                if (length > MAX_LABEL) {
-                    return "label longer than " + MAX_LABEL + " characters";
-                }
-                if (ascii.charAt(labelStart) == '-' || ascii.charAt(i - 1) == '-') {
-                    return "label starts or ends with a hyphen";
-                }
-                labelStart = i + 1;
-                continue;
-            }
-            char c = ascii.charAt(i);
-            boolean ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-            if (!ldh) {
-                return "character '" + c + "' is not allowed (letters, digits, hyphen; labels separated by dots)";
-            }
-        }
-        if (ascii.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
-            return "an IP address is not a domain";
-        }
-        return null;
+        return ascii.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')) ? "an IP address is not a domain" : null;
     }
 }

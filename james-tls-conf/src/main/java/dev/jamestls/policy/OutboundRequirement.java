@@ -80,16 +80,4 @@ public record OutboundRequirement(
                                CipherPolicy ciphers, List<SmartHost> smartHosts, FailureMode failure) {
         this(level, match, pins, minimumProtocol, ciphers, smartHosts, failure, Optional.empty(), Optional.empty());
     }
-
-    public OutboundRequirement withFailure(FailureMode newFailure) {
-        return new OutboundRequirement(level, match, pins, minimumProtocol, ciphers, smartHosts, newFailure, trustAnchors, clientIdentity);
-    }
-
-    public OutboundRequirement withTrustAnchors(Optional<TrustAnchorFile> anchors) {
-        return new OutboundRequirement(level, match, pins, minimumProtocol, ciphers, smartHosts, failure, anchors, clientIdentity);
-    }
-
-    public OutboundRequirement withClientIdentity(Optional<ClientIdentity> identity) {
-        return new OutboundRequirement(level, match, pins, minimumProtocol, ciphers, smartHosts, failure, trustAnchors, identity);
-    }
 }

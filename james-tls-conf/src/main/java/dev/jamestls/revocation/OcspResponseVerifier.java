@@ -199,7 +199,7 @@ public final class OcspResponseVerifier {
     private static int rank(OcspVerdict verdict) {
         return switch (verdict.status()) {
             case GOOD, NOT_CHECKABLE -> 0;
-            case UNKNOWN -> 1;
+            case UNKNOWN, UNREACHABLE -> 1;
             case REVOKED -> 2;
         };
     }

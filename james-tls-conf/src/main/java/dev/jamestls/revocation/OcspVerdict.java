@@ -16,7 +16,7 @@ public record OcspVerdict(RevocationStatus status, String detail, Optional<Insta
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(nextUpdate, "nextUpdate");
-        if (status == RevocationStatus.NOT_CHECKABLE) {
+        if (status == RevocationStatus.NOT_CHECKABLE || status == RevocationStatus.UNREACHABLE) {
             throw new IllegalArgumentException("an OCSP response is GOOD, REVOKED or UNKNOWN, not " + status);
         }
     }

@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.jamestls.tls.CertificateFacts;
-import dev.jamestls.tls.CertificatePins;
 
 /**
  * Determines the revocation status of every certificate of a validated path.
@@ -39,6 +38,10 @@ import dev.jamestls.tls.CertificatePins;
  * processing (signature by the issuer or a CRL signer, scope,
  * issuingDistributionPoint, delta CRLs, critical extensions). The JDK never
  * goes to the network here: its own OCSP and CRLDP fetching stay off.
+ *
+ * <p>A certificate whose status stays undetermined is {@link RevocationStatus#UNREACHABLE} when none of
+ * its places to ask answered at all (and no local CRL was given), otherwise {@link RevocationStatus#UNKNOWN}:
+ * an operator fixes the first in the network, the second at the responder or CRL issuer.
  */
 public final class RevocationChecker {
     private static final SecureRandom NONCES = new SecureRandom();
@@ -67,7 +70,7 @@ public final class RevocationChecker {
         List<X509Certificate> certificates = (List<X509Certificate>) path.getCertificates();
         int count = certificates.size();
         CertificateRevocation[] decided = new CertificateRevocation[count];
-        List<List<String>> notes = new ArrayList<>();
+        List<Sources> notes = new ArrayList<>();
         List<X509CRL> crls = new ArrayList<>();
         for (X509CRL crl : localCrls) {
             Optional<String> problem = CrlFreshness.problem(crl, now, settings);
@@ -80,7 +83,7 @@ public final class RevocationChecker {
             X509Certificate certificate = certificates.get(i);
             X509Certificate issuer = i + 1 < count ? certificates.get(i + 1) : anchorCertificate;
             CertificateFacts facts = CertificateFacts.of(certificate);
-            List<String> reasons = new ArrayList<>();
+            Sources reasons = new Sources(!localCrls.isEmpty());
             notes.add(reasons);
             decided[i] = ocsp(certificate, issuer, facts, reasons, now).orElse(null);
             if (decided[i] != null) {
@@ -107,13 +110,13 @@ public final class RevocationChecker {
         for (int i = 0; i < count; i++) {
             result.add(decided[i] != null ? decided[i]
                 : new CertificateRevocation(certificates.get(i).getSubjectX500Principal().getName(),
-                    RevocationStatus.UNKNOWN, "none", String.join("; ", notes.get(i)), Optional.empty()));
+                    notes.get(i).undetermined(), "none", String.join("; ", notes.get(i).reasons), Optional.empty()));
         }
         return new RevocationReport(result);
     }
 
     private Optional<CertificateRevocation> ocsp(X509Certificate certificate, X509Certificate issuer,
-                                                 CertificateFacts facts, List<String> reasons, Instant now) {
+                                                 CertificateFacts facts, Sources reasons, Instant now) {
         String key = facts.sha256();
         for (String url : facts.ocspUrls()) {
             Optional<OcspVerdict> cached = cache.ocsp(key, now);
@@ -126,14 +129,21 @@ public final class RevocationChecker {
                     byte[] answer = fetcher.post(URI.create(url), OcspRequests.CONTENT_TYPE,
                         OcspRequests.request(certificate, issuer, nonce));
                     verdict = OcspResponseVerifier.verify(answer, certificate, issuer, nonce, now, settings);
-                } catch (IOException | IllegalArgumentException e) {
-                    reasons.add("OCSP " + url + " unreachable: " + e.getMessage());
+                } catch (HttpStatusException e) {
+                    reasons.unusable("OCSP " + url + " unreachable: " + e.getMessage());
+                    continue;
+                } catch (IOException e) {
+                    reasons.unreachable("OCSP " + url + " unreachable: " + e.getMessage());
+                    continue;
+                } catch (IllegalArgumentException e) {
+                    reasons.unusable("OCSP " + url + " unreachable: " + e.getMessage());
                     continue;
                 }
                 if (verdict.status() != RevocationStatus.UNKNOWN) {
                     cache.putOcsp(key, verdict, verdict.nextUpdate().orElse(now.plus(settings.maxAgeWithoutNextUpdate())), now);
                 }
             }
+            reasons.answered();
             if (verdict.status() == RevocationStatus.UNKNOWN) {
                 reasons.add("OCSP " + url + ": " + verdict.detail());
                 continue;
@@ -144,21 +154,24 @@ public final class RevocationChecker {
         return Optional.empty();
     }
 
-    private Optional<X509CRL> fetchCrl(String url, List<String> reasons, Instant now) {
+    private Optional<X509CRL> fetchCrl(String url, Sources reasons, Instant now) {
         URI uri;
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            reasons.add("CRL distribution point '" + url + "' is not a URI");
+            reasons.unusable("CRL distribution point '" + url + "' is not a URI");
             return Optional.empty();
         }
         Optional<X509CRL> cached = cache.crl(uri, now);
         if (cached.isPresent()) {
+            reasons.answered();
             return cached;
         }
         try {
+            byte[] body = fetcher.get(uri);
+            reasons.answered();
             X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
-                .generateCRL(new ByteArrayInputStream(fetcher.get(uri)));
+                .generateCRL(new ByteArrayInputStream(body));
             if (crl == null) {
                 throw new CRLException("empty body");
             }
@@ -169,8 +182,10 @@ public final class RevocationChecker {
             }
             cache.putCrl(uri, crl, CrlFreshness.expiry(crl, settings), now);
             return Optional.of(crl);
+        } catch (HttpStatusException e) {
+            reasons.unusable("CRL " + url + " unreachable: " + e.getMessage());
         } catch (IOException e) {
-            reasons.add("CRL " + url + " unreachable: " + e.getMessage());
+            reasons.unreachable("CRL " + url + " unreachable: " + e.getMessage());
         } catch (GeneralSecurityException | RuntimeException e) {
             reasons.add("CRL " + url + " malformed: " + e.getMessage());
         }
@@ -178,7 +193,7 @@ public final class RevocationChecker {
     }
 
     private void applyCrls(CertPath path, PKIXParameters validation, List<X509Certificate> otherCertificates,
-                           List<X509CRL> crls, CertificateRevocation[] decided, List<List<String>> notes, Instant now) {
+                           List<X509CRL> crls, CertificateRevocation[] decided, List<Sources> notes, Instant now) {
         @SuppressWarnings("unchecked")
         List<X509Certificate> certificates = (List<X509Certificate>) path.getCertificates();
         try {
@@ -200,7 +215,7 @@ public final class RevocationChecker {
             } catch (StackOverflowError e) {
                 // The JDK's search for a separate CRL signing key (RevocationChecker.buildToNewKey) can recurse
                 // without bound on crafted CRLs; treat it as "no usable CRL", never as a crash.
-                for (List<String> reasons : notes) {
+                for (Sources reasons : notes) {
                     reasons.add("CRL processing failed: the JDK's CRL signer search did not terminate");
                 }
                 return;
@@ -212,7 +227,7 @@ public final class RevocationChecker {
                         RevocationStatus.REVOKED, "CRL", e.getMessage(), Optional.empty());
                     return;
                 }
-                for (List<String> reasons : notes) {
+                for (Sources reasons : notes) {
                     reasons.add("CRL processing failed: " + e.getMessage());
                 }
                 return;
@@ -237,7 +252,7 @@ public final class RevocationChecker {
                 }
             }
         } catch (GeneralSecurityException e) {
-            for (List<String> reasons : notes) {
+            for (Sources reasons : notes) {
                 reasons.add("CRL processing unavailable: " + e.getMessage());
             }
         }
@@ -262,8 +277,43 @@ public final class RevocationChecker {
         return nonce;
     }
 
-    /** For diagnostics: the SHA-256 key under which OCSP answers for {@code certificate} are cached. */
-    static String cacheKey(X509Certificate certificate) {
-        return CertificatePins.certificateSha256(certificate);
+    /**
+     * What asking about one certificate showed: why no answer decided, and whether every place to ask was
+     * out of reach (no HTTP answer at all) or something came back (an answer of any HTTP status, a cached
+     * answer, a local CRL) or could not even be asked (a distribution point that is not a URI).
+     */
+    private static final class Sources {
+        final List<String> reasons = new ArrayList<>();
+        private boolean onlyUnreachable;
+
+        Sources(boolean localCrls) {
+            this.onlyUnreachable = !localCrls;
+        }
+
+        /** An answer came back (a reason may follow through {@link #add}). */
+        void answered() {
+            onlyUnreachable = false;
+        }
+
+        /** Why an answer that came back did not decide. */
+        void add(String reason) {
+            reasons.add(reason);
+        }
+
+        /** A place to ask gave no answer: connection refused, timeout, name not resolved. */
+        void unreachable(String reason) {
+            reasons.add(reason);
+        }
+
+        /** A place to ask failed otherwise: an HTTP error status, or an address that is not a URI. */
+        void unusable(String reason) {
+            onlyUnreachable = false;
+            reasons.add(reason);
+        }
+
+        /** The status of a certificate that no answer decided. */
+        RevocationStatus undetermined() {
+            return onlyUnreachable && !reasons.isEmpty() ? RevocationStatus.UNREACHABLE : RevocationStatus.UNKNOWN;
+        }
     }
 }

@@ -13,19 +13,16 @@ public record RevocationReport(List<CertificateRevocation> certificates) {
     }
 
     public Optional<CertificateRevocation> firstRevoked() {
-        return first(RevocationStatus.REVOKED);
+        return certificates.stream().filter(c -> c.status() == RevocationStatus.REVOKED).findFirst();
     }
 
-    public Optional<CertificateRevocation> firstUnknown() {
-        return first(RevocationStatus.UNKNOWN);
+    /** The first certificate whose status could not be established ({@link RevocationStatus#undetermined()}). */
+    public Optional<CertificateRevocation> firstUndetermined() {
+        return certificates.stream().filter(c -> c.status().undetermined()).findFirst();
     }
 
     /** The earliest {@code nextUpdate} of the answers used: results built on them must be recomputed then. */
     public Optional<Instant> earliestNextUpdate() {
         return certificates.stream().flatMap(c -> c.nextUpdate().stream()).min(Instant::compareTo);
-    }
-
-    private Optional<CertificateRevocation> first(RevocationStatus status) {
-        return certificates.stream().filter(c -> c.status() == status).findFirst();
     }
 }

@@ -43,6 +43,8 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     public static final String NULL_MX_PERMANENT = "5.1.10";
     // RFC 3463 §3.5: X.4.1 No answer from host (connection refused or timed out).
     public static final String NO_ANSWER_FROM_HOST_TEMPORARY = "4.4.1";
+    // RFC 3463 §3.4: X.3.0 Other or undefined mail system status (temporary form): a failure inside our own code.
+    public static final String MAIL_SYSTEM_OTHER_TEMPORARY = "4.3.0";
     // RFC 3463 §3.1: X.0.0 Other undefined status, for peer replies without an enhanced code.
     public static final String OTHER_PERMANENT = "5.0.0";
     public static final String OTHER_TEMPORARY = "4.0.0";

@@ -41,6 +41,7 @@ import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.revocation.RevocationReport;
 import dev.jamestls.revocation.RevocationSettings;
+import dev.jamestls.revocation.RevocationStatus;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
 
@@ -191,13 +192,14 @@ public final class CertificateVerifier implements ChainVerifier {
             if (revoked.isPresent()) {
                 return outcomes.failure(VerificationKind.REVOKED, revoked.get().describe());
             }
-            Optional<CertificateRevocation> unknown = report.firstUnknown();
+            Optional<CertificateRevocation> unknown = report.firstUndetermined();
             if (unknown.isPresent()) {
                 if (requirement.revocation() == RevocationMode.HARD_FAIL) {
-                    return outcomes.temporaryFailure(VerificationKind.REVOCATION_UNKNOWN, unknown.get().describe(),
-                        now.plus(revocationSettings.unknownRetry()));
+                    VerificationKind kind = unknown.get().status() == RevocationStatus.UNREACHABLE
+                        ? VerificationKind.REVOCATION_UNREACHABLE : VerificationKind.REVOCATION_UNKNOWN;
+                    return outcomes.temporaryFailure(kind, unknown.get().describe(), now.plus(revocationSettings.unknownRetry()));
                 }
-                report.certificates().stream().filter(c -> c.status() == dev.jamestls.revocation.RevocationStatus.UNKNOWN)
+                report.certificates().stream().filter(c -> c.status().undetermined())
                     .forEach(c -> notes.add("revocation unknown, accepted by soft-fail: " + c.describe()));
                 validUntil = earliest(validUntil, now.plus(revocationSettings.unknownRetry()));
             }

@@ -1,12 +1,10 @@
 package dev.jamestls.verify;
 
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import com.google.common.net.InternetDomainName;
 
-import dev.jamestls.tls.Idna;
+import dev.jamestls.policy.DomainName;
 
 /**
  * DNS name matching for certificates, RFC 9525 (which obsoletes RFC 6125). Pure.
@@ -25,13 +23,11 @@ import dev.jamestls.tls.Idna;
  * {@code *.example} and {@code f*.example} never match).
  */
 public final class DnsNames {
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-
     private DnsNames() {
     }
 
     /**
-     * The canonical form of an accepted name: A-labels, lower case, no trailing dot.
+     * The canonical form of an accepted name: A-labels, lower case, no trailing dot ({@link DomainName#normalize}).
      *
      * @throws IllegalArgumentException naming the value and the accepted forms
      */
@@ -49,37 +45,27 @@ public final class DnsNames {
             prefix = ".";
             rest = rest.substring(1);
         }
+        String host;
         try {
-            Idna.toAscii(rest);
+            host = DomainName.normalize(rest);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("accepted name '" + name + "': " + e.getMessage(), e);
         }
-        Optional<String> host = normalizeHost(rest);
-        if (host.isEmpty() || (!prefix.isEmpty() && !host.get().contains("."))) {
+        if (DomainName.grammarProblem(host).isPresent() || (!prefix.isEmpty() && !host.contains("."))) {
             throw new IllegalArgumentException("accepted name '" + name + "' is not a DNS name; accepted forms: "
                 + "host.example, *.example.org (one label), .example.org (any subdomain)");
         }
-        return prefix + host.get();
+        return prefix + host;
     }
 
-    /** A host name as A-labels in lower case, or empty when it is not a valid DNS host name. */
+    /** A host name as A-labels in lower case ({@link DomainName#normalize}), or empty when it is not a valid DNS host name. */
     static Optional<String> normalizeHost(String name) {
-        String value = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-        if (value.isEmpty() || value.length() > 253) {
-            return Optional.empty();
-        }
-        String ascii;
         try {
-            ascii = Idna.toAscii(value);
+            String ascii = DomainName.normalize(name);
+            return DomainName.grammarProblem(ascii).isPresent() ? Optional.empty() : Optional.of(ascii);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        for (String label : ascii.split("\\.", -1)) {
-            if (!LABEL.matcher(label).matches()) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(ascii);
     }
 
     /**
@@ -87,10 +73,8 @@ public final class DnsNames {
      * the accepted name (already normalised by {@link #normalizeAccepted}).
      */
     public static boolean matches(String accepted, String presented) {
-        String value = presented.endsWith(".") ? presented.substring(0, presented.length() - 1) : presented;
-        value = value.toLowerCase(Locale.ROOT);
-        if (value.startsWith("*.")) {
-            Optional<String> base = normalizeHost(value.substring(2));
+        if (presented.startsWith("*.")) {
+            Optional<String> base = normalizeHost(presented.substring(2));
             // RFC 9525 §6.3: the wildcard is the whole left-most label and needs two labels to its right;
             // and it never stands for every name under a public suffix (CA/Browser Forum BR §3.2.2.6).
             if (base.isEmpty() || !base.get().contains(".") || isPublicSuffix(base.get())) {
@@ -98,12 +82,9 @@ public final class DnsNames {
             }
             return wildcardMatches(accepted, base.get());
         }
-        Optional<String> host = normalizeHost(value);
-        if (host.isEmpty() || !host.get().equals(value)) {
-            // Presented names are A-labels already (IA5String); anything else never matches.
-            return false;
-        }
-        return hostMatches(accepted, host.get());
+        // Presented names are A-labels already (IA5String); a name in any other form never matches.
+        Optional<String> host = presented.chars().allMatch(c -> c < 0x80) ? normalizeHost(presented) : Optional.empty();
+        return host.isPresent() && hostMatches(accepted, host.get());
     }
 
     private static boolean hostMatches(String accepted, String host) {

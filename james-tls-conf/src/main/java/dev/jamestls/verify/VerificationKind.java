@@ -19,7 +19,10 @@ public enum VerificationKind {
     ISSUER_MISMATCH("certificate issuer mismatch", false, TlsRptResultType.CERTIFICATE_NOT_TRUSTED),
     PIN_MISMATCH("certificate pin mismatch", false, TlsRptResultType.CERTIFICATE_NOT_TRUSTED),
     REVOKED("certificate revoked", false, TlsRptResultType.VALIDATION_FAILURE),
+    /** Revocation is required (hard-fail) and answers came back, but none was usable (stale, malformed, "unknown"). */
     REVOCATION_UNKNOWN("certificate revocation status unknown", true, TlsRptResultType.VALIDATION_FAILURE),
+    /** Revocation is required (hard-fail) and none of the OCSP responders and CRL distribution points answered. */
+    REVOCATION_UNREACHABLE("certificate revocation responder unreachable", true, TlsRptResultType.VALIDATION_FAILURE),
     MALFORMED("certificate malformed", false, TlsRptResultType.VALIDATION_FAILURE),
     /** A path to a trust anchor exists but breaks an RFC 5280 §6.1 rule (basic constraints, policies, name constraints). */
     INVALID_PATH("certificate path invalid", false, TlsRptResultType.VALIDATION_FAILURE),

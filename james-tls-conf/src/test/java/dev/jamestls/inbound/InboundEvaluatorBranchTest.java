@@ -42,7 +42,7 @@ class InboundEvaluatorBranchTest {
     InboundEvaluator evaluator(VerificationKind outcome) {
         return new InboundEvaluator((connector, requirement, chain) -> {
             judged.add(connector);
-            return new CertificateJudge.Judgement(outcome, outcome.description() + " (judged for " + connector + ")");
+            return CertificateJudge.Judgement.of(outcome, outcome.description() + " (judged for " + connector + ")");
         });
     }
 
@@ -179,7 +179,7 @@ class InboundEvaluatorBranchTest {
         TlsPolicy policy = policy(RELAY_CONNECTORS);
         InboundEvaluator evaluator = new InboundEvaluator((connector, requirement, chain) -> {
             judged.add(connector);
-            return new CertificateJudge.Judgement(connector.equals("wrong-certificate") ? VerificationKind.NAME_MISMATCH : VerificationKind.ACCEPTED,
+            return CertificateJudge.Judgement.of(connector.equals("wrong-certificate") ? VerificationKind.NAME_MISMATCH : VerificationKind.ACCEPTED,
                 "judged for " + connector);
         });
 

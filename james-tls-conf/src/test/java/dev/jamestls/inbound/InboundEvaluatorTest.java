@@ -59,7 +59,11 @@ class InboundEvaluatorTest {
             Arguments.of(ViolationKind.CERTIFICATE_MALFORMED, failure, "192.0.2.7", TlsChannel.STARTTLS, List.of(CERTIFICATE),
                 VerificationKind.MALFORMED),
             Arguments.of(ViolationKind.REVOCATION_UNKNOWN, failure, "192.0.2.7", TlsChannel.STARTTLS, List.of(CERTIFICATE),
-                VerificationKind.REVOCATION_UNKNOWN)));
+                VerificationKind.REVOCATION_UNKNOWN),
+            Arguments.of(ViolationKind.REVOCATION_UNREACHABLE, failure, "192.0.2.7", TlsChannel.STARTTLS, List.of(CERTIFICATE),
+                VerificationKind.REVOCATION_UNREACHABLE),
+            Arguments.of(ViolationKind.VERIFICATION_ERROR, failure, "192.0.2.7", TlsChannel.STARTTLS, List.of(CERTIFICATE),
+                VerificationKind.INTERNAL_ERROR)));
     }
 
     @ParameterizedTest(name = "{0}, failure {1}")
@@ -68,7 +72,7 @@ class InboundEvaluatorTest {
                                                          List<X509Certificate> chain, VerificationKind judged) throws Exception {
         String minimum = kind == ViolationKind.PROTOCOL_TOO_OLD ? "TLSv1.3" : "TLSv1.2";
         InboundEvaluator evaluator = new InboundEvaluator((connector, requirement, presented) ->
-            new CertificateJudge.Judgement(judged, HUGE_REASON));
+            CertificateJudge.Judgement.of(judged, HUGE_REASON));
         TlsFacts facts = channel == TlsChannel.NONE ? TlsFacts.CLEAR_TEXT
             : TlsFacts.encrypted(channel, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", CertificateFacts.ofChain(chain));
 
@@ -86,10 +90,16 @@ class InboundEvaluatorTest {
             case IP_NOT_ALLOWED, TLS_REQUIRED, PROTOCOL_TOO_OLD -> CertificateCheck.NOT_CHECKED;
             case CERTIFICATE_REQUIRED -> CertificateCheck.MISSING;
             case CERTIFICATE_REJECTED, CERTIFICATE_MALFORMED -> CertificateCheck.REJECTED;
-            case REVOCATION_UNKNOWN -> CertificateCheck.UNKNOWN;
+            case REVOCATION_UNKNOWN, REVOCATION_UNREACHABLE -> CertificateCheck.UNKNOWN;
+            case VERIFICATION_ERROR -> CertificateCheck.ERROR;
         });
         if (kind == ViolationKind.CERTIFICATE_REJECTED) {
             assertThat(reply.text()).contains("certificate name mismatch; expected " + NAMES.get(0));
+            assertThat(violation.reason()).isEqualTo(HUGE_REASON);
+        }
+        if (judged.temporary()) {
+            // Each temporary cause is named as what it is, never folded into "status unknown".
+            assertThat(reply.text()).contains(": " + judged.description() + ", try again later");
             assertThat(violation.reason()).isEqualTo(HUGE_REASON);
         }
     }
@@ -100,7 +110,7 @@ class InboundEvaluatorTest {
             case TLS_REQUIRED, PROTOCOL_TOO_OLD, CERTIFICATE_REQUIRED -> permanent ? 530 : 451;
             case IP_NOT_ALLOWED, CERTIFICATE_REJECTED -> permanent ? 550 : 450;
             case CERTIFICATE_MALFORMED -> 550;
-            case REVOCATION_UNKNOWN -> 451;
+            case REVOCATION_UNKNOWN, REVOCATION_UNREACHABLE, VERIFICATION_ERROR -> 451;
         };
     }
 
@@ -110,7 +120,8 @@ class InboundEvaluatorTest {
             case TLS_REQUIRED, PROTOCOL_TOO_OLD, CERTIFICATE_REQUIRED -> permanent ? "5.7.0" : "4.7.0";
             case IP_NOT_ALLOWED, CERTIFICATE_REJECTED -> permanent ? "5.7.1" : "4.7.1";
             case CERTIFICATE_MALFORMED -> "5.7.1";
-            case REVOCATION_UNKNOWN -> "4.7.5";
+            case REVOCATION_UNKNOWN, REVOCATION_UNREACHABLE -> "4.7.5";
+            case VERIFICATION_ERROR -> "4.3.0";
         };
     }
 

@@ -24,6 +24,7 @@ import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
 import dev.jamestls.revocation.RevocationReport;
+import dev.jamestls.smtp.PeerReply;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.VerificationKind;
 import dev.jamestls.verify.VerificationOutcome;
@@ -154,6 +155,25 @@ class AttemptClassifierTest {
         assertThat(permanent.status()).isEqualTo("5.7.10");
     }
 
+    @Test
+    void aPeersRefusalGivesTheDsnItsEnhancedStatusFromTheReplyValues() {
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        RetrySchedule schedule = RetrySchedule.parse("1 minute", 1);
+
+        AttemptRecord refused = record(plan, observation("established-rejected-550"));
+        AttemptRecord deferred = record(plan, observation("established-rejected-451"));
+        AttemptRecord bare = record(plan, established(Optional.empty(), TransactionResult.rejected(PeerReply.of(554, "no thanks"))));
+
+        assertThat(refused.peerReply().map(PeerReply::code)).contains(550);
+        assertThat(DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(refused), 0, schedule).status())
+            .isEqualTo("5.7.1");
+        assertThat(DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(deferred), 0, schedule).status())
+            .isEqualTo("4.3.0");
+        assertThat(DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(bare), 0, schedule).status())
+            .isEqualTo("5.0.0");
+        assertThat(bare.reason()).endsWith("; peer replied: 554 no thanks");
+    }
+
     @ParameterizedTest(name = "{0}: {2}")
     @CsvSource(delimiter = '|', value = {
         "5 minutes, 3*1 hour | 5 | retry 4 waits 1 hour",
@@ -209,8 +229,8 @@ class AttemptClassifierTest {
                 Optional.of("SSLHandshakeException: No appropriate protocol"), TransactionResult.NOT_STARTED);
             case "established-expired-sent" -> established(Optional.of(failed(VerificationKind.EXPIRED)), TransactionResult.SENT);
             case "established-sent" -> established(Optional.empty(), TransactionResult.SENT);
-            case "established-rejected-550" -> established(Optional.empty(), TransactionResult.rejected(550, "550 5.7.1 no"));
-            case "established-rejected-451" -> established(Optional.empty(), TransactionResult.rejected(451, "451 4.3.0 later"));
+            case "established-rejected-550" -> established(Optional.empty(), TransactionResult.rejected(PeerReply.of(550, "550 5.7.1 no")));
+            case "established-rejected-451" -> established(Optional.empty(), TransactionResult.rejected(PeerReply.of(451, "451 4.3.0 later")));
             case "client-certificate-required" -> new AttemptObservation(ip, true, TlsStage.CLIENT_CERTIFICATE_REQUIRED, none, none,
                 Optional.empty(), Optional.of("we presented none"), TransactionResult.NOT_STARTED);
             case "protocol-version" -> new AttemptObservation(ip, true, TlsStage.PROTOCOL_VERSION, none, none, Optional.empty(),

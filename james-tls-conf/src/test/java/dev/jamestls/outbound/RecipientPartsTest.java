@@ -17,14 +17,15 @@ import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
+import dev.jamestls.smtp.PeerReply;
 import dev.jamestls.tls.TlsProtocol;
 
 /** Per-recipient results: accepted recipients are done, refused ones bounce or wait, each with the peer's status. */
 class RecipientPartsTest {
     static final RetrySchedule SCHEDULE = RetrySchedule.parse("1 minute, 1 hour", 2);
     static final List<String> RECIPIENTS = List.of("ok@partner.example", "refused@partner.example", "later@partner.example");
-    static final RecipientRefusal REFUSED = new RecipientRefusal("refused@partner.example", 550, "550 5.1.1 no such user");
-    static final RecipientRefusal LATER = new RecipientRefusal("later@partner.example", 450, "450 4.2.1 busy");
+    static final RecipientRefusal REFUSED = new RecipientRefusal("refused@partner.example", PeerReply.of(550, "550 5.1.1 no such user"));
+    static final RecipientRefusal LATER = new RecipientRefusal("later@partner.example", PeerReply.of(450, "450 4.2.1 busy"));
 
     @Test
     void aPartialDeliverySplitsIntoDeliveredBouncedAndRetried() {
@@ -59,7 +60,7 @@ class RecipientPartsTest {
 
     @Test
     void aStatusOfTheWrongClassIsNotTrusted() {
-        RecipientRefusal odd = new RecipientRefusal("refused@partner.example", 550, "550 4.2.1 says temporary");
+        RecipientRefusal odd = new RecipientRefusal("refused@partner.example", PeerReply.of(550, "550 4.2.1 says temporary"));
 
         List<RecipientParts.Part> parts = RecipientParts.split(DeliveryDecision.delivered(),
             List.of(attempt(AttemptVerdict.DELIVERED, List.of(odd))), RECIPIENTS, 0, SCHEDULE);
@@ -100,11 +101,12 @@ class RecipientPartsTest {
 
     @Test
     void aRefusalIsOneLineAndHasA4xxOr5xxCode() {
-        assertThat(new RecipientRefusal("a@partner.example", 550, "550 5.1.1 no\r\nRCPT TO:<injected>").reply())
+        assertThat(new RecipientRefusal("a@partner.example", PeerReply.of(550, "550 5.1.1 no\r\nRCPT TO:<injected>")).reply().text())
             .isEqualTo("550 5.1.1 no RCPT TO:<injected>");
-        assertThatThrownBy(() -> new RecipientRefusal("a@partner.example", 250, "250 ok")).isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("a refusal needs a 4xx or 5xx reply code, not 250");
-        assertThatThrownBy(() -> new TransactionResult(TransactionResult.Kind.NOT_STARTED, 0, "", List.of(REFUSED)))
+        assertThatThrownBy(() -> new RecipientRefusal("a@partner.example", PeerReply.of(250, "250 ok")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("a peer's refusal has a 4xx or 5xx reply code (RFC 5321 §4.2.1), not 250");
+        assertThatThrownBy(() -> new TransactionResult(TransactionResult.Kind.NOT_STARTED, Optional.empty(), "", List.of(REFUSED)))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessage("recipient refusals belong to a sent or rejected transaction, not NOT_STARTED");
     }
@@ -113,6 +115,6 @@ class RecipientPartsTest {
         return new AttemptRecord(Instant.now(), "partner.example", "partner", RuleKind.CONNECTOR, Mode.ENFORCE, OutboundLevel.VERIFY,
             "mx1.partner.example", 25, Optional.of("127.0.0.1"), true, TlsStage.ESTABLISHED, Optional.of("TLSv1.3"),
             Optional.of("TLS_AES_128_GCM_SHA256"), Optional.empty(), Optional.empty(), Optional.empty(), verdict, Optional.empty(),
-            "test", refused);
+            "test", refused, Optional.empty());
     }
 }

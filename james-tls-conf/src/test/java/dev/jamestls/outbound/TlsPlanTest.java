@@ -45,6 +45,13 @@ class TlsPlanTest {
         return new OutboundRequirement(level, match, pins, TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
     }
 
+    /** The same requirement with the rule's own anchors and client identity. */
+    static OutboundRequirement requirement(OutboundLevel level, Optional<TrustAnchorFile> anchors, Optional<ClientIdentity> identity) {
+        OutboundRequirement plain = requirement(level);
+        return new OutboundRequirement(plain.level(), plain.match(), plain.pins(), plain.minimumProtocol(), plain.ciphers(),
+            plain.smartHosts(), plain.failure(), anchors, identity);
+    }
+
     static TlsPlan plan(OutboundLevel level, Mode mode) {
         return TlsPlan.forTarget(requirement(level), mode, DOMAIN, MX, List.of(DEFAULT_ANCHOR));
     }
@@ -107,7 +114,7 @@ class TlsPlanTest {
     @Test
     void theRulesOwnAnchorsReplaceTheDefaultOnes() {
         TrustAnchorFile anchors = new TrustAnchorFile(Path.of("partner-ca.pem"), ContentDigest.of(new byte[] {1}), List.of(RULE_ANCHOR));
-        OutboundRequirement requirement = requirement(OutboundLevel.VERIFY).withTrustAnchors(Optional.of(anchors));
+        OutboundRequirement requirement = requirement(OutboundLevel.VERIFY, Optional.of(anchors), Optional.empty());
 
         TlsPlan plan = TlsPlan.forTarget(requirement, Mode.ENFORCE, DOMAIN, MX, List.of(DEFAULT_ANCHOR));
 
@@ -121,7 +128,7 @@ class TlsPlanTest {
 
         assertThat(TlsPlan.forTarget(requirement(OutboundLevel.VERIFY), Mode.ENFORCE, DOMAIN, MX, List.of(DEFAULT_ANCHOR), Optional.of(ours))
             .clientIdentity()).contains(ours);
-        assertThat(TlsPlan.forTarget(requirement(OutboundLevel.VERIFY).withClientIdentity(Optional.of(rules)), Mode.ENFORCE, DOMAIN, MX,
+        assertThat(TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, Optional.empty(), Optional.of(rules)), Mode.ENFORCE, DOMAIN, MX,
             List.of(DEFAULT_ANCHOR), Optional.of(ours)).clientIdentity()).contains(rules);
         assertThat(TlsPlan.forTarget(requirement(OutboundLevel.NONE), Mode.ENFORCE, DOMAIN, MX, List.of(DEFAULT_ANCHOR), Optional.of(ours))
             .clientIdentity()).as("no TLS, no certificate").isEmpty();

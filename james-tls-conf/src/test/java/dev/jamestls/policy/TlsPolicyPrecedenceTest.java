@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.jamestls.tls.TlsProtocol;
+import dev.jamestls.verify.DnsNames;
 
 class TlsPolicyPrecedenceTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
@@ -176,12 +177,13 @@ class TlsPolicyPrecedenceTest {
 
     @Test
     void certificateNameWildcardCoversExactlyOneLabel() {
-        CertificateName name = CertificateName.parse("*.partner.example");
+        // The verification core judges a configured name as the inbound judge hands it over (its text form).
+        String name = DnsNames.normalizeAccepted(CertificateName.parse("*.Partner.EXAMPLE.").toString());
 
-        assertThat(name.matches("mx.partner.example")).isTrue();
-        assertThat(name.matches("MX.Partner.Example.")).isTrue();
-        assertThat(name.matches("a.mx.partner.example")).isFalse();
-        assertThat(name.matches("partner.example")).isFalse();
+        assertThat(DnsNames.matches(name, "mx.partner.example")).isTrue();
+        assertThat(DnsNames.matches(name, "MX.Partner.Example.")).isTrue();
+        assertThat(DnsNames.matches(name, "a.mx.partner.example")).isFalse();
+        assertThat(DnsNames.matches(name, "partner.example")).isFalse();
     }
 
     @Test

@@ -212,7 +212,7 @@ class RevocationVerificationTest {
         assertThat(outcome.kind()).isEqualTo(VerificationKind.ACCEPTED);
         assertThat(outcome.notes()).hasSize(1);
         assertThat(outcome.notes().get(0)).startsWith("revocation unknown, accepted by soft-fail: 'CN=partner.example': "
-            + "UNKNOWN via none (CRL http://127.0.0.1:").contains("/issuing.crl unreachable: Connection refused");
+            + "UNREACHABLE via none (CRL http://127.0.0.1:").contains("/issuing.crl unreachable: Connection refused");
         assertThat(outcome.validUntil()).isEqualTo(NOW.plus(RevocationSettings.DEFAULT.unknownRetry()));
     }
 
@@ -223,9 +223,35 @@ class RevocationVerificationTest {
 
         VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
 
-        assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
+        assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNREACHABLE);
         assertThat(outcome.temporary()).isTrue();
         assertThat(outcome.resultType()).contains(TlsRptResultType.VALIDATION_FAILURE);
+        assertThat(outcome.revocation().certificates()).extracting(CertificateRevocation::status)
+            .containsExactly(RevocationStatus.UNREACHABLE, RevocationStatus.NOT_CHECKABLE);
+    }
+
+    @Test
+    void aDistributionPointThatAnswersWithAnHttpErrorIsUnknownNotUnreachable() {
+        IssuedCertificate leaf = leafWithCrl("/missing.crl");
+
+        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+
+        assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
+        assertThat(outcome.temporary()).isTrue();
+        assertThat(outcome.reason()).startsWith("'CN=partner.example': UNKNOWN via none (CRL " + base
+            + "/missing.crl unreachable: HTTP 404 from ");
+    }
+
+    @Test
+    void anUnreachableResponderBesideAnUnusableCrlIsUnknown() throws IOException {
+        IssuedCertificate leaf = ISSUING.leaf("CN=partner.example").dnsNames("partner.example")
+            .ocspUrl("http://127.0.0.1:" + closedPort() + "/ocsp").crlUrl(base + "/garbage.crl").issue();
+        routes.put("/garbage.crl", () -> "not a CRL".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+
+        assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
+        assertThat(outcome.reason()).contains("/ocsp unreachable: Connection refused").contains("/garbage.crl malformed: ");
     }
 
     @Test
@@ -236,7 +262,7 @@ class RevocationVerificationTest {
         assertThat(verifier().verify(leaf.presentedChain(), rule(RevocationMode.SOFT_FAIL)).kind())
             .isEqualTo(VerificationKind.ACCEPTED);
         assertThat(verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL)).kind())
-            .isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
+            .isEqualTo(VerificationKind.REVOCATION_UNREACHABLE);
     }
 
     @Test

@@ -26,7 +26,7 @@ import dev.jamestls.inbound.InboundVerdict;
  * <tr><td>{@code dev.jamestls.inbound.reason}</td><td>what was expected and what the session showed</td></tr>
  * <tr><td>{@code dev.jamestls.inbound.verifiedPartner}</td><td>connector whose certificate requirement the client met</td></tr>
  * <tr><td>{@code dev.jamestls.inbound.certificateCheck}</td><td>what our verification decided about the client
- *     certificate under the rule: {@code verified}, {@code rejected}, {@code unknown}, {@code missing},
+ *     certificate under the rule: {@code verified}, {@code rejected}, {@code unknown}, {@code error}, {@code missing},
  *     {@code not-checked}, {@code not-required} ({@link CertificateCheck})</td></tr>
  * </table>
  */

@@ -31,7 +31,7 @@ import dev.jamestls.tls.TlsFacts;
  * the listener only asked for it), {@code rule-verification} what the inbound rule
  * that applied ({@code rule}, a connector or {@code defaults}) decided
  * ({@code dev.jamestls.inbound.certificateCheck}: {@code verified}, {@code rejected},
- * {@code unknown}, {@code missing}, {@code not-checked}, {@code not-required}); it
+ * {@code unknown}, {@code error}, {@code missing}, {@code not-checked}, {@code not-required}); it
  * is absent when no inbound rule was applied.
  *
  * The client certificate's subject and issuer identify the sending server and

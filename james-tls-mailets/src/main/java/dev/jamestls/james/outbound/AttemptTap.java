@@ -42,7 +42,6 @@ final class AttemptTap {
     private volatile boolean tlsLayered;
     private volatile SSLSocket sslSocket;
     private volatile VerificationOutcome certificate;
-    private volatile long clearTransactionBytes;
     private volatile List<String> requestedKeyTypes;
     private volatile ClientIdentity presented;
     private volatile boolean transactionStarted;
@@ -85,11 +84,6 @@ final class AttemptTap {
 
     Optional<VerificationOutcome> certificate() {
         return Optional.ofNullable(certificate);
-    }
-
-    /** Bytes of transaction commands or message content written in clear text (0 under a mandatory level). */
-    long clearTransactionBytes() {
-        return clearTransactionBytes;
     }
 
     /**
@@ -173,7 +167,7 @@ final class AttemptTap {
         }
     }
 
-    private void commandVerb(String verb, int length) throws IOException {
+    private void commandVerb(String verb) throws IOException {
         switch (verb) {
             case "EHLO", "HELO" -> {
                 ehloSent = true;
@@ -189,7 +183,6 @@ final class AttemptTap {
                         throw new IOException("clear-text guard: refused to send '" + verb
                             + "' before TLS is established (the rule requires TLS; SPEC §2)");
                     }
-                    clearTransactionBytes += length;
                 }
             }
         }
@@ -283,7 +276,7 @@ final class AttemptTap {
             while (end < text.length() && Character.isLetter(text.charAt(end))) {
                 end++;
             }
-            commandVerb(text.substring(0, end).toUpperCase(Locale.ROOT), command.length);
+            commandVerb(text.substring(0, end).toUpperCase(Locale.ROOT));
             out.write(command);
         }
     }

@@ -4,12 +4,13 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import javax.mail.Address;
@@ -24,11 +25,16 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
+import com.sun.mail.smtp.SMTPAddressFailedException;
+import com.sun.mail.smtp.SMTPSendFailedException;
+import com.sun.mail.smtp.SMTPSenderFailedException;
+
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.RecipientRefusal;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
+import dev.jamestls.smtp.PeerReply;
 import dev.jamestls.tls.HandshakeFailure;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
@@ -36,14 +42,14 @@ import dev.jamestls.verify.VerifyingTrustManager;
 
 /**
  * One SMTP attempt to one address with JavaMail: a new {@link Session} whose own properties hold our
- * socket factory objects and the plan's STARTTLS settings (only the {@code javax.mail} API and session
- * properties, so the James 3.9 transform needs no provider rename). TLS runs over the rule's shared
+ * socket factory objects and the plan's STARTTLS settings. The peer's refusals are read as values from the
+ * provider's exceptions ({@code SMTPSendFailedException}, {@code SMTPSenderFailedException},
+ * {@code SMTPAddressFailedException}: reply code and reply), never parsed out of exception text; for James 3.9
+ * the transform renames their package to Angus Mail's ({@code angus-renames.properties}). TLS runs over the rule's shared
  * context ({@link ClientTlsContexts}), so a later attempt to the same host may resume the session. A
  * connection that delivered its mail is handed back open ({@link SmtpConnection}) for reuse.
  */
 public final class SmtpAttempt {
-    private static final Pattern REPLY = Pattern.compile("^([45]\\d\\d)[ -].*", Pattern.DOTALL);
-
     /**
      * @param heloName the name sent in EHLO
      * @param connectTimeoutMillis TCP connect timeout
@@ -194,48 +200,44 @@ public final class SmtpAttempt {
             if (!refused.isEmpty()) {
                 // No recipient accepted: temporary while any refusal is (RFC 5321 §4.2.1), so the next host may try.
                 RecipientRefusal first = refused.stream().filter(r -> !r.permanent()).findFirst().orElse(refused.get(0));
-                return TransactionResult.rejected(first.replyCode(), first.reply(), refused);
+                return TransactionResult.rejected(first.reply(), refused);
             }
-            return reply(e).map(r -> TransactionResult.rejected(Integer.parseInt(r.substring(0, 3)), r))
-                .orElseGet(() -> TransactionResult.broken(describe(e)));
+            return peerReply(e).map(TransactionResult::rejected).orElseGet(() -> TransactionResult.broken(describe(e)));
         }
     }
 
     /**
      * Each refused recipient with the peer's reply to its RCPT. JavaMail lists the refused addresses (5xx
-     * "invalid", 4xx "valid unsent") and chains one exception per refused RCPT, in RCPT order, whose message is
-     * the peer's reply; they are paired in envelope order, using only the {@code javax.mail} API.
+     * "invalid", 4xx "valid unsent") and chains one {@link SMTPAddressFailedException} per refused RCPT, which
+     * names the address, the reply code and the reply; a refusal whose exception is missing gets the bare code
+     * of its list.
      */
     private static List<RecipientRefusal> refusals(Envelope envelope, SendFailedException failed) {
         Set<String> invalid = addresses(failed.getInvalidAddresses());
         Set<String> unsent = addresses(failed.getValidUnsentAddresses());
-        List<String> refused = Arrays.stream(envelope.recipients()).map(SmtpAttempt::address)
-            .filter(a -> invalid.contains(a) || unsent.contains(a)).toList();
-        List<String> replies = new ArrayList<>();
-        for (Throwable t = failed.getNextException(); t != null && replies.size() <= refused.size(); t = next(t)) {
-            reply(t.getMessage() == null ? "" : t.getMessage()).ifPresent(replies::add);
+        Map<String, PeerReply> replies = new HashMap<>();
+        for (Throwable t = failed.getNextException(); t != null; t = next(t)) {
+            if (t instanceof SMTPAddressFailedException rcpt && rcpt.getAddress() != null && isRefusal(rcpt.getReturnCode())) {
+                replies.putIfAbsent(rcpt.getAddress().getAddress(), PeerReply.of(rcpt.getReturnCode(), rcpt.getMessage()));
+            }
         }
         List<RecipientRefusal> refusals = new ArrayList<>();
-        for (int i = 0; i < refused.size(); i++) {
-            String recipient = refused.get(i);
+        for (String recipient : Arrays.stream(envelope.recipients()).map(SmtpAttempt::address)
+            .filter(a -> invalid.contains(a) || unsent.contains(a)).toList()) {
             int fallbackCode = invalid.contains(recipient) ? 550 : 450;
-            if (replies.size() == refused.size()) {
-                String reply = replies.get(i);
-                refusals.add(new RecipientRefusal(recipient, Integer.parseInt(reply.substring(0, 3)), reply));
-            } else {
-                refusals.add(new RecipientRefusal(recipient, fallbackCode, fallbackCode + " (the peer's reply to RCPT was not kept)"));
-            }
+            refusals.add(new RecipientRefusal(recipient, replies.getOrDefault(recipient,
+                PeerReply.of(fallbackCode, "(the peer's reply to RCPT was not kept)"))));
         }
         return refusals;
     }
 
     /**
      * Whether JavaMail's address lists are RCPT results: after a partial delivery (some sent), or when no recipient
-     * was accepted (JavaMail's own "Invalid Addresses", not a peer reply). A failure at MAIL or DATA lists the
-     * accepted recipients as "valid unsent" too, so there the mail fails as a whole.
+     * was accepted (JavaMail's own "Invalid Addresses", not an {@link SMTPSendFailedException} carrying a reply).
+     * A failure at MAIL or DATA lists the accepted recipients as "valid unsent" too, so there the mail fails as a whole.
      */
     private static boolean refusedAtRcpt(SendFailedException failed) {
-        return sentToSome(failed) || reply(failed.getMessage() == null ? "" : failed.getMessage()).isEmpty();
+        return sentToSome(failed) || !(failed instanceof SMTPSendFailedException);
     }
 
     private static boolean sentToSome(SendFailedException failed) {
@@ -323,20 +325,26 @@ public final class SmtpAttempt {
             session.map(SSLSession::getProtocol), session.map(SSLSession::getCipherSuite), tap.certificate(), error, transaction);
     }
 
-    /** The first SMTP reply (4xx/5xx) in the exception chain: JavaMail puts the server's reply in the message. */
-    static Optional<String> reply(Throwable error) {
+    /**
+     * The first refusal (4xx/5xx, RFC 5321 §4.2.1) the peer sent in the exception chain, from the values the
+     * SMTP provider kept with it: the reply code it read and the reply (MAIL, RCPT, DATA, end of data).
+     */
+    static Optional<PeerReply> peerReply(Throwable error) {
         for (Throwable t = error; t != null; t = next(t)) {
-            Optional<String> reply = reply(t.getMessage() == null ? "" : t.getMessage());
-            if (reply.isPresent()) {
-                return reply;
+            OptionalInt code = t instanceof SMTPSendFailedException send ? OptionalInt.of(send.getReturnCode())
+                : t instanceof SMTPSenderFailedException sender ? OptionalInt.of(sender.getReturnCode())
+                : t instanceof SMTPAddressFailedException rcpt ? OptionalInt.of(rcpt.getReturnCode())
+                : OptionalInt.empty();
+            if (code.isPresent() && isRefusal(code.getAsInt())) {
+                return Optional.of(PeerReply.of(code.getAsInt(), t.getMessage()));
             }
         }
         return Optional.empty();
     }
 
-    private static Optional<String> reply(String message) {
-        Matcher matcher = REPLY.matcher(message.strip());
-        return matcher.matches() ? Optional.of(message.strip().replaceAll("[\\r\\n]+", " ")) : Optional.empty();
+    /** RFC 5321 §4.2.1: 4yz transient and 5yz permanent negative completion replies. */
+    private static boolean isRefusal(int code) {
+        return code >= 400 && code <= 599;
     }
 
     private static Throwable next(Throwable t) {

@@ -38,7 +38,7 @@ import dev.jamestls.smtp.SmtpReply;
  * Applies the inbound part of the TLS policy in the SMTP dialogue: at
  * {@code MAIL FROM} (sender domain known) and, for the null sender, at the
  * first {@code RCPT TO}. A violation of an enforced rule is refused with the
- * reply the core chose ({@code 530 5.7.0}, {@code 550 5.7.1}, {@code 451 4.7.5}, or under the
+ * reply the core chose ({@code 530 5.7.0}, {@code 550 5.7.1}, {@code 451 4.7.5}, {@code 451 4.3.0}, or under the
  * connector's {@code failure="temporary"} {@code 451 4.7.0}, {@code 450 4.7.1});
  * otherwise the hook answers DECLINED so James's own checks (relay,
  * recipients) still run — never OK. Every accepted mail carries the verdict
@@ -66,8 +66,6 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     /** The relay decision of one TLS session (it survives RSET; a new handshake decides again). */
     private record RelayDecision(javax.net.ssl.SSLSession tls, Optional<String> partner) {
     }
-    // RFC 3463 §3.4: X.3.0 Other or undefined mail system status (temporary form).
-    private static final String INTERNAL_ERROR_STATUS = "4.3.0";
     private static final String INTERNAL_ERROR_TEXT = "Temporary local problem evaluating the TLS policy, try again later";
 
     private final FileSystem fileSystem;
@@ -177,7 +175,7 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
             return reply(verdict.violation().orElseThrow().reply());
         } catch (RuntimeException e) {
             // SPEC §2: an unexpected failure in our code is temporary, never a bounce or a silent accept.
-            SmtpReply internalError = SmtpReply.forSession(SmtpReply.TEMPORARY_LOCAL_ERROR, INTERNAL_ERROR_STATUS,
+            SmtpReply internalError = SmtpReply.forSession(SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.MAIL_SYSTEM_OTHER_TEMPORARY,
                 INTERNAL_ERROR_TEXT, session.getSessionID());
             LOGGER.error("inbound-tls session={} sender domain {}: policy evaluation failed; answering {}",
                 session.getSessionID(), PeerText.escape(senderDomain), internalError, PeerText.escape(e));

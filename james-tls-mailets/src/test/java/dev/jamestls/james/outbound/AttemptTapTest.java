@@ -78,7 +78,6 @@ class AttemptTapTest {
             .hasMessage("clear-text guard: refused to send 'MAIL' before TLS is established (the rule requires TLS; SPEC §2)");
 
         assertThat(wire()).isEqualTo("EHLO mx.example.com\r\nNOOP\r\nRSET\r\nHELO mx.example.com\r\nSTARTTLS\r\n");
-        assertThat(tap.clearTransactionBytes()).isZero();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -113,7 +112,6 @@ class AttemptTapTest {
         send(out, "MAIL FROM:<a@example.com>\r\nRCPT TO:<b@partner.example>\r\n");
 
         assertThat(wire()).endsWith("RCPT TO:<b@partner.example>\r\n");
-        assertThat(tap.clearTransactionBytes()).isEqualTo("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@partner.example>\r\n".length());
         assertThat(tap.politeQuitDue()).isFalse();
     }
 
@@ -190,7 +188,6 @@ class AttemptTapTest {
         send(out, "MAIL FROM:<a@example.com>\r\n");
 
         assertThat(wire()).isEqualTo("MAIL FROM:<a@example.com>\r\n");
-        assertThat(tap.clearTransactionBytes()).isZero();
     }
 
     @Test

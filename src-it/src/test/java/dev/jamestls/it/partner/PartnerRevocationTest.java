@@ -15,16 +15,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.sun.net.httpserver.HttpServer;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.LogCapture;
 import dev.jamestls.it.harness.SmtpTestClient;
+import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
@@ -36,6 +42,7 @@ import dev.jamestls.pki.OcspResponses;
  */
 class PartnerRevocationTest {
     static final TestPki PKI = new TestPki();
+    static final String INBOX = "memory://var/mail/in/";
     static final HttpServer HTTP = startHttp();
     static final String BASE = "http://127.0.0.1:" + HTTP.getAddress().getPort();
     static final String UNREACHABLE = "http://127.0.0.1:" + closedPort();
@@ -47,6 +54,8 @@ class PartnerRevocationTest {
     static final IssuedCertificate OCSP_GOOD = partner().ocspUrl(BASE + "/ocsp").issue();
     static final IssuedCertificate OCSP_REVOKED = partner().ocspUrl(BASE + "/ocsp").issue();
     static final IssuedCertificate NO_RESPONDER = partner().crlUrl(UNREACHABLE + "/issuing.crl").ocspUrl(UNREACHABLE + "/ocsp").issue();
+    /** The responder answers, signed, that it does not know this certificate (RFC 6960 §2.2 "unknown"). */
+    static final IssuedCertificate OCSP_UNKNOWN = partner().ocspUrl(BASE + "/ocsp").issue();
 
     static {
         REVOKED_BY_CRL.add(CRL_REVOKED.certificate().getSerialNumber());
@@ -60,6 +69,12 @@ class PartnerRevocationTest {
           <connector name="hard-example" mode="enforce">
             <inbound requireTls="true" failure="permanent">
               <senderDomain>hard.example</senderDomain>
+              <clientCertificate revocation="hard-fail"><name>partner.example</name></clientCertificate>
+            </inbound>
+          </connector>
+          <connector name="staged-example" mode="testing">
+            <inbound requireTls="true" failure="permanent">
+              <senderDomain>staged.example</senderDomain>
               <clientCertificate revocation="hard-fail"><name>partner.example</name></clientCertificate>
             </inbound>
           </connector>
@@ -78,7 +93,7 @@ class PartnerRevocationTest {
         .listener(Listener.startTls("mx").wantingClientCertificate())
         .jamesTlsHooks()
         .confFile("tls-policy.xml", POLICY)
-        .rootProcessor("<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>memory://var/mail/in/</repositoryPath></mailet>")
+        .rootProcessor("<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>" + INBOX + "</repositoryPath></mailet>")
         .build();
 
     @AfterAll
@@ -108,11 +123,38 @@ class PartnerRevocationTest {
         assertThat(mailFrom(OCSP_GOOD, "hard.example")).startsWith("250");
     }
 
+    static Stream<Arguments> temporaryCauses() {
+        return Stream.of(
+            Arguments.of("no responder answers", NO_RESPONDER, "revocation-unreachable", "certificate revocation responder unreachable"),
+            Arguments.of("the responder does not know the certificate", OCSP_UNKNOWN, "revocation-unknown",
+                "certificate revocation status unknown"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("temporaryCauses")
+    void underHardFailEachTemporaryCauseIsATemporaryRefusalNamedAsSuch(String reason, IssuedCertificate certificate,
+                                                                    String reasonKind, String description) throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(mailFrom(certificate, "hard.example"))
+                .startsWith("451 4.7.5 Client certificate cannot be verified now for hard.example by connector hard-example: "
+                    + description + ", try again later (session ");
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).contains("rule=hard-example")
+                .contains("verdict=violation reason=" + reasonKind + ": " + description + ": "));
+        }
+    }
+
     @Test
-    void unreachableRespondersUnderHardFailAreATemporaryRefusal() throws Exception {
-        assertThat(mailFrom(NO_RESPONDER, "hard.example"))
-            .startsWith("451 4.7.5 Client certificate status unknown for hard.example by connector hard-example: "
-                + "certificate revocation status unknown, try again later (session ");
+    void testingModeRecordsTheTemporaryCauseOnTheMail() throws Exception {
+        long before = james.size(INBOX);
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("mx"), PKI, Optional.of(NO_RESPONDER))) {
+            assertThat(client.send("billing@staged.example", "bob@james.local", "staged-unreachable")).isEqualTo(250);
+        }
+        StoredMail mail = StoredMail.withSubject(james.awaitMails(INBOX, (int) before + 1), "staged-unreachable");
+        assertThat(mail.attribute("dev.jamestls.inbound.verdict")).contains("violation");
+        assertThat(mail.attribute("dev.jamestls.inbound.reasonKind")).contains("revocation-unreachable");
+        assertThat(mail.attribute("dev.jamestls.inbound.certificateCheck")).contains("unknown");
+        assertThat((String) mail.attribute("dev.jamestls.inbound.reason").orElseThrow())
+            .startsWith("certificate revocation responder unreachable: 'CN=partner.example': UNREACHABLE via none (");
     }
 
     @Test
