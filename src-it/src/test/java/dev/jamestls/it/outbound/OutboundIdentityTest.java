@@ -251,9 +251,7 @@ class OutboundIdentityTest {
     }
 
     private static QueuedMail awaitQueued(String queue, String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-            james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient)).findFirst(),
-            Optional::isPresent).orElseThrow();
+        return OutboundProbe.awaitQueued(james, queue, recipient);
     }
 
     private static TestSmtpServer.Received awaitReceived(TestSmtpServer server, String subject) {
