@@ -167,7 +167,7 @@ public final class ConfigurationCheck {
             return;
         }
         Optional<String> condition = equals < 0 ? Optional.empty() : Optional.of(match.substring(equals + 1));
-        Optional<ComponentCatalog.ValueCheck> check = component.get().condition();
+        Optional<ParameterSpec<?>> check = component.get().condition();
         if (check.isEmpty()) {
             if (condition.isPresent()) {
                 problems.add(Problem.error(file, element.line(), element.column(), subject,
@@ -176,7 +176,7 @@ public final class ConfigurationCheck {
             return;
         }
         try {
-            check.get().check(condition.orElse(""));
+            check.get().check(condition.orElse("").trim());
         } catch (IllegalArgumentException e) {
             problems.add(Problem.error(file, element.line(), element.column(), subject, e.getMessage()));
             return;
@@ -194,19 +194,19 @@ public final class ConfigurationCheck {
             problems.add(Problem.error(file, element.line(), element.column(), subject, unknownClass(className, kind)));
             return Optional.empty();
         }
-        Map<String, ComponentCatalog.Parameter> parameters = component.get().parameters();
+        Map<String, ParameterSpec<?>> parameters = component.get().parameters();
         for (XmlElement child : element.children()) {
             if (kind == ComponentCatalog.Kind.MAILET && CONTAINER_PARAMETERS.contains(child.name())) {
                 continue;
             }
-            ComponentCatalog.Parameter parameter = parameters.get(child.name());
+            ParameterSpec<?> parameter = parameters.get(child.name());
             if (parameter == null) {
                 problems.add(Problem.error(file, child.line(), child.column(), "<" + child.name() + ">", "unknown parameter of "
                     + component.get().simpleName() + "; accepted: " + component.get().acceptedParameters()));
                 continue;
             }
             try {
-                parameter.check().check(child.text());
+                parameter.check(child.text().trim());
                 if (parameter.name().equals("policyFile")) {
                     policyFiles.add(child.text());
                 }
