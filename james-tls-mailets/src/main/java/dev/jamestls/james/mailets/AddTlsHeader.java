@@ -1,7 +1,6 @@
 package dev.jamestls.james.mailets;
 
 import java.util.Optional;
-import java.util.Set;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeUtility;
@@ -9,12 +8,13 @@ import javax.mail.internet.MimeUtility;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
-import dev.jamestls.james.MailetParameters;
 import dev.jamestls.james.attributes.ClientVerification;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.james.attributes.TlsAttributes;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.TlsFacts;
+import dev.jamestls.wiring.ConfiguredParameters;
+import dev.jamestls.wiring.HeaderParameters;
 
 /**
  * Adds a header summarising the TLS facts of the session the mail arrived on:
@@ -47,10 +47,6 @@ import dev.jamestls.tls.TlsFacts;
  * }</pre>
  */
 public class AddTlsHeader extends GenericMailet {
-    public static final String DEFAULT_HEADER = "X-James-TLS";
-    static final String HEADER_PARAMETER = "header";
-    static final String INCLUDE_CLIENT_IDENTITY_PARAMETER = "includeClientIdentity";
-
     private Settings settings;
 
     private record Settings(String header, boolean includeClientIdentity) {
@@ -58,15 +54,13 @@ public class AddTlsHeader extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters parameters = MailetParameters.of("mailet AddTlsHeader",
-            MailetParameters.names(getInitParameterNames()), this::getInitParameter,
-            Set.of(HEADER_PARAMETER, INCLUDE_CLIENT_IDENTITY_PARAMETER));
-        String header = parameters.string(HEADER_PARAMETER).orElse(DEFAULT_HEADER);
-        if (!isFieldName(header)) {
-            throw parameters.invalid(HEADER_PARAMETER, header,
-                "a header field name of printable ASCII without ':' or spaces (RFC 5322 §3.6.8)");
+        try {
+            ConfiguredParameters parameters = ConfiguredParameters.of("mailet AddTlsHeader", getInitParameterNames(),
+                this::getInitParameter, HeaderParameters.ALL);
+            settings = new Settings(parameters.value(HeaderParameters.HEADER), parameters.value(HeaderParameters.INCLUDE_CLIENT_IDENTITY));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
-        settings = new Settings(header, parameters.bool(INCLUDE_CLIENT_IDENTITY_PARAMETER, false));
     }
 
     @Override
@@ -111,11 +105,6 @@ public class AddTlsHeader extends GenericMailet {
 
     private static String quoted(String text) {
         return '"' + PeerText.escape(text).replace("\"", "\\\"") + '"';
-    }
-
-    // RFC 5322 §3.6.8: field-name = 1*ftext; ftext = %d33-57 / %d59-126
-    private static boolean isFieldName(String name) {
-        return !name.isEmpty() && name.chars().allMatch(c -> (c >= 33 && c <= 57) || (c >= 59 && c <= 126));
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
-import dev.jamestls.policy.Connector;
+import dev.jamestls.wiring.MatcherConditions;
 
 /** A matcher whose condition is a connector name compared with one attribute of the mail. */
 abstract class ConnectorAttributeMatcher extends GenericMatcher {
@@ -21,12 +21,7 @@ abstract class ConnectorAttributeMatcher extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        try {
-            connector = Connector.requireValidName(condition);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("matcher " + getClass().getSimpleName() + ": invalid condition: " + e.getMessage(), e);
-        }
+        connector = Conditions.parse(getClass().getSimpleName(), getCondition(), MatcherConditions.CONNECTOR);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.jamestls.james.matchers;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 import javax.mail.MessagingException;
 
@@ -10,8 +9,8 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
-import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.james.attributes.InboundAttributes;
+import dev.jamestls.wiring.MatcherConditions;
 
 /**
  * Matches mail by the inbound TLS policy verdict recorded when it was
@@ -31,12 +30,7 @@ public class InboundTlsPolicy extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        if (!condition.equals(InboundVerdict.VIOLATION) && !condition.equals(InboundVerdict.COMPLIANT)) {
-            throw new MessagingException("matcher InboundTlsPolicy: invalid condition '" + condition + "'; accepted: "
-                + InboundVerdict.VIOLATION + ", " + InboundVerdict.COMPLIANT);
-        }
-        expected = condition;
+        expected = Conditions.parse("InboundTlsPolicy", getCondition(), MatcherConditions.VERDICT);
     }
 
     @Override

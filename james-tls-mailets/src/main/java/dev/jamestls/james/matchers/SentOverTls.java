@@ -13,6 +13,7 @@ import org.apache.mailet.base.GenericMatcher;
 import dev.jamestls.james.attributes.TlsAttributes;
 import dev.jamestls.tls.TlsFacts;
 import dev.jamestls.tls.TlsProtocol;
+import dev.jamestls.wiring.MatcherConditions;
 
 /**
  * Matches mail that arrived over TLS (STARTTLS or implicit), optionally with
@@ -33,16 +34,7 @@ public class SentOverTls extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        if (condition.isEmpty()) {
-            minimum = Optional.empty();
-            return;
-        }
-        try {
-            minimum = Optional.of(TlsProtocol.parse(condition));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("matcher SentOverTls: invalid condition '" + condition + "': " + e.getMessage(), e);
-        }
+        minimum = Conditions.parse("SentOverTls", getCondition(), MatcherConditions.MINIMUM_PROTOCOL);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.jamestls.james.smtp;
 
-import java.io.FileNotFoundException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.inject.Inject;
 
@@ -27,12 +27,15 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
-import dev.jamestls.james.HandlerParameters;
 import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
+import dev.jamestls.james.ParameterFiles;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.smtp.SmtpReply;
+import dev.jamestls.wiring.ConfiguredParameters;
+import dev.jamestls.wiring.InboundParameters;
+import dev.jamestls.wiring.ParameterSpec;
 
 /**
  * Applies the inbound part of the TLS policy in the SMTP dialogue: at
@@ -55,7 +58,6 @@ import dev.jamestls.smtp.SmtpReply;
  * }</pre>
  */
 public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
-    public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.xml";
     private static final Logger LOGGER = LoggerFactory.getLogger(InboundTlsPolicyHook.class);
     private static final String COMPONENT = "hook InboundTlsPolicyHook";
     private static final ProtocolSession.AttachmentKey<InboundVerdict> VERDICT =
@@ -82,15 +84,27 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
 
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
-        HandlerParameters parameters = HandlerParameters.of(COMPONENT, configuration, Set.of("policyFile", "trustAnchors"));
-        Path policyFile = resolve(parameters, "policyFile", parameters.string("policyFile").orElse(DEFAULT_POLICY_FILE));
-        Optional<Path> anchors = parameters.string("trustAnchors").isPresent()
-            ? Optional.of(resolve(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
-            : Optional.empty();
         try {
-            runtime = InboundPolicyRuntime.forFiles(policyFile, anchors);
+            // Attributes of the <handler> element itself ([@class]) belong to James.
+            List<String> names = new ArrayList<>();
+            configuration.getKeys().forEachRemaining(key -> {
+                if (!key.startsWith("[@")) {
+                    names.add(key);
+                }
+            });
+            ConfiguredParameters parameters = ConfiguredParameters.of(COMPONENT, names.iterator(),
+                name -> configuration.getString(name, null),
+                InboundParameters.HOOK);
+            Path policyFile = resolve(InboundParameters.POLICY_FILE, parameters.value(InboundParameters.POLICY_FILE));
+            Optional<Path> anchors = parameters.optional(InboundParameters.TRUST_ANCHORS)
+                .map(location -> resolve(InboundParameters.TRUST_ANCHORS, location));
+            try {
+                runtime = InboundPolicyRuntime.forFiles(policyFile, anchors);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(COMPONENT + ": " + e.getMessage(), e);
+            }
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(COMPONENT + ": " + e.getMessage(), e);
+            throw new ConfigurationException(e.getMessage(), e);
         }
     }
 
@@ -102,12 +116,8 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         }
     }
 
-    private Path resolve(HandlerParameters parameters, String name, String location) throws ConfigurationException {
-        try {
-            return fileSystem.getFile(location).toPath();
-        } catch (FileNotFoundException e) {
-            throw parameters.invalid(name, location, "file not found (" + e.getMessage() + ")");
-        }
+    private Path resolve(ParameterSpec<?> spec, String location) {
+        return ParameterFiles.resolve(fileSystem, COMPONENT, spec.name(), location);
     }
 
     /**
