@@ -13,8 +13,7 @@ public final class MatcherConditions {
 
     /** {@code SentOverTls}: any TLS, or at least this protocol. */
     public static final ParameterSpec<Optional<TlsProtocol>> MINIMUM_PROTOCOL = ParameterSpec.of(NAME, "",
-        value -> value.isEmpty() ? Optional.empty() : Optional.of(TlsProtocol.fromJsseName(value)
-            .orElseThrow(() -> new IllegalArgumentException("unknown TLS protocol"))),
+        MatcherConditions::minimumProtocol,
         "empty (any TLS) or " + TlsProtocol.acceptedNames(), "the lowest TLS protocol that matches");
     /** {@code InboundTlsPolicy}: the verdict recorded on the mail. */
     public static final ParameterSpec<String> VERDICT = ParameterSpec.optional(NAME, MatcherConditions::verdict,
@@ -24,6 +23,18 @@ public final class MatcherConditions {
         Connector.NAME_FORMS, "the connector whose partner matches");
 
     private MatcherConditions() {
+    }
+
+    /** The JSSE spelling, case-insensitive ({@link TlsProtocol#parse}). */
+    private static Optional<TlsProtocol> minimumProtocol(String value) {
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TlsProtocol.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown TLS protocol", e);
+        }
     }
 
     private static String verdict(String value) {
