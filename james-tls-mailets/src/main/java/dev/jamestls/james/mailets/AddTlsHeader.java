@@ -1,5 +1,6 @@
 package dev.jamestls.james.mailets;
 
+import java.util.List;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -15,6 +16,7 @@ import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.TlsFacts;
 import dev.jamestls.wiring.ConfiguredParameters;
 import dev.jamestls.wiring.HeaderParameters;
+import dev.jamestls.wiring.ParameterSpec;
 
 /**
  * Adds a header summarising the TLS facts of the session the mail arrived on:
@@ -47,6 +49,9 @@ import dev.jamestls.wiring.HeaderParameters;
  * }</pre>
  */
 public class AddTlsHeader extends GenericMailet {
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = HeaderParameters.ALL;
+
     private Settings settings;
 
     private record Settings(String header, boolean includeClientIdentity) {
@@ -56,7 +61,7 @@ public class AddTlsHeader extends GenericMailet {
     public void init() throws MessagingException {
         try {
             ConfiguredParameters parameters = ConfiguredParameters.of("mailet AddTlsHeader", getInitParameterNames(),
-                this::getInitParameter, HeaderParameters.ALL);
+                this::getInitParameter, PARAMETERS);
             settings = new Settings(parameters.value(HeaderParameters.HEADER), parameters.value(HeaderParameters.INCLUDE_CLIENT_IDENTITY));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(e.getMessage(), e);

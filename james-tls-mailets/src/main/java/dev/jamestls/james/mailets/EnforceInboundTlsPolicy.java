@@ -3,6 +3,7 @@ package dev.jamestls.james.mailets;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -21,7 +22,7 @@ import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
-import dev.jamestls.james.ParameterFiles;
+import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.james.attributes.TlsAttributes;
 import dev.jamestls.smtp.PeerText;
@@ -49,6 +50,8 @@ import dev.jamestls.wiring.ParameterSpec;
  * }</pre>
  */
 public class EnforceInboundTlsPolicy extends GenericMailet {
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = InboundParameters.MAILET;
     private static final String COMPONENT = "mailet EnforceInboundTlsPolicy";
     private static final Logger LOGGER = LoggerFactory.getLogger(EnforceInboundTlsPolicy.class);
 
@@ -71,15 +74,16 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     public void init() throws MessagingException {
         try {
             ConfiguredParameters parameters = ConfiguredParameters.of(COMPONENT, getInitParameterNames(), this::getInitParameter,
-                InboundParameters.MAILET);
+                PARAMETERS);
+            String policyLocation = parameters.value(InboundParameters.POLICY_FILE);
+            Optional<String> anchorsLocation = parameters.optional(InboundParameters.TRUST_ANCHORS);
             Optional<String> processor = parameters.optional(InboundParameters.VIOLATION_PROCESSOR);
             String repository = parameters.value(InboundParameters.VIOLATION_REPOSITORY);
             if (processor.isPresent() && parameters.isSet(InboundParameters.VIOLATION_REPOSITORY)) {
                 throw new IllegalArgumentException(COMPONENT + ": set violationProcessor or violationRepository, not both");
             }
-            Path policyFile = file(InboundParameters.POLICY_FILE, parameters.value(InboundParameters.POLICY_FILE));
-            Optional<Path> anchors = parameters.optional(InboundParameters.TRUST_ANCHORS)
-                .map(location -> file(InboundParameters.TRUST_ANCHORS, location));
+            Path policyFile = file(InboundParameters.POLICY_FILE, policyLocation);
+            Optional<Path> anchors = anchorsLocation.map(location -> file(InboundParameters.TRUST_ANCHORS, location));
             MailRepositoryUrl repositoryUrl;
             try {
                 repositoryUrl = MailRepositoryUrl.from(repository);
@@ -109,7 +113,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     }
 
     private Path file(ParameterSpec<?> spec, String location) {
-        return ParameterFiles.resolve(fileSystem, COMPONENT, spec.name(), location);
+        return JamesParameters.resolve(fileSystem, COMPONENT, spec.name(), location);
     }
 
     @Override

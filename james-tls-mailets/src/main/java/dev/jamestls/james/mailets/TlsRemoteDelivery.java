@@ -47,6 +47,7 @@ import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.wiring.ConfiguredParameters;
 import dev.jamestls.wiring.DeliveryParameters;
+import dev.jamestls.wiring.ParameterSpec;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -89,6 +90,8 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  */
 public class TlsRemoteDelivery extends GenericMailet {
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = DeliveryParameters.ALL;
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
 
     private final DNSService dns;
@@ -130,7 +133,7 @@ public class TlsRemoteDelivery extends GenericMailet {
         DeliveryConfiguration configuration;
         try {
             configuration = DeliveryConfiguration.parse(ConfiguredParameters.of(DeliveryConfiguration.COMPONENT,
-                getInitParameterNames(), this::getInitParameter, DeliveryParameters.ALL));
+                getInitParameterNames(), this::getInitParameter, PARAMETERS));
             resources = DeliveryResources.open(configuration, fileSystem, clock);
         } catch (IllegalArgumentException e) {
             throw new MessagingException(e.getMessage(), e);

@@ -11,9 +11,12 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 import dev.jamestls.wiring.MatcherConditions;
+import dev.jamestls.wiring.ParameterSpec;
 
 /** A matcher whose condition is a connector name compared with one attribute of the mail. */
 abstract class ConnectorAttributeMatcher extends GenericMatcher {
+    /** Its condition, as {@code check} knows it. */
+    public static final ParameterSpec<String> CONDITION = MatcherConditions.CONNECTOR;
     private String connector;
 
     /** The connector name the mail carries in this matcher's attribute, if any. */
@@ -21,7 +24,7 @@ abstract class ConnectorAttributeMatcher extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        connector = Conditions.parse(getClass().getSimpleName(), getCondition(), MatcherConditions.CONNECTOR);
+        connector = Conditions.parse(getClass().getSimpleName(), getCondition(), CONDITION);
     }
 
     @Override

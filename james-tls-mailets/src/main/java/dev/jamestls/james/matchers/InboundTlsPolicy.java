@@ -11,6 +11,7 @@ import org.apache.mailet.base.GenericMatcher;
 
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.wiring.MatcherConditions;
+import dev.jamestls.wiring.ParameterSpec;
 
 /**
  * Matches mail by the inbound TLS policy verdict recorded when it was
@@ -26,11 +27,13 @@ import dev.jamestls.wiring.MatcherConditions;
  * }</pre>
  */
 public class InboundTlsPolicy extends GenericMatcher {
+    /** Its condition, as {@code check} knows it. */
+    public static final ParameterSpec<String> CONDITION = MatcherConditions.VERDICT;
     private String expected;
 
     @Override
     public void init() throws MessagingException {
-        expected = Conditions.parse("InboundTlsPolicy", getCondition(), MatcherConditions.VERDICT);
+        expected = Conditions.parse("InboundTlsPolicy", getCondition(), CONDITION);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.jamestls.james.attributes.TlsAttributes;
 import dev.jamestls.tls.TlsFacts;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.wiring.MatcherConditions;
+import dev.jamestls.wiring.ParameterSpec;
 
 /**
  * Matches mail that arrived over TLS (STARTTLS or implicit), optionally with
@@ -30,11 +31,13 @@ import dev.jamestls.wiring.MatcherConditions;
  * }</pre>
  */
 public class SentOverTls extends GenericMatcher {
+    /** Its condition, as {@code check} knows it. */
+    public static final ParameterSpec<Optional<TlsProtocol>> CONDITION = MatcherConditions.MINIMUM_PROTOCOL;
     private Optional<TlsProtocol> minimum = Optional.empty();
 
     @Override
     public void init() throws MessagingException {
-        minimum = Conditions.parse("SentOverTls", getCondition(), MatcherConditions.MINIMUM_PROTOCOL);
+        minimum = Conditions.parse("SentOverTls", getCondition(), CONDITION);
     }
 
     @Override

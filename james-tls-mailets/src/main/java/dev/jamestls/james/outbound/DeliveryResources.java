@@ -13,7 +13,7 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jamestls.james.ParameterFiles;
+import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.outbound.ReloadingClientIdentity;
 import dev.jamestls.policy.TrustAnchorFile;
@@ -90,7 +90,7 @@ public final class DeliveryResources implements AutoCloseable {
     }
 
     private static Path file(FileSystem fileSystem, String parameter, String location) {
-        return ParameterFiles.resolve(fileSystem, DeliveryConfiguration.COMPONENT, parameter, location);
+        return JamesParameters.resolve(fileSystem, DeliveryConfiguration.COMPONENT, parameter, location);
     }
 
     /** The anchor file, watched by the policy's checks: its current content at every delivery attempt. */

@@ -1,7 +1,6 @@
 package dev.jamestls.james.smtp;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +28,7 @@ import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
-import dev.jamestls.james.ParameterFiles;
+import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.smtp.SmtpReply;
@@ -59,6 +58,8 @@ import dev.jamestls.wiring.ParameterSpec;
  */
 public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(InboundTlsPolicyHook.class);
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = InboundParameters.HOOK;
     private static final String COMPONENT = "hook InboundTlsPolicyHook";
     private static final ProtocolSession.AttachmentKey<InboundVerdict> VERDICT =
         ProtocolSession.AttachmentKey.of("dev.jamestls.inboundVerdict", InboundVerdict.class);
@@ -85,19 +86,11 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
         try {
-            // Attributes of the <handler> element itself ([@class]) belong to James.
-            List<String> names = new ArrayList<>();
-            configuration.getKeys().forEachRemaining(key -> {
-                if (!key.startsWith("[@")) {
-                    names.add(key);
-                }
-            });
-            ConfiguredParameters parameters = ConfiguredParameters.of(COMPONENT, names.iterator(),
-                name -> configuration.getString(name, null),
-                InboundParameters.HOOK);
-            Path policyFile = resolve(InboundParameters.POLICY_FILE, parameters.value(InboundParameters.POLICY_FILE));
-            Optional<Path> anchors = parameters.optional(InboundParameters.TRUST_ANCHORS)
-                .map(location -> resolve(InboundParameters.TRUST_ANCHORS, location));
+            ConfiguredParameters parameters = JamesParameters.ofHandler(COMPONENT, configuration, PARAMETERS);
+            String policyLocation = parameters.value(InboundParameters.POLICY_FILE);
+            Optional<String> anchorsLocation = parameters.optional(InboundParameters.TRUST_ANCHORS);
+            Path policyFile = resolve(InboundParameters.POLICY_FILE, policyLocation);
+            Optional<Path> anchors = anchorsLocation.map(location -> resolve(InboundParameters.TRUST_ANCHORS, location));
             try {
                 runtime = InboundPolicyRuntime.forFiles(policyFile, anchors);
             } catch (IllegalArgumentException e) {
@@ -117,7 +110,7 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     }
 
     private Path resolve(ParameterSpec<?> spec, String location) {
-        return ParameterFiles.resolve(fileSystem, COMPONENT, spec.name(), location);
+        return JamesParameters.resolve(fileSystem, COMPONENT, spec.name(), location);
     }
 
     /**
