@@ -206,7 +206,7 @@ public final class ConfigurationCheck {
                 continue;
             }
             try {
-                parameter.check(child.text().trim());
+                parameter.check(child.text());
                 if (parameter.name().equals("policyFile")) {
                     policyFiles.add(child.text());
                 }

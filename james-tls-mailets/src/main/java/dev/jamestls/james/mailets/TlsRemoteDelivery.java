@@ -99,7 +99,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final FileSystem fileSystem;
     private final MetricFactory metrics;
     private final DeliveryEndpoints endpoints;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     private DeliveryResources resources;
     private ConnectionPool<DeliveryRound.PoolKey, SmtpConnection> pool;
     private ScheduledExecutorService sweeper;
@@ -110,17 +110,11 @@ public class TlsRemoteDelivery extends GenericMailet {
     @Inject
     public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
                              DeliveryEndpoints endpoints) {
-        this(dns, queues, fileSystem, metrics, endpoints, Clock.systemUTC());
-    }
-
-    TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
-                      DeliveryEndpoints endpoints, Clock clock) {
         this.dns = dns;
         this.queues = queues;
         this.fileSystem = fileSystem;
         this.metrics = metrics;
         this.endpoints = endpoints;
-        this.clock = clock;
     }
 
     @Override
