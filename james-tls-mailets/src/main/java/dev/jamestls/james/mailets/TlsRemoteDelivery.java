@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -26,8 +23,6 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.jamestls.james.outbound.Bouncer;
 import dev.jamestls.james.outbound.ClientTlsContexts;
@@ -35,11 +30,10 @@ import dev.jamestls.james.outbound.DeliveryConfiguration;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.james.outbound.DeliveryResources;
 import dev.jamestls.james.outbound.DeliveryRound;
+import dev.jamestls.james.outbound.KeptConnections;
 import dev.jamestls.james.outbound.QueueConsumer;
 import dev.jamestls.james.outbound.QueuedMailDelivery;
 import dev.jamestls.james.outbound.SmtpAttempt;
-import dev.jamestls.james.outbound.SmtpConnection;
-import dev.jamestls.outbound.ConnectionPool;
 import dev.jamestls.outbound.DestinationDns;
 import dev.jamestls.outbound.ResubscribeBackoff;
 import dev.jamestls.policy.DomainName;
@@ -92,8 +86,6 @@ import reactor.core.scheduler.Schedulers;
 public class TlsRemoteDelivery extends GenericMailet {
     /** Its init parameters, as {@code check} knows them. */
     public static final List<ParameterSpec<?>> PARAMETERS = DeliveryParameters.ALL;
-    private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
-
     private final DNSService dns;
     private final MailQueueFactory<?> queues;
     private final FileSystem fileSystem;
@@ -101,8 +93,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final DeliveryEndpoints endpoints;
     private final Clock clock = Clock.systemUTC();
     private DeliveryResources resources;
-    private ConnectionPool<DeliveryRound.PoolKey, SmtpConnection> pool;
-    private ScheduledExecutorService sweeper;
+    private KeptConnections connections;
     private MailQueue queue;
     private Scheduler scheduler;
     private QueueConsumer consumer;
@@ -137,20 +128,11 @@ public class TlsRemoteDelivery extends GenericMailet {
         ClientTlsContexts contexts = new ClientTlsContexts(verifier);
         SmtpAttempt.ClientSettings client = new SmtpAttempt.ClientSettings(helo, (int) configuration.connectTimeout().toMillis(),
             (int) configuration.readTimeout().toMillis());
-        pool = new ConnectionPool<>(configuration.reuse(), clock, SmtpConnection::close);
-        if (configuration.reuse().enabled()) {
-            sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "tls-remote-delivery-idle-sweeper");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long period = Math.max(50, Math.min(configuration.reuse().idleTimeout().toMillis() / 4, 5_000));
-            sweeper.scheduleWithFixedDelay(this::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
-        }
+        connections = new KeptConnections(configuration.reuse(), clock, metrics);
         queue = queues.createQueue(MailQueueName.of(configuration.queueName()));
         DeliveryRound round = new DeliveryRound(resources.policy()::current, new JamesDns(dns), endpoints, resources::anchors,
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
-            contexts, envelope), pool, configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock);
+            contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock);
         Bouncer bouncer = new Bouncer(getMailetContext(), queue, configuration.schedule(), configuration.bounceProcessor(), helo,
             metrics, clock);
         scheduler = Schedulers.newBoundedElastic(configuration.threads(), Integer.MAX_VALUE, "tls-remote-delivery");
@@ -168,26 +150,12 @@ public class TlsRemoteDelivery extends GenericMailet {
         if (scheduler != null) {
             scheduler.dispose();
         }
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-        }
-        if (pool != null) {
-            pool.close();
+        if (connections != null) {
+            connections.close();
         }
         if (resources != null) {
             resources.close();
             resources = null;
-        }
-    }
-
-    private void closeIdleConnections() {
-        try {
-            int closed = pool.closeIdle();
-            if (closed > 0) {
-                metrics.generate("jamestls.outbound.connections.idleClosed").add(closed);
-            }
-        } catch (RuntimeException e) {
-            LOGGER.warn("outbound-tls idle connection sweep failed", e);
         }
     }
 
