@@ -20,7 +20,8 @@ public record ConnectionReuse(int maxTotal, int maxPerDestination, Duration idle
     public static final ConnectionReuse DEFAULT = new ConnectionReuse(32, 4, Duration.ofSeconds(30));
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([a-zA-Z]*)");
-    private static final String DURATION_FORMS = "amount [unit], unit one of ms, s, seconds, m, minutes, h, hours "
+    /** The accepted forms of {@link #parseDuration}. */
+    public static final String DURATION_FORMS = "amount [unit], unit one of ms, s, seconds, m, minutes, h, hours "
         + "(default ms); e.g. '30 seconds'";
 
     public ConnectionReuse {

@@ -24,7 +24,8 @@ public record RetrySchedule(List<Duration> delays, int maxRetries) {
     public static final RetrySchedule JAMES_DEFAULT = new RetrySchedule(List.of(Duration.ofHours(6)), 5);
 
     private static final Pattern ENTRY = Pattern.compile("(?:(\\d+)\\s*\\*\\s*)?(\\d+)\\s*([a-zA-Z]*)");
-    private static final String ACCEPTED = "a comma-separated list of [count*]amount [unit], unit one of "
+    /** The accepted forms of {@link #parse}. */
+    public static final String ACCEPTED = "a comma-separated list of [count*]amount [unit], unit one of "
         + "ms, msec, s, sec, second, seconds, m, minute, minutes, h, hour, hours, d, day, days (default ms); "
         + "e.g. '5 minutes, 3*1 hour, 6 hours'";
 

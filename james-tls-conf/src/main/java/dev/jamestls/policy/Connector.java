@@ -29,11 +29,13 @@ public record Connector(String name, Mode mode, Optional<LocalDate> expires, Opt
         }
     }
 
+    /** The accepted forms of a connector name. */
+    public static final String NAME_FORMS = "1 to 64 letters, digits, '.', '_', '-', starting with a letter or digit";
+
     /** Connector names: letters, digits, '.', '_', '-'; 1 to 64 characters. */
     public static String requireValidName(String name) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new IllegalArgumentException("not a connector name '" + name
-                + "'; accepted: 1 to 64 letters, digits, '.', '_', '-', starting with a letter or digit");
+            throw new IllegalArgumentException("not a connector name '" + name + "'; accepted: " + NAME_FORMS);
         }
         return name;
     }

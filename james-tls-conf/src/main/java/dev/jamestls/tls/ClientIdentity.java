@@ -108,6 +108,20 @@ public final class ClientIdentity {
         return new ClientIdentity(chainFile.getFileName() + (keyFile.equals(chainFile) ? "" : " + " + keyFile.getFileName()), key, chain);
     }
 
+    /** The key store types a client identity may be read from. */
+    public static final String KEY_STORE_TYPES = "PKCS12, JKS";
+
+    /**
+     * @return {@code type} when it is one of {@link #KEY_STORE_TYPES}
+     * @throws IllegalArgumentException naming the type and the accepted ones
+     */
+    public static String keyStoreType(String type) {
+        if (!type.equals("PKCS12") && !type.equals("JKS")) {
+            throw new IllegalArgumentException("unknown key store type '" + type + "'; accepted: " + KEY_STORE_TYPES);
+        }
+        return type;
+    }
+
     /**
      * The key entry of a key store; {@code alias} empty: the store must hold exactly one.
      *
@@ -115,9 +129,7 @@ public final class ClientIdentity {
      * @throws IllegalArgumentException naming the file and what is wrong
      */
     public static ClientIdentity fromKeyStore(Path file, String type, char[] password, Optional<String> alias) {
-        if (!type.equals("PKCS12") && !type.equals("JKS")) {
-            throw new IllegalArgumentException("unknown key store type '" + type + "'; accepted: PKCS12, JKS");
-        }
+        keyStoreType(type);
         KeyStore store;
         try (var in = Files.newInputStream(file)) {
             store = KeyStore.getInstance(type);

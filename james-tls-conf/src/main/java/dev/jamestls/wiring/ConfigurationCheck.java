@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.jamestls.outbound.HeloName;
+import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.TlsPolicy;
@@ -189,7 +190,7 @@ public final class ConfigurationCheck {
             return;
         }
         Optional<String> condition = equals < 0 ? Optional.empty() : Optional.of(match.substring(equals + 1));
-        Optional<ComponentCatalog.ValueCheck> check = component.get().condition();
+        Optional<ParameterSpec<?>> check = component.get().condition();
         if (check.isEmpty()) {
             if (condition.isPresent()) {
                 problems.add(Problem.error(file, element.line(), element.column(), subject,
@@ -198,7 +199,7 @@ public final class ConfigurationCheck {
             return;
         }
         try {
-            check.get().check(condition.orElse(""));
+            check.get().check(condition.orElse("").trim());
         } catch (IllegalArgumentException e) {
             problems.add(Problem.error(file, element.line(), element.column(), subject, e.getMessage()));
             return;
@@ -216,7 +217,7 @@ public final class ConfigurationCheck {
             problems.add(Problem.error(file, element.line(), element.column(), subject, unknownClass(className, kind)));
             return Optional.empty();
         }
-        Map<String, ComponentCatalog.Parameter> parameters = component.get().parameters();
+        Map<String, ParameterSpec<?>> parameters = component.get().parameters();
         Map<String, XmlElement> given = new java.util.HashMap<>();
         for (XmlElement child : element.children()) {
             if (kind == ComponentCatalog.Kind.MAILET && CONTAINER_PARAMETERS.contains(child.name())) {
@@ -231,14 +232,14 @@ public final class ConfigurationCheck {
                     + "accepted: each parameter once"));
                 continue;
             }
-            ComponentCatalog.Parameter parameter = parameters.get(child.name());
+            ParameterSpec<?> parameter = parameters.get(child.name());
             if (parameter == null) {
                 problems.add(Problem.error(file, child.line(), child.column(), "<" + child.name() + ">", "unknown parameter of "
                     + component.get().simpleName() + "; accepted: " + component.get().acceptedParameters()));
                 continue;
             }
             try {
-                parameter.check().check(child.text());
+                parameter.check(child.text());
                 if (parameter.name().equals("policyFile")) {
                     policyFiles.add(child.text());
                 }

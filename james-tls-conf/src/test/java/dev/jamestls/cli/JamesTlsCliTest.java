@@ -146,11 +146,11 @@ class JamesTlsCliTest {
         String text = out.toString().replaceAll("expires on \\S+,", "expires on DATE,");
         assertThat(text).isEqualTo(String.join("\n",
             conf.resolve("mailetcontainer.xml").toString(),
-            "  6:7      error   <mailet match=\"dev.jamestls.james.matchers.SentOverTls=TLSv9\">: unknown TLS protocol 'TLSv9'; "
+            "  6:7      error   <mailet match=\"dev.jamestls.james.matchers.SentOverTls=TLSv9\">: invalid condition 'TLSv9': unknown TLS protocol; "
                 + "accepted: empty (any TLS) or TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
-            "  7:9      error   <header>: not a header field name 'X James TLS'; accepted: printable US-ASCII without spaces or ':' "
-                + "(RFC 5322 §3.6.8), e.g. X-James-TLS",
-            "  8:9      error   <includeClientIdentity>: not a boolean 'yes'; accepted: true, false",
+            "  7:9      error   <header>: invalid header 'X James TLS'; accepted: a header field name of printable US-ASCII without spaces "
+                + "or ':' (RFC 5322 §3.6.8), e.g. X-James-TLS",
+            "  8:9      error   <includeClientIdentity>: invalid includeClientIdentity 'yes'; accepted: true, false",
             "  8:59     error   <colour>: unknown parameter of AddTlsHeader; accepted: header, includeClientIdentity",
             "  10:7     error   <mailet match=\"dev.jamestls.james.matchers.FromPartner=nobody\">: no connector named 'nobody' in tls-policy.xml; "
                 + "defined: partner-example, onprem-example, staged-example, stripped-example",

@@ -50,7 +50,7 @@ import dev.jamestls.tls.TlsProtocol;
  */
 public final class PolicyFileParser {
     static final String ROOT = "tlsPolicy";
-    private static final String MODES = "enforce, testing";
+    private static final String MODES = Mode.accepted();
     private static final String LEVELS = OutboundLevel.accepted();
     private static final String DATE_FORM = "a date such as 2027-01-31 (ISO 8601, last day the connector applies)";
     private static final int EXPIRY_WARNING_DAYS = 14;

@@ -1,7 +1,7 @@
 package dev.jamestls.james.mailets;
 
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeUtility;
@@ -9,10 +9,12 @@ import javax.mail.internet.MimeUtility;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
-import dev.jamestls.james.MailetParameters;
 import dev.jamestls.james.attributes.ClientVerification;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.parameters.ConfiguredParameters;
+import dev.jamestls.parameters.HeaderParameters;
+import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.TlsFacts;
 
@@ -47,9 +49,8 @@ import dev.jamestls.tls.TlsFacts;
  * }</pre>
  */
 public class AddTlsHeader extends GenericMailet {
-    public static final String DEFAULT_HEADER = "X-James-TLS";
-    static final String HEADER_PARAMETER = "header";
-    static final String INCLUDE_CLIENT_IDENTITY_PARAMETER = "includeClientIdentity";
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = HeaderParameters.ALL;
 
     private Settings settings;
 
@@ -58,15 +59,13 @@ public class AddTlsHeader extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters parameters = MailetParameters.of("mailet AddTlsHeader",
-            MailetParameters.names(getInitParameterNames()), this::getInitParameter,
-            Set.of(HEADER_PARAMETER, INCLUDE_CLIENT_IDENTITY_PARAMETER));
-        String header = parameters.string(HEADER_PARAMETER).orElse(DEFAULT_HEADER);
-        if (!isFieldName(header)) {
-            throw parameters.invalid(HEADER_PARAMETER, header,
-                "a header field name of printable ASCII without ':' or spaces (RFC 5322 §3.6.8)");
+        try {
+            ConfiguredParameters parameters = ConfiguredParameters.of("mailet AddTlsHeader", getInitParameterNames(),
+                this::getInitParameter, PARAMETERS);
+            settings = new Settings(parameters.value(HeaderParameters.HEADER), parameters.value(HeaderParameters.INCLUDE_CLIENT_IDENTITY));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
-        settings = new Settings(header, parameters.bool(INCLUDE_CLIENT_IDENTITY_PARAMETER, false));
     }
 
     @Override
@@ -111,11 +110,6 @@ public class AddTlsHeader extends GenericMailet {
 
     private static String quoted(String text) {
         return '"' + PeerText.escape(text).replace("\"", "\\\"") + '"';
-    }
-
-    // RFC 5322 §3.6.8: field-name = 1*ftext; ftext = %d33-57 / %d59-126
-    private static boolean isFieldName(String name) {
-        return !name.isEmpty() && name.chars().allMatch(c -> (c >= 33 && c <= 57) || (c >= 59 && c <= 126));
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.jamestls.james.mailets;
 
-import java.io.FileNotFoundException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -23,9 +22,12 @@ import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
-import dev.jamestls.james.MailetParameters;
+import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.attributes.InboundAttributes;
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.parameters.ConfiguredParameters;
+import dev.jamestls.parameters.InboundParameters;
+import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.TlsFacts;
 
@@ -48,7 +50,9 @@ import dev.jamestls.tls.TlsFacts;
  * }</pre>
  */
 public class EnforceInboundTlsPolicy extends GenericMailet {
-    public static final String DEFAULT_VIOLATION_REPOSITORY = "file://var/mail/tls-violations/";
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = InboundParameters.MAILET;
+    private static final String COMPONENT = "mailet EnforceInboundTlsPolicy";
     private static final Logger LOGGER = LoggerFactory.getLogger(EnforceInboundTlsPolicy.class);
 
     private final FileSystem fileSystem;
@@ -68,28 +72,27 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters parameters = MailetParameters.of("mailet EnforceInboundTlsPolicy",
-            MailetParameters.names(getInitParameterNames()), this::getInitParameter,
-            Set.of("policyFile", "trustAnchors", "violationProcessor", "violationRepository"));
-        Path policyFile = file(parameters, "policyFile", parameters.string("policyFile").orElse("file://conf/tls-policy.xml"));
-        Optional<Path> anchors = parameters.string("trustAnchors").isPresent()
-            ? Optional.of(file(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
-            : Optional.empty();
-        Optional<String> processor = parameters.string("violationProcessor").filter(value -> !value.isEmpty());
-        String repository = parameters.string("violationRepository").orElse(DEFAULT_VIOLATION_REPOSITORY);
-        if (processor.isPresent() && parameters.string("violationRepository").isPresent()) {
-            throw new MessagingException("mailet EnforceInboundTlsPolicy: set violationProcessor or violationRepository, not both");
-        }
-        MailRepositoryUrl repositoryUrl;
         try {
-            repositoryUrl = MailRepositoryUrl.from(repository);
+            ConfiguredParameters parameters = ConfiguredParameters.of(COMPONENT, getInitParameterNames(), this::getInitParameter,
+                PARAMETERS);
+            String policyLocation = parameters.value(InboundParameters.POLICY_FILE);
+            Optional<String> anchorsLocation = parameters.optional(InboundParameters.TRUST_ANCHORS);
+            Optional<String> processor = parameters.optional(InboundParameters.VIOLATION_PROCESSOR);
+            String repository = parameters.value(InboundParameters.VIOLATION_REPOSITORY);
+            if (processor.isPresent() && parameters.isSet(InboundParameters.VIOLATION_REPOSITORY)) {
+                throw new IllegalArgumentException(COMPONENT + ": set violationProcessor or violationRepository, not both");
+            }
+            Path policyFile = file(InboundParameters.POLICY_FILE, policyLocation);
+            Optional<Path> anchors = anchorsLocation.map(location -> file(InboundParameters.TRUST_ANCHORS, location));
+            MailRepositoryUrl repositoryUrl;
+            try {
+                repositoryUrl = MailRepositoryUrl.from(repository);
+            } catch (IllegalArgumentException e) {
+                throw parameters.invalid(InboundParameters.VIOLATION_REPOSITORY, repository, e.getMessage());
+            }
+            settings = new Settings(runtime(policyFile, anchors), processor, repositoryUrl);
         } catch (IllegalArgumentException e) {
-            throw parameters.invalid("violationRepository", repository, "a mail repository URL such as " + DEFAULT_VIOLATION_REPOSITORY);
-        }
-        try {
-            settings = new Settings(InboundPolicyRuntime.forFiles(policyFile, anchors), processor, repositoryUrl);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("mailet EnforceInboundTlsPolicy: " + e.getMessage(), e);
+            throw new MessagingException(e.getMessage(), e);
         }
     }
 
@@ -100,12 +103,17 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         }
     }
 
-    private Path file(MailetParameters parameters, String name, String location) throws MessagingException {
+    /** The shared inbound policy; a policy that does not load names this mailet. */
+    private static InboundPolicyRuntime runtime(Path policyFile, Optional<Path> anchors) {
         try {
-            return fileSystem.getFile(location).toPath();
-        } catch (FileNotFoundException e) {
-            throw parameters.invalid(name, location, "an existing file (" + e.getMessage() + ")");
+            return InboundPolicyRuntime.forFiles(policyFile, anchors);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(COMPONENT + ": " + e.getMessage(), e);
         }
+    }
+
+    private Path file(ParameterSpec<?> spec, String location) {
+        return JamesParameters.resolve(fileSystem, COMPONENT, spec.name(), location);
     }
 
     @Override

@@ -10,10 +10,14 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
-import dev.jamestls.policy.Connector;
+import dev.jamestls.parameters.MatcherConditions;
+import dev.jamestls.parameters.ParameterSpec;
+
 
 /** A matcher whose condition is a connector name compared with one attribute of the mail. */
 abstract class ConnectorAttributeMatcher extends GenericMatcher {
+    /** Its condition, as {@code check} knows it. */
+    public static final ParameterSpec<String> CONDITION = MatcherConditions.CONNECTOR;
     private String connector;
 
     /** The connector name the mail carries in this matcher's attribute, if any. */
@@ -21,12 +25,7 @@ abstract class ConnectorAttributeMatcher extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        try {
-            connector = Connector.requireValidName(condition);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("matcher " + getClass().getSimpleName() + ": invalid condition: " + e.getMessage(), e);
-        }
+        connector = Conditions.parse(getClass().getSimpleName(), getCondition(), CONDITION);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.jamestls.james.matchers;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 import javax.mail.MessagingException;
 
@@ -10,8 +9,9 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
-import dev.jamestls.inbound.InboundVerdict;
 import dev.jamestls.james.attributes.InboundAttributes;
+import dev.jamestls.parameters.MatcherConditions;
+import dev.jamestls.parameters.ParameterSpec;
 
 /**
  * Matches mail by the inbound TLS policy verdict recorded when it was
@@ -27,16 +27,13 @@ import dev.jamestls.james.attributes.InboundAttributes;
  * }</pre>
  */
 public class InboundTlsPolicy extends GenericMatcher {
+    /** Its condition, as {@code check} knows it. */
+    public static final ParameterSpec<String> CONDITION = MatcherConditions.VERDICT;
     private String expected;
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        if (!condition.equals(InboundVerdict.VIOLATION) && !condition.equals(InboundVerdict.COMPLIANT)) {
-            throw new MessagingException("matcher InboundTlsPolicy: invalid condition '" + condition + "'; accepted: "
-                + InboundVerdict.VIOLATION + ", " + InboundVerdict.COMPLIANT);
-        }
-        expected = condition;
+        expected = Conditions.parse("InboundTlsPolicy", getCondition(), CONDITION);
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.parameters.MatcherConditions;
+import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.tls.TlsFacts;
 import dev.jamestls.tls.TlsProtocol;
 
@@ -29,20 +31,13 @@ import dev.jamestls.tls.TlsProtocol;
  * }</pre>
  */
 public class SentOverTls extends GenericMatcher {
+    /** Its condition, as {@code check} knows it. */
+    public static final ParameterSpec<Optional<TlsProtocol>> CONDITION = MatcherConditions.MINIMUM_PROTOCOL;
     private Optional<TlsProtocol> minimum = Optional.empty();
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        if (condition.isEmpty()) {
-            minimum = Optional.empty();
-            return;
-        }
-        try {
-            minimum = Optional.of(TlsProtocol.parse(condition));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("matcher SentOverTls: invalid condition '" + condition + "': " + e.getMessage(), e);
-        }
+        minimum = Conditions.parse("SentOverTls", getCondition(), CONDITION);
     }
 
     @Override

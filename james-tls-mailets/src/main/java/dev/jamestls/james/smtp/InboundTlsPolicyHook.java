@@ -1,9 +1,8 @@
 package dev.jamestls.james.smtp;
 
-import java.io.FileNotFoundException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.inject.Inject;
 
@@ -27,10 +26,13 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamestls.inbound.InboundSession;
 import dev.jamestls.inbound.InboundVerdict;
-import dev.jamestls.james.HandlerParameters;
 import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
+import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.attributes.InboundAttributes;
+import dev.jamestls.parameters.ConfiguredParameters;
+import dev.jamestls.parameters.InboundParameters;
+import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.smtp.SmtpReply;
 
@@ -55,8 +57,9 @@ import dev.jamestls.smtp.SmtpReply;
  * }</pre>
  */
 public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
-    public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.xml";
     private static final Logger LOGGER = LoggerFactory.getLogger(InboundTlsPolicyHook.class);
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = InboundParameters.HOOK;
     private static final String COMPONENT = "hook InboundTlsPolicyHook";
     private static final ProtocolSession.AttachmentKey<InboundVerdict> VERDICT =
         ProtocolSession.AttachmentKey.of("dev.jamestls.inboundVerdict", InboundVerdict.class);
@@ -80,15 +83,19 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
 
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
-        HandlerParameters parameters = HandlerParameters.of(COMPONENT, configuration, Set.of("policyFile", "trustAnchors"));
-        Path policyFile = resolve(parameters, "policyFile", parameters.string("policyFile").orElse(DEFAULT_POLICY_FILE));
-        Optional<Path> anchors = parameters.string("trustAnchors").isPresent()
-            ? Optional.of(resolve(parameters, "trustAnchors", parameters.string("trustAnchors").get()))
-            : Optional.empty();
         try {
-            runtime = InboundPolicyRuntime.forFiles(policyFile, anchors);
+            ConfiguredParameters parameters = JamesParameters.ofHandler(COMPONENT, configuration, PARAMETERS);
+            String policyLocation = parameters.value(InboundParameters.POLICY_FILE);
+            Optional<String> anchorsLocation = parameters.optional(InboundParameters.TRUST_ANCHORS);
+            Path policyFile = resolve(InboundParameters.POLICY_FILE, policyLocation);
+            Optional<Path> anchors = anchorsLocation.map(location -> resolve(InboundParameters.TRUST_ANCHORS, location));
+            try {
+                runtime = InboundPolicyRuntime.forFiles(policyFile, anchors);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(COMPONENT + ": " + e.getMessage(), e);
+            }
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(COMPONENT + ": " + e.getMessage(), e);
+            throw new ConfigurationException(e.getMessage(), e);
         }
     }
 
@@ -100,12 +107,8 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         }
     }
 
-    private Path resolve(HandlerParameters parameters, String name, String location) throws ConfigurationException {
-        try {
-            return fileSystem.getFile(location).toPath();
-        } catch (FileNotFoundException e) {
-            throw parameters.invalid(name, location, "file not found (" + e.getMessage() + ")");
-        }
+    private Path resolve(ParameterSpec<?> spec, String location) {
+        return JamesParameters.resolve(fileSystem, COMPONENT, spec.name(), location);
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.jamestls.james.smtp;
 
+import java.util.List;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.smtpserver.JamesMessageHook;
@@ -7,7 +11,9 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.attributes.TlsAttributes;
+import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.TlsFacts;
 
@@ -29,7 +35,19 @@ import dev.jamestls.tls.TlsFacts;
  * Always answers DECLINED: it never accepts or rejects mail.
  */
 public class TlsFactsHook implements JamesMessageHook {
+    /** It takes no parameters, as {@code check} knows. */
+    public static final List<ParameterSpec<?>> PARAMETERS = List.of();
     private static final Logger LOGGER = LoggerFactory.getLogger(TlsFactsHook.class);
+
+    /** Refuses parameters: a misspelt element of another hook placed here is not ignored. */
+    @Override
+    public void init(Configuration configuration) throws ConfigurationException {
+        try {
+            JamesParameters.ofHandler("hook TlsFactsHook", configuration, PARAMETERS);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {

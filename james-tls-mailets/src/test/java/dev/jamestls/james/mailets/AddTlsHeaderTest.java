@@ -115,8 +115,8 @@ class AddTlsHeaderTest {
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
         "includeClientIdentity | yes | mailet AddTlsHeader: invalid includeClientIdentity 'yes'; accepted: true, false",
-        "header | X James | mailet AddTlsHeader: invalid header 'X James'; accepted: a header field name of printable ASCII without ':' or spaces (RFC 5322 §3.6.8)",
-        "header | X-TLS: | mailet AddTlsHeader: invalid header 'X-TLS:'; accepted: a header field name of printable ASCII without ':' or spaces (RFC 5322 §3.6.8)",
+        "header | X James | mailet AddTlsHeader: invalid header 'X James'; accepted: a header field name of printable US-ASCII without spaces or ':' (RFC 5322 §3.6.8), e.g. X-James-TLS",
+        "header | X-TLS: | mailet AddTlsHeader: invalid header 'X-TLS:'; accepted: a header field name of printable US-ASCII without spaces or ':' (RFC 5322 §3.6.8), e.g. X-James-TLS",
         "headr | X-TLS | mailet AddTlsHeader: unknown parameter headr; accepted: header, includeClientIdentity",
     })
     void badParametersFailInitWithAStandaloneMessage(String name, String value, String message) {

@@ -64,7 +64,7 @@ class SentOverTlsTest {
     void unknownProtocolFailsInitNamingMatcherValueAndAcceptedValues() {
         assertThatThrownBy(() -> matcher("TLSv9"))
             .isInstanceOf(MessagingException.class)
-            .hasMessage("matcher SentOverTls: invalid condition 'TLSv9': unknown TLS protocol 'TLSv9'; "
-                + "accepted: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3");
+            .hasMessage("matcher SentOverTls: invalid condition 'TLSv9': unknown TLS protocol; "
+                + "accepted: empty (any TLS) or TLSv1, TLSv1.1, TLSv1.2, TLSv1.3");
     }
 }

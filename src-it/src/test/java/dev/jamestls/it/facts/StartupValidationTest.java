@@ -19,7 +19,7 @@ class StartupValidationTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unknown protocol | <mailet match=\"dev.jamestls.james.matchers.SentOverTls=TLSv9\" class=\"Null\"/> "
-            + "| matcher SentOverTls: invalid condition 'TLSv9': unknown TLS protocol 'TLSv9'; accepted: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
+            + "| matcher SentOverTls: invalid condition 'TLSv9': unknown TLS protocol; accepted: empty (any TLS) or TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
         "condition on HasClientCertificate | <mailet match=\"dev.jamestls.james.matchers.HasClientCertificate=yes\" class=\"Null\"/> "
             + "| matcher HasClientCertificate: takes no condition, got 'yes'",
         "misspelt mailet parameter | <mailet match=\"All\" class=\"dev.jamestls.james.mailets.AddTlsHeader\"><includeClientIdentiy>true</includeClientIdentiy></mailet> "

@@ -18,16 +18,17 @@ class ConnectionReuseParametersTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "negative pool size | <connectionPoolSize>-1</connectionPoolSize> "
-            + "| mailet TlsRemoteDelivery: invalid connectionPoolSize '-1': must be 0 or more",
+            + "| mailet TlsRemoteDelivery: invalid connectionPoolSize '-1': must be 0 or more; accepted: a whole number, 0 or more",
         "pool size not a number | <connectionPoolSize>many</connectionPoolSize> "
-            + "| mailet TlsRemoteDelivery: invalid connectionPoolSize 'many': not a whole number",
+            + "| mailet TlsRemoteDelivery: invalid connectionPoolSize 'many': not a whole number; accepted: a whole number, 0 or more",
         "no connection per destination | <connectionsPerDestination>0</connectionsPerDestination> "
-            + "| mailet TlsRemoteDelivery: invalid connectionsPerDestination '0': must be 1 or more",
+            + "| mailet TlsRemoteDelivery: invalid connectionsPerDestination '0': must be 1 or more; accepted: a whole number, 1 or more",
         "unknown unit | <connectionIdleTimeout>30 fortnights</connectionIdleTimeout> "
             + "| mailet TlsRemoteDelivery: invalid connectionIdleTimeout '30 fortnights': '30 fortnights': unknown unit 'fortnights'; "
             + "accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
         "zero idle timeout | <connectionIdleTimeout>0</connectionIdleTimeout> "
-            + "| mailet TlsRemoteDelivery: invalid connectionIdleTimeout '0': '0' must be more than 0",
+            + "| mailet TlsRemoteDelivery: invalid connectionIdleTimeout '0': '0' must be more than 0; accepted: amount [unit], unit one of ms, "
+            + "s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
         "misspelt parameter | <connectionPool>4</connectionPool> "
             + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
             + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, "

@@ -1,0 +1,66 @@
+package dev.jamestls.parameters;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.jamestls.outbound.ConnectionReuse;
+import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.policy.DomainName;
+import dev.jamestls.tls.ClientIdentity;
+
+/** The init parameters of {@code TlsRemoteDelivery} (docs/outbound.md), declared once for the mailet and {@code check}. */
+public final class DeliveryParameters {
+    public static final ParameterSpec<String> POLICY_FILE = InboundParameters.POLICY_FILE;
+    public static final ParameterSpec<String> TRUST_ANCHORS = ParameterSpec.optional("trustAnchors", ParameterSpec::nonBlank,
+        InboundParameters.LOCATION_FORMS, "PEM file of the CAs outbound certificates are verified against, re-read when it "
+            + "changes; absent: the JDK's");
+    public static final ParameterSpec<String> OUTGOING_QUEUE = ParameterSpec.of("outgoingQueue", "outgoing-tls",
+        ParameterSpec::processorName, ParameterSpec.PROCESSOR_FORMS, "James mail queue the mailet delivers from").unsetWhenBlank();
+    /** The delays only: how many of them are used depends on {@link #MAX_RETRIES}. */
+    public static final ParameterSpec<List<Duration>> DELAY_TIME = ParameterSpec.of("delayTime", "6 hours",
+        value -> RetrySchedule.parse(value, Integer.MAX_VALUE).delays(), RetrySchedule.ACCEPTED,
+        "delays between delivery attempts; the last one repeats");
+    public static final ParameterSpec<Integer> MAX_RETRIES = ParameterSpec.of("maxRetries", "5", ParameterSpec.wholeNumber(0),
+        ParameterSpec.wholeNumberForms(0), "retries after the first attempt before a temporary failure is bounced");
+    public static final ParameterSpec<String> BOUNCE_PROCESSOR = ParameterSpec.optional("bounceProcessor",
+        ParameterSpec::processorName, ParameterSpec.PROCESSOR_FORMS,
+        "processor that receives undeliverable mail; absent: a DSN is sent to the sender").unsetWhenBlank();
+    public static final ParameterSpec<String> HELO_NAME = ParameterSpec.optional("heloName", value -> {
+        DomainName.parse(value);
+        return value;
+    }, "a domain name, e.g. mx.example.com", "name announced in EHLO and DSNs; absent: the local host name").unsetWhenBlank();
+    public static final ParameterSpec<Integer> DELIVERY_THREADS = ParameterSpec.of("deliveryThreads", "4",
+        ParameterSpec.wholeNumber(1), ParameterSpec.wholeNumberForms(1), "mails delivered at the same time");
+    public static final ParameterSpec<Integer> CONNECTION_TIMEOUT = ParameterSpec.of("connectionTimeout", "60000",
+        ParameterSpec.wholeNumber(1), ParameterSpec.wholeNumberForms(1), "connect timeout in milliseconds");
+    public static final ParameterSpec<Integer> TIMEOUT = ParameterSpec.of("timeout", "180000",
+        ParameterSpec.wholeNumber(1), ParameterSpec.wholeNumberForms(1), "read timeout in milliseconds");
+    public static final ParameterSpec<Integer> CONNECTION_POOL_SIZE = ParameterSpec.of("connectionPoolSize",
+        String.valueOf(ConnectionReuse.DEFAULT.maxTotal()), ParameterSpec.wholeNumber(0), ParameterSpec.wholeNumberForms(0),
+        "idle connections kept open for the next mail; 0: no reuse");
+    public static final ParameterSpec<Integer> CONNECTIONS_PER_DESTINATION = ParameterSpec.of("connectionsPerDestination",
+        String.valueOf(ConnectionReuse.DEFAULT.maxPerDestination()), ParameterSpec.wholeNumber(1), ParameterSpec.wholeNumberForms(1),
+        "idle connections kept per rule, host, port and TLS requirement");
+    public static final ParameterSpec<Duration> CONNECTION_IDLE_TIMEOUT = ParameterSpec.of("connectionIdleTimeout", "30 seconds",
+        ConnectionReuse::parseDuration, ConnectionReuse.DURATION_FORMS, "how long an unused connection stays open");
+    public static final ParameterSpec<String> CLIENT_CERTIFICATES = ParameterSpec.optional("clientCertificates",
+        ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
+        "PEM chain of our client certificate, presented when a destination asks; with clientPrivateKey").unsetWhenBlank();
+    public static final ParameterSpec<String> CLIENT_PRIVATE_KEY = ParameterSpec.optional("clientPrivateKey",
+        ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS, "PEM private key of clientCertificates").unsetWhenBlank();
+    public static final ParameterSpec<String> CLIENT_KEYSTORE = ParameterSpec.optional("clientKeystore",
+        ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
+        "key store holding our client certificate and key, instead of clientCertificates").unsetWhenBlank();
+    public static final ParameterSpec<String> CLIENT_KEYSTORE_TYPE = ParameterSpec.of("clientKeystoreType", "PKCS12",
+        ClientIdentity::keyStoreType, ClientIdentity.KEY_STORE_TYPES, "type of clientKeystore");
+    public static final ParameterSpec<String> CLIENT_SECRET = ParameterSpec.optional("clientSecret", value -> value,
+        "any text", "password of clientKeystore; never logged");
+
+    public static final List<ParameterSpec<?>> ALL = List.of(POLICY_FILE, TRUST_ANCHORS, OUTGOING_QUEUE, DELAY_TIME, MAX_RETRIES,
+        BOUNCE_PROCESSOR, HELO_NAME, DELIVERY_THREADS, CONNECTION_TIMEOUT, TIMEOUT, CONNECTION_POOL_SIZE,
+        CONNECTIONS_PER_DESTINATION, CONNECTION_IDLE_TIMEOUT, CLIENT_CERTIFICATES, CLIENT_PRIVATE_KEY, CLIENT_KEYSTORE,
+        CLIENT_KEYSTORE_TYPE, CLIENT_SECRET);
+
+    private DeliveryParameters() {
+    }
+}

@@ -1,0 +1,154 @@
+package dev.jamestls.james.outbound;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.apache.james.filesystem.api.FileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.james.JamesParameters;
+import dev.jamestls.james.PolicyRegistry;
+import dev.jamestls.outbound.ReloadingClientIdentity;
+import dev.jamestls.parameters.ConfiguredParameters;
+import dev.jamestls.parameters.DeliveryParameters;
+import dev.jamestls.policy.TrustAnchorFile;
+import dev.jamestls.policy.file.ReloadingPolicy;
+import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.verify.JdkTrustAnchors;
+
+/**
+ * The files a delivery mailet reads, opened once at {@code init()}: the shared live policy, the trust anchors
+ * (re-read by the policy's watcher when they change) and our client identity (re-read when its files change).
+ * {@link #close()} releases the policy.
+ */
+public final class DeliveryResources implements AutoCloseable {
+    /** How often the client identity's files are compared with what was loaded (content digest). */
+    static final Duration IDENTITY_CHECK_INTERVAL = Duration.ofSeconds(5);
+    private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
+
+    private final Path policyFile;
+    private final ReloadingPolicy policy;
+    private final Supplier<List<X509Certificate>> anchors;
+    private final Optional<ReloadingClientIdentity> identity;
+
+    private DeliveryResources(Path policyFile, ReloadingPolicy policy, Supplier<List<X509Certificate>> anchors,
+                              Optional<ReloadingClientIdentity> identity) {
+        this.policyFile = policyFile;
+        this.policy = policy;
+        this.anchors = anchors;
+        this.identity = identity;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the mailet, the parameter, the value and what was expected
+     */
+    public static DeliveryResources open(DeliveryConfiguration configuration, FileSystem fileSystem, Clock clock) {
+        Path policyFile = file(fileSystem, DeliveryParameters.POLICY_FILE.name(), configuration.policyFile());
+        Optional<Path> anchorFile = configuration.trustAnchors()
+            .map(location -> file(fileSystem, DeliveryParameters.TRUST_ANCHORS.name(), location));
+        ReloadingPolicy policy;
+        try {
+            policy = PolicyRegistry.policy(policyFile);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(DeliveryConfiguration.COMPONENT + ": " + e.getMessage(), e);
+        }
+        try {
+            Supplier<List<X509Certificate>> anchors = anchorFile.isPresent() ? anchors(policy, anchorFile.get()) : jdkAnchors();
+            Optional<ReloadingClientIdentity> identity = configuration.clientIdentity().map(files -> identity(fileSystem, files, clock));
+            return new DeliveryResources(policyFile, policy, anchors, identity);
+        } catch (RuntimeException e) {
+            PolicyRegistry.release(policyFile);
+            throw e;
+        }
+    }
+
+    public ReloadingPolicy policy() {
+        return policy;
+    }
+
+    /** The trust anchors as they are now. */
+    public List<X509Certificate> anchors() {
+        return anchors.get();
+    }
+
+    /** Our client identity as it is now, if one is configured. */
+    public Optional<ClientIdentity> clientIdentity() {
+        return identity.map(ReloadingClientIdentity::current);
+    }
+
+    @Override
+    public void close() {
+        // The registry counts users: the file watcher stops with the last one.
+        PolicyRegistry.release(policyFile);
+    }
+
+    private static Path file(FileSystem fileSystem, String parameter, String location) {
+        return JamesParameters.resolve(fileSystem, DeliveryConfiguration.COMPONENT, parameter, location);
+    }
+
+    /** The anchor file, watched by the policy's checks: its current content at every delivery attempt. */
+    private static Supplier<List<X509Certificate>> anchors(ReloadingPolicy policy, Path file) {
+        try {
+            Supplier<TrustAnchorFile> anchors = policy.watchAnchors(file);
+            return () -> anchors.get().certificates();
+        } catch (IllegalArgumentException e) {
+            throw refusal(DeliveryParameters.TRUST_ANCHORS.name(), file.toString(), "a PEM file with at least one certificate");
+        } catch (IOException e) {
+            throw refusal(DeliveryParameters.TRUST_ANCHORS.name(), file.toString(),
+                "a readable PEM file of certificates (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The JDK's anchors as the JVM has them when the mailet starts. */
+    private static Supplier<List<X509Certificate>> jdkAnchors() {
+        List<X509Certificate> anchors = JdkTrustAnchors.certificates();
+        return () -> anchors;
+    }
+
+    /**
+     * The default client identity (Postfix {@code smtp_tls_chain_files}): PEM chain + key, or a key store;
+     * read again when the files' content changes. Findings that make partners refuse it are logged, not fatal:
+     * destinations that ask for no certificate still get mail.
+     */
+    private static ReloadingClientIdentity identity(FileSystem fileSystem, DeliveryConfiguration.ClientIdentityFiles files,
+                                                    Clock clock) {
+        ReloadingClientIdentity reloading;
+        if (files instanceof DeliveryConfiguration.KeyStoreFile store) {
+            Path path = file(fileSystem, store.parameter(), store.store());
+            char[] secret = store.secret().toCharArray();
+            reloading = loaded(files, () -> new ReloadingClientIdentity(List.of(path),
+                () -> ClientIdentity.fromKeyStore(path, store.type(), secret, Optional.empty()), clock, IDENTITY_CHECK_INTERVAL));
+        } else {
+            DeliveryConfiguration.PemFiles pem = (DeliveryConfiguration.PemFiles) files;
+            Path chain = file(fileSystem, DeliveryParameters.CLIENT_CERTIFICATES.name(), pem.certificates());
+            Path keyFile = file(fileSystem, DeliveryParameters.CLIENT_PRIVATE_KEY.name(), pem.privateKey());
+            reloading = loaded(files, () -> new ReloadingClientIdentity(List.of(keyFile, chain),
+                () -> ClientIdentity.fromPem(keyFile, chain), clock, IDENTITY_CHECK_INTERVAL));
+        }
+        ClientIdentity identity = reloading.current();
+        LOGGER.info("outbound-tls client identity: {}", identity.describe());
+        identity.findings(clock.instant()).forEach(finding -> LOGGER.warn("outbound-tls client identity: {}: {}",
+            finding.kind().spelling(), finding.message()));
+        return reloading;
+    }
+
+    private static ReloadingClientIdentity loaded(DeliveryConfiguration.ClientIdentityFiles files,
+                                                  Supplier<ReloadingClientIdentity> load) {
+        try {
+            return load.get();
+        } catch (IllegalArgumentException e) {
+            throw refusal(files.parameter(), files.location(), "a client identity that loads (" + e.getMessage() + ")");
+        }
+    }
+
+    private static IllegalArgumentException refusal(String parameter, String value, String accepted) {
+        return ConfiguredParameters.refusal(DeliveryConfiguration.COMPONENT, parameter, value, accepted);
+    }
+}

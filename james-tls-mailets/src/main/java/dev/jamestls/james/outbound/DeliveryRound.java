@@ -1,0 +1,294 @@
+package dev.jamestls.james.outbound;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import javax.mail.Address;
+import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.james.attributes.OutboundAttributes;
+import dev.jamestls.outbound.AttemptClassification;
+import dev.jamestls.outbound.AttemptClassifier;
+import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.outbound.AttemptRecord;
+import dev.jamestls.outbound.AttemptVerdict;
+import dev.jamestls.outbound.ConnectionPool;
+import dev.jamestls.outbound.DeliveryDecision;
+import dev.jamestls.outbound.DeliveryTarget;
+import dev.jamestls.outbound.DestinationDns;
+import dev.jamestls.outbound.RecipientParts;
+import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.outbound.TargetSelection;
+import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.outbound.TlsStage;
+import dev.jamestls.outbound.TransactionResult;
+import dev.jamestls.policy.OutboundResolution;
+import dev.jamestls.policy.RuleKind;
+import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.smtp.PeerText;
+import dev.jamestls.tls.ClientIdentity;
+
+/**
+ * One delivery round of one mail (SPEC §1.3, §2): route (the rule of the recipient domain, its smart hosts,
+ * else the MX hosts in preference order, else the domain's address), attempt each address at the rule's level
+ * (a mandatory level never falls back to clear text; {@code may} retries a host in clear after a failed STARTTLS
+ * or handshake), and decide: delivered, retry, or bounce, per recipient when the peer answered them apart.
+ * The round records its attempts and decision on the mail; acting on the decision (queue, DSN) is the caller's.
+ *
+ * <p>A connection that delivered a mail and satisfied the rule is kept for the next mail to the same destination
+ * (rule + level + host + port + TLS requirement; never across rules), checked with NOOP before reuse.
+ */
+public final class DeliveryRound {
+    private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
+
+    /** The DNS questions of a round: injected, so tests never query a resolver. */
+    public interface Resolver extends DestinationDns {
+        /** The addresses of a host name. */
+        List<InetAddress> addresses(String host) throws UnknownHostException;
+    }
+
+    /** Opens a connection to one address and sends the mail under a plan ({@link SmtpAttempt#run} in production). */
+    @FunctionalInterface
+    public interface Transport {
+        SmtpAttempt.Result send(String rule, TlsPlan plan, InetSocketAddress endpoint, SmtpAttempt.Envelope envelope);
+    }
+
+    /** What an open connection may be reused for: never across rules. */
+    public record PoolKey(RuleKind ruleKind, String rule, TlsPlan rulePlan, InetSocketAddress endpoint) {
+    }
+
+    /**
+     * What one round found and decided.
+     *
+     * @param attempts every attempt, in order
+     * @param decision the decision for the mail as a whole
+     * @param parts the recipients grouped by their own decision; more than one when the peer answered them apart
+     * @param retries the retries before this round
+     * @param mx the host of the last attempt, empty when nothing was attempted
+     */
+    public record Outcome(List<AttemptRecord> attempts, DeliveryDecision decision, List<RecipientParts.Part> parts, int retries,
+                          String mx) {
+        public Outcome {
+            attempts = List.copyOf(attempts);
+            parts = List.copyOf(parts);
+        }
+    }
+
+    private final Supplier<TlsPolicy> policy;
+    private final Resolver dns;
+    private final DeliveryEndpoints endpoints;
+    private final Supplier<List<X509Certificate>> anchors;
+    private final Supplier<Optional<ClientIdentity>> identity;
+    private final Transport transport;
+    private final ConnectionPool<PoolKey, SmtpConnection> pool;
+    private final int maxPerDestination;
+    private final RetrySchedule schedule;
+    private final MetricFactory metrics;
+    private final Clock clock;
+
+    public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
+                         Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
+                         int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock) {
+        this.policy = policy;
+        this.dns = dns;
+        this.endpoints = endpoints;
+        this.anchors = anchors;
+        this.identity = identity;
+        this.transport = transport;
+        this.pool = pool;
+        this.maxPerDestination = maxPerDestination;
+        this.schedule = schedule;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Delivers {@code mail} (whose recipients share one domain) once, records the round on it and returns the decision.
+     *
+     * @throws MessagingException when the mail cannot be read (a recipient that is not an Internet address)
+     */
+    public Outcome deliver(Mail mail) throws MessagingException {
+        int retries = OutboundAttributes.retries(mail);
+        String domain = mail.getRecipients().iterator().next().getDomain().asString();
+        List<AttemptRecord> attempts = new ArrayList<>();
+        DeliveryDecision decision;
+        TimeMetric timer = metrics.timer("jamestls.outbound.delivery");
+        try {
+            OutboundResolution resolution = policy.get().resolveOutbound(domain);
+            List<DeliveryTarget> targets = TargetSelection.select(resolution, dns);
+            TlsPlan first = plan(resolution, targets.get(0));
+            attemptAll(envelope(mail), resolution, targets, attempts);
+            decision = DeliveryDecision.decide(resolution, first, attempts, retries, schedule);
+        } catch (DestinationDns.DnsLookupException e) {
+            decision = DeliveryDecision.unroutable(domain, e.getMessage(), retries, schedule);
+        } catch (TargetSelection.NullMxException e) {
+            decision = DeliveryDecision.nullMx(e);
+        } catch (RuntimeException e) {
+            LOGGER.error("outbound-tls mail={} domain={} unexpected error; temporary failure (SPEC §2)", mail.getName(), domain,
+                PeerText.escape(e));
+            decision = DeliveryDecision.internalError(e, retries, schedule);
+        } finally {
+            timer.stopAndPublish();
+        }
+        OutboundAttributes.setRound(mail, attempts, decision);
+        String mx = attempts.isEmpty() ? "" : attempts.get(attempts.size() - 1).mxHost();
+        LOGGER.info("outbound-tls-delivery mail={} domain={} decision={} status={} retries={} diagnostic=\"{}\"", mail.getName(),
+            domain, decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), retries,
+            PeerText.escape(decision.diagnostic()));
+        metrics.generate("jamestls.outbound.delivery." + decision.kind().name().toLowerCase(Locale.ROOT)).increment();
+        List<RecipientParts.Part> parts = RecipientParts.split(decision, attempts,
+            mail.getRecipients().stream().map(MailAddress::asString).toList(), retries, schedule);
+        return new Outcome(attempts, decision, parts, retries, mx);
+    }
+
+    private void attemptAll(SmtpAttempt.Envelope envelope, OutboundResolution resolution, List<DeliveryTarget> targets,
+                            List<AttemptRecord> attempts) {
+        for (DeliveryTarget target : targets) {
+            TlsPlan plan = plan(resolution, target);
+            List<InetAddress> addresses;
+            try {
+                addresses = List.copyOf(dns.addresses(target.host().ascii()));
+            } catch (UnknownHostException e) {
+                AttemptObservation none = new AttemptObservation(Optional.empty(), false, TlsStage.CONNECT_FAILED, Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.of("no address for " + target.host().ascii()), TransactionResult.NOT_STARTED);
+                attempts.add(record(resolution, plan, target, none));
+                continue;
+            }
+            for (InetAddress address : addresses) {
+                AttemptRecord record = attempt(resolution, plan, plan, target, address, envelope);
+                attempts.add(record);
+                if (record.verdict() == AttemptVerdict.TLS_NOT_SECURED && !plan.tlsMandatory() && plan.startTls()) {
+                    // SPEC §1.3 may: a failed STARTTLS or handshake is retried on this host in clear text.
+                    record = attempt(resolution, plan, plan.clearTextFallback(), target, address, envelope);
+                    attempts.add(record);
+                }
+                if (!record.verdict().tryNextHost()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private AttemptRecord attempt(OutboundResolution resolution, TlsPlan rulePlan, TlsPlan plan, DeliveryTarget target,
+                                  InetAddress address, SmtpAttempt.Envelope envelope) {
+        TimeMetric timer = metrics.timer("jamestls.outbound.attempt." + plan.level().configName());
+        InetSocketAddress endpoint = endpoints.endpoint(target, address);
+        // Never across rules: the key names the rule, its level and TLS requirement (in the plan), host and port.
+        PoolKey key = new PoolKey(resolution.kind(), resolution.rule(), rulePlan, endpoint);
+        try {
+            if (plan.equals(rulePlan)) {
+                Optional<AttemptRecord> reused = reuse(resolution, key, target, envelope);
+                if (reused.isPresent()) {
+                    return reused.get();
+                }
+            }
+            SmtpAttempt.Result result = transport.send(resolution.rule(), plan, endpoint, envelope);
+            metrics.generate("jamestls.outbound.connections.opened").increment();
+            if (result.observation().stage() == TlsStage.ESTABLISHED) {
+                metrics.generate(result.resumed() ? "jamestls.outbound.tls.resumed" : "jamestls.outbound.tls.fullHandshake").increment();
+            }
+            AttemptRecord record = record(resolution, plan, target, result.observation());
+            result.connection().ifPresent(connection -> keepOrClose(key, connection, record));
+            return record;
+        } finally {
+            timer.stopAndPublish();
+        }
+    }
+
+    /**
+     * The next mail over an idle connection of this destination: checked with NOOP first; a connection
+     * that does not answer, or breaks during the transaction, is closed and the next one (or a new
+     * connection) takes the mail. Bounded by the per-destination limit.
+     */
+    private Optional<AttemptRecord> reuse(OutboundResolution resolution, PoolKey key, DeliveryTarget target,
+                                          SmtpAttempt.Envelope envelope) {
+        for (int tries = 0; tries < maxPerDestination; tries++) {
+            Optional<SmtpConnection> idle = pool.borrow(key);
+            if (idle.isEmpty()) {
+                return Optional.empty();
+            }
+            SmtpConnection connection = idle.get();
+            if (!connection.stillOpen()) {
+                discard(key, connection, "NOOP failed");
+                continue;
+            }
+            AttemptObservation seen = connection.send(envelope);
+            if (seen.transaction().kind() == TransactionResult.Kind.BROKEN) {
+                discard(key, connection, seen.transaction().detail());
+                continue;
+            }
+            metrics.generate("jamestls.outbound.connections.reused").increment();
+            AttemptRecord record = record(resolution, connection.plan(), target, seen);
+            keepOrClose(key, connection, record);
+            return Optional.of(record);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Keeps a connection for the next mail only when this mail went through and the connection's TLS
+     * satisfied the rule: delivered over TLS, or in clear under a rule that allows clear text (a
+     * {@code may} fallback), which by the key is kept for that same rule only.
+     */
+    private void keepOrClose(PoolKey key, SmtpConnection connection, AttemptRecord record) {
+        boolean satisfied = record.verdict() == AttemptVerdict.DELIVERED
+            || record.verdict() == AttemptVerdict.DELIVERED_IN_CLEAR && !key.rulePlan().tlsMandatory();
+        if (satisfied) {
+            pool.release(key, connection);
+        } else {
+            connection.close();
+        }
+    }
+
+    private void discard(PoolKey key, SmtpConnection connection, String why) {
+        metrics.generate("jamestls.outbound.connections.stale").increment();
+        LOGGER.debug("outbound-tls idle connection to {} discarded: {}", key.endpoint(), why);
+        connection.close();
+    }
+
+    private AttemptRecord record(OutboundResolution resolution, TlsPlan plan, DeliveryTarget target, AttemptObservation seen) {
+        AttemptClassification classification = AttemptClassifier.classify(plan, seen);
+        AttemptRecord record = AttemptRecord.of(clock.instant(), resolution, plan, target, seen, classification);
+        // The line quotes the server's replies and certificate: peer text.
+        LOGGER.info("{}", PeerText.escape(record.logLine()));
+        metrics.generate("jamestls.outbound.attempts." + record.level().configName() + "." + record.verdict().spelling()).increment();
+        record.resultType().ifPresent(type ->
+            metrics.generate("jamestls.outbound.resultType." + record.level().configName() + "." + type.spelling()).increment());
+        return record;
+    }
+
+    private TlsPlan plan(OutboundResolution resolution, DeliveryTarget target) {
+        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), target.nexthop(resolution.recipientDomain()), target,
+            anchors.get(), identity.get());
+    }
+
+    private static SmtpAttempt.Envelope envelope(Mail mail) throws MessagingException {
+        List<Address> recipients = new ArrayList<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            try {
+                recipients.add(new InternetAddress(recipient.asString()));
+            } catch (AddressException e) {
+                throw new MessagingException("recipient " + recipient.asString() + " is not an Internet address", e);
+            }
+        }
+        String reversePath = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+        return new SmtpAttempt.Envelope(reversePath, recipients.toArray(Address[]::new), mail.getMessage());
+    }
+}
