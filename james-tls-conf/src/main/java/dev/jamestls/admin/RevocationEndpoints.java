@@ -1,10 +1,8 @@
 package dev.jamestls.admin;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -25,6 +23,7 @@ import dev.jamestls.revocation.HttpStatusException;
 import dev.jamestls.revocation.OcspRequests;
 import dev.jamestls.revocation.OcspResponseVerifier;
 import dev.jamestls.revocation.OcspVerdict;
+import dev.jamestls.revocation.RevocationChecker;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.verify.IssuerLinks;
@@ -32,7 +31,7 @@ import dev.jamestls.verify.IssuerLinks;
 /**
  * Asks every CRL distribution point and OCSP responder named by a chain, one request each, and
  * reports per endpoint. Uses the product's fetcher (timeouts, size limit, no redirects), OCSP
- * request builder and response verifier, and CRL freshness rules: what this says about an
+ * request builder and response verifier, and CRL decoder and freshness rules: what this says about an
  * endpoint is what the verification core would get from it.
  */
 public final class RevocationEndpoints {
@@ -121,10 +120,7 @@ public final class RevocationEndpoints {
         result.status = OptionalInt.of(200);
         X509CRL crl;
         try {
-            crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(body));
-            if (crl == null) {
-                throw new java.security.cert.CRLException("empty body");
-            }
+            crl = RevocationChecker.decodeCrl(body);
         } catch (GeneralSecurityException | RuntimeException e) {
             return result.done(EndpointResult.Outcome.MALFORMED, "not a CRL (" + body.length + " bytes): " + e.getMessage());
         }

@@ -3,13 +3,10 @@ package dev.jamestls.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,23 +19,18 @@ import dev.jamestls.wiring.ConfigurationCheck;
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = "Validate tls-policy.xml and its domain tables, our components in mailetcontainer.xml and smtpserver.xml, "
         + "STARTTLS and protocol versions on the SMTP listeners, keystores and the server certificate's expiry (30 days).")
-final class CheckCommand implements Callable<Integer> {
+final class CheckCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "<james-conf-dir>", description = "James's conf directory")
     Path confDir;
 
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    Clock clock = Clock.systemUTC();
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (!Files.isDirectory(confDir)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "not a directory: " + confDir);
+            throw usage("not a directory: " + confDir);
         }
         List<Problem> problems = new ConfigurationCheck(clock, ComponentCatalog.builtIn()).check(confDir);
         long errors = problems.stream().filter(Problem::isError).count();

@@ -3,13 +3,10 @@ package dev.jamestls.cli;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +34,7 @@ import dev.jamestls.wiring.ConfigurationCheck;
 @Command(name = "explain", mixinStandardHelpOptions = true,
     description = "Show which TLS rule applies to a sender (inbound) or recipient (outbound), in which mode, what it requires, "
         + "and the precedence trail that led there.")
-final class ExplainCommand implements Callable<Integer> {
+final class ExplainCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "<conf-dir>", description = "James's conf directory (holding tls-policy.xml)")
     Path confDir;
 
@@ -55,18 +52,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--ip", paramLabel = "a.b.c.d", description = "client IP address (inbound): checked against partner IP ranges")
     String ip;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    Clock clock = Clock.systemUTC();
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         InetAddress address = ip == null ? null : address(ip);
         if (address != null && direction.recipient != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ip applies to --sender (inbound) only");
+            throw usage("--ip applies to --sender (inbound) only");
         }
         PolicyFileParser.Result result = new PolicyFileParser(clock).parse(confDir.resolve(ConfigurationCheck.POLICY_FILE));
         if (result.policy().isEmpty()) {
@@ -107,13 +99,13 @@ final class ExplainCommand implements Callable<Integer> {
     private void explainOutbound(PrintWriter out, TlsPolicy policy, String recipient) {
         int at = recipient.lastIndexOf('@');
         if (at < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--recipient: not an e-mail address '" + recipient + "'; accepted: local@domain");
+            throw usage("--recipient: not an e-mail address '" + recipient + "'; accepted: local@domain");
         }
         DomainName domain;
         try {
             domain = DomainName.parse(recipient.substring(at + 1));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--recipient: " + e.getMessage());
+            throw usage("--recipient: " + e.getMessage());
         }
         OutboundResolution resolution = policy.resolveOutbound(domain);
         out.println("outbound: recipient " + recipient + " (domain " + domain + ")");
@@ -151,12 +143,12 @@ final class ExplainCommand implements Callable<Integer> {
         }
         int at = trimmed.lastIndexOf('@');
         if (at < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--sender: not an e-mail address '" + sender
+            throw usage("--sender: not an e-mail address '" + sender
                 + "'; accepted: local@domain, or <> for the null sender");
         }
         String domain = trimmed.substring(at + 1).replace(">", "");
         if (DomainName.tryParse(domain).isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--sender: not a domain name '" + domain + "'");
+            throw usage("--sender: not a domain name '" + domain + "'");
         }
         return domain;
     }
@@ -164,7 +156,7 @@ final class ExplainCommand implements Callable<Integer> {
     private InetAddress address(String text) {
         byte[] bytes = IpRange.numericAddress(text);
         if (bytes == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ip: not an IP address '" + text + "'; accepted: a.b.c.d or IPv6");
+            throw usage("--ip: not an IP address '" + text + "'; accepted: a.b.c.d or IPv6");
         }
         try {
             return InetAddress.getByAddress(bytes);

@@ -2,14 +2,11 @@ package dev.jamestls.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +16,6 @@ import dev.jamestls.admin.ChainInspection;
 import dev.jamestls.admin.ChainReport;
 import dev.jamestls.admin.FactsWarning;
 import dev.jamestls.admin.ServerChain;
-import dev.jamestls.admin.TrustAnchors;
 import dev.jamestls.tls.CertificateFacts;
 
 /** {@code facts (--keystore FILE [--alias A] | --pem FILE | --james-conf DIR) [--json | --markdown]}. */
@@ -29,7 +25,7 @@ import dev.jamestls.tls.CertificateFacts;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:facts printed (warnings included unless --strict)", "1:the chain does not load, or --strict and warnings",
         "2:usage error"})
-final class FactsCommand implements Callable<Integer> {
+final class FactsCommand extends CliCommand {
     static final String SCHEMA = "james-tls/facts/v1";
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -57,31 +53,23 @@ final class FactsCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "exit 1 when there is any warning")
     boolean strict;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    Clock clock = Clock.systemUTC();
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
         List<ChainReport> reports = new ArrayList<>();
         try {
-            TrustAnchors anchors = trustAnchors == null ? TrustAnchors.jdkDefault() : TrustAnchors.fromPem(trustAnchors);
-            ChainInspection inspection = new ChainInspection(clock, anchors);
+            ChainInspection inspection = new ChainInspection(clock, anchors(trustAnchors));
             for (ServerChain chain : input.load()) {
                 reports.add(inspection.inspect(withExtraNames(chain)));
             }
         } catch (AdminException e) {
-            err.println("facts: " + e.getMessage());
-            return JamesTlsCli.ERRORS;
+            return failed(e);
         }
         if (format.json) {
             out.println(Json.pretty(json(reports)));
         } else if (format.markdown) {
             reports.forEach(report -> out.print(markdown(report)));
-            reports.forEach(report -> report.warnings().forEach(w -> err.println("warning: " + w.kind() + ": " + w.message())));
+            reports.forEach(report -> report.warnings().forEach(w -> err().println("warning: " + w.kind() + ": " + w.message())));
         } else {
             for (int i = 0; i < reports.size(); i++) {
                 out.print((i == 0 ? "" : "\n") + text(reports.get(i)));

@@ -3,7 +3,6 @@ package dev.jamestls.cli;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,10 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,7 +41,6 @@ import dev.jamestls.policy.MinimumProtocols;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
-import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationMode;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
@@ -60,7 +56,7 @@ import dev.jamestls.verify.VerificationOutcome;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:probed (with --level: every target passes it)", "1:with --level: a target would fail it or could not be "
         + "probed; without: the MX lookup failed", "2:usage error"})
-final class ProbeCommand implements Callable<Integer> {
+final class ProbeCommand extends CliCommand {
     static final String SCHEMA = "james-tls/probe/v1";
 
     @Parameters(index = "0", paramLabel = "DOMAIN|HOST:PORT",
@@ -115,26 +111,20 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON document (schema " + SCHEMA + "); progress goes to stderr")
     boolean json;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    Clock clock = Clock.systemUTC();
-
     @Override
     public Integer call() {
         Inputs inputs = inputs();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter progress = json ? spec.commandLine().getErr() : out;
+        PrintWriter out = out();
+        PrintWriter progress = json ? err() : out;
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Resolver resolver = dnsServer == null ? JndiResolver.system(timeout) : resolver(dnsServer, timeout);
         TrustAnchors anchors;
         try {
-            anchors = trustAnchors == null ? TrustAnchors.jdkDefault() : TrustAnchors.fromPem(trustAnchors);
+            anchors = anchors(trustAnchors);
         } catch (AdminException e) {
-            spec.commandLine().getErr().println("probe: " + e.getMessage());
-            return JamesTlsCli.ERRORS;
+            return failed(e);
         }
-        CertificateVerifier verifier = CertificateVerifier.withRevocation(clock, new JdkHttpFetcher(timeout, timeout, 10L << 20));
+        CertificateVerifier verifier = CertificateVerifier.withRevocation(clock, fetcher(timeout));
         LevelJudge judge = new LevelJudge(verifier, inputs.revocation);
         SmtpProbe probe = new SmtpProbe(new SmtpProbe.Settings(timeout, timeout, Optional.ofNullable(helo)), verifier);
 
@@ -366,9 +356,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (parsedLevel.equals(Optional.of(OutboundLevel.FINGERPRINT)) && pins.isEmpty()) {
             throw usage("--level fingerprint needs at least one --pin");
         }
-        if (timeoutSeconds < 1 || timeoutSeconds > 120) {
-            throw usage("--timeout " + timeoutSeconds + " is out of range; accepted: 1..120 seconds");
-        }
+        checkTimeout(timeoutSeconds);
         Optional<String> domain = Optional.empty();
         String host;
         int targetPort = port;
@@ -430,9 +418,5 @@ final class ProbeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--dns-server: " + e.getMessage());
         }
-    }
-
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

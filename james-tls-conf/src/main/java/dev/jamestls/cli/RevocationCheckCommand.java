@@ -2,15 +2,12 @@ package dev.jamestls.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +17,6 @@ import dev.jamestls.admin.EndpointResult;
 import dev.jamestls.admin.RevocationEndpoints;
 import dev.jamestls.admin.ServerChain;
 import dev.jamestls.admin.TrustAnchors;
-import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.tls.CertificateFacts;
 
@@ -31,7 +27,7 @@ import dev.jamestls.tls.CertificateFacts;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every endpoint answered good", "1:an endpoint is unreachable, failing, stale, malformed, "
         + "or says revoked (or the chain does not load)", "2:usage error"})
-final class RevocationCheckCommand implements Callable<Integer> {
+final class RevocationCheckCommand extends CliCommand {
     static final String SCHEMA = "james-tls/revocation-check/v1";
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -57,21 +53,11 @@ final class RevocationCheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON document (schema " + SCHEMA + ")")
     boolean json;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    Clock clock = Clock.systemUTC();
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (timeoutSeconds < 1 || timeoutSeconds > 120) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout " + timeoutSeconds
-                + " is out of range; accepted: 1..120 seconds");
-        }
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        RevocationEndpoints endpoints = new RevocationEndpoints(new JdkHttpFetcher(timeout, timeout, 10L << 20), clock,
+        PrintWriter out = out();
+        checkTimeout(timeoutSeconds);
+        RevocationEndpoints endpoints = new RevocationEndpoints(fetcher(Duration.ofSeconds(timeoutSeconds)), clock,
             RevocationSettings.DEFAULT);
         List<EndpointResult> results = new ArrayList<>();
         List<String> sources = new ArrayList<>();
@@ -80,15 +66,14 @@ final class RevocationCheckCommand implements Callable<Integer> {
                 source.urls.forEach(url -> results.add(endpoints.crl(url)));
                 sources.add("--url");
             } else {
-                TrustAnchors anchors = trustAnchors == null ? TrustAnchors.jdkDefault() : TrustAnchors.fromPem(trustAnchors);
+                TrustAnchors anchors = anchors(trustAnchors);
                 for (ServerChain chain : source.chain.load()) {
                     sources.add(chain.source());
                     results.addAll(endpoints.check(chain.certificates(), anchors.certificates()));
                 }
             }
         } catch (AdminException e) {
-            err.println("revocation-check: " + e.getMessage());
-            return JamesTlsCli.ERRORS;
+            return failed(e);
         }
         long failing = results.stream().filter(r -> !r.healthy()).count();
         if (json) {

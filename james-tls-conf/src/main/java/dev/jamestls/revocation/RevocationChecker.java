@@ -170,11 +170,7 @@ public final class RevocationChecker {
         try {
             byte[] body = fetcher.get(uri);
             reasons.answered();
-            X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
-                .generateCRL(new ByteArrayInputStream(body));
-            if (crl == null) {
-                throw new CRLException("empty body");
-            }
+            X509CRL crl = decodeCrl(body);
             Optional<String> problem = CrlFreshness.problem(crl, now, settings);
             if (problem.isPresent()) {
                 reasons.add("CRL " + url + " unusable: " + problem.get());
@@ -190,6 +186,15 @@ public final class RevocationChecker {
             reasons.add("CRL " + url + " malformed: " + e.getMessage());
         }
         return Optional.empty();
+    }
+
+    /** A CRL as a distribution point serves it: DER (RFC 5280 §4.2.1.13), or PEM, which the JDK also reads; an empty body is an error. */
+    public static X509CRL decodeCrl(byte[] body) throws GeneralSecurityException {
+        X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(body));
+        if (crl == null) {
+            throw new CRLException("empty body");
+        }
+        return crl;
     }
 
     private void applyCrls(CertPath path, PKIXParameters validation, List<X509Certificate> otherCertificates,

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x509.AccessDescription;
@@ -96,9 +98,9 @@ public record CertificateFacts(
             certificate.getPublicKey().getAlgorithm(),
             keySize(certificate.getPublicKey()),
             certificate.getSigAlgName(),
-            crlUrls(certificate),
-            accessUrls(certificate, OID_OCSP),
-            accessUrls(certificate, OID_CA_ISSUERS));
+            urls(certificate, Extension.cRLDistributionPoints, CertificateFacts::crlUrls),
+            urls(certificate, Extension.authorityInfoAccess, access -> accessUrls(access, OID_OCSP)),
+            urls(certificate, Extension.authorityInfoAccess, access -> accessUrls(access, OID_CA_ISSUERS)));
     }
 
     public static List<CertificateFacts> ofChain(List<? extends X509Certificate> chain) {
@@ -165,54 +167,47 @@ public record CertificateFacts(
         };
     }
 
-    private static ASN1Primitive extension(X509Certificate certificate, String oid) throws IOException {
-        byte[] value = certificate.getExtensionValue(oid);
+    /**
+     * The URLs {@code read} finds in the extension {@code oid}; none when the certificate lacks it or it is garbage
+     * (no usable URL: revocation checks then report no CRL distribution point or no OCSP responder there).
+     */
+    private static List<String> urls(X509Certificate certificate, ASN1ObjectIdentifier oid, Function<ASN1Primitive, List<String>> read) {
+        byte[] value = certificate.getExtensionValue(oid.getId());
         if (value == null) {
-            return null;
+            return List.of();
         }
-        return ASN1Primitive.fromByteArray(DEROctetString.getInstance(value).getOctets());
+        try {
+            return read.apply(ASN1Primitive.fromByteArray(DEROctetString.getInstance(value).getOctets()));
+        } catch (IOException | IllegalArgumentException e) {
+            return List.of();
+        }
     }
 
-    private static List<String> crlUrls(X509Certificate certificate) {
+    /** RFC 5280 §4.2.1.13: the URIs of the full names of the distribution points. */
+    private static List<String> crlUrls(ASN1Primitive crlDistributionPoints) {
         List<String> urls = new ArrayList<>();
-        try {
-            ASN1Primitive primitive = extension(certificate, Extension.cRLDistributionPoints.getId());
-            if (primitive == null) {
-                return urls;
-            }
-            for (DistributionPoint point : CRLDistPoint.getInstance(primitive).getDistributionPoints()) {
-                DistributionPointName name = point.getDistributionPoint();
-                if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
-                    for (GeneralName general : GeneralNames.getInstance(name.getName()).getNames()) {
-                        if (general.getTagNo() == GeneralName.uniformResourceIdentifier) {
-                            urls.add(general.getName().toString());
-                        }
+        for (DistributionPoint point : CRLDistPoint.getInstance(crlDistributionPoints).getDistributionPoints()) {
+            DistributionPointName name = point.getDistributionPoint();
+            if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
+                for (GeneralName general : GeneralNames.getInstance(name.getName()).getNames()) {
+                    if (general.getTagNo() == GeneralName.uniformResourceIdentifier) {
+                        urls.add(general.getName().toString());
                     }
                 }
             }
-        } catch (IOException | IllegalArgumentException e) {
-            // Garbage extension: no usable URL. Revocation checks then report "no distribution point".
-            return List.of();
         }
         return urls;
     }
 
-    private static List<String> accessUrls(X509Certificate certificate, String methodOid) {
+    /** RFC 5280 §4.2.2.1: the URI locations of the access descriptions with {@code methodOid}. */
+    private static List<String> accessUrls(ASN1Primitive authorityInfoAccess, String methodOid) {
         List<String> urls = new ArrayList<>();
-        try {
-            ASN1Primitive primitive = extension(certificate, Extension.authorityInfoAccess.getId());
-            if (primitive == null) {
-                return urls;
+        for (AccessDescription description : AuthorityInformationAccess.getInstance(authorityInfoAccess).getAccessDescriptions()) {
+            GeneralName location = description.getAccessLocation();
+            if (description.getAccessMethod().getId().equals(methodOid)
+                && location.getTagNo() == GeneralName.uniformResourceIdentifier) {
+                urls.add(location.getName().toString());
             }
-            for (AccessDescription description : AuthorityInformationAccess.getInstance(primitive).getAccessDescriptions()) {
-                GeneralName location = description.getAccessLocation();
-                if (description.getAccessMethod().getId().equals(methodOid)
-                    && location.getTagNo() == GeneralName.uniformResourceIdentifier) {
-                    urls.add(location.getName().toString());
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            return List.of();
         }
         return urls;
     }

@@ -30,34 +30,26 @@ public final class PemFiles {
 
     /** Certificates as concatenated {@code CERTIFICATE} blocks, in the order given. */
     public static String certificates(List<X509Certificate> certificates) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            for (X509Certificate certificate : certificates) {
-                writer.writeObject(certificate);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode certificates", e);
-        }
-        return out.toString();
+        return pem("certificates", certificates);
     }
 
     /** The key as an unencrypted PKCS#8 {@code PRIVATE KEY} block (what James's {@code <privateKey>} reads). */
     public static String privateKey(PrivateKey key) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(new PemObject("PRIVATE KEY", key.getEncoded()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode private key", e);
-        }
-        return out.toString();
+        return pem("private key", List.of(new PemObject("PRIVATE KEY", key.getEncoded())));
     }
 
     public static String crl(X509CRL crl) {
+        return pem("CRL", List.of(crl));
+    }
+
+    private static String pem(String what, List<?> objects) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(crl);
+            for (Object object : objects) {
+                writer.writeObject(object);
+            }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot encode CRL", e);
+            throw new IllegalStateException("cannot encode " + what, e);
         }
         return out.toString();
     }

@@ -69,12 +69,12 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        check(chain, socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null);
+        check(chain, handshakeSession(socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        check(chain, engine == null ? null : engine.getHandshakeSession());
+        check(chain, handshakeSession(engine));
     }
 
     @Override
@@ -82,24 +82,34 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
         check(chain, null);
     }
 
+    // Both sides run the same check: the requirement's purpose, not which JSSE method is called, says what the
+    // peer's certificate must be.
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        check(chain, socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null);
+        checkServerTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        check(chain, engine == null ? null : engine.getHandshakeSession());
+        checkServerTrusted(chain, authType, engine);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        check(chain, null);
+        checkServerTrusted(chain, authType);
     }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         return requirement.trustAnchors().toArray(X509Certificate[]::new);
+    }
+
+    private static SSLSession handshakeSession(Socket socket) {
+        return socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null;
+    }
+
+    private static SSLSession handshakeSession(SSLEngine engine) {
+        return engine == null ? null : engine.getHandshakeSession();
     }
 
     private void check(X509Certificate[] chain, SSLSession handshakeSession) throws CertificateException {

@@ -341,6 +341,17 @@ class ProbeCommandTest {
         assertThat(target.get("verdicts").get(3).get("verification").asText()).isEqualTo("accepted");
     }
 
+    @Test
+    void aMissingTrustAnchorFileStopsTheProbeBeforeAnyLookup() {
+        Path missing = dir.resolve("missing.pem");
+
+        Cli.Run run = Cli.run(CLOCK, "probe", "partner.example", "--dns-server", dns.address(), "--trust-anchors", missing.toString());
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("probe: trust anchor file " + missing + " not found\n");
+        assertThat(dns.questions()).isEmpty();
+    }
+
     static Stream<Arguments> usageErrors() {
         return Stream.of(
             Arguments.of("misspelt level", List.of("partner.example", "--level", "verfy"),
@@ -361,6 +372,8 @@ class ProbeCommandTest {
                 "--minimum-protocol: minimum protocol TLSv1.1 is not allowed (RFC 8996 deprecates TLS 1.0 and 1.1); accepted: TLSv1.2, TLSv1.3"),
             Arguments.of("unknown cipher preset", List.of("partner.example", "--ciphers", "fast"),
                 "--ciphers: unknown cipher preset 'fast'; accepted: modern, forward-secret, compatible"),
+            Arguments.of("timeout out of range", List.of("partner.example", "--timeout", "0"),
+                "--timeout 0 is out of range; accepted: 1..120 seconds"),
             Arguments.of("address literal", List.of("127.0.0.1:25"),
                 "target '127.0.0.1:25': an address literal; delivery connects to host names (MX or smart host) and checks"
                     + " certificates against names, so probe does too; accepted: DOMAIN or HOST:PORT"));

@@ -269,6 +269,16 @@ class RevocationCheckCommandTest {
     }
 
     @Test
+    void aChainThatDoesNotLoadIsAnError() {
+        Path missing = dir.resolve("missing.pem");
+
+        Cli.Run run = Cli.run(CLOCK, "revocation-check", "--pem", missing.toString());
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("revocation-check: certificate file " + missing + " not found\n");
+    }
+
+    @Test
     void rejectsAnOutOfRangeTimeout() {
         Cli.Run run = Cli.run(CLOCK, "revocation-check", "--url", base + "/x", "--timeout", "0");
 

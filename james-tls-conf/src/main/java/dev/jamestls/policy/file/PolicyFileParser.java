@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import dev.jamestls.policy.CertificateName;
@@ -128,6 +129,10 @@ public final class PolicyFileParser {
         Optional<TlsPolicy> policy = run.policy(root);
         boolean errors = problems.stream().anyMatch(Problem::isError);
         return new Result(errors ? Optional.empty() : policy, problems, files);
+    }
+
+    /** An element that may appear once: {@code ok} is false when it repeats or does not parse (each error recorded). */
+    private record OptionalChild<T>(boolean ok, Optional<T> value) {
     }
 
     /** State of one parse. */
@@ -263,6 +268,17 @@ public final class PolicyFileParser {
             }
         }
 
+        /** The {@code name} child of {@code parent} read by {@code read}, if any; not ok when it repeats or does not read. */
+        private <T> OptionalChild<T> optionalChild(XmlElement parent, String name, Function<XmlElement, Optional<T>> read) {
+            List<XmlElement> children = parent.children(name);
+            boolean ok = atMostOne(parent, children);
+            if (children.isEmpty()) {
+                return new OptionalChild<>(ok, Optional.empty());
+            }
+            Optional<T> value = read.apply(children.get(0));
+            return new OptionalChild<>(ok && value.isPresent(), value);
+        }
+
         private boolean atMostOne(XmlElement parent, List<XmlElement> elements) {
             for (XmlElement extra : elements.subList(Math.min(1, elements.size()), elements.size())) {
                 checks.error(extra, "<" + extra.name() + ">", "appears more than once in <" + parent.name() + ">; accepted: at most one");
@@ -283,16 +299,8 @@ public final class PolicyFileParser {
                 && attributeOk(element, "minimumProtocol", minimum)
                 && attributeOk(element, "allowRelay", allowRelay)
                 && attributeOk(element, "nullSender", nullSender);
-            List<DomainPattern> domains = new ArrayList<>();
-            Set<DomainPattern> seen = new LinkedHashSet<>();
-            for (XmlElement child : element.children("senderDomain")) {
-                Optional<DomainPattern> pattern = checks.parseText(child, DomainPattern::parse);
-                ok &= pattern.isPresent();
-                if (pattern.isPresent()) {
-                    ok &= claim(child, pattern.get(), connector, inboundClaims, "inbound", seen);
-                    domains.add(pattern.get());
-                }
-            }
+            Optional<List<DomainPattern>> domains = claimedDomains(element, "senderDomain", connector, inboundClaims, "inbound");
+            ok &= domains.isPresent();
             if (nullSender.orElse(false)) {
                 if (nullSenderClaim != null) {
                     checks.error(element, XmlChecks.subject(element, "nullSender"),
@@ -302,7 +310,7 @@ public final class PolicyFileParser {
                     nullSenderClaim = connector;
                 }
             }
-            if (domains.isEmpty() && !nullSender.orElse(false) && element.children("senderDomain").isEmpty()) {
+            if (!nullSender.orElse(false) && element.children("senderDomain").isEmpty()) {
                 checks.error(element, "<inbound>", "needs at least one <senderDomain>");
                 ok = false;
             }
@@ -312,21 +320,16 @@ public final class PolicyFileParser {
                 ok &= range.isPresent();
                 range.ifPresent(ranges::add);
             }
-            List<XmlElement> certificates = element.children("clientCertificate");
-            ok &= atMostOne(element, certificates);
-            Optional<ClientCertificateRequirement> certificate = Optional.empty();
-            if (!certificates.isEmpty()) {
-                certificate = clientCertificate(certificates.get(0));
-                ok &= certificate.isPresent();
-            }
+            OptionalChild<ClientCertificateRequirement> certificate = optionalChild(element, "clientCertificate", this::clientCertificate);
+            ok &= certificate.ok();
             if (!ok) {
                 return Optional.empty();
             }
             try {
                 InboundRequirement requirement = new InboundRequirement(requireTls.get(),
-                    minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), certificate, allowRelay.orElse(false), ranges,
+                    minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), certificate.value(), allowRelay.orElse(false), ranges,
                     failure.orElse(FailureMode.TEMPORARY));
-                return Optional.of(new Connector.Inbound(domains, nullSender.orElse(false), requirement));
+                return Optional.of(new Connector.Inbound(domains.get(), nullSender.orElse(false), requirement));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<inbound>", e.getMessage());
                 return Optional.empty();
@@ -335,6 +338,27 @@ public final class PolicyFileParser {
 
         private boolean attributeOk(XmlElement element, String attribute, Optional<?> parsed) {
             return parsed.isPresent() || !element.attributes().containsKey(attribute);
+        }
+
+        /**
+         * The domains of a connector's {@code <senderDomain>} or {@code <recipientDomain>} children, each claimed for
+         * {@code connector} in {@code direction}; empty when one does not parse, is listed twice or is another
+         * connector's (each such error is recorded).
+         */
+        private Optional<List<DomainPattern>> claimedDomains(XmlElement element, String childName, String connector,
+                                                             Map<String, String> claims, String direction) {
+            boolean ok = true;
+            List<DomainPattern> domains = new ArrayList<>();
+            Set<DomainPattern> seen = new LinkedHashSet<>();
+            for (XmlElement child : element.children(childName)) {
+                Optional<DomainPattern> pattern = checks.parseText(child, DomainPattern::parse);
+                ok &= pattern.isPresent();
+                if (pattern.isPresent()) {
+                    ok &= claim(child, pattern.get(), connector, claims, direction, seen);
+                    domains.add(pattern.get());
+                }
+            }
+            return ok ? Optional.of(domains) : Optional.empty();
         }
 
         private boolean claim(XmlElement element, DomainPattern pattern, String connector, Map<String, String> claims,
@@ -366,27 +390,19 @@ public final class PolicyFileParser {
                 checks.error(element, "<clientCertificate>", "needs at least one <name> (subject CN or DNS SAN, e.g. partner.example or *.partner.example)");
                 ok = false;
             }
-            List<XmlElement> issuers = element.children("issuer");
-            ok &= atMostOne(element, issuers);
-            Optional<String> issuer = Optional.empty();
-            if (!issuers.isEmpty()) {
-                issuer = checks.parseText(issuers.get(0), PolicyFileParser::parseDn);
-                ok &= issuer.isPresent();
-            }
+            OptionalChild<String> issuer = optionalChild(element, "issuer", child -> checks.parseText(child, PolicyFileParser::parseDn));
+            ok &= issuer.ok();
             List<String> pins = pins(element);
             ok &= pins.size() == element.children("pin").size();
-            List<XmlElement> anchors = element.children("trustAnchors");
-            ok &= atMostOne(element, anchors);
-            Optional<TrustAnchorFile> anchorFile = Optional.empty();
-            if (!anchors.isEmpty()) {
-                anchorFile = checks.parseText(anchors.get(0), this::trustAnchorFile);
-                ok &= anchorFile.isPresent();
-            }
+            OptionalChild<TrustAnchorFile> anchorFile = optionalChild(element, "trustAnchors",
+                child -> checks.parseText(child, this::trustAnchorFile));
+            ok &= anchorFile.ok();
             if (!ok) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new ClientCertificateRequirement(names, issuer, pins, anchorFile, revocation.orElse(RevocationMode.SOFT_FAIL)));
+                return Optional.of(new ClientCertificateRequirement(names, issuer.value(), pins, anchorFile.value(),
+                    revocation.orElse(RevocationMode.SOFT_FAIL)));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<clientCertificate>", e.getMessage());
                 return Optional.empty();
@@ -433,16 +449,8 @@ public final class PolicyFileParser {
         private Optional<Connector.Outbound> connectorOutbound(XmlElement element, String connector) {
             Optional<OutboundRequirement> requirement = outboundRequirement(element, true, true);
             boolean ok = requirement.isPresent();
-            List<DomainPattern> domains = new ArrayList<>();
-            Set<DomainPattern> seen = new LinkedHashSet<>();
-            for (XmlElement child : element.children("recipientDomain")) {
-                Optional<DomainPattern> pattern = checks.parseText(child, DomainPattern::parse);
-                ok &= pattern.isPresent();
-                if (pattern.isPresent()) {
-                    ok &= claim(child, pattern.get(), connector, outboundClaims, "outbound", seen);
-                    domains.add(pattern.get());
-                }
-            }
+            Optional<List<DomainPattern>> domains = claimedDomains(element, "recipientDomain", connector, outboundClaims, "outbound");
+            ok &= domains.isPresent();
             if (element.children("recipientDomain").isEmpty()) {
                 checks.error(element, "<outbound>", "needs at least one <recipientDomain>");
                 ok = false;
@@ -450,7 +458,7 @@ public final class PolicyFileParser {
             if (!ok) {
                 return Optional.empty();
             }
-            return Optional.of(new Connector.Outbound(domains, requirement.get()));
+            return Optional.of(new Connector.Outbound(domains.get(), requirement.get()));
         }
 
         private Optional<OutboundRequirement> outboundRequirement(XmlElement element, boolean inConnector, boolean levelRequired) {

@@ -102,6 +102,11 @@ class PolicyFileParserTest {
                 "<clientCertificate revocation=\"soft\">: unknown revocation mode 'soft'; accepted: off, soft-fail, hard-fail"),
             Arguments.of("issuer that is not a DN", in("", "<clientCertificate><name>partner.example</name><issuer>Partner CA</issuer></clientCertificate>"),
                 "<issuer>: not a distinguished name 'Partner CA'; accepted: RFC 4514 form such as CN=Partner CA,O=Partner"),
+            Arguments.of("issuer twice", in("", "<clientCertificate><name>partner.example</name><issuer>CN=A</issuer><issuer>CN=B</issuer></clientCertificate>"),
+                "<issuer>: appears more than once in <clientCertificate>; accepted: at most one"),
+            Arguments.of("client certificate twice", in("", "<clientCertificate><name>a.example</name></clientCertificate>"
+                    + "<clientCertificate><name>b.example</name></clientCertificate>"),
+                "<clientCertificate>: appears more than once in <inbound>; accepted: at most one"),
             Arguments.of("missing trust anchor file", in("", "<clientCertificate><name>partner.example</name><trustAnchors>partner-ca.pem</trustAnchors></clientCertificate>"),
                 "<trustAnchors>: trust anchor file 'partner-ca.pem' not found (looked at DIR/partner-ca.pem)"),
             Arguments.of("missing outbound trust anchor file", out(" level=\"verify\"", "<trustAnchors>partner-ca.pem</trustAnchors>"),
