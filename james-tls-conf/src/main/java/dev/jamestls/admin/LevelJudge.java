@@ -14,13 +14,13 @@ import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.OutboundLevel;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.CertificatePins;
 import dev.jamestls.tls.TlsAlert;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
-import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
+import dev.jamestls.verify.VerifyingTrustManager.OnFailure;
 
 /**
  * Which outbound levels (SPEC §1.3) a probed server would pass, decided as delivery decides: each level's
@@ -33,10 +33,10 @@ import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
  */
 public final class LevelJudge {
     private final ChainVerifier verifier;
-    private final RevocationMode revocation;
+    private final RevocationChecking revocation;
 
     /** @param revocation revocation checking for the levels that validate a chain ({@code verify}, {@code secure}) */
-    public LevelJudge(ChainVerifier verifier, RevocationMode revocation) {
+    public LevelJudge(ChainVerifier verifier, RevocationChecking revocation) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.revocation = Objects.requireNonNull(revocation, "revocation");
     }
@@ -110,7 +110,7 @@ public final class LevelJudge {
         }
         Optional<VerificationOutcome> certificate = plan.certificate().map(required -> verifier.verify(probe.presented(),
             withRevocation(plan, required)));
-        if (certificate.isPresent() && !certificate.get().accepted() && plan.certificateEnforcement() == Enforcement.ENFORCE) {
+        if (certificate.isPresent() && !certificate.get().accepted() && plan.onCertificateFailure() == OnFailure.FAIL_HANDSHAKE) {
             // Delivery's trust manager ends the handshake: nothing of the message leaves (SPEC §2).
             return notSecured(ip, TlsStage.HANDSHAKE_FAILED, certificate, certificate.get().message());
         }

@@ -194,7 +194,7 @@ public final class SmtpProbe {
             () -> new IllegalArgumentException("level " + plan.level() + " has no TLS requirement"));
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new VerifyingTrustManager(verifier, requirement,
-            VerifyingTrustManager.Enforcement.RECORD_ONLY, outcome::set)}, null);
+            VerifyingTrustManager.OnFailure.RECORD_ONLY, outcome::set)}, null);
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, plan.sniHost(), socket.getPort(), true);
         StartTlsLayer.configure(tls, plan);
         tls.setUseClientMode(true);

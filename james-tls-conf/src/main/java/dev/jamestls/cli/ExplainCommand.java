@@ -17,7 +17,7 @@ import dev.jamestls.policy.ClientCertificateRequirement;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.InboundRequirement;
 import dev.jamestls.policy.InboundResolution;
 import dev.jamestls.policy.IpRange;
@@ -88,7 +88,7 @@ final class ExplainCommand extends CliCommand {
                 out.println("client:   " + address.getHostAddress() + ": the rule restricts no IP range");
             } else if (requirement.excludes(address)) {
                 out.println("client:   " + address.getHostAddress() + " is outside " + ranges(requirement.partnerIps())
-                    + ": would be refused (" + refusal(ViolationKind.IP_NOT_ALLOWED, requirement.failure()) + ")" + (resolution.mode().configName().equals("testing") ? ", recorded only (testing)" : ""));
+                    + ": would be refused (" + refusal(ViolationKind.IP_NOT_ALLOWED, requirement.failure()) + ")" + (resolution.mode().spelling().equals("testing") ? ", recorded only (testing)" : ""));
             } else {
                 out.println("client:   " + address.getHostAddress() + " is inside " + ranges(requirement.partnerIps()));
             }
@@ -189,7 +189,7 @@ final class ExplainCommand extends CliCommand {
         return text.toString();
     }
 
-    private static String refusal(ViolationKind kind, FailureMode failure) {
+    private static String refusal(ViolationKind kind, Failure failure) {
         return kind.code(failure) + " " + kind.enhancedStatus(failure);
     }
 

@@ -22,7 +22,7 @@ final class Json {
                 .append("{\"file\":").append(string(problem.file().toString()))
                 .append(",\"line\":").append(problem.line())
                 .append(",\"column\":").append(problem.column())
-                .append(",\"severity\":").append(string(problem.severity().label()))
+                .append(",\"severity\":").append(string(problem.severity().spelling()))
                 .append(",\"subject\":").append(string(problem.subject()))
                 .append(",\"message\":").append(string(problem.message()))
                 .append('}');

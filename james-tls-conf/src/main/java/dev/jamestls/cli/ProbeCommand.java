@@ -34,14 +34,14 @@ import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.IpRange;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.MinimumProtocols;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
 import dev.jamestls.tls.TlsProtocol;
@@ -280,7 +280,7 @@ final class ProbeCommand extends CliCommand {
      * @param secureNames the names {@code secure} checks, printable
      */
     record Inputs(Optional<String> domain, String host, int port, Optional<OutboundLevel> level, List<MatchName> match,
-                  List<String> secureNames, Set<String> pins, RevocationMode revocation, TlsProtocol minimumProtocol,
+                  List<String> secureNames, Set<String> pins, RevocationChecking revocation, TlsProtocol minimumProtocol,
                   CipherPolicy ciphers) {
         static final List<MatchName> SECURE_DEFAULT = List.of(MatchName.parse("nexthop"), MatchName.parse("dot-nexthop"));
 
@@ -317,18 +317,18 @@ final class ProbeCommand extends CliCommand {
                 default -> List.of();
             };
             return new OutboundRequirement(each, names, each == OutboundLevel.FINGERPRINT ? List.copyOf(pins) : List.of(),
-                minimumProtocol, ciphers, List.of(), FailureMode.TEMPORARY);
+                minimumProtocol, ciphers, List.of(), Failure.TEMPORARY);
         }
     }
 
     private Inputs inputs() {
         Optional<OutboundLevel> parsedLevel;
-        RevocationMode mode;
+        RevocationChecking mode;
         TlsProtocol minimum;
         CipherPolicy cipherPolicy;
         try {
             parsedLevel = level == null ? Optional.empty() : Optional.of(OutboundLevel.parse(level));
-            mode = RevocationMode.parse(revocation);
+            mode = RevocationChecking.parse(revocation);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

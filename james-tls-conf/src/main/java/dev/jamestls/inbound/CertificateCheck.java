@@ -20,13 +20,13 @@ public enum CertificateCheck {
     /** Verification failed inside our code: nothing was decided about the certificate (temporary, SPEC §2). */
     ERROR("error");
 
-    private final String attributeValue;
+    private final String spelling;
 
-    CertificateCheck(String attributeValue) {
-        this.attributeValue = attributeValue;
+    CertificateCheck(String spelling) {
+        this.spelling = spelling;
     }
 
-    public String attributeValue() {
-        return attributeValue;
+    public String spelling() {
+        return spelling;
     }
 }

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 import dev.jamestls.policy.ClientCertificateRequirement;
 import dev.jamestls.policy.Connector;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.InboundRequirement;
 import dev.jamestls.policy.InboundResolution;
@@ -153,7 +153,7 @@ public final class InboundEvaluator {
     /** A violation whose reply follows the rule's failure mode and names the session (kept when the text is cut). */
     private static Violation violation(InboundResolution resolution, InboundSession session, ViolationKind kind,
                                        String reason, String replyText) {
-        FailureMode failure = resolution.requirement().failure();
+        Failure failure = resolution.requirement().failure();
         return new Violation(kind, reason, SmtpReply.forSession(kind.code(failure), kind.enhancedStatus(failure), replyText,
             session.sessionId()));
     }

@@ -1,6 +1,6 @@
 package dev.jamestls.inbound;
 
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.smtp.SmtpReply;
 import dev.jamestls.verify.VerificationKind;
 
@@ -39,16 +39,16 @@ public enum ViolationKind {
     /** Verification failed inside our code (SPEC §2: never a refusal of the certificate). Always temporary. */
     VERIFICATION_ERROR("verification-error", Replies.INTERNAL_ERROR);
 
-    private final String attributeValue;
+    private final String spelling;
     private final Replies replies;
 
-    ViolationKind(String attributeValue, Replies replies) {
-        this.attributeValue = attributeValue;
+    ViolationKind(String spelling, Replies replies) {
+        this.spelling = spelling;
         this.replies = replies;
     }
 
-    public String attributeValue() {
-        return attributeValue;
+    public String spelling() {
+        return spelling;
     }
 
     /**
@@ -70,13 +70,13 @@ public enum ViolationKind {
     }
 
     /** The reply code of this kind under {@code failure}. */
-    public int code(FailureMode failure) {
-        return failure == FailureMode.PERMANENT ? replies.permanentCode : replies.temporaryCode;
+    public int code(Failure failure) {
+        return failure == Failure.PERMANENT ? replies.permanentCode : replies.temporaryCode;
     }
 
     /** The RFC 3463 enhanced status of this kind under {@code failure}. */
-    public String enhancedStatus(FailureMode failure) {
-        return failure == FailureMode.PERMANENT ? replies.permanentStatus : replies.temporaryStatus;
+    public String enhancedStatus(Failure failure) {
+        return failure == Failure.PERMANENT ? replies.permanentStatus : replies.temporaryStatus;
     }
 
     private enum Replies {

@@ -84,9 +84,9 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("domain", domain);
         fields.put("rule", rule);
-        fields.put("ruleKind", ruleKind.label());
-        fields.put("mode", mode.configName());
-        fields.put("level", level.configName());
+        fields.put("ruleKind", ruleKind.spelling());
+        fields.put("mode", mode.spelling());
+        fields.put("level", level.spelling());
         fields.put("mx", mxHost);
         fields.put("port", String.valueOf(port));
         fields.put("ip", ip.orElse("-"));

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.smtp.PeerReply;
@@ -62,10 +62,10 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         boolean tlsFailure = attempts.stream().anyMatch(a -> a.verdict() == AttemptVerdict.TLS_NOT_SECURED) && plan.tlsMandatory();
         String history = attempts.stream().map(AttemptRecord::summary).collect(Collectors.joining("; "));
         String diagnostic = tlsFailure
-            ? "TLS required by " + resolution.kind().label() + " " + resolution.rule() + " (" + plan.describe()
+            ? "TLS required by " + resolution.kind().spelling() + " " + resolution.rule() + " (" + plan.describe()
                 + ") could not be secured for " + resolution.recipientDomain().ascii() + ": " + history
             : "delivery to " + resolution.recipientDomain().ascii() + " failed temporarily: " + history;
-        if (tlsFailure && resolution.requirement().failure() == FailureMode.PERMANENT && resolution.mode() == Mode.ENFORCE) {
+        if (tlsFailure && resolution.requirement().failure() == Failure.PERMANENT && resolution.mode() == Mode.ENFORCE) {
             // RFC 7372 §3: 5.7.10 Encryption Needed; the rule says failure="permanent" (SPEC §2, §3).
             return new DeliveryDecision(Kind.BOUNCE, SmtpReply.ENCRYPTION_NEEDED_PERMANENT, diagnostic, Optional.empty());
         }

@@ -19,7 +19,7 @@ import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificatePurpose;
 import dev.jamestls.verify.CertificateRequirement;
-import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
+import dev.jamestls.verify.VerifyingTrustManager.OnFailure;
 
 /**
  * What one attempt to one host must do, per level (SPEC §1.3):
@@ -41,7 +41,7 @@ import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
  * @param startTls whether to issue STARTTLS when offered
  * @param tlsMandatory whether a message byte may only leave over TLS (enforced mandatory level)
  * @param certificate what the server certificate is checked against, empty under {@code none}
- * @param certificateEnforcement whether a failed check fails the handshake
+ * @param onCertificateFailure whether a failed check fails the handshake
  * @param protocols JSSE protocol names to enable, from the rule's minimum up to TLS 1.3 (RFC 8996)
  * @param ciphers the rule's cipher policy
  * @param sniHost the target host name, sent as SNI (RFC 6066 §3)
@@ -49,14 +49,14 @@ import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
  *     is part of the plan, so connections and TLS sessions are never shared between identities
  */
 public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean tlsMandatory,
-                      Optional<CertificateRequirement> certificate, Enforcement certificateEnforcement,
+                      Optional<CertificateRequirement> certificate, OnFailure onCertificateFailure,
                       List<String> protocols, CipherPolicy ciphers, String sniHost, Optional<ClientIdentity> clientIdentity) {
 
     public TlsPlan {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(certificate, "certificate");
-        Objects.requireNonNull(certificateEnforcement, "certificateEnforcement");
+        Objects.requireNonNull(onCertificateFailure, "onCertificateFailure");
         protocols = List.copyOf(protocols);
         Objects.requireNonNull(ciphers, "ciphers");
         Objects.requireNonNull(sniHost, "sniHost");
@@ -64,7 +64,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         if (tlsMandatory && !startTls) {
             throw new IllegalArgumentException("a plan cannot make TLS mandatory without STARTTLS");
         }
-        if (certificateEnforcement == Enforcement.ENFORCE && !tlsMandatory) {
+        if (onCertificateFailure == OnFailure.FAIL_HANDSHAKE && !tlsMandatory) {
             throw new IllegalArgumentException("certificate enforcement needs mandatory TLS: a certificate failure must not end in clear text");
         }
         for (String protocol : protocols) {
@@ -76,8 +76,8 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
 
     /** A plan that presents no client certificate. */
     public TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean tlsMandatory, Optional<CertificateRequirement> certificate,
-                   Enforcement certificateEnforcement, List<String> protocols, CipherPolicy ciphers, String sniHost) {
-        this(level, mode, startTls, tlsMandatory, certificate, certificateEnforcement, protocols, ciphers, sniHost, Optional.empty());
+                   OnFailure onCertificateFailure, List<String> protocols, CipherPolicy ciphers, String sniHost) {
+        this(level, mode, startTls, tlsMandatory, certificate, onCertificateFailure, protocols, ciphers, sniHost, Optional.empty());
     }
 
     /** The plan for one target under a rule, without a default client identity. */
@@ -110,7 +110,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
             case VERIFY, SECURE -> Optional.of(CertificateRequirement.server(anchors).withNames(namesChecked(requirement, nexthop, host)));
             case FINGERPRINT -> Optional.of(CertificateRequirement.pinsOnly(CertificatePurpose.SERVER_AUTH, Set.copyOf(requirement.pins())));
         };
-        Enforcement enforcement = enforced && level.compareTo(OutboundLevel.VERIFY) >= 0 ? Enforcement.ENFORCE : Enforcement.RECORD_ONLY;
+        OnFailure enforcement = enforced && level.compareTo(OutboundLevel.VERIFY) >= 0 ? OnFailure.FAIL_HANDSHAKE : OnFailure.RECORD_ONLY;
         return new TlsPlan(level, mode, level != OutboundLevel.NONE, enforced, certificate, enforcement, protocols,
             requirement.ciphers(), host, level == OutboundLevel.NONE ? Optional.empty() : identity);
     }
@@ -120,7 +120,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         if (tlsMandatory) {
             throw new IllegalStateException("level " + level + " in mode " + mode + " never falls back to clear text (SPEC §2)");
         }
-        return new TlsPlan(level, mode, false, false, certificate, Enforcement.RECORD_ONLY, protocols, ciphers, sniHost, clientIdentity);
+        return new TlsPlan(level, mode, false, false, certificate, OnFailure.RECORD_ONLY, protocols, ciphers, sniHost, clientIdentity);
     }
 
     /** Whether the certificate check was part of what the rule demands (verify, secure, fingerprint). */

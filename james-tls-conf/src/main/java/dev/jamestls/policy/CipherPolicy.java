@@ -97,6 +97,6 @@ public record CipherPolicy(CipherPreset preset, List<String> exclusions) {
 
     @Override
     public String toString() {
-        return exclusions.isEmpty() ? preset.configName() : preset.configName() + " excluding " + String.join(" ", exclusions);
+        return exclusions.isEmpty() ? preset.spelling() : preset.spelling() + " excluding " + String.join(" ", exclusions);
     }
 }

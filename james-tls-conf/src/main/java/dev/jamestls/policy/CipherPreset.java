@@ -53,16 +53,16 @@ public enum CipherPreset {
         "TLS_RSA_WITH_AES_256_CBC_SHA",
         "TLS_RSA_WITH_AES_128_CBC_SHA")));
 
-    private final String configName;
+    private final String spelling;
     private final List<String> suites;
 
-    CipherPreset(String configName, List<String> suites) {
-        this.configName = configName;
+    CipherPreset(String spelling, List<String> suites) {
+        this.spelling = spelling;
         this.suites = List.copyOf(suites);
     }
 
-    public String configName() {
-        return configName;
+    public String spelling() {
+        return spelling;
     }
 
     /** JSSE cipher suite names in preference order. */
@@ -71,11 +71,11 @@ public enum CipherPreset {
     }
 
     public static CipherPreset parse(String value) {
-        return ConfigEnums.parse(CipherPreset.class, "cipher preset", value, CipherPreset::configName);
+        return ConfigEnums.parse(CipherPreset.class, "cipher preset", value, CipherPreset::spelling);
     }
 
     public static String accepted() {
-        return ConfigEnums.accepted(CipherPreset.class, CipherPreset::configName);
+        return ConfigEnums.accepted(CipherPreset.class, CipherPreset::spelling);
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
@@ -84,6 +84,6 @@ public enum CipherPreset {
 
     @Override
     public String toString() {
-        return configName;
+        return spelling;
     }
 }

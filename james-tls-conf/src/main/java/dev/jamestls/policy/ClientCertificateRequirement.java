@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.CertificatePins;
 
 /**
@@ -23,7 +23,7 @@ public record ClientCertificateRequirement(
     Optional<String> issuer,
     List<String> pins,
     Optional<TrustAnchorFile> trustAnchors,
-    RevocationMode revocation) {
+    RevocationChecking revocation) {
 
     public ClientCertificateRequirement {
         names = List.copyOf(names);

@@ -23,12 +23,12 @@ public record InboundRequirement(
     Optional<ClientCertificateRequirement> clientCertificate,
     boolean allowRelay,
     List<IpRange> partnerIps,
-    FailureMode failure) {
+    Failure failure) {
 
     /** Opportunistic: TLS offered, clear text accepted, TLS ≥ 1.2 when used. */
     public static final InboundRequirement OPPORTUNISTIC =
         new InboundRequirement(false, TlsProtocol.LOWEST_ACCEPTABLE, Optional.empty(), false, List.of(),
-            FailureMode.TEMPORARY);
+            Failure.TEMPORARY);
 
     public InboundRequirement {
         MinimumProtocols.require(Objects.requireNonNull(minimumProtocol, "minimumProtocol"));

@@ -5,26 +5,26 @@ public enum Mode {
     ENFORCE("enforce"),
     TESTING("testing");
 
-    private final String configName;
+    private final String spelling;
 
-    Mode(String configName) {
-        this.configName = configName;
+    Mode(String spelling) {
+        this.spelling = spelling;
     }
 
-    public String configName() {
-        return configName;
+    public String spelling() {
+        return spelling;
     }
 
     public static Mode parse(String value) {
-        return ConfigEnums.parse(Mode.class, "mode", value, Mode::configName);
+        return ConfigEnums.parse(Mode.class, "mode", value, Mode::spelling);
     }
 
     public static String accepted() {
-        return ConfigEnums.accepted(Mode.class, Mode::configName);
+        return ConfigEnums.accepted(Mode.class, Mode::spelling);
     }
 
     @Override
     public String toString() {
-        return configName;
+        return spelling;
     }
 }

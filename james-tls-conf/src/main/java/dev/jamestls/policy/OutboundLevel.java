@@ -18,14 +18,14 @@ public enum OutboundLevel {
     /** TLS required, the peer's SPKI SHA-256 must be one of the pins; no CA needed. */
     FINGERPRINT("fingerprint");
 
-    private final String configName;
+    private final String spelling;
 
-    OutboundLevel(String configName) {
-        this.configName = configName;
+    OutboundLevel(String spelling) {
+        this.spelling = spelling;
     }
 
-    public String configName() {
-        return configName;
+    public String spelling() {
+        return spelling;
     }
 
     /** True for every level that never sends message bytes in clear text (SPEC §2). */
@@ -34,15 +34,15 @@ public enum OutboundLevel {
     }
 
     public static OutboundLevel parse(String value) {
-        return ConfigEnums.parse(OutboundLevel.class, "level", value, OutboundLevel::configName);
+        return ConfigEnums.parse(OutboundLevel.class, "level", value, OutboundLevel::spelling);
     }
 
     public static String accepted() {
-        return ConfigEnums.accepted(OutboundLevel.class, OutboundLevel::configName);
+        return ConfigEnums.accepted(OutboundLevel.class, OutboundLevel::spelling);
     }
 
     @Override
     public String toString() {
-        return configName;
+        return spelling;
     }
 }

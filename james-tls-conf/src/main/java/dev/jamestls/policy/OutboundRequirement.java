@@ -29,13 +29,13 @@ public record OutboundRequirement(
     TlsProtocol minimumProtocol,
     CipherPolicy ciphers,
     List<SmartHost> smartHosts,
-    FailureMode failure,
+    Failure failure,
     Optional<TrustAnchorFile> trustAnchors,
     Optional<ClientIdentity> clientIdentity) {
 
     /** Opportunistic: STARTTLS when offered, TLS ≥ 1.2, forward-secret ciphers, clear-text fallback. */
     public static final OutboundRequirement OPPORTUNISTIC = new OutboundRequirement(OutboundLevel.MAY, List.of(), List.of(),
-        TlsProtocol.LOWEST_ACCEPTABLE, CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+        TlsProtocol.LOWEST_ACCEPTABLE, CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
 
     public OutboundRequirement {
         Objects.requireNonNull(level, "level");
@@ -77,7 +77,7 @@ public record OutboundRequirement(
 
     /** A requirement without its own trust anchors or client identity. */
     public OutboundRequirement(OutboundLevel level, List<MatchName> match, List<String> pins, TlsProtocol minimumProtocol,
-                               CipherPolicy ciphers, List<SmartHost> smartHosts, FailureMode failure) {
+                               CipherPolicy ciphers, List<SmartHost> smartHosts, Failure failure) {
         this(level, match, pins, minimumProtocol, ciphers, smartHosts, failure, Optional.empty(), Optional.empty());
     }
 }

@@ -6,18 +6,18 @@ public enum RuleKind {
     DOMAIN_TABLE("domain table"),
     DEFAULTS("defaults");
 
-    private final String label;
+    private final String spelling;
 
-    RuleKind(String label) {
-        this.label = label;
+    RuleKind(String spelling) {
+        this.spelling = spelling;
     }
 
-    public String label() {
-        return label;
+    public String spelling() {
+        return spelling;
     }
 
     @Override
     public String toString() {
-        return label;
+        return spelling;
     }
 }

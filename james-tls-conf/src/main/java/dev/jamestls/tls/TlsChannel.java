@@ -9,24 +9,24 @@ public enum TlsChannel {
     /** TLS from the first byte (RFC 8314 implicit TLS, "SMTPS"). */
     IMPLICIT("implicit");
 
-    private final String attributeValue;
+    private final String spelling;
 
-    TlsChannel(String attributeValue) {
-        this.attributeValue = attributeValue;
+    TlsChannel(String spelling) {
+        this.spelling = spelling;
     }
 
     /** The spelling used in mail attributes, headers and logs. */
-    public String attributeValue() {
-        return attributeValue;
+    public String spelling() {
+        return spelling;
     }
 
     public boolean isEncrypted() {
         return this != NONE;
     }
 
-    public static TlsChannel fromAttributeValue(String value) {
+    public static TlsChannel parse(String value) {
         for (TlsChannel channel : values()) {
-            if (channel.attributeValue.equals(value)) {
+            if (channel.spelling.equals(value)) {
                 return channel;
             }
         }

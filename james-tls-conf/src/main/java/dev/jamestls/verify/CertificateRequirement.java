@@ -11,7 +11,7 @@ import java.util.Set;
 
 import javax.security.auth.x500.X500Principal;
 
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.CertificatePins;
 
 /**
@@ -22,7 +22,7 @@ import dev.jamestls.tls.CertificatePins;
  * CertificateRequirement partner = CertificateRequirement.client(anchors)
  *     .withNames("partner.example", "*.partner.example")
  *     .withIssuer("CN=Partner CA,O=Partner")
- *     .withRevocation(RevocationMode.SOFT_FAIL);
+ *     .withRevocation(RevocationChecking.SOFT_FAIL);
  * CertificateRequirement secure = CertificateRequirement.server(anchors).withNames(".partner.example");
  * CertificateRequirement fingerprint = CertificateRequirement.pinsOnly(CertificatePurpose.SERVER_AUTH, Set.of(pin));
  * }</pre>
@@ -40,7 +40,7 @@ import dev.jamestls.tls.CertificatePins;
  */
 public record CertificateRequirement(CertificatePurpose purpose, List<X509Certificate> trustAnchors,
                                      List<String> acceptedNames, Optional<X500Principal> issuer, Set<String> pins,
-                                     boolean chainValidation, RevocationMode revocation, PathOptions pathOptions,
+                                     boolean chainValidation, RevocationChecking revocation, PathOptions pathOptions,
                                      List<X509CRL> localCrls) {
 
     public CertificateRequirement {
@@ -72,7 +72,7 @@ public record CertificateRequirement(CertificatePurpose purpose, List<X509Certif
             throw new IllegalArgumentException(
                 "pins are required when the chain is not validated (fingerprint level); got none");
         }
-        if (!chainValidation && revocation != RevocationMode.OFF) {
+        if (!chainValidation && revocation != RevocationChecking.OFF) {
             throw new IllegalArgumentException("revocation '" + revocation
                 + "' needs chain validation (the issuer must be known); use 'off' with pins only");
         }
@@ -81,19 +81,19 @@ public record CertificateRequirement(CertificatePurpose purpose, List<X509Certif
     /** A partner's client certificate validated against {@code anchors}: names, issuer and pins not yet restricted. */
     public static CertificateRequirement client(List<X509Certificate> anchors) {
         return new CertificateRequirement(CertificatePurpose.CLIENT_AUTH, anchors, List.of(), Optional.empty(), Set.of(),
-            true, RevocationMode.OFF, PathOptions.DEFAULT, List.of());
+            true, RevocationChecking.OFF, PathOptions.DEFAULT, List.of());
     }
 
     /** A server certificate validated against {@code anchors} (levels verify / secure). */
     public static CertificateRequirement server(List<X509Certificate> anchors) {
         return new CertificateRequirement(CertificatePurpose.SERVER_AUTH, anchors, List.of(), Optional.empty(), Set.of(),
-            true, RevocationMode.OFF, PathOptions.DEFAULT, List.of());
+            true, RevocationChecking.OFF, PathOptions.DEFAULT, List.of());
     }
 
     /** Pins only, no CA (level fingerprint): one certificate of the chain must have one of {@code pins}. */
     public static CertificateRequirement pinsOnly(CertificatePurpose purpose, Set<String> pins) {
         return new CertificateRequirement(purpose, List.of(), List.of(), Optional.empty(), pins, false,
-            RevocationMode.OFF, PathOptions.DEFAULT, List.of());
+            RevocationChecking.OFF, PathOptions.DEFAULT, List.of());
     }
 
     public CertificateRequirement withNames(String... names) {
@@ -123,7 +123,7 @@ public record CertificateRequirement(CertificatePurpose purpose, List<X509Certif
             revocation, pathOptions, localCrls);
     }
 
-    public CertificateRequirement withRevocation(RevocationMode mode) {
+    public CertificateRequirement withRevocation(RevocationChecking mode) {
         return new CertificateRequirement(purpose, trustAnchors, acceptedNames, issuer, pins, chainValidation, mode,
             pathOptions, localCrls);
     }
@@ -148,7 +148,7 @@ public record CertificateRequirement(CertificatePurpose purpose, List<X509Certif
             parts.add("pins " + pins.stream().sorted().toList());
         }
         parts.add(chainValidation ? "chain to " + trustAnchors.size() + " trust anchor(s)" : "no chain validation");
-        if (revocation != RevocationMode.OFF) {
+        if (revocation != RevocationChecking.OFF) {
             parts.add("revocation " + revocation);
         }
         return String.join(", ", parts);

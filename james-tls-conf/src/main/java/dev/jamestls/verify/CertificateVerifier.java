@@ -38,7 +38,7 @@ import dev.jamestls.revocation.CertificateRevocation;
 import dev.jamestls.revocation.HttpFetcher;
 import dev.jamestls.revocation.RevocationCache;
 import dev.jamestls.revocation.RevocationChecker;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.revocation.RevocationReport;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.revocation.RevocationStatus;
@@ -183,7 +183,7 @@ public final class CertificateVerifier implements ChainVerifier {
         Instant validUntil = path.map(p -> p.validUntil).orElse(Instant.MAX);
         RevocationReport report = RevocationReport.NOT_CHECKED;
         List<String> notes = new ArrayList<>();
-        if (requirement.revocation() != RevocationMode.OFF && path.isPresent() && path.get().hasCertificates()) {
+        if (requirement.revocation() != RevocationChecking.OFF && path.isPresent() && path.get().hasCertificates()) {
             PathResult result = path.get();
             report = revocationChecker.check(result.path, result.anchor.getTrustedCert(), result.parameters, chain,
                 requirement.localCrls(), now);
@@ -194,7 +194,7 @@ public final class CertificateVerifier implements ChainVerifier {
             }
             Optional<CertificateRevocation> unknown = report.firstUndetermined();
             if (unknown.isPresent()) {
-                if (requirement.revocation() == RevocationMode.HARD_FAIL) {
+                if (requirement.revocation() == RevocationChecking.HARD_FAIL) {
                     VerificationKind kind = unknown.get().status() == RevocationStatus.UNREACHABLE
                         ? VerificationKind.REVOCATION_UNREACHABLE : VerificationKind.REVOCATION_UNKNOWN;
                     return outcomes.temporaryFailure(kind, unknown.get().describe(), now.plus(revocationSettings.unknownRetry()));

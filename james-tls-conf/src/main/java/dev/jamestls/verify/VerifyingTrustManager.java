@@ -20,10 +20,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <p>The typed outcome is handed to {@code listener} and stored on the
  * handshake session under {@link #SESSION_KEY} (read it with
  * {@link #outcome(SSLSession)} once the handshake is done; on a failed
- * handshake only the listener has it). {@link Enforcement#ENFORCE} throws a
+ * handshake only the listener has it). {@link OnFailure#FAIL_HANDSHAKE} throws a
  * {@link CertificateException} carrying {@link VerificationOutcome#message()}
  * when the chain is not accepted (levels verify / secure / fingerprint);
- * {@link Enforcement#RECORD_ONLY} never throws (level may: the outcome is
+ * {@link OnFailure#RECORD_ONLY} never throws (level may: the outcome is
  * recorded, the delivery proceeds). Use {@link #checkServerTrusted} on the
  * client (outbound) side with a {@code SERVER_AUTH} requirement and
  * {@link #checkClientTrusted} on the server side with a {@code CLIENT_AUTH} one.
@@ -32,14 +32,14 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
     /** Session value name under which the outcome is stored. */
     public static final String SESSION_KEY = "dev.jamestls.verify.outcome";
 
-    /** Whether a failed verification fails the handshake. */
-    public enum Enforcement {
-        ENFORCE("enforce"),
+    /** What a failed verification does: fail the handshake, or only record the outcome. */
+    public enum OnFailure {
+        FAIL_HANDSHAKE("fail-handshake"),
         RECORD_ONLY("record-only");
 
         private final String spelling;
 
-        Enforcement(String spelling) {
+        OnFailure(String spelling) {
             this.spelling = spelling;
         }
 
@@ -51,10 +51,10 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
     private final ChainVerifier verifier;
     private final CertificateRequirement requirement;
-    private final Enforcement enforcement;
+    private final OnFailure enforcement;
     private final Consumer<VerificationOutcome> listener;
 
-    public VerifyingTrustManager(ChainVerifier verifier, CertificateRequirement requirement, Enforcement enforcement,
+    public VerifyingTrustManager(ChainVerifier verifier, CertificateRequirement requirement, OnFailure enforcement,
                                  Consumer<VerificationOutcome> listener) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.requirement = Objects.requireNonNull(requirement, "requirement");
@@ -119,7 +119,7 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
             handshakeSession.putValue(SESSION_KEY, outcome);
         }
         listener.accept(outcome);
-        if (enforcement == Enforcement.ENFORCE && !outcome.accepted()) {
+        if (enforcement == OnFailure.FAIL_HANDSHAKE && !outcome.accepted()) {
             throw new CertificateException(outcome.message());
         }
     }

@@ -165,7 +165,7 @@ class JamesTlsCliTest {
     }
 
     @Test
-    void checkReportsAnUnknownInboundFailureModeWithItsLineAndTheAcceptedValues() throws IOException {
+    void checkReportsAnUnknownInboundFailureWithItsLineAndTheAcceptedValues() throws IOException {
         Path policy = conf.resolve("tls-policy.xml");
         String sample = Files.readString(policy);
         Files.writeString(policy, sample.replace("failure=\"temporary\">\n      <senderDomain>partner.example",

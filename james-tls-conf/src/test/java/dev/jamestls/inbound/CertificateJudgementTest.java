@@ -70,11 +70,11 @@ class CertificateJudgementTest {
     }
 
     @Test
-    void onlyRevocationAndInternalFailuresAreTemporaryAndTheirRepliesIgnoreTheFailureMode() {
+    void onlyRevocationAndInternalFailuresAreTemporaryAndTheirRepliesIgnoreTheFailure() {
         assertThat(Arrays.stream(VerificationKind.values()).filter(VerificationKind::temporary))
             .containsExactlyInAnyOrder(VerificationKind.REVOCATION_UNKNOWN, VerificationKind.REVOCATION_UNREACHABLE,
                 VerificationKind.INTERNAL_ERROR);
-        for (dev.jamestls.policy.FailureMode failure : dev.jamestls.policy.FailureMode.values()) {
+        for (dev.jamestls.policy.Failure failure : dev.jamestls.policy.Failure.values()) {
             assertThat(ViolationKind.REVOCATION_UNREACHABLE.code(failure)).isEqualTo(451);
             assertThat(ViolationKind.REVOCATION_UNREACHABLE.enhancedStatus(failure)).isEqualTo("4.7.5");
             assertThat(ViolationKind.VERIFICATION_ERROR.code(failure)).isEqualTo(451);

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.pki.CertificateAuthority;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.file.PolicyFileParser;
 import dev.jamestls.smtp.SmtpReply;
@@ -49,7 +49,7 @@ class InboundEvaluatorTest {
     Path dir;
 
     static Stream<Arguments> refusals() {
-        return Stream.of(FailureMode.values()).flatMap(failure -> Stream.of(
+        return Stream.of(Failure.values()).flatMap(failure -> Stream.of(
             Arguments.of(ViolationKind.IP_NOT_ALLOWED, failure, "198.51.100.7", TlsChannel.NONE, List.of(), VerificationKind.ACCEPTED),
             Arguments.of(ViolationKind.TLS_REQUIRED, failure, "192.0.2.7", TlsChannel.NONE, List.of(), VerificationKind.ACCEPTED),
             Arguments.of(ViolationKind.PROTOCOL_TOO_OLD, failure, "192.0.2.7", TlsChannel.STARTTLS, List.of(), VerificationKind.ACCEPTED),
@@ -68,7 +68,7 @@ class InboundEvaluatorTest {
 
     @ParameterizedTest(name = "{0}, failure {1}")
     @MethodSource("refusals")
-    void everyRefusalFitsRfc5321AndFollowsTheFailureMode(ViolationKind kind, FailureMode failure, String client, TlsChannel channel,
+    void everyRefusalFitsRfc5321AndFollowsTheFailure(ViolationKind kind, Failure failure, String client, TlsChannel channel,
                                                          List<X509Certificate> chain, VerificationKind judged) throws Exception {
         String minimum = kind == ViolationKind.PROTOCOL_TOO_OLD ? "TLSv1.3" : "TLSv1.2";
         InboundEvaluator evaluator = new InboundEvaluator((connector, requirement, presented) ->
@@ -104,8 +104,8 @@ class InboundEvaluatorTest {
         }
     }
 
-    private static int expectedCode(ViolationKind kind, FailureMode failure) {
-        boolean permanent = failure == FailureMode.PERMANENT;
+    private static int expectedCode(ViolationKind kind, Failure failure) {
+        boolean permanent = failure == Failure.PERMANENT;
         return switch (kind) {
             case TLS_REQUIRED, PROTOCOL_TOO_OLD, CERTIFICATE_REQUIRED -> permanent ? 530 : 451;
             case IP_NOT_ALLOWED, CERTIFICATE_REJECTED -> permanent ? 550 : 450;
@@ -114,8 +114,8 @@ class InboundEvaluatorTest {
         };
     }
 
-    private static String expectedStatus(ViolationKind kind, FailureMode failure) {
-        boolean permanent = failure == FailureMode.PERMANENT;
+    private static String expectedStatus(ViolationKind kind, Failure failure) {
+        boolean permanent = failure == Failure.PERMANENT;
         return switch (kind) {
             case TLS_REQUIRED, PROTOCOL_TOO_OLD, CERTIFICATE_REQUIRED -> permanent ? "5.7.0" : "4.7.0";
             case IP_NOT_ALLOWED, CERTIFICATE_REJECTED -> permanent ? "5.7.1" : "4.7.1";
@@ -125,7 +125,7 @@ class InboundEvaluatorTest {
         };
     }
 
-    private TlsPolicy policy(FailureMode failure, String minimum) throws Exception {
+    private TlsPolicy policy(Failure failure, String minimum) throws Exception {
         Path file = dir.resolve("tls-policy.xml");
         Files.writeString(file, """
             <tlsPolicy>

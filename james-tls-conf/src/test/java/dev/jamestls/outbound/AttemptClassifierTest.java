@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
@@ -63,7 +63,7 @@ class AttemptClassifierTest {
         "may, client-certificate-required, tls-not-secured, validation-failure, may retries this host in clear text",
     })
     void classifiesEveryLevelAndOutcome(String level, String happened, String verdict, String resultType, String reason) {
-        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.parse(level), FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.parse(level), Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
 
         AttemptClassification classification = AttemptClassifier.classify(plan, observation(happened));
 
@@ -73,8 +73,8 @@ class AttemptClassifierTest {
 
     @Test
     void aRefusedClientCertificateSaysSoAndIsRetriedInClearOnlyUnderMay() {
-        TlsPlan may = TlsPlan.forTarget(requirement(OutboundLevel.MAY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
-        TlsPlan verify = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan may = TlsPlan.forTarget(requirement(OutboundLevel.MAY, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan verify = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
 
         AttemptClassification classification = AttemptClassifier.classify(verify, observation("client-certificate-required"));
 
@@ -85,7 +85,7 @@ class AttemptClassifierTest {
 
     @Test
     void testingModeNeverMakesTlsMandatoryButRecordsTheShortfall() {
-        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.TESTING, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, Failure.TEMPORARY), Mode.TESTING, DOMAIN, MX, List.of(ANCHOR));
 
         AttemptClassification classification = AttemptClassifier.classify(plan, observation("not-offered-sent"));
 
@@ -96,7 +96,7 @@ class AttemptClassifierTest {
 
     @Test
     void aMandatoryLevelNeverFallsBackToClearText() {
-        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.ENCRYPT, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.ENCRYPT, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
 
         assertThat(AttemptClassifier.retryInClear(plan, observation("handshake-plain"))).isFalse();
         assertThatThrownBy(plan::clearTextFallback).isInstanceOf(IllegalStateException.class)
@@ -105,8 +105,8 @@ class AttemptClassifierTest {
 
     @Test
     void aPeerSpeakingOnlyOldTlsIsNamedAsAProtocolVersionFailure() {
-        TlsPlan verify = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
-        TlsPlan may = TlsPlan.forTarget(requirement(OutboundLevel.MAY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan verify = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan may = TlsPlan.forTarget(requirement(OutboundLevel.MAY, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
 
         AttemptClassification classification = AttemptClassifier.classify(verify, observation("protocol-version"));
 
@@ -118,7 +118,7 @@ class AttemptClassifierTest {
 
     @Test
     void aTransactionInClearTextUnderAMandatoryLevelIsAnError() {
-        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
 
         assertThatThrownBy(() -> AttemptClassifier.classify(plan, observation("not-offered-sent")))
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("a mail transaction ran without TLS");
@@ -126,7 +126,7 @@ class AttemptClassifierTest {
 
     @Test
     void secureChecksTheMatchNamesNotTheMxName() {
-        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.SECURE, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.SECURE, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
 
         assertThat(plan.certificate().orElseThrow().acceptedNames()).containsExactly(".partner.example");
         assertThat(plan.protocols()).containsExactly("TLSv1.2", "TLSv1.3");
@@ -134,13 +134,13 @@ class AttemptClassifierTest {
 
     @Test
     void exhaustedRetriesBounceWith475AndPermanentRulesBounceAtOnceWith5710() {
-        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
         AttemptObservation seen = observation("handshake-name");
         RetrySchedule schedule = RetrySchedule.parse("1 minute, 2*1 hour", 3);
 
-        DeliveryDecision first = DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(record(plan, seen)), 0, schedule);
-        DeliveryDecision last = DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(record(plan, seen)), 3, schedule);
-        DeliveryDecision permanent = DeliveryDecision.decide(resolution(FailureMode.PERMANENT), plan, List.of(record(plan, seen)), 0, schedule);
+        DeliveryDecision first = DeliveryDecision.decide(resolution(Failure.TEMPORARY), plan, List.of(record(plan, seen)), 0, schedule);
+        DeliveryDecision last = DeliveryDecision.decide(resolution(Failure.TEMPORARY), plan, List.of(record(plan, seen)), 3, schedule);
+        DeliveryDecision permanent = DeliveryDecision.decide(resolution(Failure.PERMANENT), plan, List.of(record(plan, seen)), 0, schedule);
 
         assertThat(first.kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
         assertThat(first.retryAfter()).contains(Duration.ofMinutes(1));
@@ -157,7 +157,7 @@ class AttemptClassifierTest {
 
     @Test
     void aPeersRefusalGivesTheDsnItsEnhancedStatusFromTheReplyValues() {
-        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, FailureMode.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
+        TlsPlan plan = TlsPlan.forTarget(requirement(OutboundLevel.VERIFY, Failure.TEMPORARY), Mode.ENFORCE, DOMAIN, MX, List.of(ANCHOR));
         RetrySchedule schedule = RetrySchedule.parse("1 minute", 1);
 
         AttemptRecord refused = record(plan, observation("established-rejected-550"));
@@ -165,11 +165,11 @@ class AttemptClassifierTest {
         AttemptRecord bare = record(plan, established(Optional.empty(), TransactionResult.rejected(PeerReply.of(554, "no thanks"))));
 
         assertThat(refused.peerReply().map(PeerReply::code)).contains(550);
-        assertThat(DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(refused), 0, schedule).status())
+        assertThat(DeliveryDecision.decide(resolution(Failure.TEMPORARY), plan, List.of(refused), 0, schedule).status())
             .isEqualTo("5.7.1");
-        assertThat(DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(deferred), 0, schedule).status())
+        assertThat(DeliveryDecision.decide(resolution(Failure.TEMPORARY), plan, List.of(deferred), 0, schedule).status())
             .isEqualTo("4.3.0");
-        assertThat(DeliveryDecision.decide(resolution(FailureMode.TEMPORARY), plan, List.of(bare), 0, schedule).status())
+        assertThat(DeliveryDecision.decide(resolution(Failure.TEMPORARY), plan, List.of(bare), 0, schedule).status())
             .isEqualTo("5.0.0");
         assertThat(bare.reason()).endsWith("; peer replied: 554 no thanks");
     }
@@ -195,15 +195,15 @@ class AttemptClassifierTest {
     }
 
     private static AttemptRecord record(TlsPlan plan, AttemptObservation seen) {
-        return AttemptRecord.of(Instant.now(), resolution(FailureMode.TEMPORARY), plan, MX, seen, AttemptClassifier.classify(plan, seen));
+        return AttemptRecord.of(Instant.now(), resolution(Failure.TEMPORARY), plan, MX, seen, AttemptClassifier.classify(plan, seen));
     }
 
-    private static OutboundResolution resolution(FailureMode failure) {
+    private static OutboundResolution resolution(Failure failure) {
         return new OutboundResolution(DOMAIN, RuleKind.CONNECTOR, "partner", Mode.ENFORCE,
             requirement(OutboundLevel.VERIFY, failure), Optional.empty(), Optional.empty(), List.of());
     }
 
-    private static OutboundRequirement requirement(OutboundLevel level, FailureMode failure) {
+    private static OutboundRequirement requirement(OutboundLevel level, Failure failure) {
         List<MatchName> match = level == OutboundLevel.SECURE ? List.of(MatchName.parse(".partner.example")) : List.of();
         List<String> pins = level == OutboundLevel.FINGERPRINT ? List.of(PIN) : List.of();
         return new OutboundRequirement(level, match, pins, TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, List.of(), failure);

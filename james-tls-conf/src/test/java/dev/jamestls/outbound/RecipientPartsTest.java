@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.jamestls.policy.CipherPolicy;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
@@ -81,7 +81,7 @@ class RecipientPartsTest {
     @Test
     void aPartialDeliveryIsDeliveredAndItsRecordListsTheRefusals() {
         OutboundRequirement verify = new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), TlsProtocol.TLS_1_2,
-            CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+            CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
         OutboundResolution resolution = new OutboundResolution(AttemptClassifierTest.DOMAIN, RuleKind.CONNECTOR, "partner", Mode.ENFORCE,
             verify, Optional.empty(), Optional.empty(), List.of());
         TlsPlan plan = TlsPlan.forTarget(verify, Mode.ENFORCE, AttemptClassifierTest.DOMAIN, AttemptClassifierTest.MX,

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
@@ -141,6 +141,6 @@ class TargetSelectionTest {
     }
 
     private static OutboundRequirement requirement(OutboundLevel level, List<MatchName> match, List<SmartHost> smartHosts) {
-        return new OutboundRequirement(level, match, List.of(), TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, smartHosts, FailureMode.TEMPORARY);
+        return new OutboundRequirement(level, match, List.of(), TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, smartHosts, Failure.TEMPORARY);
     }
 }

@@ -20,7 +20,7 @@ import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
@@ -29,7 +29,7 @@ import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificatePurpose;
-import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
+import dev.jamestls.verify.VerifyingTrustManager.OnFailure;
 
 /** What one attempt must do, per level and mode (SPEC §1.3, §1.5). */
 class TlsPlanTest {
@@ -42,7 +42,7 @@ class TlsPlanTest {
     static OutboundRequirement requirement(OutboundLevel level) {
         List<MatchName> match = level == OutboundLevel.SECURE ? List.of(MatchName.parse("mail.partner.example")) : List.of();
         List<String> pins = level == OutboundLevel.FINGERPRINT ? List.of(PIN) : List.of();
-        return new OutboundRequirement(level, match, pins, TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+        return new OutboundRequirement(level, match, pins, TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
     }
 
     /** The same requirement with the rule's own anchors and client identity. */
@@ -64,18 +64,18 @@ class TlsPlanTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
-        // level | mode | STARTTLS | TLS mandatory | certificate check | enforcement | names checked | chain validated | demanded by the rule
-        "none        | enforce | false | false | false | record-only | -                    | -     | false",
-        "may         | enforce | true  | false | true  | record-only | mx1.partner.example  | true  | false",
-        "encrypt     | enforce | true  | true  | true  | record-only | mx1.partner.example  | true  | false",
-        "verify      | enforce | true  | true  | true  | enforce     | mx1.partner.example  | true  | true",
-        "secure      | enforce | true  | true  | true  | enforce     | mail.partner.example | true  | true",
-        "fingerprint | enforce | true  | true  | true  | enforce     | -                    | false | true",
+        // level | mode | STARTTLS | TLS mandatory | certificate check | on failure  | names checked | chain validated | demanded by the rule
+        "none        | enforce | false | false | false | record-only    | -                    | -     | false",
+        "may         | enforce | true  | false | true  | record-only    | mx1.partner.example  | true  | false",
+        "encrypt     | enforce | true  | true  | true  | record-only    | mx1.partner.example  | true  | false",
+        "verify      | enforce | true  | true  | true  | fail-handshake | mx1.partner.example  | true  | true",
+        "secure      | enforce | true  | true  | true  | fail-handshake | mail.partner.example | true  | true",
+        "fingerprint | enforce | true  | true  | true  | fail-handshake | -                    | false | true",
         // testing (SPEC §1.5): the same requirement, nothing enforced, so it behaves as may
-        "encrypt     | testing | true  | false | true  | record-only | mx1.partner.example  | true  | false",
-        "verify      | testing | true  | false | true  | record-only | mx1.partner.example  | true  | true",
-        "secure      | testing | true  | false | true  | record-only | mail.partner.example | true  | true",
-        "fingerprint | testing | true  | false | true  | record-only | -                    | false | true",
+        "encrypt     | testing | true  | false | true  | record-only    | mx1.partner.example  | true  | false",
+        "verify      | testing | true  | false | true  | record-only    | mx1.partner.example  | true  | true",
+        "secure      | testing | true  | false | true  | record-only    | mail.partner.example | true  | true",
+        "fingerprint | testing | true  | false | true  | record-only    | -                    | false | true",
     })
     void eachLevelAndModeGivesItsPlan(String level, String mode, boolean startTls, boolean mandatory, boolean checked, String enforcement,
                                       String names, String chain, boolean required) {
@@ -86,7 +86,7 @@ class TlsPlanTest {
         assertThat(plan.startTls()).isEqualTo(startTls);
         assertThat(plan.tlsMandatory()).isEqualTo(mandatory);
         assertThat(plan.certificate().isPresent()).isEqualTo(checked);
-        assertThat(plan.certificateEnforcement()).hasToString(enforcement);
+        assertThat(plan.onCertificateFailure()).hasToString(enforcement);
         assertThat(plan.certificateRequired()).isEqualTo(required);
         assertThat(plan.sniHost()).isEqualTo("mx1.partner.example");
         plan.certificate().ifPresent(certificate -> {
@@ -105,7 +105,7 @@ class TlsPlanTest {
     })
     void protocolsRunFromTheRulesMinimumToTls13(String minimum, String expected) {
         OutboundRequirement requirement = new OutboundRequirement(OutboundLevel.ENCRYPT, List.of(), List.of(), TlsProtocol.parse(minimum),
-            CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+            CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
 
         assertThat(TlsPlan.forTarget(requirement, Mode.ENFORCE, DOMAIN, MX, List.of(DEFAULT_ANCHOR)).protocols())
             .containsExactly(expected.split(";"));
@@ -142,7 +142,7 @@ class TlsPlanTest {
 
         assertThat(fallback.startTls()).isFalse();
         assertThat(fallback.tlsMandatory()).isFalse();
-        assertThat(fallback.certificateEnforcement()).isEqualTo(Enforcement.RECORD_ONLY);
+        assertThat(fallback.onCertificateFailure()).isEqualTo(OnFailure.RECORD_ONLY);
         assertThat(fallback.level()).isEqualTo(OutboundLevel.MAY);
         assertThat(plan(OutboundLevel.VERIFY, Mode.TESTING).clearTextFallback().startTls()).as("testing never blocks delivery").isFalse();
         assertThatThrownBy(() -> plan(OutboundLevel.ENCRYPT, Mode.ENFORCE).clearTextFallback())
@@ -172,7 +172,7 @@ class TlsPlanTest {
     void namesCheckedResolveTheMatchNames(String reason, String level, String match, String expected) {
         OutboundRequirement requirement = new OutboundRequirement(OutboundLevel.parse(level),
             match.equals("-") ? List.of() : Arrays.stream(match.split(";")).map(MatchName::parse).toList(), List.of(), TlsProtocol.TLS_1_2,
-            CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+            CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
 
         assertThat(TlsPlan.namesChecked(requirement, DOMAIN, MX.host().ascii())).as(reason).containsExactly(expected.split(";"));
     }
@@ -180,13 +180,13 @@ class TlsPlanTest {
     @Test
     void aPlanCannotPromiseWhatItCannotKeep() {
         CipherPolicy ciphers = CipherPolicy.DEFAULT;
-        assertThatThrownBy(() -> new TlsPlan(OutboundLevel.ENCRYPT, Mode.ENFORCE, false, true, Optional.empty(), Enforcement.RECORD_ONLY,
+        assertThatThrownBy(() -> new TlsPlan(OutboundLevel.ENCRYPT, Mode.ENFORCE, false, true, Optional.empty(), OnFailure.RECORD_ONLY,
             List.of("TLSv1.2"), ciphers, "mx")).isInstanceOf(IllegalArgumentException.class)
             .hasMessage("a plan cannot make TLS mandatory without STARTTLS");
-        assertThatThrownBy(() -> new TlsPlan(OutboundLevel.VERIFY, Mode.ENFORCE, true, false, Optional.empty(), Enforcement.ENFORCE,
+        assertThatThrownBy(() -> new TlsPlan(OutboundLevel.VERIFY, Mode.ENFORCE, true, false, Optional.empty(), OnFailure.FAIL_HANDSHAKE,
             List.of("TLSv1.2"), ciphers, "mx")).isInstanceOf(IllegalArgumentException.class)
             .hasMessage("certificate enforcement needs mandatory TLS: a certificate failure must not end in clear text");
-        assertThatThrownBy(() -> new TlsPlan(OutboundLevel.ENCRYPT, Mode.ENFORCE, true, true, Optional.empty(), Enforcement.RECORD_ONLY,
+        assertThatThrownBy(() -> new TlsPlan(OutboundLevel.ENCRYPT, Mode.ENFORCE, true, true, Optional.empty(), OnFailure.RECORD_ONLY,
             List.of("TLSv1.1", "TLSv1.2"), ciphers, "mx")).isInstanceOf(IllegalArgumentException.class)
             .hasMessage("protocol TLSv1.1 is never enabled (RFC 8996)");
     }

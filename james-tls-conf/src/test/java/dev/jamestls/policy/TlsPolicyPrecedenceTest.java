@@ -20,7 +20,7 @@ class TlsPolicyPrecedenceTest {
 
     static OutboundRequirement level(OutboundLevel level) {
         List<MatchName> match = level == OutboundLevel.SECURE ? List.of(MatchName.parse("nexthop")) : List.of();
-        return new OutboundRequirement(level, match, List.of(), TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+        return new OutboundRequirement(level, match, List.of(), TlsProtocol.TLS_1_2, CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
     }
 
     static Connector outbound(String name, OutboundLevel level, String... domains) {
@@ -29,7 +29,7 @@ class TlsPolicyPrecedenceTest {
     }
 
     static Connector inbound(String name, Mode mode, Optional<LocalDate> expires, String... domains) {
-        InboundRequirement requirement = new InboundRequirement(true, TlsProtocol.TLS_1_2, Optional.empty(), false, List.of(), FailureMode.TEMPORARY);
+        InboundRequirement requirement = new InboundRequirement(true, TlsProtocol.TLS_1_2, Optional.empty(), false, List.of(), Failure.TEMPORARY);
         return new Connector(name, mode, expires,
             Optional.of(new Connector.Inbound(List.of(domains).stream().map(DomainPattern::parse).toList(), false, requirement)),
             Optional.empty());
@@ -128,7 +128,7 @@ class TlsPolicyPrecedenceTest {
 
     @Test
     void nullSenderGetsDefaultsUnlessAConnectorClaimsIt() {
-        InboundRequirement requirement = new InboundRequirement(true, TlsProtocol.TLS_1_3, Optional.empty(), false, List.of(), FailureMode.TEMPORARY);
+        InboundRequirement requirement = new InboundRequirement(true, TlsProtocol.TLS_1_3, Optional.empty(), false, List.of(), Failure.TEMPORARY);
         Connector bounces = new Connector("bounces", Mode.TESTING, Optional.empty(),
             Optional.of(new Connector.Inbound(List.of(), true, requirement)), Optional.empty());
 
@@ -168,7 +168,7 @@ class TlsPolicyPrecedenceTest {
     @Test
     void partnerIpRangesAcceptInsideAndExcludeOutside() throws Exception {
         InboundRequirement requirement = new InboundRequirement(true, TlsProtocol.TLS_1_2, Optional.empty(), false,
-            List.of(IpRange.parse("192.0.2.0/24"), IpRange.parse("2001:db8::/32")), FailureMode.TEMPORARY);
+            List.of(IpRange.parse("192.0.2.0/24"), IpRange.parse("2001:db8::/32")), Failure.TEMPORARY);
 
         assertThat(requirement.excludes(java.net.InetAddress.getByName("192.0.2.77"))).isFalse();
         assertThat(requirement.excludes(java.net.InetAddress.getByName("2001:db8::25"))).isFalse();

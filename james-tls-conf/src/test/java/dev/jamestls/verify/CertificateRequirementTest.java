@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 
 class CertificateRequirementTest {
     @ParameterizedTest(name = "{0} vs {1} -> {2} ({3})")
@@ -54,9 +54,9 @@ class CertificateRequirementTest {
                 "issuer DN 'garbage' is not an RFC 4514 distinguished name: improperly specified input name: garbage"),
             Arguments.of("revocation without chain", (Supplier<Object>) () -> CertificateRequirement
                 .pinsOnly(CertificatePurpose.SERVER_AUTH, Set.of("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="))
-                .withRevocation(RevocationMode.HARD_FAIL),
+                .withRevocation(RevocationChecking.HARD_FAIL),
                 "revocation 'hard-fail' needs chain validation (the issuer must be known); use 'off' with pins only"),
-            Arguments.of("misspelt revocation mode", (Supplier<Object>) () -> RevocationMode.parse("hardfail"),
+            Arguments.of("misspelt revocation mode", (Supplier<Object>) () -> RevocationChecking.parse("hardfail"),
                 "unknown revocation mode 'hardfail'; accepted: off, soft-fail, hard-fail"),
             Arguments.of("misspelt purpose", (Supplier<Object>) () -> CertificatePurpose.parse("client"),
                 "unknown certificate purpose 'client'; accepted: client-auth, server-auth"));

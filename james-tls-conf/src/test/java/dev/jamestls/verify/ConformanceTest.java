@@ -44,7 +44,7 @@ import dev.jamestls.revocation.OcspResponseVerifier;
 import dev.jamestls.revocation.OcspVerdict;
 import dev.jamestls.revocation.RevocationCache;
 import dev.jamestls.revocation.RevocationChecker;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.revocation.RevocationSettings;
 
 /**
@@ -107,7 +107,7 @@ class ConformanceTest {
                 (Boolean) testCase.get("initial_explicit_policy"), (Boolean) testCase.get("initial_policy_mapping_inhibit"),
                 (Boolean) testCase.get("initial_inhibit_any_policy"));
             CertificateRequirement requirement = CertificateRequirement.client(List.of(anchor))
-                .withRevocation(RevocationMode.HARD_FAIL).withLocalCrls(crls).withPathOptions(options);
+                .withRevocation(RevocationChecking.HARD_FAIL).withLocalCrls(crls).withPathOptions(options);
             VerificationOutcome outcome = verifier(time, RevocationSettings.DEFAULT).verify(chain, requirement);
             if (outcome.accepted() != expectSuccess) {
                 ours.add(id);
@@ -148,7 +148,7 @@ class ConformanceTest {
             }
             Optional<X509CRL> parsed = parseCrl(blocks.get("CRL"));
             CertificateRequirement requirement = CertificateRequirement.server(List.of(issuer))
-                .withRevocation(RevocationMode.HARD_FAIL).withLocalCrls(parsed.map(List::of).orElse(List.of()));
+                .withRevocation(RevocationChecking.HARD_FAIL).withLocalCrls(parsed.map(List::of).orElse(List.of()));
             VerificationOutcome outcome = verifier(time, settings).verify(chain, requirement);
             String status = switch (outcome.kind()) {
                 case ACCEPTED -> "GOOD";

@@ -30,7 +30,7 @@ import dev.jamestls.revocation.HttpFetcher;
 import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationCache;
 import dev.jamestls.revocation.RevocationChecker;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.revocation.RevocationStatus;
 import dev.jamestls.testkit.MovableClock;
@@ -90,7 +90,7 @@ class RevocationVerificationTest {
         return verifier(new JdkHttpFetcher(Duration.ofSeconds(2), Duration.ofSeconds(2), 1 << 20));
     }
 
-    private static CertificateRequirement rule(RevocationMode mode) {
+    private static CertificateRequirement rule(RevocationChecking mode) {
         return CertificateRequirement.client(List.of(ROOT.certificate().certificate())).withNames("partner.example")
             .withRevocation(mode);
     }
@@ -127,7 +127,7 @@ class RevocationVerificationTest {
         IssuedCertificate leaf = leafWithCrl("/issuing.crl");
         serveCrl("/issuing.crl", leaf);
 
-        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOKED);
         assertThat(outcome.temporary()).isFalse();
@@ -141,11 +141,11 @@ class RevocationVerificationTest {
         serveCrl("/issuing.crl");
         CertificateVerifier verifier = verifier();
 
-        VerificationOutcome first = verifier.verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
-        VerificationOutcome second = verifier.verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome first = verifier.verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
+        VerificationOutcome second = verifier.verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
         int fetchedBeforeNextUpdate = fetches.get();
         clock.advance(Duration.ofHours(2));
-        VerificationOutcome afterNextUpdate = verifier.verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome afterNextUpdate = verifier.verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(first.kind()).isEqualTo(VerificationKind.ACCEPTED);
         assertThat(first.revocation().certificates()).extracting(CertificateRevocation::status)
@@ -166,8 +166,8 @@ class RevocationVerificationTest {
         ocspStatus.put(revoked.certificate().getSerialNumber().toString(16), OcspResponses.Status.REVOKED);
         ocspStatus.put(good.certificate().getSerialNumber().toString(16), OcspResponses.Status.GOOD);
 
-        VerificationOutcome revokedOutcome = verifier().verify(revoked.presentedChain(), rule(RevocationMode.HARD_FAIL));
-        VerificationOutcome goodOutcome = verifier().verify(good.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome revokedOutcome = verifier().verify(revoked.presentedChain(), rule(RevocationChecking.HARD_FAIL));
+        VerificationOutcome goodOutcome = verifier().verify(good.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(revokedOutcome.kind()).isEqualTo(VerificationKind.REVOKED);
         assertThat(revokedOutcome.reason()).isEqualTo("'CN=partner.example': REVOKED via OCSP " + base
@@ -184,7 +184,7 @@ class RevocationVerificationTest {
         routes.put("/ocsp", () -> new byte[0]);
         ocspStatus.put(good.certificate().getSerialNumber().toString(16), OcspResponses.Status.GOOD);
 
-        assertThat(verifier().verify(good.presentedChain(), rule(RevocationMode.HARD_FAIL)).kind())
+        assertThat(verifier().verify(good.presentedChain(), rule(RevocationChecking.HARD_FAIL)).kind())
             .isEqualTo(VerificationKind.ACCEPTED);
     }
 
@@ -195,7 +195,7 @@ class RevocationVerificationTest {
         routes.put("/ocsp", () -> new byte[0]);
         ocspStatus.put(good.certificate().getSerialNumber().toString(16), OcspResponses.Status.GOOD);
 
-        VerificationOutcome outcome = verifier().verify(good.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome outcome = verifier().verify(good.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
         assertThat(outcome.reason()).isEqualTo("'CN=partner.example': UNKNOWN via none (OCSP " + base + "/ocsp: delegated "
@@ -207,7 +207,7 @@ class RevocationVerificationTest {
         IssuedCertificate leaf = ISSUING.leaf("CN=partner.example").dnsNames("partner.example")
             .crlUrl("http://127.0.0.1:" + closedPort() + "/issuing.crl").issue();
 
-        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.SOFT_FAIL));
+        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationChecking.SOFT_FAIL));
 
         assertThat(outcome.kind()).isEqualTo(VerificationKind.ACCEPTED);
         assertThat(outcome.notes()).hasSize(1);
@@ -221,7 +221,7 @@ class RevocationVerificationTest {
         IssuedCertificate leaf = ISSUING.leaf("CN=partner.example").dnsNames("partner.example")
             .crlUrl("http://127.0.0.1:" + closedPort() + "/issuing.crl").issue();
 
-        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNREACHABLE);
         assertThat(outcome.temporary()).isTrue();
@@ -234,7 +234,7 @@ class RevocationVerificationTest {
     void aDistributionPointThatAnswersWithAnHttpErrorIsUnknownNotUnreachable() {
         IssuedCertificate leaf = leafWithCrl("/missing.crl");
 
-        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
         assertThat(outcome.temporary()).isTrue();
@@ -248,7 +248,7 @@ class RevocationVerificationTest {
             .ocspUrl("http://127.0.0.1:" + closedPort() + "/ocsp").crlUrl(base + "/garbage.crl").issue();
         routes.put("/garbage.crl", () -> "not a CRL".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
-        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        VerificationOutcome outcome = verifier().verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(outcome.kind()).isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
         assertThat(outcome.reason()).contains("/ocsp unreachable: Connection refused").contains("/garbage.crl malformed: ");
@@ -259,9 +259,9 @@ class RevocationVerificationTest {
         IssuedCertificate leaf = ISSUING.leaf("CN=partner.example").dnsNames("partner.example")
             .ocspUrl("http://127.0.0.1:" + closedPort() + "/ocsp").issue();
 
-        assertThat(verifier().verify(leaf.presentedChain(), rule(RevocationMode.SOFT_FAIL)).kind())
+        assertThat(verifier().verify(leaf.presentedChain(), rule(RevocationChecking.SOFT_FAIL)).kind())
             .isEqualTo(VerificationKind.ACCEPTED);
-        assertThat(verifier().verify(leaf.presentedChain(), rule(RevocationMode.HARD_FAIL)).kind())
+        assertThat(verifier().verify(leaf.presentedChain(), rule(RevocationChecking.HARD_FAIL)).kind())
             .isEqualTo(VerificationKind.REVOCATION_UNREACHABLE);
     }
 
@@ -272,9 +272,9 @@ class RevocationVerificationTest {
         IssuedCertificate crlLeaf = leafWithCrl("/garbage.crl");
         routes.put("/garbage.crl", () -> "not a CRL".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
-        VerificationOutcome ocsp = verifier().verify(ocspLeaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
-        VerificationOutcome crl = verifier().verify(crlLeaf.presentedChain(), rule(RevocationMode.HARD_FAIL));
-        VerificationOutcome soft = verifier().verify(crlLeaf.presentedChain(), rule(RevocationMode.SOFT_FAIL));
+        VerificationOutcome ocsp = verifier().verify(ocspLeaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
+        VerificationOutcome crl = verifier().verify(crlLeaf.presentedChain(), rule(RevocationChecking.HARD_FAIL));
+        VerificationOutcome soft = verifier().verify(crlLeaf.presentedChain(), rule(RevocationChecking.SOFT_FAIL));
 
         assertThat(ocsp.kind()).isEqualTo(VerificationKind.REVOCATION_UNKNOWN);
         assertThat(ocsp.reason()).startsWith("'CN=partner.example': UNKNOWN via none (OCSP " + base
@@ -291,8 +291,8 @@ class RevocationVerificationTest {
         ocspStatus.put(good.certificate().getSerialNumber().toString(16), OcspResponses.Status.GOOD);
         CertificateVerifier verifier = verifier();
 
-        verifier.verify(good.presentedChain(), rule(RevocationMode.HARD_FAIL));
-        verifier.verify(good.presentedChain(), rule(RevocationMode.HARD_FAIL));
+        verifier.verify(good.presentedChain(), rule(RevocationChecking.HARD_FAIL));
+        verifier.verify(good.presentedChain(), rule(RevocationChecking.HARD_FAIL));
 
         assertThat(fetches).hasValue(1);
     }

@@ -77,7 +77,7 @@ class VerifyingTrustManagerTest {
     void enforcingTrustManagerAcceptsTheRightServerAndRecordsTheOutcomeOnTheSession() throws Exception {
         AtomicReference<VerificationOutcome> heard = new AtomicReference<>();
         VerifyingTrustManager trustManager = new VerifyingTrustManager(verifier, VERIFY,
-            VerifyingTrustManager.Enforcement.ENFORCE, heard::set);
+            VerifyingTrustManager.OnFailure.FAIL_HANDSHAKE, heard::set);
 
         Optional<VerificationOutcome> outcome = handshake(trustManager);
 
@@ -91,7 +91,7 @@ class VerifyingTrustManagerTest {
     void enforcingTrustManagerFailsTheHandshakeOnTheWrongName() {
         AtomicReference<VerificationOutcome> heard = new AtomicReference<>();
         VerifyingTrustManager trustManager = new VerifyingTrustManager(verifier, VERIFY.withNames("mail.partner.example"),
-            VerifyingTrustManager.Enforcement.ENFORCE, heard::set);
+            VerifyingTrustManager.OnFailure.FAIL_HANDSHAKE, heard::set);
 
         Throwable failure = catchThrowable(() -> handshake(trustManager));
 
@@ -104,7 +104,7 @@ class VerifyingTrustManagerTest {
     @Test
     void recordOnlyTrustManagerCompletesTheHandshakeAndRecordsTheFailure() throws Exception {
         VerifyingTrustManager trustManager = new VerifyingTrustManager(verifier, VERIFY.withNames("mail.partner.example"),
-            VerifyingTrustManager.Enforcement.RECORD_ONLY, outcome -> { });
+            VerifyingTrustManager.OnFailure.RECORD_ONLY, outcome -> { });
 
         Optional<VerificationOutcome> outcome = handshake(trustManager);
 

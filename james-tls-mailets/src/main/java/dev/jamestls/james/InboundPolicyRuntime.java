@@ -138,7 +138,7 @@ public final class InboundPolicyRuntime {
             LOGGER.atLevel(level).log("inbound-tls session={} client={} sender={} rule={} kind={} mode={} verdict={} reason={} protocol={} cipher={}{}",
                 session.sessionId(), session.clientAddress().getHostAddress(), PeerText.escape(resolution.senderLabel()), resolution.rule(),
                 resolution.kind(), resolution.mode(), verdict.verdictName(),
-                verdict.violation().map(v -> v.kind().attributeValue() + ": " + PeerText.escape(v.reason())).orElse("-"),
+                verdict.violation().map(v -> v.kind().spelling() + ": " + PeerText.escape(v.reason())).orElse("-"),
                 session.facts().protocol().orElse("-"), session.facts().cipher().orElse("-"),
                 verdict.rejects() ? " reply=\"" + verdict.violation().orElseThrow().reply() + "\"" : "");
         }

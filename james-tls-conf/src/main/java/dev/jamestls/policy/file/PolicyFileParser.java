@@ -28,7 +28,7 @@ import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.Defaults;
 import dev.jamestls.policy.DomainPattern;
 import dev.jamestls.policy.DomainTable;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.InboundRequirement;
 import dev.jamestls.policy.IpRange;
 import dev.jamestls.policy.MatchName;
@@ -39,7 +39,7 @@ import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.TrustAnchorFile;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tls.TlsProtocol;
 
@@ -194,10 +194,10 @@ public final class PolicyFileParser {
                 checks.allow(child, List.of("requireTls", "minimumProtocol", "failure"), List.of());
                 boolean requireTls = checks.parse(child, "requireTls", XmlChecks::parseBoolean).orElse(false);
                 Optional<TlsProtocol> minimum = checks.parse(child, "minimumProtocol", MinimumProtocols::parse);
-                Optional<FailureMode> failure = checks.parse(child, "failure", FailureMode::parse);
+                Optional<Failure> failure = checks.parse(child, "failure", Failure::parse);
                 ok &= attributeOk(child, "minimumProtocol", minimum) && attributeOk(child, "failure", failure);
                 inbound = new InboundRequirement(requireTls, minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), Optional.empty(), false, List.of(),
-                    failure.orElse(FailureMode.TEMPORARY));
+                    failure.orElse(Failure.TEMPORARY));
             }
             for (XmlElement child : outboundElements) {
                 Optional<OutboundRequirement> parsed = outboundRequirement(child, false, false);
@@ -293,7 +293,7 @@ public final class PolicyFileParser {
             Optional<TlsProtocol> minimum = checks.parse(element, "minimumProtocol", MinimumProtocols::parse);
             Optional<Boolean> allowRelay = checks.parse(element, "allowRelay", XmlChecks::parseBoolean);
             Optional<Boolean> nullSender = checks.parse(element, "nullSender", XmlChecks::parseBoolean);
-            Optional<FailureMode> failure = checks.parse(element, "failure", FailureMode::parse);
+            Optional<Failure> failure = checks.parse(element, "failure", Failure::parse);
             boolean ok = requireTls.isPresent()
                 && attributeOk(element, "failure", failure)
                 && attributeOk(element, "minimumProtocol", minimum)
@@ -328,7 +328,7 @@ public final class PolicyFileParser {
             try {
                 InboundRequirement requirement = new InboundRequirement(requireTls.get(),
                     minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), certificate.value(), allowRelay.orElse(false), ranges,
-                    failure.orElse(FailureMode.TEMPORARY));
+                    failure.orElse(Failure.TEMPORARY));
                 return Optional.of(new Connector.Inbound(domains.get(), nullSender.orElse(false), requirement));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<inbound>", e.getMessage());
@@ -378,7 +378,7 @@ public final class PolicyFileParser {
 
         private Optional<ClientCertificateRequirement> clientCertificate(XmlElement element) {
             checks.allow(element, List.of("revocation"), List.of("name", "issuer", "pin", "trustAnchors"));
-            Optional<RevocationMode> revocation = checks.parse(element, "revocation", RevocationMode::parse);
+            Optional<RevocationChecking> revocation = checks.parse(element, "revocation", RevocationChecking::parse);
             boolean ok = attributeOk(element, "revocation", revocation);
             List<CertificateName> names = new ArrayList<>();
             for (XmlElement child : element.children("name")) {
@@ -402,7 +402,7 @@ public final class PolicyFileParser {
             }
             try {
                 return Optional.of(new ClientCertificateRequirement(names, issuer.value(), pins, anchorFile.value(),
-                    revocation.orElse(RevocationMode.SOFT_FAIL)));
+                    revocation.orElse(RevocationChecking.SOFT_FAIL)));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<clientCertificate>", e.getMessage());
                 return Optional.empty();
@@ -475,7 +475,7 @@ public final class PolicyFileParser {
             Optional<TlsProtocol> minimum = checks.parse(element, "minimumProtocol", MinimumProtocols::parse);
             Optional<CipherPreset> preset = checks.parse(element, "ciphers", CipherPreset::parse);
             Optional<List<String>> exclusions = checks.parse(element, "excludeCiphers", PolicyFileParser::exclusions);
-            Optional<FailureMode> failure = checks.parse(element, "failure", FailureMode::parse);
+            Optional<Failure> failure = checks.parse(element, "failure", Failure::parse);
             boolean ok = (level.isPresent() || (!levelRequired && !element.attributes().containsKey("level")))
                 && attributeOk(element, "minimumProtocol", minimum)
                 && attributeOk(element, "ciphers", preset)
@@ -517,7 +517,7 @@ public final class PolicyFileParser {
                 return Optional.of(new OutboundRequirement(level.orElse(OutboundLevel.MAY), match, pins,
                     minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE),
                     new CipherPolicy(preset.orElse(CipherPreset.FORWARD_SECRET), exclusions.orElse(List.of())),
-                    hosts, failure.orElse(FailureMode.TEMPORARY), anchors, identity));
+                    hosts, failure.orElse(Failure.TEMPORARY), anchors, identity));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<outbound" + (level.isPresent() ? " level=\"" + level.get() + "\"" : "") + ">", e.getMessage());
                 return Optional.empty();

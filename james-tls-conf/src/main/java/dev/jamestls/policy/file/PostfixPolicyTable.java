@@ -16,7 +16,7 @@ import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.ContentDigest;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.DomainTable;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.MinimumProtocols;
 import dev.jamestls.policy.Mode;
@@ -237,7 +237,7 @@ public final class PostfixPolicyTable {
             match.add(MatchName.parse("nexthop"));
             match.add(MatchName.parse("dot-nexthop"));
         }
-        return new OutboundRequirement(level, match, pins, minimum, new CipherPolicy(preset, exclusions), List.of(), FailureMode.TEMPORARY,
+        return new OutboundRequirement(level, match, pins, minimum, new CipherPolicy(preset, exclusions), List.of(), Failure.TEMPORARY,
             anchors, Optional.empty());
     }
 

@@ -19,19 +19,19 @@ public record Problem(Severity severity, Path file, int line, int column, String
         ERROR("error"),
         WARNING("warning");
 
-        private final String label;
+        private final String spelling;
 
-        Severity(String label) {
-            this.label = label;
+        Severity(String spelling) {
+            this.spelling = spelling;
         }
 
-        public String label() {
-            return label;
+        public String spelling() {
+            return spelling;
         }
 
         @Override
         public String toString() {
-            return label;
+            return spelling;
         }
     }
 

@@ -188,7 +188,7 @@ class PolicyFileParserTest {
         "temporary, temporary",
         "permanent, permanent",
     })
-    void inboundFailureModeIsReadAndDefaultsToTemporary(String value, String expected) throws IOException {
+    void inboundFailureIsReadAndDefaultsToTemporary(String value, String expected) throws IOException {
         String attribute = value.isEmpty() ? "" : " failure=\"" + value + "\"";
         PolicyFileParser.Result result = parse(in(attribute, "")
             + "<defaults><inbound requireTls=\"true\"" + attribute + "/></defaults>");

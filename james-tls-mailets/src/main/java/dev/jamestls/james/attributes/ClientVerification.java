@@ -18,21 +18,21 @@ public enum ClientVerification {
      */
     UNVERIFIED("unverified");
 
-    private final String attributeValue;
+    private final String spelling;
 
-    ClientVerification(String attributeValue) {
-        this.attributeValue = attributeValue;
+    ClientVerification(String spelling) {
+        this.spelling = spelling;
     }
 
-    public String attributeValue() {
-        return attributeValue;
+    public String spelling() {
+        return spelling;
     }
 
-    public static ClientVerification fromAttributeValue(String value) {
+    public static ClientVerification parse(String value) {
         return Arrays.stream(values())
-            .filter(v -> v.attributeValue.equals(value))
+            .filter(v -> v.spelling.equals(value))
             .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("unknown client verification '" + value + "'; accepted: "
-                + Arrays.stream(values()).map(ClientVerification::attributeValue).collect(Collectors.joining(", "))));
+                + Arrays.stream(values()).map(ClientVerification::spelling).collect(Collectors.joining(", "))));
     }
 }

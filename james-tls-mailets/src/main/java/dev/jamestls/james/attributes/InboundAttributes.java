@@ -46,15 +46,15 @@ public final class InboundAttributes {
     public static List<Attribute> of(InboundVerdict verdict) {
         List<Attribute> attributes = new ArrayList<>();
         attributes.add(new Attribute(RULE, AttributeValue.of(verdict.rule())));
-        attributes.add(new Attribute(RULE_KIND, AttributeValue.of(verdict.resolution().kind().label())));
-        attributes.add(new Attribute(MODE, AttributeValue.of(verdict.mode().configName())));
+        attributes.add(new Attribute(RULE_KIND, AttributeValue.of(verdict.resolution().kind().spelling())));
+        attributes.add(new Attribute(MODE, AttributeValue.of(verdict.mode().spelling())));
         attributes.add(new Attribute(VERDICT, AttributeValue.of(verdict.verdictName())));
         verdict.violation().ifPresent(violation -> {
-            attributes.add(new Attribute(REASON_KIND, AttributeValue.of(violation.kind().attributeValue())));
+            attributes.add(new Attribute(REASON_KIND, AttributeValue.of(violation.kind().spelling())));
             attributes.add(new Attribute(REASON, AttributeValue.of(violation.reason())));
         });
         verdict.verifiedPartner().ifPresent(partner -> attributes.add(new Attribute(VERIFIED_PARTNER, AttributeValue.of(partner))));
-        attributes.add(new Attribute(CERTIFICATE_CHECK, AttributeValue.of(verdict.certificateCheck().attributeValue())));
+        attributes.add(new Attribute(CERTIFICATE_CHECK, AttributeValue.of(verdict.certificateCheck().spelling())));
         return List.copyOf(attributes);
     }
 

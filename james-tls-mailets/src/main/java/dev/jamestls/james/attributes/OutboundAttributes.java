@@ -56,8 +56,8 @@ public final class OutboundAttributes {
         if (!attempts.isEmpty()) {
             AttemptRecord last = attempts.get(attempts.size() - 1);
             mail.setAttribute(new Attribute(RULE, AttributeValue.of(last.rule())));
-            mail.setAttribute(new Attribute(RULE_KIND, AttributeValue.of(last.ruleKind().label())));
-            mail.setAttribute(new Attribute(LEVEL, AttributeValue.of(last.level().configName())));
+            mail.setAttribute(new Attribute(RULE_KIND, AttributeValue.of(last.ruleKind().spelling())));
+            mail.setAttribute(new Attribute(LEVEL, AttributeValue.of(last.level().spelling())));
             mail.setAttribute(new Attribute(VERDICT, AttributeValue.of(last.verdict().spelling())));
             mail.setAttribute(new Attribute(MX, AttributeValue.of(last.mxHost())));
             last.resultType().ifPresentOrElse(

@@ -86,7 +86,7 @@ public final class TlsAttributes {
     /** The attributes for {@code facts}; {@code verification} says who checked the client certificate, if any. */
     public static List<Attribute> of(TlsFacts facts, ClientVerification verification) {
         List<Attribute> attributes = new ArrayList<>();
-        attributes.add(new Attribute(CHANNEL, AttributeValue.of(facts.channel().attributeValue())));
+        attributes.add(new Attribute(CHANNEL, AttributeValue.of(facts.channel().spelling())));
         facts.protocol().ifPresent(protocol -> attributes.add(new Attribute(PROTOCOL, AttributeValue.of(protocol))));
         facts.cipher().ifPresent(cipher -> attributes.add(new Attribute(CIPHER, AttributeValue.of(cipher))));
         facts.peerCertificate().ifPresent(leaf -> {
@@ -104,7 +104,7 @@ public final class TlsAttributes {
             attributes.add(new Attribute(CLIENT_CHAIN, AttributeValue.of(
                 facts.peerChain().stream().map(TlsAttributes::certificate).toList())));
         });
-        attributes.add(new Attribute(CLIENT_VERIFICATION, AttributeValue.of(verification.attributeValue())));
+        attributes.add(new Attribute(CLIENT_VERIFICATION, AttributeValue.of(verification.spelling())));
         return List.copyOf(attributes);
     }
 
@@ -134,7 +134,7 @@ public final class TlsAttributes {
         if (channel.isEmpty()) {
             return Optional.empty();
         }
-        TlsChannel tlsChannel = TlsChannel.fromAttributeValue(channel.get());
+        TlsChannel tlsChannel = TlsChannel.parse(channel.get());
         if (!tlsChannel.isEncrypted()) {
             return Optional.of(TlsFacts.CLEAR_TEXT);
         }
@@ -168,7 +168,7 @@ public final class TlsAttributes {
     }
 
     public static Optional<ClientVerification> verification(Mail mail) {
-        return string(mail, CLIENT_VERIFICATION).map(ClientVerification::fromAttributeValue);
+        return string(mail, CLIENT_VERIFICATION).map(ClientVerification::parse);
     }
 
     private static IllegalArgumentException missing(AttributeName name) {

@@ -89,7 +89,7 @@ public class AddTlsHeader extends GenericMailet {
     /** The header value; pure so it can be tested and reused. */
     static String summary(TlsFacts facts, ClientVerification verification, Optional<RuleVerification> rule,
                           boolean includeClientIdentity) {
-        StringBuilder value = new StringBuilder("channel=").append(facts.channel().attributeValue());
+        StringBuilder value = new StringBuilder("channel=").append(facts.channel().spelling());
         facts.protocol().ifPresent(protocol -> value.append("; protocol=").append(protocol));
         facts.cipher().ifPresent(cipher -> value.append("; cipher=").append(cipher));
         if (facts.isEncrypted()) {

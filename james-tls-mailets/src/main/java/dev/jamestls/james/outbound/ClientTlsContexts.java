@@ -25,7 +25,7 @@ import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerifyingTrustManager;
-import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
+import dev.jamestls.verify.VerifyingTrustManager.OnFailure;
 
 /**
  * One {@link SSLContext} per rule and TLS requirement (certificate requirement + enforcement), so that
@@ -43,7 +43,7 @@ import dev.jamestls.verify.VerifyingTrustManager.Enforcement;
 public final class ClientTlsContexts {
     private static final int MAX_CONTEXTS = 1_000;
 
-    private record Key(String rule, CertificateRequirement requirement, Enforcement enforcement, Optional<ClientIdentity> identity) {
+    private record Key(String rule, CertificateRequirement requirement, OnFailure enforcement, Optional<ClientIdentity> identity) {
     }
 
     /** A context and the attempts that are handshaking with it. */
@@ -85,13 +85,13 @@ public final class ClientTlsContexts {
     Shared forPlan(String rule, TlsPlan plan) {
         CertificateRequirement requirement = plan.certificate().orElseThrow(
             () -> new IllegalArgumentException("level " + plan.level() + " has no TLS requirement"));
-        Key key = new Key(rule, requirement, plan.certificateEnforcement(), plan.clientIdentity());
+        Key key = new Key(rule, requirement, plan.onCertificateFailure(), plan.clientIdentity());
         synchronized (contexts) {
             return contexts.computeIfAbsent(key, k -> create(k.requirement(), k.enforcement(), k.identity()));
         }
     }
 
-    private Shared create(CertificateRequirement requirement, Enforcement enforcement, Optional<ClientIdentity> identity) {
+    private Shared create(CertificateRequirement requirement, OnFailure enforcement, Optional<ClientIdentity> identity) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             Shared shared = new Shared(context);
@@ -107,9 +107,9 @@ public final class ClientTlsContexts {
     private final class Routing extends X509ExtendedTrustManager {
         private final Shared shared;
         private final CertificateRequirement requirement;
-        private final Enforcement enforcement;
+        private final OnFailure enforcement;
 
-        Routing(Shared shared, CertificateRequirement requirement, Enforcement enforcement) {
+        Routing(Shared shared, CertificateRequirement requirement, OnFailure enforcement) {
             this.shared = shared;
             this.requirement = requirement;
             this.enforcement = enforcement;

@@ -188,7 +188,7 @@ public final class DeliveryRound {
 
     private AttemptRecord attempt(OutboundResolution resolution, TlsPlan rulePlan, TlsPlan plan, DeliveryTarget target,
                                   InetAddress address, SmtpAttempt.Envelope envelope) {
-        TimeMetric timer = metrics.timer("jamestls.outbound.attempt." + plan.level().configName());
+        TimeMetric timer = metrics.timer("jamestls.outbound.attempt." + plan.level().spelling());
         InetSocketAddress endpoint = endpoints.endpoint(target, address);
         // Never across rules: the key names the rule, its level and TLS requirement (in the plan), host and port.
         PoolKey key = new PoolKey(resolution.kind(), resolution.rule(), rulePlan, endpoint);
@@ -268,9 +268,9 @@ public final class DeliveryRound {
         AttemptRecord record = AttemptRecord.of(clock.instant(), resolution, plan, target, seen, classification);
         // The line quotes the server's replies and certificate: peer text.
         LOGGER.info("{}", PeerText.escape(record.logLine()));
-        metrics.generate("jamestls.outbound.attempts." + record.level().configName() + "." + record.verdict().spelling()).increment();
+        metrics.generate("jamestls.outbound.attempts." + record.level().spelling() + "." + record.verdict().spelling()).increment();
         record.resultType().ifPresent(type ->
-            metrics.generate("jamestls.outbound.resultType." + record.level().configName() + "." + type.spelling()).increment());
+            metrics.generate("jamestls.outbound.resultType." + record.level().spelling() + "." + type.spelling()).increment());
         return record;
     }
 

@@ -149,7 +149,7 @@ public final class SmtpAttempt {
                 // then, or a session first accepted only for the record, is not carried over.
                 VerificationOutcome fresh = verifier.verify(peerChain(tls.get()), plan.certificate().orElseThrow());
                 tap.certificateChecked(fresh);
-                if (plan.certificateEnforcement() == VerifyingTrustManager.Enforcement.ENFORCE && !fresh.accepted()) {
+                if (plan.onCertificateFailure() == VerifyingTrustManager.OnFailure.FAIL_HANDSHAKE && !fresh.accepted()) {
                     tls.get().invalidate();
                     return new Result(observation(tap, TlsStage.HANDSHAKE_FAILED, Optional.empty(), Optional.of(fresh.message()),
                         TransactionResult.NOT_STARTED), Optional.empty(), true);

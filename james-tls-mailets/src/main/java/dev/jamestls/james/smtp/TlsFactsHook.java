@@ -56,10 +56,10 @@ public class TlsFactsHook implements JamesMessageHook {
         if (LOGGER.isDebugEnabled()) {
             TlsFacts facts = SmtpSessionTls.facts(session);
             LOGGER.debug("session={} mail={} channel={} protocol={} cipher={} clientSubject={} verification={}",
-                session.getSessionID(), mail.getName(), facts.channel().attributeValue(),
+                session.getSessionID(), mail.getName(), facts.channel().spelling(),
                 facts.protocol().orElse("-"), facts.cipher().orElse("-"),
                 PeerText.escape(facts.peerCertificate().map(c -> c.subject()).orElse("-")),
-                SmtpSessionTls.verification(session, facts).attributeValue());
+                SmtpSessionTls.verification(session, facts).spelling());
         }
         return HookResult.DECLINED;
     }

@@ -34,7 +34,7 @@ class ClientTlsContextsTest {
     static final DomainName DOMAIN = DomainName.parse("partner.example");
     static final DeliveryTarget MX = new DeliveryTarget(DomainName.parse("mx.partner.example"), 25, TargetSource.MX, 0);
     static final OutboundRequirement VERIFY = new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), TlsProtocol.TLS_1_2,
-        dev.jamestls.policy.CipherPolicy.DEFAULT, List.of(), dev.jamestls.policy.FailureMode.TEMPORARY);
+        dev.jamestls.policy.CipherPolicy.DEFAULT, List.of(), dev.jamestls.policy.Failure.TEMPORARY);
 
     @TempDir
     Path dir;

@@ -42,13 +42,13 @@ import dev.jamestls.outbound.TargetSource;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.revocation.JdkHttpFetcher;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.CertificateVerifier;
 
@@ -311,7 +311,7 @@ class OutboundDeliveryTest {
         CertificateVerifier verifier = CertificateVerifier.withRevocation(Clock.systemUTC(), new JdkHttpFetcher(timeout, timeout, 1L << 20));
         TargetProbe seen = new SmtpProbe(new SmtpProbe.Settings(timeout, timeout, Optional.of("james.local")), verifier)
             .probe(host, InetAddress.getLoopbackAddress(), SERVERS.get(destination).port(), handshake, step -> { });
-        LevelVerdict verdict = new LevelJudge(verifier, RevocationMode.OFF).judge(seen, plan);
+        LevelVerdict verdict = new LevelJudge(verifier, RevocationChecking.OFF).judge(seen, plan);
         AttemptClassification recorded = verdict.classification().orElseThrow();
         if (verdict.result() == LevelVerdict.Result.PASS) {
             return recorded.verdict() == AttemptVerdict.DELIVERED ? "tls" : "clear";
@@ -324,7 +324,7 @@ class OutboundDeliveryTest {
     private static OutboundRequirement rule(OutboundLevel level) {
         return new OutboundRequirement(level, level == OutboundLevel.SECURE ? List.of(MatchName.parse(".dest.example")) : List.of(),
             level == OutboundLevel.FINGERPRINT ? List.of(pin(VALID_KEY)) : List.of(), TlsProtocol.LOWEST_ACCEPTABLE,
-            CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+            CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
     }
 
     private static StoredMail awaitDsnFor(String recipient) {

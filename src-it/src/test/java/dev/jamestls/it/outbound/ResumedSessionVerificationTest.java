@@ -31,7 +31,7 @@ import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
@@ -134,7 +134,7 @@ class ResumedSessionVerificationTest {
 
     private TlsPlan verifyPlan() {
         OutboundRequirement verify = new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), TlsProtocol.TLS_1_2,
-            CipherPolicy.DEFAULT, List.of(), FailureMode.TEMPORARY);
+            CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
         return TlsPlan.forTarget(verify, Mode.ENFORCE, DomainName.parse("resumed.example"),
             new DeliveryTarget(DomainName.parse(HOST), 25, TargetSource.MX, 0), List.of(pki.root.certificate().certificate()));
     }

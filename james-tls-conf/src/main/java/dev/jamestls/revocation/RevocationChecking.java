@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /** What to do about revocation when a chain is verified; the enum carries its configuration spelling. */
-public enum RevocationMode {
+public enum RevocationChecking {
     /** No revocation check. */
     OFF("off"),
     /** Check; a revoked certificate fails, an unreachable or unusable responder is accepted and recorded. */
@@ -14,7 +14,7 @@ public enum RevocationMode {
 
     private final String spelling;
 
-    RevocationMode(String spelling) {
+    RevocationChecking(String spelling) {
         this.spelling = spelling;
     }
 
@@ -23,14 +23,14 @@ public enum RevocationMode {
     }
 
     /** Parses the configuration spelling strictly. */
-    public static RevocationMode parse(String value) {
-        for (RevocationMode mode : values()) {
+    public static RevocationChecking parse(String value) {
+        for (RevocationChecking mode : values()) {
             if (mode.spelling.equals(value)) {
                 return mode;
             }
         }
         throw new IllegalArgumentException("unknown revocation mode '" + value + "'; accepted: "
-            + Arrays.stream(values()).map(RevocationMode::spelling).collect(Collectors.joining(", ")));
+            + Arrays.stream(values()).map(RevocationChecking::spelling).collect(Collectors.joining(", ")));
     }
 
     @Override

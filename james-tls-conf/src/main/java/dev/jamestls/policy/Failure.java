@@ -4,7 +4,7 @@ package dev.jamestls.policy;
  * Whether a refusal lets the other side retry (SPEC §2). Outbound: what a delivery that
  * cannot be secured becomes. Inbound: which reply class a connector's refusals use.
  */
-public enum FailureMode {
+public enum Failure {
     /**
      * Outbound: stay queued and retry; bounce (4.7.5) only when the retry schedule is exhausted.
      * Inbound: 4xx replies (451 4.7.0, 450 4.7.1): the partner's MTA keeps the mail and retries.
@@ -13,22 +13,22 @@ public enum FailureMode {
     /** Outbound: bounce at once with 5.7.10 (RFC 7372). Inbound: 5xx replies (530 5.7.0, 550 5.7.1). */
     PERMANENT("permanent");
 
-    private final String configName;
+    private final String spelling;
 
-    FailureMode(String configName) {
-        this.configName = configName;
+    Failure(String spelling) {
+        this.spelling = spelling;
     }
 
-    public String configName() {
-        return configName;
+    public String spelling() {
+        return spelling;
     }
 
-    public static FailureMode parse(String value) {
-        return ConfigEnums.parse(FailureMode.class, "failure", value, FailureMode::configName);
+    public static Failure parse(String value) {
+        return ConfigEnums.parse(Failure.class, "failure", value, Failure::spelling);
     }
 
     @Override
     public String toString() {
-        return configName;
+        return spelling;
     }
 }
