@@ -1,0 +1,251 @@
+package dev.jamestls.it.harness;
+
+import java.time.LocalDate;
+
+import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.tls.TlsProtocol;
+
+/**
+ * Writes a test's {@code tls-policy.xml} (docs/policy-reference.md) from values, so that a test states only the
+ * rules it is about:
+ *
+ * <pre>{@code
+ * PolicyXml.opportunistic()
+ *     .connector(connector("partner-example").inbound(inbound(true).failure(PERMANENT)
+ *         .senderDomain("partner.example").clientCertificate(clientCertificate(OFF).name("partner.example"))))
+ *     .xml();
+ * }</pre>
+ *
+ * Values are the product's own enums, written in their configuration spelling, and an attribute is written
+ * only when the test sets it (an absent {@code failure} stays absent). Every builder is immutable: a shared
+ * one may be extended by several tests. A test about a malformed or hostile file writes its XML by hand.
+ */
+public final class PolicyXml {
+    private final XmlNode root;
+
+    private PolicyXml(XmlNode root) {
+        this.root = root;
+    }
+
+    /** {@code <tlsPolicy>} with no defaults: opportunistic in and out, as the parser reads an absent {@code <defaults>}. */
+    public static PolicyXml policy() {
+        return new PolicyXml(XmlNode.of("tlsPolicy", "defaults", "rules"));
+    }
+
+    /** With {@code <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>}. */
+    public static PolicyXml opportunistic() {
+        return policy().defaults(inbound(false), outbound(OutboundLevel.MAY));
+    }
+
+    /** {@code <defaults>} with an {@code <inbound>} (no sender domains) and an {@code <outbound>} (no recipient domains). */
+    public PolicyXml defaults(Inbound inbound, Outbound outbound) {
+        return new PolicyXml(root.replace("defaults", XmlNode.of("defaults").add("inbound", inbound.node.xml())
+            .add("outbound", outbound.node.xml()).xml()));
+    }
+
+    /** {@code <defaults>} with only an {@code <outbound>}. */
+    public PolicyXml defaults(Outbound outbound) {
+        return new PolicyXml(root.replace("defaults", XmlNode.of("defaults").add("outbound", outbound.node.xml()).xml()));
+    }
+
+    public PolicyXml connector(Connector connector) {
+        return new PolicyXml(root.add("rules", connector.node.xml()));
+    }
+
+    /** {@code <domainTable file="..."/>}, the Postfix-syntax table relative to the policy file. */
+    public PolicyXml domainTable(String file) {
+        return new PolicyXml(root.add("rules", XmlNode.of("domainTable").attribute("file", file).xml()));
+    }
+
+    /** The file's content. */
+    public String xml() {
+        return root.xml() + "\n";
+    }
+
+    @Override
+    public String toString() {
+        return xml();
+    }
+
+    /** {@code <connector name="..." mode="enforce">}; {@link Connector#testing()} for {@code mode="testing"}. */
+    public static Connector connector(String name) {
+        return new Connector(XmlNode.of("connector", "inbound", "outbound").attribute("name", name).attribute("mode", Mode.ENFORCE));
+    }
+
+    /** {@code <inbound requireTls="...">}: in {@code <defaults>}, or a connector's with its sender domains. */
+    public static Inbound inbound(boolean requireTls) {
+        return new Inbound(XmlNode.of("inbound", "senderDomain", "partnerIp", "clientCertificate").attribute("requireTls", requireTls));
+    }
+
+    /** {@code <outbound level="...">}: in {@code <defaults>}, or a connector's with its recipient domains. */
+    public static Outbound outbound(OutboundLevel level) {
+        return new Outbound(XmlNode.of("outbound", "recipientDomain", "match", "pin", "smartHost", "trustAnchors", "clientIdentity")
+            .attribute("level", level));
+    }
+
+    /** {@code <clientCertificate revocation="...">} of a connector's {@code <inbound>}. */
+    public static ClientCertificate clientCertificate(RevocationMode revocation) {
+        return new ClientCertificate(XmlNode.of("clientCertificate", "name", "issuer", "pin", "trustAnchors")
+            .attribute("revocation", revocation));
+    }
+
+    /** {@code <connector>}: at least one of {@code <inbound>} and {@code <outbound>}. */
+    public static final class Connector {
+        private final XmlNode node;
+
+        private Connector(XmlNode node) {
+            this.node = node;
+        }
+
+        /** {@code mode="testing"}: judged and recorded, not enforced. */
+        public Connector testing() {
+            return new Connector(node.attribute("mode", Mode.TESTING));
+        }
+
+        /** {@code expires="YYYY-MM-DD"}: the last day the connector applies. */
+        public Connector expires(LocalDate lastDay) {
+            return new Connector(node.attribute("expires", lastDay));
+        }
+
+        public Connector inbound(Inbound inbound) {
+            return new Connector(node.replace("inbound", inbound.node.xml()));
+        }
+
+        public Connector outbound(Outbound outbound) {
+            return new Connector(node.replace("outbound", outbound.node.xml()));
+        }
+    }
+
+    /** {@code <inbound>}: what mail from the sender domains must arrive with. */
+    public static final class Inbound {
+        private final XmlNode node;
+
+        private Inbound(XmlNode node) {
+            this.node = node;
+        }
+
+        public Inbound minimumProtocol(TlsProtocol minimum) {
+            return new Inbound(node.attribute("minimumProtocol", minimum));
+        }
+
+        /** {@code allowRelay="true"}: a client whose certificate verifies for the connector may relay. */
+        public Inbound allowRelay() {
+            return new Inbound(node.attribute("allowRelay", true));
+        }
+
+        /** {@code nullSender="true"}: the connector also applies to {@code MAIL FROM:<>}. */
+        public Inbound nullSender() {
+            return new Inbound(node.attribute("nullSender", true));
+        }
+
+        public Inbound failure(FailureMode failure) {
+            return new Inbound(node.attribute("failure", failure));
+        }
+
+        /** One {@code <senderDomain>} a domain: {@code partner.example} or {@code *.partner.example}. */
+        public Inbound senderDomain(String... domains) {
+            XmlNode next = node;
+            for (String domain : domains) {
+                next = next.add("senderDomain", XmlNode.text("senderDomain", domain));
+            }
+            return new Inbound(next);
+        }
+
+        /** {@code <partnerIp>}: a CIDR range or an address the partner may connect from. */
+        public Inbound partnerIp(String range) {
+            return new Inbound(node.add("partnerIp", XmlNode.text("partnerIp", range)));
+        }
+
+        public Inbound clientCertificate(ClientCertificate certificate) {
+            return new Inbound(node.replace("clientCertificate", certificate.node.xml()));
+        }
+    }
+
+    /** {@code <clientCertificate>}: the partner's certificate, by name, issuer, pins and anchors. */
+    public static final class ClientCertificate {
+        private final XmlNode node;
+
+        private ClientCertificate(XmlNode node) {
+            this.node = node;
+        }
+
+        /** One {@code <name>} a name: subject CN or DNS SAN, {@code partner.example} or {@code *.partner.example}. */
+        public ClientCertificate name(String... names) {
+            XmlNode next = node;
+            for (String name : names) {
+                next = next.add("name", XmlNode.text("name", name));
+            }
+            return new ClientCertificate(next);
+        }
+
+        /** {@code <issuer>}: the issuer DN, RFC 4514. */
+        public ClientCertificate issuer(String distinguishedName) {
+            return new ClientCertificate(node.replace("issuer", XmlNode.text("issuer", distinguishedName)));
+        }
+
+        /** {@code <pin>}: SPKI SHA-256, base64 (RFC 7469 §2.4). */
+        public ClientCertificate pin(String spkiSha256) {
+            return new ClientCertificate(node.add("pin", XmlNode.text("pin", spkiSha256)));
+        }
+
+        /** {@code <trustAnchors>}: a PEM file of partner CAs, relative to the policy file. */
+        public ClientCertificate trustAnchors(String file) {
+            return new ClientCertificate(node.replace("trustAnchors", XmlNode.text("trustAnchors", file)));
+        }
+    }
+
+    /** {@code <outbound>}: how mail to the recipient domains is delivered. */
+    public static final class Outbound {
+        private final XmlNode node;
+
+        private Outbound(XmlNode node) {
+            this.node = node;
+        }
+
+        public Outbound minimumProtocol(TlsProtocol minimum) {
+            return new Outbound(node.attribute("minimumProtocol", minimum));
+        }
+
+        public Outbound failure(FailureMode failure) {
+            return new Outbound(node.attribute("failure", failure));
+        }
+
+        /** One {@code <recipientDomain>} a domain: {@code partner.example} or {@code *.partner.example}. */
+        public Outbound recipientDomain(String... domains) {
+            XmlNode next = node;
+            for (String domain : domains) {
+                next = next.add("recipientDomain", XmlNode.text("recipientDomain", domain));
+            }
+            return new Outbound(next);
+        }
+
+        /** {@code <match>}, Postfix semantics: a name, {@code .parent}, {@code nexthop}, {@code dot-nexthop}, {@code hostname}. */
+        public Outbound match(String name) {
+            return new Outbound(node.add("match", XmlNode.text("match", name)));
+        }
+
+        /** {@code <pin>}: SPKI SHA-256 (base64) of the destination's leaf, for level {@code fingerprint}. */
+        public Outbound pin(String spkiSha256) {
+            return new Outbound(node.add("pin", XmlNode.text("pin", spkiSha256)));
+        }
+
+        /** {@code <smartHost>}: {@code [host]} or {@code [host]:port}, tried in order instead of MX. */
+        public Outbound smartHost(String host) {
+            return new Outbound(node.add("smartHost", XmlNode.text("smartHost", host)));
+        }
+
+        /** {@code <trustAnchors>}: the rule's own CA file, relative to the policy file. */
+        public Outbound trustAnchors(String file) {
+            return new Outbound(node.replace("trustAnchors", XmlNode.text("trustAnchors", file)));
+        }
+
+        /** {@code <clientIdentity privateKey="..." certificates="..."/>}: the rule's own client certificate (PEM files). */
+        public Outbound clientIdentity(String privateKey, String certificates) {
+            return new Outbound(node.replace("clientIdentity", XmlNode.of("clientIdentity")
+                .attribute("privateKey", privateKey).attribute("certificates", certificates).xml()));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.jamestls.it.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.io.StringReader;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+
+import dev.jamestls.wiring.ComponentCatalog;
+
+/** What {@link TlsRemoteDeliveryXml} writes is a mailet element whose parameters the mailet knows and accepts. */
+class TlsRemoteDeliveryXmlTest {
+    static final ComponentCatalog.Component MAILET = ComponentCatalog.builtIn().find(TlsRemoteDeliveryXml.CLASS).orElseThrow();
+
+    @Test
+    void theLoopbackDeliveryNamesItsQueueTheTestCaAndShortTimeouts() throws Exception {
+        Element mailet = element(TlsRemoteDeliveryXml.toLoopback("outgoing-test").xml());
+
+        assertThat(mailet.getTagName()).isEqualTo("mailet");
+        assertThat(mailet.getAttribute("match")).isEqualTo("All");
+        assertThat(mailet.getAttribute("class")).isEqualTo("dev.jamestls.james.mailets.TlsRemoteDelivery");
+        assertThat(parameters(mailet)).containsExactly(
+            Map.entry("trustAnchors", "file://conf/ca.pem"),
+            Map.entry("outgoingQueue", "outgoing-test"),
+            Map.entry("delayTime", "1 hour"),
+            Map.entry("maxRetries", "3"),
+            Map.entry("heloName", "james.local"),
+            Map.entry("connectionTimeout", "5000"),
+            Map.entry("timeout", "10000"));
+    }
+
+    @Test
+    void everyParameterWrittenIsOneTheMailetAcceptsWithThatValue() throws Exception {
+        Element mailet = element(TlsRemoteDeliveryXml.toLoopback("outgoing-test").match("HostIs=partner.example")
+            .clientCertificate("file://conf/client.pem", "file://conf/client.key").connectionPoolSize(0)
+            .connectionIdleTimeout("1 second").deliveryThreads(2).parameter("bounceProcessor", "bounces").xml());
+
+        assertThat(mailet.getAttribute("match")).isEqualTo("HostIs=partner.example");
+        Map<String, String> parameters = parameters(mailet);
+        assertThat(parameters).containsKeys("clientCertificates", "clientPrivateKey", "connectionPoolSize", "connectionIdleTimeout",
+            "deliveryThreads", "bounceProcessor");
+        parameters.forEach((name, value) -> {
+            assertThat(MAILET.parameters()).as("a TlsRemoteDelivery parameter").containsKey(name);
+            assertThatCode(() -> MAILET.parameters().get(name).check().check(value)).as(name + "=" + value).doesNotThrowAnyException();
+        });
+    }
+
+    @Test
+    void settingAParameterAgainReplacesItInPlaceAndLeavesTheSharedMailetAsItWas() throws Exception {
+        TlsRemoteDeliveryXml shared = TlsRemoteDeliveryXml.toLoopback("outgoing-test");
+
+        Element changed = element(shared.maxRetries(1).trustAnchors("file://conf/outbound-cas.pem").xml());
+
+        assertThat(parameters(changed)).containsExactly(
+            Map.entry("trustAnchors", "file://conf/outbound-cas.pem"),
+            Map.entry("outgoingQueue", "outgoing-test"),
+            Map.entry("delayTime", "1 hour"),
+            Map.entry("maxRetries", "1"),
+            Map.entry("heloName", "james.local"),
+            Map.entry("connectionTimeout", "5000"),
+            Map.entry("timeout", "10000"));
+        assertThat(parameters(element(shared.xml()))).containsEntry("maxRetries", "3").containsEntry("trustAnchors", "file://conf/ca.pem");
+    }
+
+    @Test
+    void aMailetWithoutParametersIsAnEmptyElement() {
+        assertThat(TlsRemoteDeliveryXml.mailet().xml())
+            .isEqualTo("<mailet match=\"All\" class=\"dev.jamestls.james.mailets.TlsRemoteDelivery\"/>\n");
+    }
+
+    @Test
+    void aProcessorHoldsTheMailetAlone() throws Exception {
+        Element processor = element(TlsRemoteDeliveryXml.mailet().outgoingQueue("outgoing-fast").inProcessor("fast"));
+
+        assertThat(processor.getTagName()).isEqualTo("processor");
+        assertThat(processor.getAttribute("state")).isEqualTo("fast");
+        assertThat(processor.getAttribute("enableJmx")).isEqualTo("false");
+        assertThat(processor.getElementsByTagName("mailet").getLength()).isEqualTo(1);
+        assertThat(parameters((Element) processor.getElementsByTagName("mailet").item(0))).containsExactly(Map.entry("outgoingQueue", "outgoing-fast"));
+    }
+
+    @Test
+    void valuesAreEscaped() throws Exception {
+        Element mailet = element(TlsRemoteDeliveryXml.mailet().match("HostIs=a.example & b").heloName("<james>").xml());
+
+        assertThat(mailet.getAttribute("match")).isEqualTo("HostIs=a.example & b");
+        assertThat(parameters(mailet)).containsEntry("heloName", "<james>");
+    }
+
+    static Element element(String xml) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
+    }
+
+    static Map<String, String> parameters(Element mailet) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Node child = mailet.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element parameter) {
+                assertThat(parameters.put(parameter.getTagName(), parameter.getTextContent())).as("written once: " + parameter.getTagName()).isNull();
+            }
+        }
+        return parameters;
+    }
+}
