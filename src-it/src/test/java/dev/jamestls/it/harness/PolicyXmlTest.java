@@ -76,6 +76,8 @@ class PolicyXmlTest {
             </tlsPolicy>
             """);
         assertThat(parse(PolicyXml.opportunistic()).defaults()).isEqualTo(Defaults.OPPORTUNISTIC);
+        assertThat(parse(PolicyXml.policy().defaults(inbound(false).minimumProtocol(TlsProtocol.TLS_1_2), outbound(OutboundLevel.MAY)))
+            .defaults()).as("TLSv1.2 is the minimum when none is written").isEqualTo(Defaults.OPPORTUNISTIC);
     }
 
     @Test
