@@ -92,159 +92,170 @@ public final class PolicyXml {
             .attribute("revocation", revocation));
     }
 
-    /** {@code <connector>}: at least one of {@code <inbound>} and {@code <outbound>}. */
-    public static final class Connector {
-        private final XmlNode node;
+    /** An immutable element builder: each setter returns a new one. */
+    abstract static class Element<T extends Element<T>> {
+        final XmlNode node;
 
-        private Connector(XmlNode node) {
+        Element(XmlNode node) {
             this.node = node;
+        }
+
+        abstract T with(XmlNode next);
+    }
+
+    /** {@code <connector>}: at least one of {@code <inbound>} and {@code <outbound>}. */
+    public static final class Connector extends Element<Connector> {
+        private Connector(XmlNode node) {
+            super(node);
+        }
+
+        @Override
+        Connector with(XmlNode next) {
+            return new Connector(next);
         }
 
         /** {@code mode="testing"}: judged and recorded, not enforced. */
         public Connector testing() {
-            return new Connector(node.attribute("mode", Mode.TESTING));
+            return with(node.attribute("mode", Mode.TESTING));
         }
 
         /** {@code expires="YYYY-MM-DD"}: the last day the connector applies. */
         public Connector expires(LocalDate lastDay) {
-            return new Connector(node.attribute("expires", lastDay));
+            return with(node.attribute("expires", lastDay));
         }
 
         public Connector inbound(Inbound inbound) {
-            return new Connector(node.replace("inbound", inbound.node.xml()));
+            return with(node.replace("inbound", inbound.node.xml()));
         }
 
         public Connector outbound(Outbound outbound) {
-            return new Connector(node.replace("outbound", outbound.node.xml()));
+            return with(node.replace("outbound", outbound.node.xml()));
+        }
+    }
+
+    /** What {@code <inbound>} and {@code <outbound>} share. */
+    abstract static class Direction<T extends Direction<T>> extends Element<T> {
+        Direction(XmlNode node) {
+            super(node);
+        }
+
+        public T minimumProtocol(TlsProtocol minimum) {
+            return with(node.attribute("minimumProtocol", minimum));
+        }
+
+        /** Not in {@code <defaults>}' {@code <outbound>}. */
+        public T failure(FailureMode failure) {
+            return with(node.attribute("failure", failure));
         }
     }
 
     /** {@code <inbound>}: what mail from the sender domains must arrive with. */
-    public static final class Inbound {
-        private final XmlNode node;
-
+    public static final class Inbound extends Direction<Inbound> {
         private Inbound(XmlNode node) {
-            this.node = node;
+            super(node);
         }
 
-        public Inbound minimumProtocol(TlsProtocol minimum) {
-            return new Inbound(node.attribute("minimumProtocol", minimum));
+        @Override
+        Inbound with(XmlNode next) {
+            return new Inbound(next);
         }
 
         /** {@code allowRelay="true"}: a client whose certificate verifies for the connector may relay. */
         public Inbound allowRelay() {
-            return new Inbound(node.attribute("allowRelay", true));
+            return with(node.attribute("allowRelay", true));
         }
 
         /** {@code nullSender="true"}: the connector also applies to {@code MAIL FROM:<>}. */
         public Inbound nullSender() {
-            return new Inbound(node.attribute("nullSender", true));
-        }
-
-        public Inbound failure(FailureMode failure) {
-            return new Inbound(node.attribute("failure", failure));
+            return with(node.attribute("nullSender", true));
         }
 
         /** One {@code <senderDomain>} a domain: {@code partner.example} or {@code *.partner.example}. */
         public Inbound senderDomain(String... domains) {
-            XmlNode next = node;
-            for (String domain : domains) {
-                next = next.add("senderDomain", XmlNode.text("senderDomain", domain));
-            }
-            return new Inbound(next);
+            return with(node.addText("senderDomain", (Object[]) domains));
         }
 
         /** {@code <partnerIp>}: a CIDR range or an address the partner may connect from. */
         public Inbound partnerIp(String range) {
-            return new Inbound(node.add("partnerIp", XmlNode.text("partnerIp", range)));
+            return with(node.addText("partnerIp", range));
         }
 
         public Inbound clientCertificate(ClientCertificate certificate) {
-            return new Inbound(node.replace("clientCertificate", certificate.node.xml()));
+            return with(node.replace("clientCertificate", certificate.node.xml()));
         }
     }
 
     /** {@code <clientCertificate>}: the partner's certificate, by name, issuer, pins and anchors. */
-    public static final class ClientCertificate {
-        private final XmlNode node;
-
+    public static final class ClientCertificate extends Element<ClientCertificate> {
         private ClientCertificate(XmlNode node) {
-            this.node = node;
+            super(node);
+        }
+
+        @Override
+        ClientCertificate with(XmlNode next) {
+            return new ClientCertificate(next);
         }
 
         /** One {@code <name>} a name: subject CN or DNS SAN, {@code partner.example} or {@code *.partner.example}. */
         public ClientCertificate name(String... names) {
-            XmlNode next = node;
-            for (String name : names) {
-                next = next.add("name", XmlNode.text("name", name));
-            }
-            return new ClientCertificate(next);
+            return with(node.addText("name", (Object[]) names));
         }
 
         /** {@code <issuer>}: the issuer DN, RFC 4514. */
         public ClientCertificate issuer(String distinguishedName) {
-            return new ClientCertificate(node.replace("issuer", XmlNode.text("issuer", distinguishedName)));
+            return with(node.replaceText("issuer", distinguishedName));
         }
 
-        /** {@code <pin>}: SPKI SHA-256, base64 (RFC 7469 §2.4). */
+        /** {@code <pin>}: SPKI SHA-256, base64 (RFC 7469 §2.4), of a certificate of the validated path. */
         public ClientCertificate pin(String spkiSha256) {
-            return new ClientCertificate(node.add("pin", XmlNode.text("pin", spkiSha256)));
+            return with(node.addText("pin", spkiSha256));
         }
 
         /** {@code <trustAnchors>}: a PEM file of partner CAs, relative to the policy file. */
         public ClientCertificate trustAnchors(String file) {
-            return new ClientCertificate(node.replace("trustAnchors", XmlNode.text("trustAnchors", file)));
+            return with(node.replaceText("trustAnchors", file));
         }
     }
 
     /** {@code <outbound>}: how mail to the recipient domains is delivered. */
-    public static final class Outbound {
-        private final XmlNode node;
-
+    public static final class Outbound extends Direction<Outbound> {
         private Outbound(XmlNode node) {
-            this.node = node;
+            super(node);
         }
 
-        public Outbound minimumProtocol(TlsProtocol minimum) {
-            return new Outbound(node.attribute("minimumProtocol", minimum));
-        }
-
-        public Outbound failure(FailureMode failure) {
-            return new Outbound(node.attribute("failure", failure));
+        @Override
+        Outbound with(XmlNode next) {
+            return new Outbound(next);
         }
 
         /** One {@code <recipientDomain>} a domain: {@code partner.example} or {@code *.partner.example}. */
         public Outbound recipientDomain(String... domains) {
-            XmlNode next = node;
-            for (String domain : domains) {
-                next = next.add("recipientDomain", XmlNode.text("recipientDomain", domain));
-            }
-            return new Outbound(next);
+            return with(node.addText("recipientDomain", (Object[]) domains));
         }
 
         /** {@code <match>}, Postfix semantics: a name, {@code .parent}, {@code nexthop}, {@code dot-nexthop}, {@code hostname}. */
         public Outbound match(String name) {
-            return new Outbound(node.add("match", XmlNode.text("match", name)));
+            return with(node.addText("match", name));
         }
 
         /** {@code <pin>}: SPKI SHA-256 (base64) of the destination's leaf, for level {@code fingerprint}. */
         public Outbound pin(String spkiSha256) {
-            return new Outbound(node.add("pin", XmlNode.text("pin", spkiSha256)));
+            return with(node.addText("pin", spkiSha256));
         }
 
         /** {@code <smartHost>}: {@code [host]} or {@code [host]:port}, tried in order instead of MX. */
         public Outbound smartHost(String host) {
-            return new Outbound(node.add("smartHost", XmlNode.text("smartHost", host)));
+            return with(node.addText("smartHost", host));
         }
 
         /** {@code <trustAnchors>}: the rule's own CA file, relative to the policy file. */
         public Outbound trustAnchors(String file) {
-            return new Outbound(node.replace("trustAnchors", XmlNode.text("trustAnchors", file)));
+            return with(node.replaceText("trustAnchors", file));
         }
 
         /** {@code <clientIdentity privateKey="..." certificates="..."/>}: the rule's own client certificate (PEM files). */
         public Outbound clientIdentity(String privateKey, String certificates) {
-            return new Outbound(node.replace("clientIdentity", XmlNode.of("clientIdentity")
+            return with(node.replace("clientIdentity", XmlNode.of("clientIdentity")
                 .attribute("privateKey", privateKey).attribute("certificates", certificates).xml()));
         }
     }

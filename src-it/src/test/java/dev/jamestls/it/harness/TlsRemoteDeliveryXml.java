@@ -38,7 +38,7 @@ public final class TlsRemoteDeliveryXml {
 
     /** Any parameter, written {@code <name>value</name>}. */
     public TlsRemoteDeliveryXml parameter(String name, Object value) {
-        return new TlsRemoteDeliveryXml(node.replace(name, XmlNode.text(name, value)));
+        return new TlsRemoteDeliveryXml(node.replaceText(name, value));
     }
 
     /** The CA file destinations are verified against, e.g. {@code file://conf/ca.pem}. */

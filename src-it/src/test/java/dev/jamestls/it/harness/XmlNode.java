@@ -48,6 +48,20 @@ record XmlNode(String name, Map<String, String> attributes, Map<String, List<Str
         return new XmlNode(name, attributes, next);
     }
 
+    /** Adds {@code <kind>value</kind>} for each value, after the children of its kind. */
+    XmlNode addText(String kind, Object... values) {
+        XmlNode next = this;
+        for (Object value : values) {
+            next = next.add(kind, text(kind, value));
+        }
+        return next;
+    }
+
+    /** Makes {@code <kind>value</kind>} the only child of its kind. */
+    XmlNode replaceText(String kind, Object value) {
+        return replace(kind, text(kind, value));
+    }
+
     /** Makes {@code element} the only child of its kind, in the place of the one it replaces. */
     XmlNode replace(String kind, String element) {
         Map<String, List<String>> next = new LinkedHashMap<>(children);
