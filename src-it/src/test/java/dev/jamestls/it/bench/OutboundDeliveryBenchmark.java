@@ -1,5 +1,8 @@
 package dev.jamestls.it.bench;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -15,12 +18,15 @@ import java.util.concurrent.Future;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.pki.ExtendedKeyUsage;
+import dev.jamestls.policy.OutboundLevel;
 
 /**
  * Outbound load harness (a benchmark, not a test): deliveries per second from one real James
@@ -81,14 +87,9 @@ public final class OutboundDeliveryBenchmark {
             .pki(pki)
             .listener(Listener.plain("submission"))
             .authorizedAddresses("127.0.0.1")
-            .confFile("tls-policy.xml", """
-                <tlsPolicy>
-                  <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-                  <connector name="bench-verify" mode="enforce">
-                    <outbound level="verify"><recipientDomain>%s</recipientDomain></outbound>
-                  </connector>
-                </tlsPolicy>
-                """.formatted(OURS))
+            .confFile("tls-policy.xml", PolicyXml.opportunistic()
+                .connector(connector("bench-verify").outbound(outbound(OutboundLevel.VERIFY).recipientDomain(OURS)))
+                .xml())
             .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(new DeliveryEndpoints() {
                 @Override
                 public java.net.InetSocketAddress endpoint(DeliveryTarget target, java.net.InetAddress address) {
@@ -103,17 +104,8 @@ public final class OutboundDeliveryBenchmark {
                       <mailet match="HostIs=%s" class="ToProcessor"><processor>stock</processor></mailet>
                       <mailet match="All" class="Null"/>
                 """.formatted(OURS, STOCK))
-            .extraProcessors("""
-                    <processor state="ours" enableJmx="false">
-                      <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                        <trustAnchors>file://conf/ca.pem</trustAnchors>
-                        <outgoingQueue>outgoing-bench-ours</outgoingQueue>
-                        <delayTime>1 hour</delayTime>
-                        <maxRetries>1</maxRetries>
-                        <heloName>james.local</heloName>
-                        <deliveryThreads>4</deliveryThreads>
-                      </mailet>
-                    </processor>
+            .extraProcessors(TlsRemoteDeliveryXml.mailet().trustAnchors("file://conf/ca.pem").outgoingQueue("outgoing-bench-ours")
+                .delayTime("1 hour").maxRetries(1).heloName("james.local").deliveryThreads(4).inProcessor("ours") + """
                     <processor state="stock" enableJmx="false">
                       <mailet match="All" class="RemoteDelivery">
                         <outgoingQueue>outgoing-bench-stock</outgoingQueue>

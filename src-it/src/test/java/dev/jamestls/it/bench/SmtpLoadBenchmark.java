@@ -1,5 +1,11 @@
 package dev.jamestls.it.bench;
 
+import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.revocation.RevocationMode.OFF;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.security.GeneralSecurityException;
@@ -21,6 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.pki.IssuedCertificate;
@@ -62,29 +69,14 @@ public final class SmtpLoadBenchmark {
     static final String PROBES = "memory://var/mail/probes/";
     static final String ERRORS = "memory://var/mail/error/";
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-          <connector name="bulk-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent"><senderDomain>bulk.example</senderDomain></inbound>
-          </connector>
-          <connector name="partner-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>partner.example</senderDomain>
-              <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="onprem-example" mode="enforce">
-            <inbound requireTls="true" allowRelay="true">
-              <senderDomain>onprem.example</senderDomain>
-              <clientCertificate revocation="off"><name>onprem.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="staged-example" mode="testing">
-            <inbound requireTls="true"><senderDomain>staged.example</senderDomain></inbound>
-          </connector>
-        </tlsPolicy>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("bulk-example").inbound(inbound(true).failure(PERMANENT).senderDomain("bulk.example")))
+        .connector(connector("partner-example").inbound(inbound(true).failure(PERMANENT).senderDomain("partner.example")
+            .clientCertificate(clientCertificate(OFF).name("partner.example"))))
+        .connector(connector("onprem-example").inbound(inbound(true).allowRelay().senderDomain("onprem.example")
+            .clientCertificate(clientCertificate(OFF).name("onprem.example"))))
+        .connector(connector("staged-example").testing().inbound(inbound(true).senderDomain("staged.example")))
+        .xml();
 
     /** Identical on both servers: probes are kept for the pre-flight checks, load mail is discarded. */
     static final String PIPELINE = """

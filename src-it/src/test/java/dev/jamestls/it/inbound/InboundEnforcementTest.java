@@ -1,5 +1,9 @@
 package dev.jamestls.it.inbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.policy.FailureMode.TEMPORARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -14,8 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
+import dev.jamestls.tls.TlsProtocol;
 
 /** Inbound rules against a real James 3.8.1: partner domains must arrive over TLS, refused in the dialogue. */
 class InboundEnforcementTest {
@@ -23,38 +29,19 @@ class InboundEnforcementTest {
     static final String PARTNER = "memory://var/mail/partner/";
     static final String OTHER = "memory://var/mail/other/";
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults>
-            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-            <outbound level="may"/>
-          </defaults>
-          <connector name="partner-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent"><senderDomain>partner.example</senderDomain></inbound>
-          </connector>
-          <connector name="lenient-example" mode="enforce">
-            <inbound requireTls="true"><senderDomain>lenient.example</senderDomain></inbound>
-          </connector>
-          <connector name="retrying-example" mode="enforce">
-            <inbound requireTls="true" failure="temporary"><senderDomain>retrying.example</senderDomain><partnerIp>192.0.2.0/24</partnerIp></inbound>
-          </connector>
-          <connector name="staged-example" mode="testing">
-            <inbound requireTls="true"><senderDomain>staged.example</senderDomain></inbound>
-          </connector>
-          <connector name="modern-example" mode="enforce">
-            <inbound requireTls="true" minimumProtocol="TLSv1.3" failure="permanent"><senderDomain>modern.example</senderDomain></inbound>
-          </connector>
-          <connector name="fenced-example" mode="enforce">
-            <inbound requireTls="false" failure="permanent"><senderDomain>fenced.example</senderDomain><partnerIp>192.0.2.0/24</partnerIp></inbound>
-          </connector>
-          <connector name="books" mode="enforce">
-            <inbound requireTls="true" failure="permanent"><senderDomain>bücher.example</senderDomain></inbound>
-          </connector>
-          <connector name="bounces" mode="enforce">
-            <inbound requireTls="true" nullSender="true" failure="permanent"/>
-          </connector>
-        </tlsPolicy>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("partner-example").inbound(inbound(true).failure(PERMANENT).senderDomain("partner.example")))
+        .connector(connector("lenient-example").inbound(inbound(true).senderDomain("lenient.example")))
+        .connector(connector("retrying-example").inbound(inbound(true).failure(TEMPORARY).senderDomain("retrying.example")
+            .partnerIp("192.0.2.0/24")))
+        .connector(connector("staged-example").testing().inbound(inbound(true).senderDomain("staged.example")))
+        .connector(connector("modern-example").inbound(inbound(true).minimumProtocol(TlsProtocol.TLS_1_3).failure(PERMANENT)
+            .senderDomain("modern.example")))
+        .connector(connector("fenced-example").inbound(inbound(false).failure(PERMANENT).senderDomain("fenced.example")
+            .partnerIp("192.0.2.0/24")))
+        .connector(connector("books").inbound(inbound(true).failure(PERMANENT).senderDomain("bücher.example")))
+        .connector(connector("bounces").inbound(inbound(true).nullSender().failure(PERMANENT)))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()

@@ -8,7 +8,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.tls.PemFiles;
 
 /** A client identity that cannot be presented stops a real James at startup, naming the parameter and the problem. */
@@ -32,7 +34,7 @@ class ClientIdentityParametersTest {
         InProcessJames james = InProcessJames.builder()
             .pki(PKI)
             .listener(Listener.plain("submission"))
-            .confFile("tls-policy.xml", "<tlsPolicy><defaults><outbound level=\"may\"/></defaults></tlsPolicy>")
+            .confFile("tls-policy.xml", PolicyXml.policy().defaults(PolicyXml.outbound(OutboundLevel.MAY)).xml())
             .confFile("client.pem", PemFiles.certificates(PKI.onprem.presentedChain()))
             .confFile("client.key", PemFiles.privateKey(PKI.onprem.keyPair().getPrivate()))
             .confFile("other.key", PemFiles.privateKey(PKI.partner.keyPair().getPrivate()))

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
+import dev.jamestls.policy.OutboundLevel;
 
 /** Bad connection reuse parameters stop a real James at startup, naming parameter, value and accepted forms. */
 class ConnectionReuseParametersTest {
@@ -38,7 +40,7 @@ class ConnectionReuseParametersTest {
     void jamesRefusesToStartWithBadReuseParameters(String reason, String parameter, String message) {
         InProcessJames james = InProcessJames.builder()
             .listener(Listener.plain("submission"))
-            .confFile("tls-policy.xml", "<tlsPolicy><defaults><outbound level=\"may\"/></defaults></tlsPolicy>")
+            .confFile("tls-policy.xml", PolicyXml.policy().defaults(PolicyXml.outbound(OutboundLevel.MAY)).xml())
             .rootProcessor("""
                 <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">%s</mailet>
                 """.formatted(parameter))

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
+import dev.jamestls.policy.OutboundLevel;
 
 /**
  * Without {@code heloName}, TlsRemoteDelivery takes this host's name from James's DNS service; a host whose name is
@@ -18,10 +21,8 @@ class HeloNameParameterTest {
     void jamesRefusesToStartWhenNoHeloNameIsSetAndTheHostIsCalledLocalhost() {
         InProcessJames james = InProcessJames.builder()
             .listener(Listener.plain("submission"))
-            .confFile("tls-policy.xml", "<tlsPolicy><defaults><outbound level=\"may\"/></defaults></tlsPolicy>")
-            .rootProcessor("""
-                <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery"/>
-                """)
+            .confFile("tls-policy.xml", PolicyXml.policy().defaults(PolicyXml.outbound(OutboundLevel.MAY)).xml())
+            .rootProcessor(TlsRemoteDeliveryXml.mailet().xml())
             .build();
         try {
             Throwable failure = catchThrowable(james::start);

@@ -1,5 +1,12 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
+import static dev.jamestls.revocation.RevocationMode.OFF;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,9 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.tls.PemFiles;
 
@@ -35,51 +44,29 @@ class OnPremisesRelayTest {
         .pki(PKI)
         .listener(Listener.startTls("mx").wantingClientCertificate())
         .jamesTlsHooks()
-        .confFile("tls-policy.xml", """
-            <tlsPolicy>
-              <connector name="onprem-example" mode="enforce">
-                <!-- failure="permanent": the refusal is a 5xx, so the sender learns it from a DSN at once
-                     (the default, temporary, would keep the mail in onprem's queue for a retry). -->
-                <inbound requireTls="true" allowRelay="true" failure="permanent">
-                  <senderDomain>onprem.example</senderDomain>
-                  <clientCertificate revocation="off"><name>onprem.example</name></clientCertificate>
-                </inbound>
-              </connector>
-            </tlsPolicy>
-            """)
+        // failure="permanent": the refusal is a 5xx, so the sender learns it from a DSN at once
+        // (the default, temporary, would keep the mail in onprem's queue for a retry).
+        .confFile("tls-policy.xml", PolicyXml.policy()
+            .connector(connector("onprem-example").inbound(inbound(true).allowRelay().failure(PERMANENT).senderDomain("onprem.example")
+                .clientCertificate(clientCertificate(OFF).name("onprem.example"))))
+            .xml())
         .rootProcessor("""
                   <mailet match="All" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
             """.formatted(RELAYED))
         .build();
 
-    static final String DELIVERY = """
-              <mailet match="%s" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                <trustAnchors>file://conf/ca.pem</trustAnchors>
-                <outgoingQueue>%s</outgoingQueue>
-                <heloName>onprem.example</heloName>
-                <maxRetries>1</maxRetries>
-                <connectionTimeout>5000</connectionTimeout>
-                <timeout>10000</timeout>
-            %s
-              </mailet>
-        """;
+    static final TlsRemoteDeliveryXml DELIVERY = TlsRemoteDeliveryXml.mailet().trustAnchors("file://conf/ca.pem")
+        .heloName("onprem.example").maxRetries(1).connectionTimeout(5000).timeout(10000);
 
     @RegisterExtension
     static InProcessJames onprem = InProcessJames.builder()
         .pki(PKI)
         .listener(Listener.plain("submission"))
         .authorizedAddresses("127.0.0.1")
-        .confFile("tls-policy.xml", """
-            <tlsPolicy>
-              <connector name="cloud-relay" mode="enforce">
-                <outbound level="verify">
-                  <recipientDomain>partner.example</recipientDomain>
-                  <recipientDomain>*.partner.example</recipientDomain>
-                  <smartHost>[james.local]</smartHost>
-                </outbound>
-              </connector>
-            </tlsPolicy>
-            """)
+        .confFile("tls-policy.xml", PolicyXml.policy()
+            .connector(connector("cloud-relay").outbound(outbound(VERIFY).recipientDomain("partner.example", "*.partner.example")
+                .smartHost("[james.local]")))
+            .xml())
         .confFile("onprem.pem", PemFiles.certificates(PKI.onprem.presentedChain()))
         .confFile("onprem.key", PemFiles.privateKey(PKI.onprem.keyPair().getPrivate()))
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
@@ -87,10 +74,9 @@ class OnPremisesRelayTest {
                   <!-- Our sender's own domain is not local in this test James: keep what comes back to it. -->
                   <mailet match="RecipientIs=alice@onprem.example" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
             %s%s""".formatted(BOUNCES,
-            DELIVERY.formatted("HostIs=partner.example", "outgoing-with-certificate", """
-                    <clientCertificates>file://conf/onprem.pem</clientCertificates>
-                    <clientPrivateKey>file://conf/onprem.key</clientPrivateKey>"""),
-            DELIVERY.formatted("HostIs=nocert.partner.example", "outgoing-without-certificate", "")))
+            DELIVERY.match("HostIs=partner.example").outgoingQueue("outgoing-with-certificate")
+                .clientCertificate("file://conf/onprem.pem", "file://conf/onprem.key").xml(),
+            DELIVERY.match("HostIs=nocert.partner.example").outgoingQueue("outgoing-without-certificate").xml()))
         .build();
 
     @BeforeAll

@@ -1,5 +1,8 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,10 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.jamestls.it.harness.AnchorFiles;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.CertificateAuthority;
@@ -43,27 +48,12 @@ class OutboundAnchorReloadTest {
         .pki(PKI)
         .listener(Listener.plain("submission"))
         .authorizedAddresses("127.0.0.1")
-        .confFile("tls-policy.xml", """
-            <tlsPolicy>
-              <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-              <connector name="verify" mode="enforce">
-                <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
-              </connector>
-            </tlsPolicy>
-            """)
+        .confFile("tls-policy.xml", PolicyXml.opportunistic()
+            .connector(connector("verify").outbound(outbound(VERIFY).recipientDomain("*.verify.example")))
+            .xml())
         .confFile("outbound-cas.pem", AnchorFiles.pem(List.of(PKI.root)))
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
-        .rootProcessor("""
-                  <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                    <trustAnchors>file://conf/outbound-cas.pem</trustAnchors>
-                    <outgoingQueue>%s</outgoingQueue>
-                    <delayTime>1 hour</delayTime>
-                    <maxRetries>3</maxRetries>
-                    <heloName>james.local</heloName>
-                    <connectionTimeout>5000</connectionTimeout>
-                    <timeout>10000</timeout>
-                  </mailet>
-            """.formatted(QUEUE))
+        .rootProcessor(TlsRemoteDeliveryXml.toLoopback(QUEUE).trustAnchors("file://conf/outbound-cas.pem").xml())
         .build();
 
     static TestSmtpServer destination;

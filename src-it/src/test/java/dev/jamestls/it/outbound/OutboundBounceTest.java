@@ -23,6 +23,7 @@ import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPolicies;
 import dev.jamestls.it.harness.StoredMail;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 
 /**
@@ -55,14 +56,8 @@ class OutboundBounceTest {
         .binding(SPOOL)
         .rootProcessor("""
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
-                  <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                    <delayTime>%d seconds</delayTime>
-                    <maxRetries>%d</maxRetries>
-                    <heloName>james.local</heloName>
-                    <connectionTimeout>2000</connectionTimeout>
-                    <timeout>5000</timeout>
-                  </mailet>
-            """.formatted(LOCAL, DELAY.toSeconds(), MAX_RETRIES))
+            %s""".formatted(LOCAL, TlsRemoteDeliveryXml.mailet().delayTime(DELAY.toSeconds() + " seconds").maxRetries(MAX_RETRIES)
+            .heloName("james.local").connectionTimeout(2000).timeout(5000).xml()))
         .build();
 
     @BeforeAll

@@ -1,5 +1,8 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,9 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.ExtendedKeyUsage;
 
@@ -30,45 +35,16 @@ class OutboundConnectionReuseTest {
     static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
     static final List<String> DESTINATIONS = List.of("bulk", "shared", "dropping", "idle", "resume");
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults>
-            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-            <outbound level="may"/>
-          </defaults>
-          <connector name="bulk-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>bulk.example</recipientDomain></outbound>
-          </connector>
-          <connector name="rule-a" mode="enforce">
-            <outbound level="verify"><recipientDomain>a.shared.example</recipientDomain></outbound>
-          </connector>
-          <connector name="rule-b" mode="enforce">
-            <outbound level="verify"><recipientDomain>b.shared.example</recipientDomain></outbound>
-          </connector>
-          <connector name="dropping-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>dropping.example</recipientDomain></outbound>
-          </connector>
-          <connector name="idle-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>idle.example</recipientDomain></outbound>
-          </connector>
-          <connector name="resume-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>resume.example</recipientDomain></outbound>
-          </connector>
-        </tlsPolicy>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("bulk-verify").outbound(outbound(VERIFY).recipientDomain("bulk.example")))
+        .connector(connector("rule-a").outbound(outbound(VERIFY).recipientDomain("a.shared.example")))
+        .connector(connector("rule-b").outbound(outbound(VERIFY).recipientDomain("b.shared.example")))
+        .connector(connector("dropping-verify").outbound(outbound(VERIFY).recipientDomain("dropping.example")))
+        .connector(connector("idle-verify").outbound(outbound(VERIFY).recipientDomain("idle.example")))
+        .connector(connector("resume-verify").outbound(outbound(VERIFY).recipientDomain("resume.example")))
+        .xml();
 
-    static final String MAILET = """
-              <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                <trustAnchors>file://conf/ca.pem</trustAnchors>
-                <outgoingQueue>%s</outgoingQueue>
-                <delayTime>1 hour</delayTime>
-                <maxRetries>1</maxRetries>
-                <heloName>james.local</heloName>
-                <connectionTimeout>5000</connectionTimeout>
-                <timeout>10000</timeout>
-                %s
-              </mailet>
-        """;
+    static final TlsRemoteDeliveryXml MAILET = TlsRemoteDeliveryXml.toLoopback("outgoing-reuse").maxRetries(1);
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
@@ -80,16 +56,9 @@ class OutboundConnectionReuseTest {
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
                   <mailet match="HostIs=idle.example" class="ToProcessor"><processor>short-idle</processor></mailet>
                   <mailet match="HostIs=resume.example" class="ToProcessor"><processor>no-pool</processor></mailet>
-            %s""".formatted(LOCAL, MAILET.formatted("outgoing-reuse", "")))
-        .extraProcessors("""
-                <processor state="short-idle" enableJmx="false">
-            %s
-                </processor>
-                <processor state="no-pool" enableJmx="false">
-            %s
-                </processor>
-            """.formatted(MAILET.formatted("outgoing-short-idle", "<connectionIdleTimeout>1 second</connectionIdleTimeout>"),
-            MAILET.formatted("outgoing-no-pool", "<connectionPoolSize>0</connectionPoolSize>")))
+            %s""".formatted(LOCAL, MAILET.xml()))
+        .extraProcessors(MAILET.outgoingQueue("outgoing-short-idle").connectionIdleTimeout("1 second").inProcessor("short-idle")
+            + MAILET.outgoingQueue("outgoing-no-pool").connectionPoolSize(0).inProcessor("no-pool"))
         .build();
 
     static final java.util.Map<String, TestSmtpServer> SERVERS = new java.util.LinkedHashMap<>();

@@ -1,5 +1,14 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.policy.OutboundLevel.ENCRYPT;
+import static dev.jamestls.policy.OutboundLevel.FINGERPRINT;
+import static dev.jamestls.policy.OutboundLevel.MAY;
+import static dev.jamestls.policy.OutboundLevel.NONE;
+import static dev.jamestls.policy.OutboundLevel.SECURE;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,10 +39,12 @@ import dev.jamestls.admin.SmtpProbe;
 import dev.jamestls.admin.TargetProbe;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.outbound.AttemptVerdict;
@@ -66,50 +77,17 @@ class OutboundDeliveryTest {
     static final List<String> DESTINATIONS = List.of("valid", "expired", "wrongname", "selfsigned", "nointermediate",
         "tls11only", "nostarttls", "refused");
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults>
-            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-            <outbound level="may"/>
-          </defaults>
-          <connector name="level-none" mode="enforce">
-            <outbound level="none"><recipientDomain>*.none.example</recipientDomain></outbound>
-          </connector>
-          <connector name="level-may" mode="enforce">
-            <outbound level="may"><recipientDomain>*.may.example</recipientDomain></outbound>
-          </connector>
-          <connector name="level-encrypt" mode="enforce">
-            <outbound level="encrypt"><recipientDomain>*.encrypt.example</recipientDomain></outbound>
-          </connector>
-          <connector name="level-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
-          </connector>
-          <connector name="level-secure" mode="enforce">
-            <outbound level="secure"><recipientDomain>*.secure.example</recipientDomain><match>.dest.example</match></outbound>
-          </connector>
-          <connector name="level-fingerprint" mode="enforce">
-            <outbound level="fingerprint"><recipientDomain>*.fingerprint.example</recipientDomain><pin>%s</pin></outbound>
-          </connector>
-          <connector name="permanent-verify" mode="enforce">
-            <outbound level="verify" failure="permanent"><recipientDomain>*.perm.example</recipientDomain></outbound>
-          </connector>
-          <connector name="retried-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.retried.example</recipientDomain></outbound>
-          </connector>
-        </tlsPolicy>
-        """.formatted(pin(VALID_KEY));
-
-    static final String MAILET = """
-              <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                <trustAnchors>file://conf/ca.pem</trustAnchors>
-                <outgoingQueue>%s</outgoingQueue>
-                <delayTime>%s</delayTime>
-                <maxRetries>%d</maxRetries>
-                <heloName>james.local</heloName>
-                <connectionTimeout>5000</connectionTimeout>
-                <timeout>10000</timeout>
-              </mailet>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("level-none").outbound(outbound(NONE).recipientDomain("*.none.example")))
+        .connector(connector("level-may").outbound(outbound(MAY).recipientDomain("*.may.example")))
+        .connector(connector("level-encrypt").outbound(outbound(ENCRYPT).recipientDomain("*.encrypt.example")))
+        .connector(connector("level-verify").outbound(outbound(VERIFY).recipientDomain("*.verify.example")))
+        .connector(connector("level-secure").outbound(outbound(SECURE).recipientDomain("*.secure.example").match(".dest.example")))
+        .connector(connector("level-fingerprint").outbound(outbound(FINGERPRINT).recipientDomain("*.fingerprint.example")
+            .pin(pin(VALID_KEY))))
+        .connector(connector("permanent-verify").outbound(outbound(VERIFY).failure(PERMANENT).recipientDomain("*.perm.example")))
+        .connector(connector("retried-verify").outbound(outbound(VERIFY).recipientDomain("*.retried.example")))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
@@ -120,12 +98,8 @@ class OutboundDeliveryTest {
         .rootProcessor("""
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
                   <mailet match="HostIs=all.retried.example" class="ToProcessor"><processor>fast</processor></mailet>
-            %s""".formatted(LOCAL, MAILET.formatted(QUEUE, "1 hour", 3)))
-        .extraProcessors("""
-                <processor state="fast" enableJmx="false">
-            %s
-                </processor>
-            """.formatted(MAILET.formatted(FAST_QUEUE, "300 ms", 2)))
+            %s""".formatted(LOCAL, TlsRemoteDeliveryXml.toLoopback(QUEUE).xml()))
+        .extraProcessors(TlsRemoteDeliveryXml.toLoopback(FAST_QUEUE).delayTime("300 ms").maxRetries(2).inProcessor("fast"))
         .build();
 
     static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();

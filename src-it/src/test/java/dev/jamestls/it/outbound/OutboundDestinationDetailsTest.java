@@ -1,5 +1,10 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.OutboundLevel.MAY;
+import static dev.jamestls.policy.OutboundLevel.SECURE;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static dev.jamestls.it.outbound.OutboundProbe.awaitDsnFor;
@@ -24,11 +29,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 
 /**
@@ -41,32 +48,16 @@ class OutboundDestinationDetailsTest {
     static final String LOCAL = "memory://var/mail/local/";
     static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults>
-            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-            <outbound level="may"/>
-          </defaults>
-          <connector name="relay-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>relayed.example</recipientDomain>
-              <smartHost>[relay.dest.example]</smartHost></outbound>
-          </connector>
-          <connector name="relay-named-for-recipient" mode="enforce">
-            <outbound level="verify"><recipientDomain>recipientnamed.example</recipientDomain>
-              <smartHost>[recipientnamed-relay.dest.example]</smartHost></outbound>
-          </connector>
-          <connector name="relay-secure-nexthop" mode="enforce">
-            <outbound level="secure"><recipientDomain>securerelayed.example</recipientDomain><match>nexthop</match>
-              <smartHost>[relay.dest.example]</smartHost></outbound>
-          </connector>
-          <connector name="mandatory" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
-          </connector>
-          <connector name="opportunistic" mode="enforce">
-            <outbound level="may"><recipientDomain>*.may.example</recipientDomain></outbound>
-          </connector>
-        </tlsPolicy>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("relay-verify").outbound(outbound(VERIFY).recipientDomain("relayed.example")
+            .smartHost("[relay.dest.example]")))
+        .connector(connector("relay-named-for-recipient").outbound(outbound(VERIFY).recipientDomain("recipientnamed.example")
+            .smartHost("[recipientnamed-relay.dest.example]")))
+        .connector(connector("relay-secure-nexthop").outbound(outbound(SECURE).recipientDomain("securerelayed.example").match("nexthop")
+            .smartHost("[relay.dest.example]")))
+        .connector(connector("mandatory").outbound(outbound(VERIFY).recipientDomain("*.verify.example")))
+        .connector(connector("opportunistic").outbound(outbound(MAY).recipientDomain("*.may.example")))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
@@ -76,7 +67,7 @@ class OutboundDestinationDetailsTest {
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
         .rootProcessor("""
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
-            %s""".formatted(LOCAL, OutboundDeliveryTest.MAILET.formatted(QUEUE, "1 hour", 3)))
+            %s""".formatted(LOCAL, TlsRemoteDeliveryXml.toLoopback(QUEUE).xml()))
         .build();
 
     static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();

@@ -1,5 +1,10 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.OutboundLevel.FINGERPRINT;
+import static dev.jamestls.policy.OutboundLevel.SECURE;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,10 +25,12 @@ import dev.jamestls.it.harness.AnchorFiles;
 import dev.jamestls.it.harness.ConstrainedCas;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
@@ -49,20 +56,12 @@ class OutboundForgedChainTest {
     static final CertificateAuthority EXCLUDING = CONSTRAINED.excludingBar();
     static final CertificateAuthority PERMITTING_ROOT = CONSTRAINED.permittingPartnerOnly();
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-          <connector name="fingerprint" mode="enforce">
-            <outbound level="fingerprint"><recipientDomain>*.fingerprint.example</recipientDomain><pin>%s</pin></outbound>
-          </connector>
-          <connector name="verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
-          </connector>
-          <connector name="secure" mode="enforce">
-            <outbound level="secure"><recipientDomain>*.secure.example</recipientDomain><match>bar.example.com</match></outbound>
-          </connector>
-        </tlsPolicy>
-        """.formatted(CertificatePins.spkiSha256(REAL.certificate()));
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("fingerprint").outbound(outbound(FINGERPRINT).recipientDomain("*.fingerprint.example")
+            .pin(CertificatePins.spkiSha256(REAL.certificate()))))
+        .connector(connector("verify").outbound(outbound(VERIFY).recipientDomain("*.verify.example")))
+        .connector(connector("secure").outbound(outbound(SECURE).recipientDomain("*.secure.example").match("bar.example.com")))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
@@ -72,17 +71,7 @@ class OutboundForgedChainTest {
         .confFile("tls-policy.xml", POLICY)
         .confFile("outbound-cas.pem", AnchorFiles.pem(List.of(PKI.root, PERMITTING_ROOT)))
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
-        .rootProcessor("""
-                  <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                    <trustAnchors>file://conf/outbound-cas.pem</trustAnchors>
-                    <outgoingQueue>%s</outgoingQueue>
-                    <delayTime>1 hour</delayTime>
-                    <maxRetries>3</maxRetries>
-                    <heloName>james.local</heloName>
-                    <connectionTimeout>5000</connectionTimeout>
-                    <timeout>10000</timeout>
-                  </mailet>
-            """.formatted(QUEUE))
+        .rootProcessor(TlsRemoteDeliveryXml.toLoopback(QUEUE).trustAnchors("file://conf/outbound-cas.pem").xml())
         .build();
 
     static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();

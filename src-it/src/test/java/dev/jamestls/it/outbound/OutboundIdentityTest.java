@@ -1,5 +1,9 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.OutboundLevel.SECURE;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,10 +28,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.CertificateAuthority;
@@ -54,45 +60,18 @@ class OutboundIdentityTest {
     /** Another identity, from a CA the destinations do not trust. */
     static final IssuedCertificate OTHER = PKI.partnerFromOtherCa;
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <connector name="private-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>verify.private.example</recipientDomain>
-              <trustAnchors>private-ca.pem</trustAnchors></outbound>
-          </connector>
-          <connector name="private-secure" mode="enforce">
-            <outbound level="secure"><recipientDomain>secure.private.example</recipientDomain><match>.dest.example</match>
-              <trustAnchors>private-ca.pem</trustAnchors></outbound>
-          </connector>
-          <connector name="public-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>public.example</recipientDomain></outbound>
-          </connector>
-          <connector name="ccert-ours" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.ours.ccert.example</recipientDomain></outbound>
-          </connector>
-          <connector name="ccert-other" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.other.ccert.example</recipientDomain>
-              <clientIdentity privateKey="other-client.key" certificates="other-client.pem"/></outbound>
-          </connector>
-          <connector name="ccert-none" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.none.ccert.example</recipientDomain></outbound>
-          </connector>
-          <domainTable file="private-table"/>
-        </tlsPolicy>
-        """;
-
-    static final String MAILET = """
-              <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                <trustAnchors>file://conf/ca.pem</trustAnchors>
-                <outgoingQueue>%s</outgoingQueue>
-                <delayTime>1 hour</delayTime>
-                <maxRetries>3</maxRetries>
-                <heloName>james.local</heloName>
-                <connectionTimeout>5000</connectionTimeout>
-                <timeout>10000</timeout>
-            %s
-              </mailet>
-        """;
+    static final String POLICY = PolicyXml.policy()
+        .connector(connector("private-verify").outbound(outbound(VERIFY).recipientDomain("verify.private.example")
+            .trustAnchors("private-ca.pem")))
+        .connector(connector("private-secure").outbound(outbound(SECURE).recipientDomain("secure.private.example").match(".dest.example")
+            .trustAnchors("private-ca.pem")))
+        .connector(connector("public-verify").outbound(outbound(VERIFY).recipientDomain("public.example")))
+        .connector(connector("ccert-ours").outbound(outbound(VERIFY).recipientDomain("*.ours.ccert.example")))
+        .connector(connector("ccert-other").outbound(outbound(VERIFY).recipientDomain("*.other.ccert.example")
+            .clientIdentity("other-client.key", "other-client.pem")))
+        .connector(connector("ccert-none").outbound(outbound(VERIFY).recipientDomain("*.none.ccert.example")))
+        .domainTable("private-table")
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
@@ -112,14 +91,9 @@ class OutboundIdentityTest {
                   <mailet match="HostIs=tls13.none.ccert.example, tls12.none.ccert.example" class="ToProcessor">
                     <processor>no-identity</processor>
                   </mailet>
-            %s""".formatted(MAILET.formatted(QUEUE, """
-                    <clientCertificates>file://conf/our-client.pem</clientCertificates>
-                    <clientPrivateKey>file://conf/our-client.key</clientPrivateKey>""")))
-        .extraProcessors("""
-                <processor state="no-identity" enableJmx="false">
-            %s
-                </processor>
-            """.formatted(MAILET.formatted(NO_IDENTITY_QUEUE, "")))
+            %s""".formatted(TlsRemoteDeliveryXml.toLoopback(QUEUE)
+            .clientCertificate("file://conf/our-client.pem", "file://conf/our-client.key").xml()))
+        .extraProcessors(TlsRemoteDeliveryXml.toLoopback(NO_IDENTITY_QUEUE).inProcessor("no-identity"))
         .build();
 
     static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();

@@ -23,6 +23,7 @@ import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPolicies;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.it.harness.WebAdminQueues;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 
@@ -85,17 +86,8 @@ class OutboundQueueAdministrationTest {
             .authorizedAddresses("127.0.0.1")
             .confFile("tls-policy.xml", TestPolicies.OUTBOUND_MAY)
             .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(endpoints))
-            .rootProcessor(ours ? """
-                      <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                        <outgoingQueue>%s</outgoingQueue>
-                        <delayTime>1 hour</delayTime>
-                        <maxRetries>3</maxRetries>
-                        <heloName>james.local</heloName>
-                        <connectionTimeout>5000</connectionTimeout>
-                        <timeout>20000</timeout>
-                        <connectionPoolSize>0</connectionPoolSize>
-                      </mailet>
-                """.formatted(OURS) : """
+            .rootProcessor(ours ? TlsRemoteDeliveryXml.mailet().outgoingQueue(OURS).delayTime("1 hour").maxRetries(3)
+                .heloName("james.local").connectionTimeout(5000).timeout(20000).connectionPoolSize(0).xml() : """
                       <mailet match="All" class="RemoteDelivery">
                         <outgoingQueue>%s</outgoingQueue>
                         <delayTime>1 hour</delayTime>

@@ -1,5 +1,8 @@
 package dev.jamestls.it.outbound;
 
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static dev.jamestls.policy.OutboundLevel.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.PersistentMailQueueModule;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.pki.ExtendedKeyUsage;
 
@@ -41,17 +46,9 @@ class OutboundQueuePersistenceTest {
     /** Long enough for a James restart to fit before the retry is due, short enough for the suite. */
     static final Duration RETRY_DELAY = Duration.ofSeconds(15);
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults>
-            <inbound requireTls="false" minimumProtocol="TLSv1.2"/>
-            <outbound level="may"/>
-          </defaults>
-          <connector name="persist-verify" mode="enforce">
-            <outbound level="verify"><recipientDomain>persist.example</recipientDomain></outbound>
-          </connector>
-        </tlsPolicy>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("persist-verify").outbound(outbound(VERIFY).recipientDomain("persist.example")))
+        .xml();
 
     final LoopbackEndpoints endpoints = new LoopbackEndpoints();
     final TestPki pki = new TestPki();
@@ -72,17 +69,7 @@ class OutboundQueuePersistenceTest {
             .confFile("tls-policy.xml", POLICY)
             .binding(new PersistentMailQueueModule())
             .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(endpoints))
-            .rootProcessor("""
-                      <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
-                        <trustAnchors>file://conf/ca.pem</trustAnchors>
-                        <outgoingQueue>%s</outgoingQueue>
-                        <delayTime>%d seconds</delayTime>
-                        <maxRetries>3</maxRetries>
-                        <heloName>james.local</heloName>
-                        <connectionTimeout>5000</connectionTimeout>
-                        <timeout>10000</timeout>
-                      </mailet>
-                """.formatted(QUEUE, RETRY_DELAY.toSeconds()))
+            .rootProcessor(TlsRemoteDeliveryXml.toLoopback(QUEUE).delayTime(RETRY_DELAY.toSeconds() + " seconds").xml())
             .build();
         james.dns().loopbackHost(MX).mx("persist.example", MX);
     }

@@ -1,5 +1,11 @@
 package dev.jamestls.it.partner;
 
+import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.policy.FailureMode.TEMPORARY;
+import static dev.jamestls.revocation.RevocationMode.OFF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.LogCapture;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
@@ -35,23 +42,12 @@ class HostileCertificateTextTest {
     static final String OTHER = "memory://var/mail/other/";
     static final String FORGED = "12:00:00.000 INFO FORGED relay";
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-          <connector name="partner-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>partner.example</senderDomain>
-              <clientCertificate revocation="off"><name>mta.partner.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="lenient-example" mode="enforce">
-            <inbound requireTls="true" failure="temporary">
-              <senderDomain>lenient.example</senderDomain>
-              <clientCertificate revocation="off"><name>mta.lenient.example</name></clientCertificate>
-            </inbound>
-          </connector>
-        </tlsPolicy>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("partner-example").inbound(inbound(true).failure(PERMANENT).senderDomain("partner.example")
+            .clientCertificate(clientCertificate(OFF).name("mta.partner.example"))))
+        .connector(connector("lenient-example").inbound(inbound(true).failure(TEMPORARY).senderDomain("lenient.example")
+            .clientCertificate(clientCertificate(OFF).name("mta.lenient.example"))))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()

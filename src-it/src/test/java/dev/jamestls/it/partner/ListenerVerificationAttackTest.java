@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
@@ -47,11 +48,7 @@ class ListenerVerificationAttackTest {
         .listener(Listener.startTls("mx").wantingClientCertificate())
         .listener(Listener.startTls("required").requiringClientCertificate())
         .jamesTlsHooks()
-        .confFile("tls-policy.xml", """
-            <tlsPolicy>
-              <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-            </tlsPolicy>
-            """)
+        .confFile("tls-policy.xml", PolicyXml.opportunistic().xml())
         .rootProcessor("""
                   <mailet match="All" class="dev.jamestls.james.mailets.AddTlsHeader"/>
                   <mailet match="All" class="ToRepository">

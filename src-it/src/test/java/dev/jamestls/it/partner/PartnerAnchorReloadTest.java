@@ -1,5 +1,10 @@
 package dev.jamestls.it.partner;
 
+import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.revocation.RevocationMode.OFF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -14,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.jamestls.it.harness.AnchorFiles;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.james.PolicyRegistry;
@@ -40,20 +46,13 @@ class PartnerAnchorReloadTest {
     static final CertificateAuthority FOUR = CertificateAuthority.root("CN=Partner Root Four,O=partner", PKI.now);
     static final CertificateAuthority FIVE = CertificateAuthority.root("CN=Partner Root Five,O=partner", PKI.now);
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-          %s
-          %s
-          %s
-          <connector name="defaults" mode="enforce">
-            <inbound requireTls="true" allowRelay="true" failure="permanent">
-              <senderDomain>defaults.example</senderDomain>
-              <clientCertificate revocation="off"><name>defaults.example</name></clientCertificate>
-            </inbound>
-          </connector>
-        </tlsPolicy>
-        """.formatted(connector("removed"), connector("replaced"), connector("added"));
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(anchoredConnector("removed"))
+        .connector(anchoredConnector("replaced"))
+        .connector(anchoredConnector("added"))
+        .connector(connector("defaults").inbound(inbound(true).allowRelay().failure(PERMANENT).senderDomain("defaults.example")
+            .clientCertificate(clientCertificate(OFF).name("defaults.example"))))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
@@ -74,14 +73,9 @@ class PartnerAnchorReloadTest {
             """)
         .build();
 
-    static String connector(String name) {
-        return """
-            <connector name="%1$s" mode="enforce">
-              <inbound requireTls="true" allowRelay="true" failure="permanent">
-                <senderDomain>%1$s.example</senderDomain>
-                <clientCertificate revocation="off"><name>%1$s.example</name><trustAnchors>%1$s-cas.pem</trustAnchors></clientCertificate>
-              </inbound>
-            </connector>""".formatted(name);
+    static PolicyXml.Connector anchoredConnector(String name) {
+        return connector(name).inbound(inbound(true).allowRelay().failure(PERMANENT).senderDomain(name + ".example")
+            .clientCertificate(clientCertificate(OFF).name(name + ".example").trustAnchors(name + "-cas.pem")));
     }
 
     /** One row per edit of a partner's anchor file, and the certificate judged after it. */

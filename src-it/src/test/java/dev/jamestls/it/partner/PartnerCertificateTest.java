@@ -1,5 +1,11 @@
 package dev.jamestls.it.partner;
 
+import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.policy.FailureMode.TEMPORARY;
+import static dev.jamestls.revocation.RevocationMode.OFF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -14,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.LogCapture;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
@@ -30,47 +37,20 @@ class PartnerCertificateTest {
     static final String VIOLATIONS = "memory://var/mail/violations/";
     static final String OTHER = "memory://var/mail/other/";
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-          <connector name="partner-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>partner.example</senderDomain>
-              <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="pinned-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>pinned.example</senderDomain>
-              <clientCertificate revocation="off"><name>partner.example</name><pin>%s</pin></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="issuer-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>issuer.example</senderDomain>
-              <clientCertificate revocation="off"><name>partner.example</name><issuer>CN=Unrelated Issuing CA,O=elsewhere</issuer></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="staged-certificates" mode="testing">
-            <inbound requireTls="true">
-              <senderDomain>staged.example</senderDomain>
-              <clientCertificate revocation="off"><name>staged.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="lenient-example" mode="enforce">
-            <inbound requireTls="true" failure="temporary">
-              <senderDomain>lenient.example</senderDomain>
-              <clientCertificate revocation="off"><name>partner.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="onprem-example" mode="enforce">
-            <inbound requireTls="true" allowRelay="true">
-              <senderDomain>onprem.example</senderDomain>
-              <clientCertificate revocation="off"><name>onprem.example</name></clientCertificate>
-            </inbound>
-          </connector>
-        </tlsPolicy>
-        """.formatted(CertificatePins.spkiSha256(PKI.partner.certificate()));
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("partner-example").inbound(inbound(true).failure(PERMANENT).senderDomain("partner.example")
+            .clientCertificate(clientCertificate(OFF).name("partner.example"))))
+        .connector(connector("pinned-example").inbound(inbound(true).failure(PERMANENT).senderDomain("pinned.example")
+            .clientCertificate(clientCertificate(OFF).name("partner.example").pin(CertificatePins.spkiSha256(PKI.partner.certificate())))))
+        .connector(connector("issuer-example").inbound(inbound(true).failure(PERMANENT).senderDomain("issuer.example")
+            .clientCertificate(clientCertificate(OFF).name("partner.example").issuer("CN=Unrelated Issuing CA,O=elsewhere"))))
+        .connector(connector("staged-certificates").testing().inbound(inbound(true).senderDomain("staged.example")
+            .clientCertificate(clientCertificate(OFF).name("staged.example"))))
+        .connector(connector("lenient-example").inbound(inbound(true).failure(TEMPORARY).senderDomain("lenient.example")
+            .clientCertificate(clientCertificate(OFF).name("partner.example"))))
+        .connector(connector("onprem-example").inbound(inbound(true).allowRelay().senderDomain("onprem.example")
+            .clientCertificate(clientCertificate(OFF).name("onprem.example"))))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()

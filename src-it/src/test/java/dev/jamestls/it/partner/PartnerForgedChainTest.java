@@ -1,5 +1,10 @@
 package dev.jamestls.it.partner;
 
+import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.revocation.RevocationMode.OFF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -14,6 +19,7 @@ import dev.jamestls.it.harness.AnchorFiles;
 import dev.jamestls.it.harness.ConstrainedCas;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.pki.CertificateAuthority;
@@ -36,29 +42,14 @@ class PartnerForgedChainTest {
     static final CertificateAuthority EXCLUDING = CONSTRAINED.excludingBar();
     static final CertificateAuthority PERMITTING_ROOT = CONSTRAINED.permittingPartnerOnly();
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-          <connector name="pinned" mode="enforce">
-            <inbound requireTls="true" allowRelay="true" failure="permanent">
-              <senderDomain>pinned.example</senderDomain>
-              <clientCertificate revocation="off"><name>partner.example</name><pin>%s</pin></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="bar" mode="enforce">
-            <inbound requireTls="true" allowRelay="true" failure="permanent">
-              <senderDomain>bar.example.com</senderDomain>
-              <clientCertificate revocation="off"><name>bar.example.com</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="anchored" mode="enforce">
-            <inbound requireTls="true" allowRelay="true" failure="permanent">
-              <senderDomain>anchored.example</senderDomain>
-              <clientCertificate revocation="off"><name>bar.example.com</name><trustAnchors>partner-only-root.pem</trustAnchors></clientCertificate>
-            </inbound>
-          </connector>
-        </tlsPolicy>
-        """.formatted(CertificatePins.spkiSha256(PKI.partner.certificate()));
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("pinned").inbound(inbound(true).allowRelay().failure(PERMANENT).senderDomain("pinned.example")
+            .clientCertificate(clientCertificate(OFF).name("partner.example").pin(CertificatePins.spkiSha256(PKI.partner.certificate())))))
+        .connector(connector("bar").inbound(inbound(true).allowRelay().failure(PERMANENT).senderDomain("bar.example.com")
+            .clientCertificate(clientCertificate(OFF).name("bar.example.com"))))
+        .connector(connector("anchored").inbound(inbound(true).allowRelay().failure(PERMANENT).senderDomain("anchored.example")
+            .clientCertificate(clientCertificate(OFF).name("bar.example.com").trustAnchors("partner-only-root.pem"))))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()

@@ -1,5 +1,11 @@
 package dev.jamestls.it.partner;
 
+import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
+import static dev.jamestls.it.harness.PolicyXml.connector;
+import static dev.jamestls.it.harness.PolicyXml.inbound;
+import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.revocation.RevocationMode.HARD_FAIL;
+import static dev.jamestls.revocation.RevocationMode.SOFT_FAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -29,6 +35,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.LogCapture;
+import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
@@ -63,29 +70,14 @@ class PartnerRevocationTest {
         OCSP.put(OCSP_REVOKED.certificate().getSerialNumber(), OcspResponses.Status.REVOKED);
     }
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><inbound requireTls="false"/><outbound level="may"/></defaults>
-          <connector name="hard-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>hard.example</senderDomain>
-              <clientCertificate revocation="hard-fail"><name>partner.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="staged-example" mode="testing">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>staged.example</senderDomain>
-              <clientCertificate revocation="hard-fail"><name>partner.example</name></clientCertificate>
-            </inbound>
-          </connector>
-          <connector name="soft-example" mode="enforce">
-            <inbound requireTls="true" failure="permanent">
-              <senderDomain>soft.example</senderDomain>
-              <clientCertificate revocation="soft-fail"><name>partner.example</name></clientCertificate>
-            </inbound>
-          </connector>
-        </tlsPolicy>
-        """;
+    static final String POLICY = PolicyXml.opportunistic()
+        .connector(connector("hard-example").inbound(inbound(true).failure(PERMANENT).senderDomain("hard.example")
+            .clientCertificate(clientCertificate(HARD_FAIL).name("partner.example"))))
+        .connector(connector("staged-example").testing().inbound(inbound(true).failure(PERMANENT).senderDomain("staged.example")
+            .clientCertificate(clientCertificate(HARD_FAIL).name("partner.example"))))
+        .connector(connector("soft-example").inbound(inbound(true).failure(PERMANENT).senderDomain("soft.example")
+            .clientCertificate(clientCertificate(SOFT_FAIL).name("partner.example"))))
+        .xml();
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
