@@ -2,10 +2,10 @@ package dev.jamestls.it.harness;
 
 import java.time.LocalDate;
 
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundLevel;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.TlsProtocol;
 
 /**
@@ -87,7 +87,7 @@ public final class PolicyXml {
     }
 
     /** {@code <clientCertificate revocation="...">} of a connector's {@code <inbound>}. */
-    public static ClientCertificate clientCertificate(RevocationMode revocation) {
+    public static ClientCertificate clientCertificate(RevocationChecking revocation) {
         return new ClientCertificate(XmlNode.of("clientCertificate", "name", "issuer", "pin", "trustAnchors")
             .attribute("revocation", revocation));
     }
@@ -144,7 +144,7 @@ public final class PolicyXml {
         }
 
         /** Not in {@code <defaults>}' {@code <outbound>}. */
-        public T failure(FailureMode failure) {
+        public T failure(Failure failure) {
             return with(node.attribute("failure", failure));
         }
     }

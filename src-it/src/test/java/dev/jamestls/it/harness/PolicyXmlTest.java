@@ -27,7 +27,7 @@ import dev.jamestls.policy.CertificateName;
 import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.Defaults;
 import dev.jamestls.policy.DomainPattern;
-import dev.jamestls.policy.FailureMode;
+import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.InboundRequirement;
 import dev.jamestls.policy.IpRange;
 import dev.jamestls.policy.MatchName;
@@ -37,7 +37,7 @@ import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.file.PolicyFileParser;
-import dev.jamestls.revocation.RevocationMode;
+import dev.jamestls.revocation.RevocationChecking;
 import dev.jamestls.tls.PemFiles;
 import dev.jamestls.tls.TlsProtocol;
 
@@ -82,11 +82,11 @@ class PolicyXmlTest {
 
     @Test
     void defaultsCarryTheirAttributes() throws Exception {
-        TlsPolicy policy = parse(PolicyXml.policy().defaults(inbound(true).minimumProtocol(TlsProtocol.TLS_1_3).failure(FailureMode.PERMANENT),
+        TlsPolicy policy = parse(PolicyXml.policy().defaults(inbound(true).minimumProtocol(TlsProtocol.TLS_1_3).failure(Failure.PERMANENT),
             outbound(OutboundLevel.VERIFY).minimumProtocol(TlsProtocol.TLS_1_3).match("nexthop")));
 
         assertThat(policy.defaults().inbound())
-            .isEqualTo(new InboundRequirement(true, TlsProtocol.TLS_1_3, Optional.empty(), false, List.of(), FailureMode.PERMANENT));
+            .isEqualTo(new InboundRequirement(true, TlsProtocol.TLS_1_3, Optional.empty(), false, List.of(), Failure.PERMANENT));
         OutboundRequirement outbound = policy.defaults().outbound();
         assertThat(outbound.level()).isEqualTo(OutboundLevel.VERIFY);
         assertThat(outbound.minimumProtocol()).isEqualTo(TlsProtocol.TLS_1_3);
@@ -108,9 +108,9 @@ class PolicyXmlTest {
 
         TlsPolicy policy = parse(PolicyXml.opportunistic()
             .connector(connector("partner-example").inbound(inbound(true).minimumProtocol(TlsProtocol.TLS_1_3).allowRelay()
-                .failure(FailureMode.PERMANENT).senderDomain("partner.example", "*.partner.example").partnerIp("192.0.2.0/24")
+                .failure(Failure.PERMANENT).senderDomain("partner.example", "*.partner.example").partnerIp("192.0.2.0/24")
                 .partnerIp("2001:db8::/32")
-                .clientCertificate(clientCertificate(RevocationMode.HARD_FAIL).name("mta.partner.example", "*.mta.partner.example")
+                .clientCertificate(clientCertificate(RevocationChecking.HARD_FAIL).name("mta.partner.example", "*.mta.partner.example")
                     .issuer("CN=Partner Root,O=partner").pin(PIN).pin(OTHER_PIN).trustAnchors("partner-ca.pem"))))
             .connector(connector("bounces").testing().expires(LocalDate.of(2099, 12, 31)).inbound(inbound(true).nullSender())));
 
@@ -125,14 +125,14 @@ class PolicyXmlTest {
         assertThat(requirement.requireTls()).isTrue();
         assertThat(requirement.minimumProtocol()).isEqualTo(TlsProtocol.TLS_1_3);
         assertThat(requirement.allowRelay()).isTrue();
-        assertThat(requirement.failure()).isEqualTo(FailureMode.PERMANENT);
+        assertThat(requirement.failure()).isEqualTo(Failure.PERMANENT);
         assertThat(requirement.partnerIps()).extracting(IpRange::toString)
             .containsExactly(IpRange.parse("192.0.2.0/24").toString(), IpRange.parse("2001:db8::/32").toString());
         var certificate = requirement.clientCertificate().orElseThrow();
         assertThat(certificate.names()).containsExactly(CertificateName.parse("mta.partner.example"), CertificateName.parse("*.mta.partner.example"));
         assertThat(certificate.issuer()).contains(new X500Principal("CN=Partner Root,O=partner").getName());
         assertThat(certificate.pins()).containsExactly(PIN, OTHER_PIN);
-        assertThat(certificate.revocation()).isEqualTo(RevocationMode.HARD_FAIL);
+        assertThat(certificate.revocation()).isEqualTo(RevocationChecking.HARD_FAIL);
         assertThat(certificate.trustAnchors().orElseThrow().certificates()).containsExactly(partnerCa.certificate().certificate());
 
         Connector bounces = policy.connector("bounces").orElseThrow();
@@ -140,7 +140,7 @@ class PolicyXmlTest {
         assertThat(bounces.expires()).contains(LocalDate.of(2099, 12, 31));
         assertThat(bounces.inbound().orElseThrow().nullSender()).isTrue();
         assertThat(bounces.inbound().orElseThrow().senderDomains()).isEmpty();
-        assertThat(bounces.inbound().orElseThrow().requirement().failure()).isEqualTo(FailureMode.TEMPORARY);
+        assertThat(bounces.inbound().orElseThrow().requirement().failure()).isEqualTo(Failure.TEMPORARY);
     }
 
     @Test
@@ -153,7 +153,7 @@ class PolicyXmlTest {
 
         TlsPolicy policy = parse(PolicyXml.policy()
             .connector(connector("private").outbound(outbound(OutboundLevel.SECURE).minimumProtocol(TlsProtocol.TLS_1_3)
-                .failure(FailureMode.PERMANENT).recipientDomain("private.example").recipientDomain("*.private.example")
+                .failure(Failure.PERMANENT).recipientDomain("private.example").recipientDomain("*.private.example")
                 .match(".dest.example").match("nexthop").smartHost("[relay.private.example]").smartHost("[relay2.private.example]:587")
                 .trustAnchors("private-ca.pem").clientIdentity("client.key", "client.pem")))
             .connector(connector("pinned").outbound(outbound(OutboundLevel.FINGERPRINT).recipientDomain("pinned.example").pin(PIN))));
@@ -163,7 +163,7 @@ class PolicyXmlTest {
         OutboundRequirement requirement = outbound.requirement();
         assertThat(requirement.level()).isEqualTo(OutboundLevel.SECURE);
         assertThat(requirement.minimumProtocol()).isEqualTo(TlsProtocol.TLS_1_3);
-        assertThat(requirement.failure()).isEqualTo(FailureMode.PERMANENT);
+        assertThat(requirement.failure()).isEqualTo(Failure.PERMANENT);
         assertThat(requirement.match()).containsExactly(MatchName.parse(".dest.example"), MatchName.parse("nexthop"));
         assertThat(requirement.smartHosts()).containsExactly(SmartHost.parse("[relay.private.example]"), SmartHost.parse("[relay2.private.example]:587"));
         assertThat(requirement.trustAnchors().orElseThrow().certificates()).containsExactly(privateCa.certificate().certificate());
@@ -189,20 +189,20 @@ class PolicyXmlTest {
         PolicyXml shared = PolicyXml.opportunistic();
         PolicyXml.Inbound partner = inbound(true).senderDomain("partner.example");
 
-        PolicyXml extended = shared.connector(connector("a").inbound(partner.failure(FailureMode.PERMANENT)));
+        PolicyXml extended = shared.connector(connector("a").inbound(partner.failure(Failure.PERMANENT)));
 
         assertThat(shared.xml()).isEqualTo(PolicyXml.opportunistic().xml());
         assertThat(parse(extended).connector("a").orElseThrow().inbound().orElseThrow().requirement().failure())
-            .isEqualTo(FailureMode.PERMANENT);
+            .isEqualTo(Failure.PERMANENT);
         assertThat(parse(shared.connector(connector("b").inbound(partner))).connector("b").orElseThrow().inbound().orElseThrow()
-            .requirement().failure()).isEqualTo(FailureMode.TEMPORARY);
+            .requirement().failure()).isEqualTo(Failure.TEMPORARY);
     }
 
     @Test
     void textIsEscaped() throws Exception {
         String issuer = "CN=R&D \\<Lab\\>,O=\"Smith, Sons\"";
         PolicyXml smith = PolicyXml.policy().connector(connector("smith").inbound(inbound(true).senderDomain("smith.example")
-            .clientCertificate(clientCertificate(RevocationMode.OFF).name("smith.example").issuer(issuer))));
+            .clientCertificate(clientCertificate(RevocationChecking.OFF).name("smith.example").issuer(issuer))));
 
         assertThat(smith.xml()).contains("<issuer>CN=R&amp;D \\&lt;Lab\\&gt;,O=&quot;Smith, Sons&quot;</issuer>");
         assertThat(parse(smith).connector("smith").orElseThrow().inbound().orElseThrow().requirement().clientCertificate().orElseThrow()

@@ -44,7 +44,7 @@ class TlsRemoteDeliveryXmlTest {
             "deliveryThreads", "bounceProcessor");
         parameters.forEach((name, value) -> {
             assertThat(MAILET.parameters()).as("a TlsRemoteDelivery parameter").containsKey(name);
-            assertThatCode(() -> MAILET.parameters().get(name).check().check(value)).as(name + "=" + value).doesNotThrowAnyException();
+            assertThatCode(() -> MAILET.parameters().get(name).check(value)).as(name + "=" + value).doesNotThrowAnyException();
         });
     }
 

@@ -2,8 +2,8 @@ package dev.jamestls.it.inbound;
 
 import static dev.jamestls.it.harness.PolicyXml.connector;
 import static dev.jamestls.it.harness.PolicyXml.inbound;
-import static dev.jamestls.policy.FailureMode.PERMANENT;
-import static dev.jamestls.policy.FailureMode.TEMPORARY;
+import static dev.jamestls.policy.Failure.PERMANENT;
+import static dev.jamestls.policy.Failure.TEMPORARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

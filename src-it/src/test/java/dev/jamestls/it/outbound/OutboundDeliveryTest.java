@@ -2,7 +2,7 @@ package dev.jamestls.it.outbound;
 
 import static dev.jamestls.it.harness.PolicyXml.connector;
 import static dev.jamestls.it.harness.PolicyXml.outbound;
-import static dev.jamestls.policy.FailureMode.PERMANENT;
+import static dev.jamestls.policy.Failure.PERMANENT;
 import static dev.jamestls.policy.OutboundLevel.ENCRYPT;
 import static dev.jamestls.policy.OutboundLevel.FINGERPRINT;
 import static dev.jamestls.policy.OutboundLevel.MAY;

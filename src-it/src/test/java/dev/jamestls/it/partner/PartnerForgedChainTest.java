@@ -3,8 +3,8 @@ package dev.jamestls.it.partner;
 import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
 import static dev.jamestls.it.harness.PolicyXml.connector;
 import static dev.jamestls.it.harness.PolicyXml.inbound;
-import static dev.jamestls.policy.FailureMode.PERMANENT;
-import static dev.jamestls.revocation.RevocationMode.OFF;
+import static dev.jamestls.policy.Failure.PERMANENT;
+import static dev.jamestls.revocation.RevocationChecking.OFF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.jamestls.it.partner;
 import static dev.jamestls.it.harness.PolicyXml.clientCertificate;
 import static dev.jamestls.it.harness.PolicyXml.connector;
 import static dev.jamestls.it.harness.PolicyXml.inbound;
-import static dev.jamestls.policy.FailureMode.PERMANENT;
-import static dev.jamestls.revocation.RevocationMode.HARD_FAIL;
-import static dev.jamestls.revocation.RevocationMode.SOFT_FAIL;
+import static dev.jamestls.policy.Failure.PERMANENT;
+import static dev.jamestls.revocation.RevocationChecking.HARD_FAIL;
+import static dev.jamestls.revocation.RevocationChecking.SOFT_FAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
