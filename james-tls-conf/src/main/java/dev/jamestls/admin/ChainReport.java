@@ -10,6 +10,7 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 import dev.jamestls.tls.CertificateFacts;
+import dev.jamestls.tls.Spelled;
 
 /**
  * The publishable facts of our chain and what is wrong with it.
@@ -23,18 +24,12 @@ import dev.jamestls.tls.CertificateFacts;
 public record ChainReport(ServerChain chain, List<CertificateFacts> facts, String rootIssuer, boolean topSelfSigned,
                           List<FactsWarning> warnings) {
     /** The role of a certificate in the chain, spelt as in the JSON output. */
-    public enum Role {
-        LEAF("leaf"), INTERMEDIATE("intermediate"), ROOT("root");
-
-        private final String spelling;
-
-        Role(String spelling) {
-            this.spelling = spelling;
-        }
+    public enum Role implements Spelled {
+        LEAF, INTERMEDIATE, ROOT;
 
         @Override
         public String toString() {
-            return spelling;
+            return spelling();
         }
     }
 

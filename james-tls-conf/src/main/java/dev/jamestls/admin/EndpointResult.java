@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import dev.jamestls.tls.Spelled;
 
 /**
  * What one CRL distribution point or OCSP responder answered.
@@ -36,33 +37,27 @@ public record EndpointResult(Type type, String url, String certificate, Outcome 
     }
 
     /** Outcomes, spelt as in the output; only {@link #GOOD} is a healthy endpoint. */
-    public enum Outcome {
+    public enum Outcome implements Spelled {
         /** Reachable, a usable signed answer: not revoked (CRL: serial not listed; OCSP: good). */
-        GOOD("good"),
+        GOOD,
         /** Reachable, a usable answer that says the certificate is revoked. */
-        REVOKED("revoked"),
+        REVOKED,
         /** No HTTP answer: connection refused, timeout, DNS failure. */
-        UNREACHABLE("unreachable"),
+        UNREACHABLE,
         /** An HTTP answer other than 200 OK. */
-        HTTP_ERROR("http-error"),
+        HTTP_ERROR,
         /** 200 OK, but not a CRL / OCSP response, or a bad signature. */
-        MALFORMED("malformed"),
+        MALFORMED,
         /** A CRL past its nextUpdate or with a thisUpdate in the future (RFC 5280 §6.3.3 (a)). */
-        STALE("stale"),
+        STALE,
         /** An OCSP answer that cannot be used or says "unknown" (RFC 6960 §2.2). */
-        UNKNOWN("unknown"),
+        UNKNOWN,
         /** The endpoint was not asked: the issuer needed for the request is not available. */
-        NOT_ASKED("not-asked");
-
-        private final String spelling;
-
-        Outcome(String spelling) {
-            this.spelling = spelling;
-        }
+        NOT_ASKED;
 
         @Override
         public String toString() {
-            return spelling;
+            return spelling();
         }
     }
 

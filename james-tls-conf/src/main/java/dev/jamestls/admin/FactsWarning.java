@@ -3,6 +3,7 @@ package dev.jamestls.admin;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalInt;
+import dev.jamestls.tls.Spelled;
 
 /**
  * Something a partner configuring forced TLS towards us would trip over.
@@ -13,26 +14,16 @@ import java.util.OptionalInt;
  */
 public record FactsWarning(Kind kind, OptionalInt certificate, String message) {
     /** Warning kinds, spelt as in the JSON output. */
-    public enum Kind {
-        EXPIRED("expired"),
-        EXPIRES_SOON("expires-soon"),
-        NOT_YET_VALID("not-yet-valid"),
-        WEAK_RSA_KEY("weak-rsa-key"),
-        SHA1_SIGNATURE("sha1-signature"),
-        CHAIN_INCOMPLETE("chain-incomplete"),
-        HELLO_NAME_NOT_COVERED("hello-name-not-covered"),
+    public enum Kind implements Spelled {
+        EXPIRED,
+        EXPIRES_SOON,
+        NOT_YET_VALID,
+        WEAK_RSA_KEY,
+        SHA1_SIGNATURE,
+        CHAIN_INCOMPLETE,
+        HELLO_NAME_NOT_COVERED,
         /** A client chain whose leaf's EKU does not allow clientAuth (RFC 5280 §4.2.1.12). */
-        NO_CLIENT_AUTH("no-client-auth");
-
-        private final String spelling;
-
-        Kind(String spelling) {
-            this.spelling = spelling;
-        }
-
-        public String spelling() {
-            return spelling;
-        }
+        NO_CLIENT_AUTH;
 
         public static String accepted() {
             return String.join(", ", Arrays.stream(values()).map(Kind::spelling).toList());
@@ -40,7 +31,7 @@ public record FactsWarning(Kind kind, OptionalInt certificate, String message) {
 
         @Override
         public String toString() {
-            return spelling;
+            return spelling();
         }
     }
 

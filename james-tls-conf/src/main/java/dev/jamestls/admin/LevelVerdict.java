@@ -6,6 +6,7 @@ import java.util.Optional;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.verify.VerificationOutcome;
+import dev.jamestls.tls.Spelled;
 
 /**
  * Whether a probed server would satisfy one outbound level (SPEC §1.3), and why.
@@ -19,18 +20,17 @@ import dev.jamestls.verify.VerificationOutcome;
 public record LevelVerdict(OutboundLevel level, Result result, String reason, Optional<VerificationOutcome> outcome,
                            Optional<AttemptClassification> classification) {
     /** Spelt as in the output. */
-    public enum Result {
-        PASS("pass"), FAIL("fail"), NOT_EVALUATED("n/a");
+    public enum Result implements Spelled {
+        PASS, FAIL, NOT_EVALUATED;
 
-        private final String spelling;
-
-        Result(String spelling) {
-            this.spelling = spelling;
+        @Override
+        public String spelling() {
+            return this == NOT_EVALUATED ? "n/a" : Spelled.super.spelling();
         }
 
         @Override
         public String toString() {
-            return spelling;
+            return spelling();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.jamestls.admin;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import dev.jamestls.tls.Spelled;
 
 /**
  * Our certificate chain as configured, leaf first, each certificate followed by its issuer
@@ -17,21 +18,11 @@ import java.util.Objects;
 public record ServerChain(String source, List<X509Certificate> certificates, List<String> helloNames, List<String> notes,
                           Purpose purpose) {
     /** Which side of a connection presents the chain, spelt as in the JSON output. */
-    public enum Purpose {
+    public enum Purpose implements Spelled {
         /** Presented by our SMTP listeners. */
-        SERVER("server"),
+        SERVER,
         /** Presented by our outbound delivery when a destination asks for a client certificate. */
-        CLIENT("client");
-
-        private final String spelling;
-
-        Purpose(String spelling) {
-            this.spelling = spelling;
-        }
-
-        public String spelling() {
-            return spelling;
-        }
+        CLIENT;
     }
 
     /** A server chain. */

@@ -3,6 +3,7 @@ package dev.jamestls.inbound;
 import dev.jamestls.policy.Failure;
 import dev.jamestls.smtp.SmtpReply;
 import dev.jamestls.verify.VerificationKind;
+import dev.jamestls.tls.Spelled;
 
 /**
  * Why a mail does not comply with its inbound rule; spelt as recorded in attributes and logs.
@@ -10,45 +11,39 @@ import dev.jamestls.verify.VerificationKind;
  * {@code failure} (RFC 3463 §2: the enhanced status keeps its subject and detail, only the class
  * digit follows the reply code).
  */
-public enum ViolationKind {
+public enum ViolationKind implements Spelled {
     /** The partner may only connect from configured IP ranges and this client is outside them. */
-    IP_NOT_ALLOWED("ip-not-allowed", Replies.NOT_AUTHORIZED),
+    IP_NOT_ALLOWED(Replies.NOT_AUTHORIZED),
     /** The rule requires TLS and the session is clear text (RFC 3207). */
-    TLS_REQUIRED("tls-required", Replies.SECURITY),
+    TLS_REQUIRED(Replies.SECURITY),
     /** TLS is used but below the rule's minimum protocol (RFC 8996). */
-    PROTOCOL_TOO_OLD("protocol-too-old", Replies.SECURITY),
+    PROTOCOL_TOO_OLD(Replies.SECURITY),
     /** The rule requires a client certificate and none was presented. */
-    CERTIFICATE_REQUIRED("certificate-required", Replies.SECURITY),
+    CERTIFICATE_REQUIRED(Replies.SECURITY),
     /** A certificate was presented but is not the partner's (untrusted, expired, wrong name, issuer, pin, EKU, revoked). */
-    CERTIFICATE_REJECTED("certificate-rejected", Replies.NOT_AUTHORIZED),
+    CERTIFICATE_REJECTED(Replies.NOT_AUTHORIZED),
     /**
      * A presented certificate carries control characters in its names: made to forge log lines or
      * headers, never issued to a partner. Always permanent: retrying the same certificate cannot help.
      */
-    CERTIFICATE_MALFORMED("certificate-malformed", Replies.ALWAYS_PERMANENT),
+    CERTIFICATE_MALFORMED(Replies.ALWAYS_PERMANENT),
     /**
      * Revocation status could not be established and the rule fails hard: answers came back, but none was
      * usable (stale, malformed, badly signed, "unknown"). Always temporary.
      */
-    REVOCATION_UNKNOWN("revocation-unknown", Replies.ALWAYS_TEMPORARY),
+    REVOCATION_UNKNOWN(Replies.ALWAYS_TEMPORARY),
     /**
      * Revocation status could not be established and the rule fails hard: none of the certificate's OCSP
      * responders and CRL distribution points answered. Always temporary.
      */
-    REVOCATION_UNREACHABLE("revocation-unreachable", Replies.ALWAYS_TEMPORARY),
+    REVOCATION_UNREACHABLE(Replies.ALWAYS_TEMPORARY),
     /** Verification failed inside our code (SPEC §2: never a refusal of the certificate). Always temporary. */
-    VERIFICATION_ERROR("verification-error", Replies.INTERNAL_ERROR);
+    VERIFICATION_ERROR(Replies.INTERNAL_ERROR);
 
-    private final String spelling;
     private final Replies replies;
 
-    ViolationKind(String spelling, Replies replies) {
-        this.spelling = spelling;
+    ViolationKind(Replies replies) {
         this.replies = replies;
-    }
-
-    public String spelling() {
-        return spelling;
     }
 
     /**
@@ -79,7 +74,7 @@ public enum ViolationKind {
         return failure == Failure.PERMANENT ? replies.permanentStatus : replies.temporaryStatus;
     }
 
-    private enum Replies {
+    private enum Replies implements Spelled {
         // RFC 3207 §4: 530 5.7.0; its temporary form 451 4.7.0, as Exchange Online answers "STARTTLS required".
         SECURITY(SmtpReply.MUST_ISSUE_STARTTLS, SmtpReply.SECURITY_OTHER,
             SmtpReply.TEMPORARY_LOCAL_ERROR, SmtpReply.SECURITY_OTHER_TEMPORARY),

@@ -1,30 +1,26 @@
 package dev.jamestls.outbound;
 
-/** The typed outcome of one attempt to one host. */
-public enum AttemptVerdict {
-    /** Delivered over TLS. */
-    DELIVERED("delivered", false),
-    /** Delivered in clear text: only under {@code none}, {@code may} or a rule in testing mode. */
-    DELIVERED_IN_CLEAR("delivered-in-clear", false),
-    /** The rule's TLS requirement could not be met; no message byte left in clear (SPEC §2). Try the next host. */
-    TLS_NOT_SECURED("tls-not-secured", true),
-    /** No connection, or it broke: try the next host. */
-    CONNECTION_FAILED("connection-failed", true),
-    /** The peer answered 4xx in the mail transaction. */
-    REJECTED_TEMPORARILY("rejected-temporarily", true),
-    /** The peer answered 5xx in the mail transaction: the message is refused, no other host is tried. */
-    REJECTED_PERMANENTLY("rejected-permanently", false);
+import dev.jamestls.tls.Spelled;
 
-    private final String spelling;
+/** The typed outcome of one attempt to one host. */
+public enum AttemptVerdict implements Spelled {
+    /** Delivered over TLS. */
+    DELIVERED(false),
+    /** Delivered in clear text: only under {@code none}, {@code may} or a rule in testing mode. */
+    DELIVERED_IN_CLEAR(false),
+    /** The rule's TLS requirement could not be met; no message byte left in clear (SPEC §2). Try the next host. */
+    TLS_NOT_SECURED(true),
+    /** No connection, or it broke: try the next host. */
+    CONNECTION_FAILED(true),
+    /** The peer answered 4xx in the mail transaction. */
+    REJECTED_TEMPORARILY(true),
+    /** The peer answered 5xx in the mail transaction: the message is refused, no other host is tried. */
+    REJECTED_PERMANENTLY(false);
+
     private final boolean tryNextHost;
 
-    AttemptVerdict(String spelling, boolean tryNextHost) {
-        this.spelling = spelling;
+    AttemptVerdict(boolean tryNextHost) {
         this.tryNextHost = tryNextHost;
-    }
-
-    public String spelling() {
-        return spelling;
     }
 
     /** Whether the delivery goes on with the next target. */
@@ -38,6 +34,6 @@ public enum AttemptVerdict {
 
     @Override
     public String toString() {
-        return spelling;
+        return spelling();
     }
 }

@@ -1,26 +1,18 @@
 package dev.jamestls.outbound;
 
+import dev.jamestls.tls.Spelled;
+
 /** Where a delivery target came from (RFC 5321 §5.1). */
-public enum TargetSource {
+public enum TargetSource implements Spelled {
     /** A connector's smart host: no MX lookup. */
-    SMART_HOST("smart-host"),
+    SMART_HOST,
     /** An MX record of the recipient domain. */
-    MX("mx"),
+    MX,
     /** No MX record: the domain itself is the host (RFC 5321 §5.1 implicit MX). */
-    IMPLICIT_MX("implicit-mx");
-
-    private final String spelling;
-
-    TargetSource(String spelling) {
-        this.spelling = spelling;
-    }
-
-    public String spelling() {
-        return spelling;
-    }
+    IMPLICIT_MX;
 
     @Override
     public String toString() {
-        return spelling;
+        return spelling();
     }
 }

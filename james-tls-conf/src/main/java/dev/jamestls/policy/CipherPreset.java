@@ -1,15 +1,16 @@
 package dev.jamestls.policy;
 
 import java.util.List;
+import dev.jamestls.tls.Spelled;
 
 /**
  * Named cipher-suite presets, as JSSE suite names in preference order (the
  * OkHttp {@code ConnectionSpec} idea). TLS 1.3 suites are forward secret by
  * construction (RFC 8446 §2); the TLS 1.2 ones listed here all use (EC)DHE.
  */
-public enum CipherPreset {
+public enum CipherPreset implements Spelled {
     /** AEAD with forward secrecy only: TLS 1.3 suites and ECDHE with AES-GCM or ChaCha20-Poly1305. */
-    MODERN("modern", List.of(
+    MODERN(List.of(
         "TLS_AES_256_GCM_SHA384",
         "TLS_AES_128_GCM_SHA256",
         "TLS_CHACHA20_POLY1305_SHA256",
@@ -20,7 +21,7 @@ public enum CipherPreset {
         "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
     /** The default (SPEC §1.3): every forward-secret suite, adding DHE and CBC-mode ECDHE for older peers. */
-    FORWARD_SECRET("forward-secret", List.of(
+    FORWARD_SECRET(List.of(
         "TLS_AES_256_GCM_SHA384",
         "TLS_AES_128_GCM_SHA256",
         "TLS_CHACHA20_POLY1305_SHA256",
@@ -45,7 +46,7 @@ public enum CipherPreset {
      * Forward-secret suites first, then static-RSA AES suites for partners that have nothing
      * better. Meant for a narrow, expiring exception rule (SPEC §2), never for defaults.
      */
-    COMPATIBLE("compatible", concat(FORWARD_SECRET.suites, List.of(
+    COMPATIBLE(concat(FORWARD_SECRET.suites, List.of(
         "TLS_RSA_WITH_AES_256_GCM_SHA384",
         "TLS_RSA_WITH_AES_128_GCM_SHA256",
         "TLS_RSA_WITH_AES_256_CBC_SHA256",
@@ -53,16 +54,10 @@ public enum CipherPreset {
         "TLS_RSA_WITH_AES_256_CBC_SHA",
         "TLS_RSA_WITH_AES_128_CBC_SHA")));
 
-    private final String spelling;
     private final List<String> suites;
 
-    CipherPreset(String spelling, List<String> suites) {
-        this.spelling = spelling;
+    CipherPreset(List<String> suites) {
         this.suites = List.copyOf(suites);
-    }
-
-    public String spelling() {
-        return spelling;
     }
 
     /** JSSE cipher suite names in preference order. */
@@ -71,11 +66,11 @@ public enum CipherPreset {
     }
 
     public static CipherPreset parse(String value) {
-        return ConfigEnums.parse(CipherPreset.class, "cipher preset", value, CipherPreset::spelling);
+        return Spelled.parse(CipherPreset.class, "cipher preset", value);
     }
 
     public static String accepted() {
-        return ConfigEnums.accepted(CipherPreset.class, CipherPreset::spelling);
+        return Spelled.accepted(CipherPreset.class);
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
@@ -84,6 +79,6 @@ public enum CipherPreset {
 
     @Override
     public String toString() {
-        return spelling;
+        return spelling();
     }
 }

@@ -1,30 +1,22 @@
 package dev.jamestls.policy;
 
+import dev.jamestls.tls.Spelled;
+
 /** Whether a rule's verdict is enforced or only computed, logged and recorded (SPEC §1.5). */
-public enum Mode {
-    ENFORCE("enforce"),
-    TESTING("testing");
-
-    private final String spelling;
-
-    Mode(String spelling) {
-        this.spelling = spelling;
-    }
-
-    public String spelling() {
-        return spelling;
-    }
+public enum Mode implements Spelled {
+    ENFORCE,
+    TESTING;
 
     public static Mode parse(String value) {
-        return ConfigEnums.parse(Mode.class, "mode", value, Mode::spelling);
+        return Spelled.parse(Mode.class, "mode", value);
     }
 
     public static String accepted() {
-        return ConfigEnums.accepted(Mode.class, Mode::spelling);
+        return Spelled.accepted(Mode.class);
     }
 
     @Override
     public String toString() {
-        return spelling;
+        return spelling();
     }
 }

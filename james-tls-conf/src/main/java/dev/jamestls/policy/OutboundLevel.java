@@ -1,32 +1,24 @@
 package dev.jamestls.policy;
 
+import dev.jamestls.tls.Spelled;
+
 /**
  * Outbound validation levels, weakest to strongest (SPEC §1.3; names as Postfix
  * {@code smtp_tls_security_level}).
  */
-public enum OutboundLevel {
+public enum OutboundLevel implements Spelled {
     /** Clear text only. */
-    NONE("none"),
+    NONE,
     /** STARTTLS if offered; clear-text fallback; certificate recorded, not enforced. */
-    MAY("may"),
+    MAY,
     /** TLS required, no certificate check. */
-    ENCRYPT("encrypt"),
+    ENCRYPT,
     /** TLS required, chain validated, MX host name checked. */
-    VERIFY("verify"),
+    VERIFY,
     /** TLS required, chain validated, names checked against {@code match}; the MX name is not trusted. */
-    SECURE("secure"),
+    SECURE,
     /** TLS required, the peer's SPKI SHA-256 must be one of the pins; no CA needed. */
-    FINGERPRINT("fingerprint");
-
-    private final String spelling;
-
-    OutboundLevel(String spelling) {
-        this.spelling = spelling;
-    }
-
-    public String spelling() {
-        return spelling;
-    }
+    FINGERPRINT;
 
     /** True for every level that never sends message bytes in clear text (SPEC §2). */
     public boolean requiresTls() {
@@ -34,15 +26,15 @@ public enum OutboundLevel {
     }
 
     public static OutboundLevel parse(String value) {
-        return ConfigEnums.parse(OutboundLevel.class, "level", value, OutboundLevel::spelling);
+        return Spelled.parse(OutboundLevel.class, "level", value);
     }
 
     public static String accepted() {
-        return ConfigEnums.accepted(OutboundLevel.class, OutboundLevel::spelling);
+        return Spelled.accepted(OutboundLevel.class);
     }
 
     @Override
     public String toString() {
-        return spelling;
+        return spelling();
     }
 }

@@ -1,6 +1,7 @@
 package dev.jamestls.policy;
 
 import java.util.Objects;
+import dev.jamestls.tls.Spelled;
 
 /**
  * One rule considered while resolving, and why it won or lost (for {@code explain}).
@@ -13,20 +14,14 @@ import java.util.Objects;
  */
 public record TrailStep(RuleKind kind, String rule, String matchedBy, Outcome outcome, String reason) {
 
-    public enum Outcome {
-        APPLIED("applied"),
-        OUTRANKED("outranked"),
-        EXPIRED("expired");
-
-        private final String label;
-
-        Outcome(String label) {
-            this.label = label;
-        }
+    public enum Outcome implements Spelled {
+        APPLIED,
+        OUTRANKED,
+        EXPIRED;
 
         @Override
         public String toString() {
-            return label;
+            return spelling();
         }
     }
 

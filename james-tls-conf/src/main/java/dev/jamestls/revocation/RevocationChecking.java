@@ -1,40 +1,23 @@
 package dev.jamestls.revocation;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import dev.jamestls.tls.Spelled;
 
 /** What to do about revocation when a chain is verified; the enum carries its configuration spelling. */
-public enum RevocationChecking {
+public enum RevocationChecking implements Spelled {
     /** No revocation check. */
-    OFF("off"),
+    OFF,
     /** Check; a revoked certificate fails, an unreachable or unusable responder is accepted and recorded. */
-    SOFT_FAIL("soft-fail"),
+    SOFT_FAIL,
     /** Check; a revoked certificate fails, an unknown status is a temporary failure. */
-    HARD_FAIL("hard-fail");
-
-    private final String spelling;
-
-    RevocationChecking(String spelling) {
-        this.spelling = spelling;
-    }
-
-    public String spelling() {
-        return spelling;
-    }
+    HARD_FAIL;
 
     /** Parses the configuration spelling strictly. */
     public static RevocationChecking parse(String value) {
-        for (RevocationChecking mode : values()) {
-            if (mode.spelling.equals(value)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("unknown revocation mode '" + value + "'; accepted: "
-            + Arrays.stream(values()).map(RevocationChecking::spelling).collect(Collectors.joining(", ")));
+        return Spelled.parse(RevocationChecking.class, "revocation mode", value);
     }
 
     @Override
     public String toString() {
-        return spelling;
+        return spelling();
     }
 }

@@ -74,22 +74,12 @@ public final class ClientIdentity {
     }
 
     /** A finding about the identity that makes partners refuse it. */
-    public enum FindingKind {
-        EXPIRED("expired"),
-        EXPIRES_SOON("expires-soon"),
-        NOT_YET_VALID("not-yet-valid"),
+    public enum FindingKind implements Spelled {
+        EXPIRED,
+        EXPIRES_SOON,
+        NOT_YET_VALID,
         /** RFC 5280 §4.2.1.12: an EKU extension without clientAuth (or anyExtendedKeyUsage) forbids TLS client use. */
-        NO_CLIENT_AUTH("no-client-auth");
-
-        private final String spelling;
-
-        FindingKind(String spelling) {
-            this.spelling = spelling;
-        }
-
-        public String spelling() {
-            return spelling;
-        }
+        NO_CLIENT_AUTH;
     }
 
     /** One finding, with the message an administrator reads. */

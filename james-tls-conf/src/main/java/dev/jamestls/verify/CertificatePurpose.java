@@ -1,30 +1,23 @@
 package dev.jamestls.verify;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import dev.jamestls.tls.Spelled;
 
 /** What the peer's certificate is used for: the extended key usage it must allow (RFC 5280 §4.2.1.12). */
-public enum CertificatePurpose {
+public enum CertificatePurpose implements Spelled {
     /** A partner's TLS client certificate (inbound). */
-    CLIENT_AUTH("client-auth", "1.3.6.1.5.5.7.3.2", "clientAuth"),
+    CLIENT_AUTH("1.3.6.1.5.5.7.3.2", "clientAuth"),
     /** A receiving MTA's TLS server certificate (outbound). */
-    SERVER_AUTH("server-auth", "1.3.6.1.5.5.7.3.1", "serverAuth");
+    SERVER_AUTH("1.3.6.1.5.5.7.3.1", "serverAuth");
 
     /** RFC 5280 §4.2.1.12: anyExtendedKeyUsage. */
     static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
-    private final String spelling;
     private final String oid;
     private final String usageName;
 
-    CertificatePurpose(String spelling, String oid, String usageName) {
-        this.spelling = spelling;
+    CertificatePurpose(String oid, String usageName) {
         this.oid = oid;
         this.usageName = usageName;
-    }
-
-    public String spelling() {
-        return spelling;
     }
 
     /** The id-kp OID the certificate's EKU must contain (when it has an EKU). */
@@ -38,17 +31,11 @@ public enum CertificatePurpose {
     }
 
     public static CertificatePurpose parse(String value) {
-        for (CertificatePurpose purpose : values()) {
-            if (purpose.spelling.equals(value)) {
-                return purpose;
-            }
-        }
-        throw new IllegalArgumentException("unknown certificate purpose '" + value + "'; accepted: "
-            + Arrays.stream(values()).map(CertificatePurpose::spelling).collect(Collectors.joining(", ")));
+        return Spelled.parse(CertificatePurpose.class, "certificate purpose", value);
     }
 
     @Override
     public String toString() {
-        return spelling;
+        return spelling();
     }
 }

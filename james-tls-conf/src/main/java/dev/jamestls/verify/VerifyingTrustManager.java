@@ -13,6 +13,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
+import dev.jamestls.tls.Spelled;
 
 /**
  * A JSSE trust manager that runs the verification core on the peer's chain.
@@ -33,19 +34,13 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
     public static final String SESSION_KEY = "dev.jamestls.verify.outcome";
 
     /** What a failed verification does: fail the handshake, or only record the outcome. */
-    public enum OnFailure {
-        FAIL_HANDSHAKE("fail-handshake"),
-        RECORD_ONLY("record-only");
-
-        private final String spelling;
-
-        OnFailure(String spelling) {
-            this.spelling = spelling;
-        }
+    public enum OnFailure implements Spelled {
+        FAIL_HANDSHAKE,
+        RECORD_ONLY;
 
         @Override
         public String toString() {
-            return spelling;
+            return spelling();
         }
     }
 

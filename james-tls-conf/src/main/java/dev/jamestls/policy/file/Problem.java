@@ -2,6 +2,7 @@ package dev.jamestls.policy.file;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import dev.jamestls.tls.Spelled;
 
 /**
  * One finding in a configuration file, located to file, line and column.
@@ -15,23 +16,13 @@ import java.util.Objects;
  */
 public record Problem(Severity severity, Path file, int line, int column, String subject, String message) {
 
-    public enum Severity {
-        ERROR("error"),
-        WARNING("warning");
-
-        private final String spelling;
-
-        Severity(String spelling) {
-            this.spelling = spelling;
-        }
-
-        public String spelling() {
-            return spelling;
-        }
+    public enum Severity implements Spelled {
+        ERROR,
+        WARNING;
 
         @Override
         public String toString() {
-            return spelling;
+            return spelling();
         }
     }
 
