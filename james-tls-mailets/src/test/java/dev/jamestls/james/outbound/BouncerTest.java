@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import javax.mail.internet.MimeMultipart;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
-import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -83,13 +81,7 @@ class BouncerTest {
     }
 
     static FakeMail failedMail(MaybeSender sender, DeliveryDecision decision, String... recipients) throws Exception {
-        List<MailAddress> addresses = new ArrayList<>();
-        for (String recipient : recipients) {
-            addresses.add(new MailAddress(recipient));
-        }
-        FakeMail mail = FakeMail.builder().name("m1").sender(sender).recipients(addresses)
-            .lastUpdated(Date.from(ARRIVAL))
-            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("quarterly report").setText("body")).build();
+        FakeMail mail = ScriptedDelivery.mail(sender, ARRIVAL, recipients);
         OutboundAttributes.setRound(mail, List.of(), decision);
         mail.setAttribute(new Attribute(OutboundAttributes.MX, AttributeValue.of("mx2.partner.example")));
         return mail;

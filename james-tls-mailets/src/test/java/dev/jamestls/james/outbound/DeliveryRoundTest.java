@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +51,7 @@ class DeliveryRoundTest {
     }
 
     private static FakeMail mail(String recipient) throws Exception {
-        return FakeMail.builder().name("m1").sender("sender@james.local").recipient(recipient)
-            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("hi").setText("body")).build();
+        return ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), CLOCK.instant(), recipient);
     }
 
     @Test

@@ -7,11 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.base.test.FakeMail;
 
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.ConnectionPool;
@@ -81,6 +88,16 @@ final class ScriptedDelivery {
                 return List.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}));
             }
         };
+    }
+
+    /** A mail of {@code sender} to {@code recipients}, received here at {@code arrival}. */
+    static FakeMail mail(MaybeSender sender, Instant arrival, String... recipients) throws Exception {
+        List<MailAddress> addresses = new ArrayList<>();
+        for (String recipient : recipients) {
+            addresses.add(new MailAddress(recipient));
+        }
+        return FakeMail.builder().name("m1").sender(sender).recipients(addresses).lastUpdated(Date.from(arrival))
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("quarterly report").setText("body")).build();
     }
 
     static AttemptObservation observed(TlsStage stage, boolean startTlsOffered, TransactionResult transaction) {

@@ -57,6 +57,13 @@ final class ScriptedMailetContext {
         return this;
     }
 
+    /** From now on every mail is taken: the spool is back. */
+    ScriptedMailetContext acceptAll() {
+        dsnRefusal = null;
+        processorRefusals.clear();
+        return this;
+    }
+
     /** The DSNs sent: new messages (not a mail handed on) from the null sender. */
     List<FakeMailContext.SentMail> dsns() {
         return sent().filter(mail -> mail.getAttributes().containsKey(Mail.SENT_BY_MAILET_ATTRIBUTE.getName())
