@@ -1,31 +1,20 @@
 package dev.jamestls.james.outbound;
 
+import static dev.jamestls.james.outbound.ScriptedDelivery.ARRIVAL;
+import static dev.jamestls.james.outbound.ScriptedDelivery.BOUNCES;
+import static dev.jamestls.james.outbound.ScriptedDelivery.CLOCK;
+import static dev.jamestls.james.outbound.ScriptedDelivery.REPORTING_MTA;
+import static dev.jamestls.james.outbound.ScriptedDelivery.SCHEDULE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
-import javax.mail.Message;
 import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.internet.ContentType;
-import javax.mail.internet.InternetAddress;
-import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeMultipart;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
@@ -39,7 +28,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.outbound.DeliveryDecision;
-import dev.jamestls.outbound.RetrySchedule;
 
 /**
  * What becomes of a mail that cannot be delivered: a DSN to its sender (RFC 3464), or the bounce processor; a DSN that
@@ -47,13 +35,6 @@ import dev.jamestls.outbound.RetrySchedule;
  * record what is sent; no James runs.
  */
 class BouncerTest {
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T08:00:00Z"), ZoneOffset.UTC);
-    /** Retry 1 after 5 minutes, retries 2 and 3 after an hour; then the schedule is exhausted. */
-    static final RetrySchedule SCHEDULE = new RetrySchedule(List.of(Duration.ofMinutes(5), Duration.ofHours(1)), 3);
-    static final String REPORTING_MTA = "mx.james.local";
-    static final String BOUNCES = "bounces";
-    static final Instant ARRIVAL = Instant.parse("2026-12-02T22:15:00Z");
-
     private static final DeliveryDecision TLS_NOT_SECURED = new DeliveryDecision(DeliveryDecision.Kind.BOUNCE, "4.7.5",
         "TLS required by connector partner-example (encrypt) could not be secured for partner.example: STARTTLS not offered "
             + "(gave up after 4 attempt round(s))", Optional.empty());
@@ -72,7 +53,8 @@ class BouncerTest {
     }
 
     private Bouncer bouncer(Optional<String> bounceProcessor) {
-        return new Bouncer(james.context(), queue, SCHEDULE, bounceProcessor, REPORTING_MTA, ScriptedDelivery.noMetrics(), CLOCK);
+        return new Bouncer(james.context(), queue, SCHEDULE, bounceProcessor, REPORTING_MTA, ScriptedDelivery.noMetrics(),
+            CLOCK);
     }
 
     /** A mail from {@code sender@james.local} whose round decided {@code decision}, as the round leaves it. */
@@ -289,42 +271,5 @@ class BouncerTest {
         assertThat(james.handedTo(Mail.ERROR)).singleElement().satisfies(kept -> assertThat(
             kept.getAttributes().get(OutboundAttributes.JAMES_DELIVERY_ERROR).getValue().value())
             .isEqualTo("the outgoing queue refused it back"));
-    }
-
-    /** A DSN as it goes on the wire, read back: its envelope headers and its RFC 3464 fields. */
-    record Dsn(String from, String to, String reportType, Map<String, String> perMessage, List<Map<String, String>> perRecipient,
-               String returnedHeaders) {
-        static Dsn read(MimeMessage sent) throws Exception {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            sent.writeTo(bytes);
-            MimeMessage wire = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(bytes.toByteArray()));
-            MimeMultipart report = (MimeMultipart) wire.getContent();
-            // RFC 6522 §3: the human part, the machine part, the returned content.
-            assertThat(report.getCount()).isEqualTo(3);
-            assertThat(new ContentType(report.getBodyPart(1).getContentType()).getBaseType()).isEqualTo("message/delivery-status");
-            List<Map<String, String>> groups = groups(text(report, 1));
-            return new Dsn(((InternetAddress) wire.getFrom()[0]).getAddress(),
-                ((InternetAddress) wire.getRecipients(Message.RecipientType.TO)[0]).getAddress(),
-                new ContentType(wire.getContentType()).getParameter("report-type"), groups.get(0), groups.subList(1, groups.size()),
-                text(report, 2));
-        }
-
-        private static String text(MimeMultipart report, int part) throws Exception {
-            return new String(report.getBodyPart(part).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-
-        /** RFC 3464 §2.1: groups of fields separated by blank lines; folded lines unfolded (RFC 5322 §2.2.3). */
-        private static List<Map<String, String>> groups(String deliveryStatus) {
-            List<Map<String, String>> groups = new ArrayList<>();
-            for (String group : deliveryStatus.replace("\r\n ", " ").split("\r\n\r\n")) {
-                Map<String, String> fields = new LinkedHashMap<>();
-                for (String line : group.strip().split("\r\n")) {
-                    int colon = line.indexOf(':');
-                    fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
-                }
-                groups.add(fields);
-            }
-            return groups;
-        }
     }
 }

@@ -1,10 +1,10 @@
 package dev.jamestls.james.outbound;
 
-import static dev.jamestls.james.outbound.BouncerTest.ARRIVAL;
-import static dev.jamestls.james.outbound.BouncerTest.BOUNCES;
-import static dev.jamestls.james.outbound.BouncerTest.CLOCK;
-import static dev.jamestls.james.outbound.BouncerTest.REPORTING_MTA;
-import static dev.jamestls.james.outbound.BouncerTest.SCHEDULE;
+import static dev.jamestls.james.outbound.ScriptedDelivery.ARRIVAL;
+import static dev.jamestls.james.outbound.ScriptedDelivery.BOUNCES;
+import static dev.jamestls.james.outbound.ScriptedDelivery.CLOCK;
+import static dev.jamestls.james.outbound.ScriptedDelivery.REPORTING_MTA;
+import static dev.jamestls.james.outbound.ScriptedDelivery.SCHEDULE;
 import static dev.jamestls.james.outbound.ScriptedDelivery.observed;
 import static dev.jamestls.james.outbound.ScriptedDelivery.twoMxHosts;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,7 +154,7 @@ class QueuedMailDeliveryTest {
         assertThat(queue.enqueued()).isEmpty();
         assertThat(james.dsns()).singleElement().satisfies(sent -> {
             assertThat(sent.getRecipients()).containsExactly(new MailAddress("sender@james.local"));
-            BouncerTest.Dsn dsn = BouncerTest.Dsn.read(sent.getMsg());
+            Dsn dsn = Dsn.read(sent.getMsg());
             assertThat(dsn.perRecipient()).singleElement().satisfies(fields -> assertThat(fields)
                 .containsEntry("Final-Recipient", "rfc822; user@partner.example").containsEntry("Status", "4.7.5")
                 .containsEntry("Remote-MTA", "dns; mx2.partner.example"));
@@ -169,7 +169,7 @@ class QueuedMailDeliveryTest {
 
         assertThat(item.asked()).containsExactly(CompletionStatus.SUCCESS);
         assertThat(queue.enqueued()).isEmpty();
-        assertThat(BouncerTest.Dsn.read(james.dsns().get(0).getMsg()).perRecipient()).singleElement()
+        assertThat(Dsn.read(james.dsns().get(0).getMsg()).perRecipient()).singleElement()
             .satisfies(fields -> assertThat(fields).containsEntry("Status", "5.7.10"));
     }
 
@@ -208,7 +208,7 @@ class QueuedMailDeliveryTest {
         assertThat(attempted).isEmpty();
         assertThat(second.asked()).containsExactly(CompletionStatus.SUCCESS);
         assertThat(queue.enqueued()).hasSize(1);
-        assertThat(BouncerTest.Dsn.read(james.dsns().get(0).getMsg()).perRecipient()).singleElement()
+        assertThat(Dsn.read(james.dsns().get(0).getMsg()).perRecipient()).singleElement()
             .satisfies(fields -> assertThat(fields).containsEntry("Status", "4.7.5")
                 .containsEntry("Final-Recipient", "rfc822; user@partner.example"));
     }
@@ -327,7 +327,7 @@ class QueuedMailDeliveryTest {
 
         assertThat(item.asked()).containsExactly(CompletionStatus.SUCCESS);
         // a received it; b is refused for good: a DSN for b alone.
-        assertThat(james.dsns()).singleElement().satisfies(sent -> assertThat(BouncerTest.Dsn.read(sent.getMsg()).perRecipient())
+        assertThat(james.dsns()).singleElement().satisfies(sent -> assertThat(Dsn.read(sent.getMsg()).perRecipient())
             .singleElement().satisfies(fields -> assertThat(fields).containsEntry("Final-Recipient", "rfc822; b@partner.example")
                 .containsEntry("Status", "5.1.1")));
         // c was deferred: c alone goes back to the queue with the retry delay.

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -37,6 +38,13 @@ import dev.jamestls.verify.JdkTrustAnchors;
  * from a table, a transport that answers each plan with an observation. No network, no James.
  */
 final class ScriptedDelivery {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T08:00:00Z"), ZoneOffset.UTC);
+    /** Retry 1 after 5 minutes, retries 2 and 3 after an hour; then the schedule is exhausted. */
+    static final RetrySchedule SCHEDULE = new RetrySchedule(List.of(Duration.ofMinutes(5), Duration.ofHours(1)), 3);
+    static final String REPORTING_MTA = "mx.james.local";
+    static final String BOUNCES = "bounces";
+    static final Instant ARRIVAL = Instant.parse("2026-12-02T22:15:00Z");
+
     /**
      * {@code partner.example} requires TLS ({@code encrypt}, a temporary failure), {@code strict.example} too but
      * bounces at once ({@code failure="permanent"}), every other domain is {@code may}.
