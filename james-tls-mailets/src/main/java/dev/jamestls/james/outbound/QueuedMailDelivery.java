@@ -51,9 +51,10 @@ public final class QueuedMailDelivery implements Consumer<MailQueue.MailQueueIte
                 carryOut(mail, round.deliver(mail));
             }
             complete(item, mail);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             // SPEC §2: never lose mail; it waits in the queue (not redelivered at once: a failure that repeats
-            // would otherwise spin).
+            // would otherwise spin). Errors too (a class missing from the class path, a message nested too deep):
+            // escaping, they would leave the item uncompleted, which James's memory queue never hands out again.
             LOGGER.error("outbound-tls mail={} could not be processed; left to the queue for a retry", mail.getName(), e);
             returnForRetry(item, mail, schedule.delays().get(0));
         } finally {

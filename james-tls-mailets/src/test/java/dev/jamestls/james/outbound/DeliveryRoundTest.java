@@ -1,11 +1,10 @@
 package dev.jamestls.james.outbound;
 
+import static dev.jamestls.james.outbound.ScriptedDelivery.observed;
+import static dev.jamestls.james.outbound.ScriptedDelivery.twoMxHosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,11 +12,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
-import org.apache.james.core.builder.MimeMessageBuilder;
-import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +24,6 @@ import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.AttemptRecord;
 import dev.jamestls.outbound.AttemptVerdict;
-import dev.jamestls.outbound.ConnectionPool;
-import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.DestinationDns;
 import dev.jamestls.outbound.RetrySchedule;
@@ -35,9 +31,6 @@ import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.DomainName;
-import dev.jamestls.policy.TlsPolicy;
-import dev.jamestls.policy.file.PolicyFileParser;
-import dev.jamestls.verify.JdkTrustAnchors;
 
 /** One delivery round's decisions, with a scripted transport and DNS: no James, no network, no sleeping. */
 class DeliveryRoundTest {
@@ -50,54 +43,15 @@ class DeliveryRoundTest {
     /** Every call the round made to the transport: the plan it asked for. */
     private final List<TlsPlan> sent = new ArrayList<>();
 
-    private TlsPolicy policy() throws Exception {
-        Path file = dir.resolve("tls-policy.xml");
-        Files.writeString(file, """
-            <tlsPolicy>
-              <defaults><outbound level="may"/></defaults>
-              <connector name="partner-example" mode="enforce">
-                <outbound level="encrypt"><recipientDomain>partner.example</recipientDomain></outbound>
-              </connector>
-            </tlsPolicy>
-            """);
-        return new PolicyFileParser(CLOCK).parse(file).policyOrThrow();
-    }
-
     private DeliveryRound round(DeliveryRound.Resolver dns, Function<TlsPlan, AttemptObservation> peer) throws Exception {
-        TlsPolicy policy = policy();
-        DeliveryRound.Transport transport = (rule, plan, endpoint, envelope) -> {
+        return ScriptedDelivery.round(ScriptedDelivery.policy(dir, CLOCK), dns, ScriptedDelivery.peer(plan -> {
             sent.add(plan);
-            return new SmtpAttempt.Result(peer.apply(plan), Optional.empty(), false);
-        };
-        return new DeliveryRound(() -> policy, dns, new DeliveryEndpoints(), JdkTrustAnchors::certificates, Optional::empty,
-            transport,
-            new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), CLOCK, connection -> { }), 1, SCHEDULE,
-            noMetrics(), CLOCK);
-    }
-
-    private static DeliveryRound.Resolver twoMxHosts() {
-        return new DeliveryRound.Resolver() {
-            @Override
-            public List<String> mxHosts(DomainName domain) {
-                return List.of("mx1." + domain.ascii(), "mx2." + domain.ascii());
-            }
-
-            @Override
-            public List<InetAddress> addresses(String host) throws UnknownHostException {
-                return List.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}));
-            }
-        };
+            return peer.apply(plan);
+        }), SCHEDULE, ScriptedDelivery.noMetrics(), CLOCK);
     }
 
     private static FakeMail mail(String recipient) throws Exception {
-        return FakeMail.builder().name("m1").sender("sender@james.local").recipient(recipient)
-            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("hi").setText("body")).build();
-    }
-
-    private static AttemptObservation observed(TlsStage stage, boolean startTlsOffered, TransactionResult transaction) {
-        return new AttemptObservation(Optional.of("127.0.0.1"), startTlsOffered, stage, Optional.empty(), Optional.empty(),
-            Optional.empty(), stage == TlsStage.ESTABLISHED || stage == TlsStage.NOT_ATTEMPTED ? Optional.empty()
-            : Optional.of(stage.toString()), transaction);
+        return ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), CLOCK.instant(), recipient);
     }
 
     @Test
@@ -171,15 +125,5 @@ class DeliveryRoundTest {
         assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.BOUNCE);
         assertThat(outcome.decision().status()).isEqualTo("4.7.5");
         assertThat(outcome.retries()).isEqualTo(SCHEDULE.maxRetries());
-    }
-
-    /** Counters and timers that count nothing. */
-    private static MetricFactory noMetrics() {
-        return (MetricFactory) noOp(MetricFactory.class);
-    }
-
-    private static Object noOp(Class<?> type) {
-        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) ->
-            method.getReturnType().isInterface() ? noOp(method.getReturnType()) : null);
     }
 }
