@@ -124,9 +124,12 @@ public final class Bouncer {
             return;
         }
         if (mail.getMaybeSender().isNullSender()) {
-            // RFC 5321 §6.1: no notification about a notification.
-            LOGGER.warn("outbound-tls mail={} with the null sender failed ({} {}); no DSN is sent for a DSN", mail.getName(),
-                decision.status(), decision.diagnostic());
+            // RFC 5321 §6.1: no notification about a notification. Nor is it dropped: it stays with the
+            // postmaster in James's error processor (SPEC §2: kept, retried or refused, never lost).
+            LOGGER.warn("outbound-tls mail={} with the null sender failed ({} {}); no DSN is sent for a DSN, the mail goes to "
+                + "the error processor", mail.getName(), decision.status(), decision.diagnostic());
+            keepInErrorProcessor(mail, "a notification (null sender) could not be delivered: " + decision.status() + " "
+                + decision.diagnostic());
             return;
         }
         Collection<MailAddress> recipients = mail.getRecipients();

@@ -124,13 +124,17 @@ class BouncerTest {
     }
 
     @Test
-    void aMailFromTheNullSenderGetsNoDsn() throws Exception {
-        // RFC 3464 §2 / RFC 5321 §6.1: a failed notification is not answered with another one.
+    void aMailFromTheNullSenderGetsNoDsnAndIsKeptInTheErrorProcessor() throws Exception {
+        // RFC 3464 §2 / RFC 5321 §6.1: a failed notification is not answered with another one; nor is it dropped.
         FakeMail mail = failedMail(MaybeSender.nullSender(), TLS_NOT_SECURED, "a@partner.example");
 
         bouncer().bounceOrRetryLater(mail, TLS_NOT_SECURED, "mx2.partner.example");
 
-        assertThat(james.allSent()).isEmpty();
+        assertThat(james.dsns()).isEmpty();
+        assertThat(james.allSent()).hasSize(1);
+        assertThat(james.handedTo(Mail.ERROR)).singleElement().satisfies(kept -> assertThat(
+            kept.getAttributes().get(OutboundAttributes.JAMES_DELIVERY_ERROR).getValue().value().toString())
+            .startsWith("a notification (null sender) could not be delivered: 4.7.5"));
         assertThat(queue.enqueued()).isEmpty();
         assertThat(OutboundAttributes.bounceFailures(mail)).isZero();
     }

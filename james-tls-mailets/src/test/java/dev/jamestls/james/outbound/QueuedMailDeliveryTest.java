@@ -214,15 +214,16 @@ class QueuedMailDeliveryTest {
     }
 
     @Test
-    void aFailedNotificationIsNotAnsweredWithAnotherOne() throws Exception {
-        // RFC 3464 §2, RFC 5321 §6.1: no DSN to the null sender; the failure is logged.
+    void aFailedNotificationIsNotAnsweredWithAnotherOneButKeptInTheErrorProcessor() throws Exception {
+        // RFC 3464 §2, RFC 5321 §6.1: no DSN to the null sender; the mail stays with the postmaster.
         FakeMail notification = ScriptedDelivery.mail(MaybeSender.nullSender(), ARRIVAL, "user@partner.example");
         OutboundAttributes.setRetries(notification, SCHEDULE.maxRetries());
         RecordingMailQueue.Item item = queue.item(notification);
 
         delivery(NO_STARTTLS).accept(item);
 
-        assertThat(james.allSent()).isEmpty();
+        assertThat(james.dsns()).isEmpty();
+        assertThat(james.handedTo(Mail.ERROR)).hasSize(1);
         assertThat(queue.enqueued()).isEmpty();
         assertThat(item.asked()).containsExactly(CompletionStatus.SUCCESS);
     }

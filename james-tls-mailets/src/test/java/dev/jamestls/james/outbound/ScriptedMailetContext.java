@@ -67,7 +67,7 @@ final class ScriptedMailetContext {
     /** The DSNs sent: new messages (not a mail handed on) from the null sender. */
     List<FakeMailContext.SentMail> dsns() {
         return sent().filter(mail -> mail.getAttributes().containsKey(Mail.SENT_BY_MAILET_ATTRIBUTE.getName())
-            && mail.getSender().isNullSender()).toList();
+            && mail.getSender() != null && mail.getSender().isNullSender()).toList();
     }
 
     /** The mails handed to {@code processor}. */
