@@ -3,6 +3,7 @@ package dev.jamestls.admin;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalInt;
+
 import dev.jamestls.tls.Spelled;
 
 /**

@@ -3,6 +3,7 @@ package dev.jamestls.admin;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+
 import dev.jamestls.tls.Spelled;
 
 /**

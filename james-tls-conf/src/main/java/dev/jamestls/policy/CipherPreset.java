@@ -1,6 +1,7 @@
 package dev.jamestls.policy;
 
 import java.util.List;
+
 import dev.jamestls.tls.Spelled;
 
 /**
@@ -21,16 +22,7 @@ public enum CipherPreset implements Spelled {
         "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
     /** The default (SPEC §1.3): every forward-secret suite, adding DHE and CBC-mode ECDHE for older peers. */
-    FORWARD_SECRET(List.of(
-        "TLS_AES_256_GCM_SHA384",
-        "TLS_AES_128_GCM_SHA256",
-        "TLS_CHACHA20_POLY1305_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    FORWARD_SECRET(concat(MODERN.suites, List.of(
         "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
         "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
         "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
@@ -41,7 +33,7 @@ public enum CipherPreset implements Spelled {
         "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
         "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
         "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")),
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"))),
     /**
      * Forward-secret suites first, then static-RSA AES suites for partners that have nothing
      * better. Meant for a narrow, expiring exception rule (SPEC §2), never for defaults.

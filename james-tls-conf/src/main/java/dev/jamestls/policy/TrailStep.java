@@ -1,6 +1,7 @@
 package dev.jamestls.policy;
 
 import java.util.Objects;
+
 import dev.jamestls.tls.Spelled;
 
 /**

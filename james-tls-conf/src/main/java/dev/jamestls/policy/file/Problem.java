@@ -2,6 +2,7 @@ package dev.jamestls.policy.file;
 
 import java.nio.file.Path;
 import java.util.Objects;
+
 import dev.jamestls.tls.Spelled;
 
 /**
