@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.smtp.PeerText;
 
 /**
  * Tells the sender that a mail cannot be delivered: a DSN (RFC 3464) from the null sender, or the mail handed to the
@@ -127,7 +128,7 @@ public final class Bouncer {
             // RFC 5321 §6.1: no notification about a notification. Nor is it dropped: it stays with the
             // postmaster in James's error processor (SPEC §2: kept, retried or refused, never lost).
             LOGGER.warn("outbound-tls mail={} with the null sender failed ({} {}); no DSN is sent for a DSN, the mail goes to "
-                + "the error processor", mail.getName(), decision.status(), decision.diagnostic());
+                + "the error processor", mail.getName(), decision.status(), PeerText.escape(decision.diagnostic()));
             keepInErrorProcessor(mail, "a notification (null sender) could not be delivered: " + decision.status() + " "
                 + decision.diagnostic());
             return;

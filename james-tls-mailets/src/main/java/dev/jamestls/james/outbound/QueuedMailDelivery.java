@@ -18,6 +18,7 @@ import dev.jamestls.outbound.AttemptVerdict;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.RecipientParts;
 import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.smtp.PeerText;
 
 /**
  * What happens to one mail taken from the outgoing queue ({@link QueueConsumer} hands it here): a
@@ -87,7 +88,8 @@ public final class QueuedMailDelivery implements Consumer<MailQueue.MailQueueIte
         for (RecipientParts.Part part : outcome.parts()) {
             DeliveryDecision decision = part.decision();
             LOGGER.info("outbound-tls-delivery mail={} recipients={} decision={} status={} diagnostic=\"{}\"", mail.getName(),
-                part.recipients(), decision.kind(), decision.status().isEmpty() ? "-" : decision.status(), decision.diagnostic());
+                part.recipients(), decision.kind(), decision.status().isEmpty() ? "-" : decision.status(),
+                PeerText.escape(decision.diagnostic()));
             if (decision.kind() == DeliveryDecision.Kind.DELIVERED) {
                 continue;
             }

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.LogCapture;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
@@ -71,6 +72,7 @@ class OutboundDestinationDetailsTest {
         .build();
 
     static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
+    static final String FORGED = "12:00:00.000 INFO  dev.jamestls - FORGED delivered";
     static LegacyTlsDestination legacy;
 
     @BeforeAll
@@ -94,7 +96,10 @@ class OutboundDestinationDetailsTest {
             .rcptReply("refused@partial.verify.example", "550 5.1.1 <refused@partial.verify.example>: no such user")
             .rcptReply("later@partial.verify.example", "450 4.2.1 mailbox busy, try later")
             .rcptReply("refused2@partial.verify.example", "550 5.1.1 <refused2@partial.verify.example>: no such user")
-            .rcptReply("later2@partial.verify.example", "452 4.2.2 mailbox full"));
+            .rcptReply("later2@partial.verify.example", "452 4.2.2 mailbox full")
+            // A hostile peer's reply text: a line separator (U+2028), NEL (U+0085) and an escape sequence, each
+            // followed by what would read as a line of our own log if written raw.
+            .rcptReply("forger@partial.verify.example", "550 5.1.1 no such user\u2028" + FORGED + "\u0085" + FORGED + "\u001b[2K"));
         james.dns().mx("partial.verify.example", "mx.partial.dest.example");
         james.dns().mx("nostarttls.verify.example", "mx.nostarttls.dest.example");
         james.dns().mx("refused.verify.example", "mx.refused.dest.example");
@@ -175,6 +180,20 @@ class OutboundDestinationDetailsTest {
             .containsEntry("dev.jamestls.outbound.retries", "1");
         assertThat(deferred.nextDelivery()).isPresent();
         assertThat(server.received()).filteredOn(r -> r.data().contains("Subject: per-recipient\n")).hasSize(1);
+    }
+
+    /** Attack: the refusing peer writes a log line of its own into its reply; it must reach our log escaped. */
+    @Test
+    void aPeersReplyTextReachesTheLogEscaped() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            sendTo("forged-log", "ok@partial.verify.example", "forger@partial.verify.example");
+
+            awaitDsnFor(james, LOCAL, "forger@partial.verify.example");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(log.lines()).anyMatch(line -> line.contains("forger@partial.verify.example") && line.contains("5.1.1")));
+            assertThat(log.lines()).noneMatch(line -> line.startsWith(FORGED) || line.contains("\u2028") || line.contains("\u0085")
+                || line.contains("\u001b"));
+        }
     }
 
     @Test
