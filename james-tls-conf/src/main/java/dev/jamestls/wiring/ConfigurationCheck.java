@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.jamestls.outbound.HeloName;
+import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.parameters.DeliveryParameters;
 import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.policy.CipherPreset;
 import dev.jamestls.policy.Connector;
@@ -154,6 +156,7 @@ public final class ConfigurationCheck {
                         }
                         if (component.className().equals(OutboundIdentities.MAILET)) {
                             checkHeloName(file, element, problems);
+                            checkRetrySchedule(file, element, problems);
                         }
                     });
             }
@@ -167,6 +170,31 @@ public final class ConfigurationCheck {
         } catch (IllegalArgumentException e) {
             problems.add(Problem.error(file, mailet.line(), mailet.column(), "<mailet class=\"" + OutboundIdentities.MAILET + "\">",
                 e.getMessage()));
+        }
+    }
+
+    /**
+     * {@code delayTime} and {@code maxRetries} are each valid alone but must agree (more delays than retries is an
+     * error at init): judged together here as TlsRemoteDelivery's init does. A bad value alone is reported by its spec.
+     */
+    private static void checkRetrySchedule(Path file, XmlElement mailet, List<Problem> problems) {
+        ParameterSpec<List<java.time.Duration>> delayTime = DeliveryParameters.DELAY_TIME;
+        ParameterSpec<Integer> maxRetries = DeliveryParameters.MAX_RETRIES;
+        String delays = childText(mailet, delayTime.name()).orElse(delayTime.defaultValue().orElseThrow());
+        String retries = childText(mailet, maxRetries.name()).orElse(maxRetries.defaultValue().orElseThrow());
+        List<java.time.Duration> parsedDelays;
+        int parsedRetries;
+        try {
+            parsedDelays = delayTime.parse(delays);
+            parsedRetries = maxRetries.parse(retries);
+        } catch (IllegalArgumentException alone) {
+            return; // reported by the parameter's own check
+        }
+        try {
+            new RetrySchedule(parsedDelays, parsedRetries);
+        } catch (IllegalArgumentException e) {
+            XmlElement at = mailet.children(delayTime.name()).stream().findFirst().orElse(mailet);
+            problems.add(Problem.error(file, at.line(), at.column(), "<" + delayTime.name() + ">", delayTime.problem(delays, e.getMessage())));
         }
     }
 

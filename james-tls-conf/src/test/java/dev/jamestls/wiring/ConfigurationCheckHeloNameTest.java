@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jamestls.outbound.HeloName;
 import dev.jamestls.policy.file.Problem;
 
-/** {@code check} judges TlsRemoteDelivery's EHLO name as its init does. */
+/** {@code check} judges TlsRemoteDelivery's EHLO name and its retry schedule as its init does. */
 class ConfigurationCheckHeloNameTest {
     static final String ACCEPTED = "accepted: heloName set to the fully-qualified domain name this server's outbound address has in DNS, "
         + "e.g. mx.example.com (RFC 5321 §4.1.1.1)";
@@ -63,5 +63,23 @@ class ConfigurationCheckHeloNameTest {
     void aConfiguredHeloNameOrAFullyQualifiedHostNameIsClean() throws IOException {
         assertThat(check("<heloName>mx.example.com</heloName>", unknown())).isEmpty();
         assertThat(check("", () -> "mx.example.com")).isEmpty();
+    }
+
+    @Test
+    void moreDelaysThanRetriesIsAnErrorAtDelayTimeAsAtInit() throws IOException {
+        List<Problem> problems = check("<heloName>mx.example.com</heloName>"
+            + "<delayTime>5 minutes, 3*1 hour, 6 hours</delayTime><maxRetries>3</maxRetries>", unknown());
+
+        assertThat(problems).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(4);
+            assertThat(problem.detail()).startsWith("<delayTime>: invalid delayTime '5 minutes, 3*1 hour, 6 hours'")
+                .contains("maxRetries");
+        });
+    }
+
+    @Test
+    void delaysWithinTheRetriesAreClean() throws IOException {
+        assertThat(check("<heloName>mx.example.com</heloName><delayTime>5 minutes, 1 hour</delayTime><maxRetries>3</maxRetries>",
+            unknown())).isEmpty();
     }
 }
