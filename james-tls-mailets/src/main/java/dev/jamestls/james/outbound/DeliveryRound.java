@@ -122,9 +122,13 @@ public final class DeliveryRound {
     /**
      * Delivers {@code mail} (whose recipients share one domain) once, records the round on it and returns the decision.
      *
-     * @throws MessagingException when the mail cannot be read (a recipient that is not an Internet address)
+     * @throws Undeliverable when no round can ever deliver the mail (no recipient, a recipient that is not an Internet address)
+     * @throws MessagingException when the mail cannot be read
      */
     public Outcome deliver(Mail mail) throws MessagingException {
+        if (mail.getRecipients().isEmpty()) {
+            throw new Undeliverable("it has no recipient");
+        }
         int retries = OutboundAttributes.retries(mail);
         String domain = mail.getRecipients().iterator().next().getDomain().asString();
         List<AttemptRecord> attempts = new ArrayList<>();
@@ -285,10 +289,19 @@ public final class DeliveryRound {
             try {
                 recipients.add(new InternetAddress(recipient.asString()));
             } catch (AddressException e) {
-                throw new MessagingException("recipient " + recipient.asString() + " is not an Internet address", e);
+                throw new Undeliverable("recipient " + recipient.asString() + " is not an Internet address");
             }
         }
         String reversePath = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
         return new SmtpAttempt.Envelope(reversePath, recipients.toArray(Address[]::new), mail.getMessage());
+    }
+
+    /** A mail no delivery round can ever deliver: retrying it would only send it round the queue for ever. */
+    public static final class Undeliverable extends MessagingException {
+        private static final long serialVersionUID = 1L;
+
+        Undeliverable(String reason) {
+            super("undeliverable: " + reason);
+        }
     }
 }

@@ -52,6 +52,10 @@ public final class QueuedMailDelivery implements Consumer<MailQueue.MailQueueIte
                 carryOut(mail, round.deliver(mail));
             }
             complete(item, mail);
+        } catch (DeliveryRound.Undeliverable e) {
+            // No retry can help: the postmaster gets it (SPEC §2: kept, never dropped, never round the queue for ever).
+            LOGGER.error("outbound-tls mail={} {}; it goes to the error processor", mail.getName(), e.getMessage());
+            keepOrReturn(item, mail, e.getMessage());
         } catch (Exception | Error e) {
             // SPEC §2: never lose mail; it waits in the queue (not redelivered at once: a failure that repeats
             // would otherwise spin). Errors too (a class missing from the class path, a message nested too deep):
@@ -110,6 +114,17 @@ public final class QueuedMailDelivery implements Consumer<MailQueue.MailQueueIte
             } finally {
                 LifecycleUtil.dispose(copy);
             }
+        }
+    }
+
+    private void keepOrReturn(MailQueue.MailQueueItem item, Mail mail, String why) {
+        try {
+            bouncer.keepInErrorProcessor(mail, why);
+            complete(item, mail);
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("outbound-tls mail={} could not be handed to the error processor; left to the queue for a retry",
+                mail.getName(), e);
+            returnForRetry(item, mail, schedule.delays().get(0));
         }
     }
 

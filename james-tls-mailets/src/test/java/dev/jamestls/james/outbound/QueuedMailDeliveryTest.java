@@ -249,6 +249,21 @@ class QueuedMailDeliveryTest {
         assertThat(james.allSent()).isEmpty();
     }
 
+    /** No retry can deliver a mail without a recipient: it goes to the postmaster instead of round the queue for ever. */
+    @Test
+    void aMailThatCannotBeDeliveredAtAllIsKeptInTheErrorProcessorNotRequeuedForEver() throws Exception {
+        FakeMail nobody = ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@example.com")), ARRIVAL);
+        RecordingMailQueue.Item item = queue.item(nobody);
+
+        delivery(DELIVERS).accept(item);
+
+        assertThat(queue.enqueued()).isEmpty();
+        assertThat(item.asked()).containsExactly(CompletionStatus.SUCCESS);
+        assertThat(james.handedTo(Mail.ERROR)).singleElement().satisfies(kept -> assertThat(
+            kept.getAttributes().get(OutboundAttributes.JAMES_DELIVERY_ERROR).getValue().value().toString())
+            .isEqualTo("undeliverable: it has no recipient"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linkage", "stack"})
     void anErrorOutOfTheRoundKeepsTheMailInTheQueueToo(String kind) throws Exception {
