@@ -111,6 +111,14 @@ public final class QueuedMailDelivery implements Consumer<MailQueue.MailQueueIte
                 } else {
                     bouncer.bounceOrWait(copy, decision, outcome.mx(), outcome.retries());
                 }
+            } catch (MessagingException | RuntimeException e) {
+                // Only this part failed; the others are carried out (delivered, bounced, queued), and retrying the
+                // whole mail would send them again. This part goes to the postmaster; if even that fails, the
+                // exception keeps the whole mail (a duplicate at worst, never a loss).
+                LOGGER.error("outbound-tls mail={} recipients={} could not be queued for a retry or bounced; they go to the "
+                    + "error processor", mail.getName(), part.recipients(), e);
+                bouncer.keepInErrorProcessor(copy, "recipients " + part.recipients() + " could not be queued for a retry or "
+                    + "bounced (" + decision.status() + "): " + e.getMessage());
             } finally {
                 LifecycleUtil.dispose(copy);
             }

@@ -356,6 +356,21 @@ class QueuedMailDeliveryTest {
         });
     }
 
+    /** The queue refuses the deferred part: the others are done, so that part alone goes to the postmaster. */
+    @Test
+    void aPartTheQueueRefusesGoesToTheErrorProcessorWithoutRetryingTheWholeMail() throws Exception {
+        queue.refuse();
+        RecordingMailQueue.Item item = queue.item(mail("a@partner.example", "b@partner.example", "c@partner.example"));
+
+        delivery(partlyRefused()).accept(item);
+
+        // Not done(RETRY): that would deliver a again and send b a second DSN.
+        assertThat(item.asked()).containsExactly(CompletionStatus.SUCCESS);
+        assertThat(james.dsns()).hasSize(1);
+        assertThat(james.handedTo(Mail.ERROR)).singleElement()
+            .satisfies(kept -> assertThat(kept.getRecipients()).containsExactly(new MailAddress("c@partner.example")));
+    }
+
     @Test
     void recipientsWhoseDsnFailsWaitInTheQueueWithoutTheOthers() throws Exception {
         james.refuseDsn(new MessagingException("spool full"));
