@@ -93,7 +93,10 @@ final class AskingListenerContext extends SSLContext {
         }
     }
 
-    /** Delegates everything; marks every negotiated session it returns. */
+    /**
+     * Delegates everything; marks every negotiated session it returns. James reads a connection's session through
+     * this engine's {@link #getSession()} (Netty's {@code SslHandler.engine()}), so marking there covers every reader.
+     */
     private static final class MarkingEngine extends SSLEngine {
         /** The placeholder suite of a session before its handshake: such a session is shared and never marked. */
         private static final String NO_SUITE = "SSL_NULL_WITH_NULL_NULL";
@@ -113,21 +116,14 @@ final class AskingListenerContext extends SSLContext {
             return session;
         }
 
-        private SSLEngineResult marking(SSLEngineResult result) {
-            if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
-                marked(delegate.getSession());
-            }
-            return result;
-        }
-
         @Override
         public SSLEngineResult wrap(ByteBuffer[] sources, int offset, int length, ByteBuffer destination) throws SSLException {
-            return marking(delegate.wrap(sources, offset, length, destination));
+            return delegate.wrap(sources, offset, length, destination);
         }
 
         @Override
         public SSLEngineResult unwrap(ByteBuffer source, ByteBuffer[] destinations, int offset, int length) throws SSLException {
-            return marking(delegate.unwrap(source, destinations, offset, length));
+            return delegate.unwrap(source, destinations, offset, length);
         }
 
         @Override
