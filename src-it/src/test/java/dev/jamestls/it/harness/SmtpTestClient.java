@@ -97,7 +97,7 @@ public final class SmtpTestClient implements AutoCloseable {
             trust.init(dev.jamestls.pki.SslContexts.trustStore(List.of(pki.root.certificate().certificate())));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return upgraded(new RawClient(false, context), port);
+            return startTls(port, context);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the client's TLS context", e);
         }

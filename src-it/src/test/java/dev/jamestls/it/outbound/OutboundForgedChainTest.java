@@ -156,9 +156,7 @@ class OutboundForgedChainTest {
     }
 
     private static Optional<QueuedMail> queued(String recipient) throws Exception {
-        // After a delivery round: a mail is queued before its first round, without a verdict.
-        return james.queues().browse(QUEUE).stream().filter(m -> m.recipients().contains(recipient)
-            && m.attributes().containsKey("dev.jamestls.outbound.verdict")).findFirst();
+        return OutboundProbe.queued(james, QUEUE, recipient);
     }
 
     private static Optional<TestSmtpServer.Received> receivedWith(TestSmtpServer server, String subject) {

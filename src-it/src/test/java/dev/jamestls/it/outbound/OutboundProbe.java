@@ -50,9 +50,17 @@ final class OutboundProbe {
 
     /** The mail for {@code recipient} waiting in {@code queue} after a delivery round (it carries a verdict). */
     static QueuedMail awaitQueued(InProcessJames james, String queue, String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-            james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient)
-                && m.attributes().containsKey("dev.jamestls.outbound.verdict")).findFirst(), Optional::isPresent).orElseThrow();
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+            .until(() -> queued(james, queue, recipient), Optional::isPresent).orElseThrow();
+    }
+
+    /**
+     * The mail for {@code recipient} in {@code queue} if a delivery round has tried it: TlsRemoteDelivery queues a
+     * mail before its first round, without a verdict.
+     */
+    static Optional<QueuedMail> queued(InProcessJames james, String queue, String recipient) throws Exception {
+        return james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient)
+            && m.attributes().containsKey("dev.jamestls.outbound.verdict")).findFirst();
     }
 
     /** A destination's certificate from the test PKI's intermediate, for {@code host}. */
