@@ -6,11 +6,6 @@ import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.util.List;
-import java.net.Socket;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -20,7 +15,6 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +24,7 @@ import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.SslContexts;
+import dev.jamestls.testkit.CountingKeyManager;
 
 /**
  * Every session the certificate-wanted listener's engines hand out carries the
@@ -48,7 +43,7 @@ class AskingListenerContextTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void everySessionOfTheListenerIsMarkedFullOrResumed(String protocol) throws Exception {
         SSLContext server = AskingListenerContext.of(serverContext());
-        CountingKeyManager keys = new CountingKeyManager();
+        CountingKeyManager keys = new CountingKeyManager(SELF_MADE);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(new KeyManager[] {keys}, trust(), null);
 
@@ -56,7 +51,7 @@ class AskingListenerContextTest {
         SSLSession second = handshake(client, server, protocol);
 
         // The second handshake resumed the first session: the client was asked for its certificate once.
-        assertThat(keys.choices).hasValue(1);
+        assertThat(keys.choices()).isEqualTo(1);
 
         for (SSLSession session : List.of(first, second)) {
             assertThat(session.getProtocol()).isEqualTo(protocol);
@@ -69,48 +64,6 @@ class AskingListenerContextTest {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(SslContexts.trustStore(List.of(CA.certificate().certificate())));
         return factory.getTrustManagers();
-    }
-
-    /** The client's key manager, counting how often a handshake asked it for a certificate. */
-    static final class CountingKeyManager extends X509ExtendedKeyManager {
-        final AtomicInteger choices = new AtomicInteger();
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            choices.incrementAndGet();
-            return "client";
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            choices.incrementAndGet();
-            return "client";
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return SELF_MADE.presentedChain().toArray(X509Certificate[]::new);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return SELF_MADE.keyPair().getPrivate();
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] {"client"};
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return new String[0];
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
     }
 
     private static SSLContext serverContext() throws Exception {

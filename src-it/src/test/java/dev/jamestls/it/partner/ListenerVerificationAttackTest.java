@@ -2,19 +2,10 @@ package dev.jamestls.it.partner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.Socket;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,8 +18,8 @@ import dev.jamestls.it.harness.PolicyXml;
 import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestPki;
-import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.SslContexts;
+import dev.jamestls.testkit.CountingKeyManager;
 
 /**
  * Attacks on what a mail says about who verified its client certificate
@@ -108,63 +99,5 @@ class ListenerVerificationAttackTest {
         SSLContext context = SSLContext.getInstance(protocol);
         context.init(new javax.net.ssl.KeyManager[] {keys}, trust.getTrustManagers(), null);
         return context;
-    }
-
-    /** The client's key manager, counting how often a handshake asked it for a certificate. */
-    static final class CountingKeyManager extends X509ExtendedKeyManager {
-        private final X509KeyManager delegate;
-        private final AtomicInteger choices = new AtomicInteger();
-
-        CountingKeyManager(IssuedCertificate identity) throws Exception {
-            char[] password = "transient".toCharArray();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("client", identity.keyPair().getPrivate(), password,
-                identity.presentedChain().toArray(java.security.cert.Certificate[]::new));
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(store, password);
-            delegate = (X509KeyManager) factory.getKeyManagers()[0];
-        }
-
-        int choices() {
-            return choices.get();
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            choices.incrementAndGet();
-            return delegate.chooseClientAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            choices.incrementAndGet();
-            return delegate.chooseClientAlias(keyType, issuers, null);
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return delegate.getClientAliases(keyType, issuers);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return delegate.getServerAliases(keyType, issuers);
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return delegate.getCertificateChain(alias);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return delegate.getPrivateKey(alias);
-        }
     }
 }
