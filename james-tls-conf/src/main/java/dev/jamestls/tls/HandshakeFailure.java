@@ -37,14 +37,7 @@ public record HandshakeFailure(Optional<TlsAlert> peerAlert, String detail) {
 
     /** Reads a handshake failure: the first TLS exception of the cause chain, else the failure itself. */
     public static HandshakeFailure of(Throwable failure) {
-        Throwable tls = failure;
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-            if (t instanceof SSLException) {
-                tls = t;
-                break;
-            }
-        }
+        Throwable tls = firstCause(failure, SSLException.class::isInstance).orElse(failure);
         String message = tls.getMessage() == null ? "" : tls.getMessage().trim();
         Matcher received = RECEIVED.matcher(message);
         if (received.find()) {
@@ -53,7 +46,8 @@ public record HandshakeFailure(Optional<TlsAlert> peerAlert, String detail) {
                 return new HandshakeFailure(alert, "");
             }
         }
-        if (endedWithoutAlert(failure)) {
+        // A reset (SocketException) or an early end of stream (EOFException) anywhere in the chain.
+        if (firstCause(failure, t -> t instanceof java.net.SocketException || t instanceof java.io.EOFException).isPresent()) {
             return new HandshakeFailure(Optional.empty(), CONNECTION_CLOSED);
         }
         Matcher prefix = PREFIX.matcher(message);
@@ -63,15 +57,15 @@ public record HandshakeFailure(Optional<TlsAlert> peerAlert, String detail) {
         return new HandshakeFailure(Optional.empty(), message.isEmpty() ? tls.getClass().getSimpleName() : message);
     }
 
-    /** A reset ({@link java.net.SocketException}) or an early end of stream ({@link java.io.EOFException}) in the chain. */
-    private static boolean endedWithoutAlert(Throwable failure) {
+    /** The first of {@code failure} and its causes (at most {@value #MAX_CAUSES} deep) that {@code wanted} accepts. */
+    private static Optional<Throwable> firstCause(Throwable failure, java.util.function.Predicate<Throwable> wanted) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-            if (t instanceof java.net.SocketException || t instanceof java.io.EOFException) {
-                return true;
+            if (wanted.test(t)) {
+                return Optional.of(t);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** {@code peer sent alert protocol_version}, or the detail. */
