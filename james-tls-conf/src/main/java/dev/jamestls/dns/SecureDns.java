@@ -1,0 +1,27 @@
+package dev.jamestls.dns;
+
+import java.net.InetAddress;
+
+import dev.jamestls.dane.TlsaRecord;
+import dev.jamestls.policy.DomainName;
+
+/**
+ * DNS questions answered with their DNSSEC status, as DANE (RFC 7672 §2.1) and MTA-STS (RFC 8461 §3.1)
+ * need them. Implementations never throw for DNS trouble: a failure is a {@link DnssecStatus#FAILED} answer.
+ */
+public interface SecureDns {
+    /** MX records of {@code domain}, in preference order. */
+    DnsAnswer<MxRecord> mx(DomainName domain);
+
+    /**
+     * A and AAAA addresses of {@code host}; the status is the weaker of the two lookups (RFC 7672 §2.2.2:
+     * TLSA records of a host are looked up only when its addresses are secure).
+     */
+    DnsAnswer<InetAddress> addresses(DomainName host);
+
+    /** TLSA records at {@code _port._tcp.host} (RFC 6698 §3, RFC 7672 §2.2.3). */
+    DnsAnswer<TlsaRecord> tlsa(DomainName host, int port);
+
+    /** TXT records of {@code name}, each record's strings joined without separator (RFC 8461 §3.1). */
+    DnsAnswer<String> txt(DomainName name);
+}
