@@ -40,13 +40,14 @@ import dev.jamestls.verify.TlsRptResultType;
  * @param reason both sides, one line
  * @param refusedRecipients the recipients the peer refused at RCPT (per-recipient results, RFC 5321 §3.3)
  * @param peerReply the peer's refusal of the transaction (MAIL, RCPT of every recipient, DATA), as values
+ * @param source which policy decided the host's plan: connector, DANE, MTA-STS or defaults
  */
 public record AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
                             String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
                             Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
                             Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
                             Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
-                            Optional<PeerReply> peerReply) {
+                            Optional<PeerReply> peerReply, PolicySource source) {
     public AttemptRecord {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(domain, "domain");
@@ -67,16 +68,35 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         Objects.requireNonNull(reason, "reason");
         refusedRecipients = List.copyOf(refusedRecipients);
         Objects.requireNonNull(peerReply, "peerReply");
+        Objects.requireNonNull(source, "source");
     }
 
+    /** An attempt under the rule itself (a connector, a table entry or the defaults decided). */
     public static AttemptRecord of(Instant at, OutboundResolution resolution, TlsPlan plan, DeliveryTarget target,
                                    AttemptObservation seen, AttemptClassification classification) {
+        return of(at, resolution, PolicySource.of(resolution.kind()), plan, target, seen, classification);
+    }
+
+    /**
+     * A host that was not connected to because a published policy forbids it (DNSSEC failed, DANE required, no
+     * MX matching an MTA-STS policy): no byte was sent.
+     */
+    public static AttemptRecord notAttempted(Instant at, OutboundResolution resolution, PolicySource source, OutboundLevel level,
+                                             DeliveryTarget target, TlsRptResultType type, String reason) {
+        return new AttemptRecord(at, resolution.recipientDomain().ascii(), resolution.rule(), resolution.kind(),
+            resolution.mode(), level, target.host().ascii(), target.port(), Optional.empty(), false, TlsStage.NOT_ATTEMPTED,
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            AttemptVerdict.TLS_NOT_SECURED, Optional.of(type), reason, List.of(), Optional.empty(), source);
+    }
+
+    public static AttemptRecord of(Instant at, OutboundResolution resolution, PolicySource source, TlsPlan plan,
+                                   DeliveryTarget target, AttemptObservation seen, AttemptClassification classification) {
         Optional<CertificateFacts> leaf = seen.certificate().flatMap(outcome -> outcome.leaf());
         return new AttemptRecord(at, resolution.recipientDomain().ascii(), resolution.rule(), resolution.kind(),
             resolution.mode(), plan.level(), target.host().ascii(), target.port(), seen.ip(), seen.startTlsOffered(),
             seen.stage(), seen.protocol(), seen.cipher(), leaf.map(CertificateFacts::subject),
             leaf.map(CertificateFacts::issuer), leaf.map(CertificateFacts::spkiSha256), classification.verdict(),
-            classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply());
+            classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply(), source);
     }
 
     /** Field names and values in a fixed order, for a structured log line. */
@@ -86,6 +106,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         fields.put("rule", rule);
         fields.put("ruleKind", ruleKind.spelling());
         fields.put("mode", mode.spelling());
+        fields.put("source", source.spelling());
         fields.put("level", level.spelling());
         fields.put("mx", mxHost);
         fields.put("port", String.valueOf(port));

@@ -81,6 +81,23 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
     }
 
     /**
+     * No host could be tried: the destination's published policy (DNSSEC, DANE, MTA-STS) forbids every one. Temporary
+     * (RFC 7672 §2.2, RFC 8461 §5: the sender defers and retries), a bounce only when the retries are spent.
+     *
+     * @param attempts the hosts not tried, each with its RFC 8460 result type
+     */
+    public static DeliveryDecision refusedByPolicy(OutboundResolution resolution, PolicySource source, List<AttemptRecord> attempts,
+                                                   int retriesSoFar, RetrySchedule schedule) {
+        String diagnostic = "TLS required by " + source + " (" + resolution.kind().spelling() + " " + resolution.rule() + ", level "
+            + resolution.requirement().level() + ") could not be secured for " + resolution.recipientDomain().ascii() + ": "
+            + attempts.stream().map(AttemptRecord::summary).collect(Collectors.joining("; "));
+        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
+        return delay.map(d -> new DeliveryDecision(Kind.RETRY, SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY, diagnostic, Optional.of(d)))
+            .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY,
+                diagnostic + " (gave up after " + (retriesSoFar + 1) + " attempt round(s))", Optional.empty()));
+    }
+
+    /**
      * The recipient domain publishes a null MX: a permanent failure at once, no connection, no retry
      * (RFC 7505 §4.2: "5.1.10 Recipient address has null MX").
      */

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.jamestls.dane.TlsaRecord;
 import dev.jamestls.policy.CipherPolicy;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.MatchName;
@@ -109,10 +110,38 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
             case MAY, ENCRYPT -> Optional.of(CertificateRequirement.server(anchors).withNames(host));
             case VERIFY, SECURE -> Optional.of(CertificateRequirement.server(anchors).withNames(namesChecked(requirement, nexthop, host)));
             case FINGERPRINT -> Optional.of(CertificateRequirement.pinsOnly(CertificatePurpose.SERVER_AUTH, Set.copyOf(requirement.pins())));
+            case DANE, DANE_ONLY -> throw new IllegalArgumentException("level " + level
+                + " is planned from the destination's TLSA records (TlsPlan.dane), or as may where there are none");
         };
-        OnFailure enforcement = enforced && level.compareTo(OutboundLevel.VERIFY) >= 0 ? OnFailure.FAIL_HANDSHAKE : OnFailure.RECORD_ONLY;
+        OnFailure enforcement = enforced && level.authenticates() ? OnFailure.FAIL_HANDSHAKE : OnFailure.RECORD_ONLY;
         return new TlsPlan(level, mode, level != OutboundLevel.NONE, enforced, certificate, enforcement, protocols,
             requirement.ciphers(), host, level == OutboundLevel.NONE ? Optional.empty() : identity);
+    }
+
+    /**
+     * The plan for a host with usable TLSA records under DNSSEC (RFC 7672 §2.2, §3): STARTTLS mandatory, no clear-text
+     * fallback, the server authenticated by the records (DANE-EE: the leaf's certificate or key; DANE-TA: a chain to
+     * the published trust anchor and a name check against the MX host and the next-hop domain, RFC 7672 §3.2.2),
+     * TLS 1.2 or later. A rule in {@code testing} mode records the would-be verdict and enforces nothing.
+     *
+     * @param requirement the rule's requirement (level {@code dane} or {@code dane-only}; its protocols, ciphers
+     *     and client identity apply)
+     * @param tlsa the host's TLSA records, at least one usable ({@link dev.jamestls.dane.TlsaRecord#usable()})
+     */
+    public static TlsPlan dane(OutboundRequirement requirement, Mode mode, DomainName nexthop, DeliveryTarget target,
+                               List<TlsaRecord> tlsa, Optional<ClientIdentity> defaultIdentity) {
+        if (!requirement.level().usesDane()) {
+            throw new IllegalArgumentException("a DANE plan needs level dane or dane-only, not " + requirement.level());
+        }
+        String host = target.host().ascii();
+        List<String> names = new ArrayList<>(List.of(host));
+        if (!nexthop.ascii().equals(host)) {
+            names.add(nexthop.ascii());
+        }
+        boolean enforced = mode == Mode.ENFORCE;
+        return new TlsPlan(requirement.level(), mode, true, enforced, Optional.of(CertificateRequirement.dane(tlsa, names)),
+            enforced ? OnFailure.FAIL_HANDSHAKE : OnFailure.RECORD_ONLY, protocolsFrom(requirement.minimumProtocol()),
+            requirement.ciphers(), host, requirement.clientIdentity().or(() -> defaultIdentity));
     }
 
     /** The same host in clear text: the {@code may} fallback after a failed STARTTLS or handshake. */
@@ -125,7 +154,7 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
 
     /** Whether the certificate check was part of what the rule demands (verify, secure, fingerprint). */
     public boolean certificateRequired() {
-        return level.compareTo(OutboundLevel.VERIFY) >= 0;
+        return level.authenticates();
     }
 
     /** What the rule expects, printable: level, names/pins, protocols. */

@@ -51,6 +51,14 @@ public record OutboundRequirement(
             throw new IllegalArgumentException("trust anchors apply to levels may, encrypt, verify and secure, not " + level
                 + (level == OutboundLevel.FINGERPRINT ? " (pins need no CA)" : " (no TLS)"));
         }
+        if (trustAnchors.isPresent() && level.usesDane()) {
+            throw new IllegalArgumentException("trust anchors do not apply to level " + level
+                + ": the destination's TLSA records say what to trust (RFC 7672 §3.1)");
+        }
+        if (!smartHosts.isEmpty() && level.usesDane()) {
+            throw new IllegalArgumentException("level " + level + " needs the recipient domain's MX records (RFC 7672 §2.2); "
+                + "a smart host is not looked up in DNS; use level secure or fingerprint for a smart host");
+        }
         if (clientIdentity.isPresent() && level == OutboundLevel.NONE) {
             throw new IllegalArgumentException("a client identity needs TLS; level none never starts it");
         }
@@ -73,6 +81,15 @@ public record OutboundRequirement(
         if (!pins.isEmpty() && level != OutboundLevel.FINGERPRINT) {
             throw new IllegalArgumentException("pins apply to level fingerprint only, not " + level);
         }
+    }
+
+    /** The same requirement at another level, without what only the old level used (match names, pins, anchors). */
+    public OutboundRequirement withLevel(OutboundLevel other) {
+        boolean names = other == OutboundLevel.VERIFY || other == OutboundLevel.SECURE;
+        boolean anchors = other != OutboundLevel.NONE && other != OutboundLevel.FINGERPRINT && !other.usesDane();
+        return new OutboundRequirement(other, names ? match : List.of(), other == OutboundLevel.FINGERPRINT ? pins : List.of(),
+            minimumProtocol, ciphers, smartHosts, failure, anchors ? trustAnchors : Optional.empty(),
+            other == OutboundLevel.NONE ? Optional.empty() : clientIdentity);
     }
 
     /** A requirement without its own trust anchors or client identity. */

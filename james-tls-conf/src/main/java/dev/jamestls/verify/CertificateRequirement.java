@@ -96,6 +96,11 @@ public record CertificateRequirement(CertificatePurpose purpose, List<X509Certif
             RevocationChecking.OFF, PathOptions.DEFAULT, List.of());
     }
 
+    /** PLACEHOLDER until the DANE verification core lands. */
+    public static CertificateRequirement dane(List<dev.jamestls.dane.TlsaRecord> records, List<String> names) {
+        throw new UnsupportedOperationException("DANE verification");
+    }
+
     public CertificateRequirement withNames(String... names) {
         return withNames(List.of(names));
     }

@@ -199,16 +199,20 @@ public final class PolicyFileParser {
                 inbound = new InboundRequirement(requireTls, minimum.orElse(TlsProtocol.LOWEST_ACCEPTABLE), Optional.empty(), false, List.of(),
                     failure.orElse(Failure.TEMPORARY));
             }
+            boolean mtaSts = false;
             for (XmlElement child : outboundElements) {
                 Optional<OutboundRequirement> parsed = outboundRequirement(child, false, false);
                 ok &= parsed.isPresent();
                 outbound = parsed.orElse(outbound);
+                Optional<Boolean> sts = checks.parse(child, "mtaSts", XmlChecks::parseBoolean);
+                ok &= attributeOk(child, "mtaSts", sts);
+                mtaSts = sts.orElse(false);
             }
             if (!ok) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new Defaults(inbound, outbound));
+                return Optional.of(new Defaults(inbound, outbound, mtaSts));
             } catch (IllegalArgumentException e) {
                 checks.error(element, "<defaults>", e.getMessage());
                 return Optional.empty();
@@ -467,7 +471,7 @@ public final class PolicyFileParser {
                 : List.of("match");
             List<String> attributes = inConnector
                 ? List.of("level", "minimumProtocol", "ciphers", "excludeCiphers", "failure")
-                : List.of("level", "minimumProtocol", "ciphers", "excludeCiphers");
+                : List.of("level", "minimumProtocol", "ciphers", "excludeCiphers", "mtaSts");
             checks.allow(element, attributes, children);
             Optional<OutboundLevel> level = levelRequired
                 ? checks.parseRequired(element, "level", LEVELS, OutboundLevel::parse)

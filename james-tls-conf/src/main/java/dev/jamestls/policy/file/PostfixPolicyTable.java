@@ -39,8 +39,7 @@ import dev.jamestls.tls.TlsProtocol;
  * A logical line starts with non-whitespace; lines starting with whitespace
  * continue it; lines whose first non-blank character is {@code #}, and blank
  * lines, are ignored. Deviations from Postfix, each reported as an error naming
- * the line rather than silently accepted: levels {@code dane}/{@code dane-only}
- * (DANE, RFC 7672, is not implemented yet), the attributes
+ * the line rather than silently accepted: the attributes
  * {@code servername}, {@code connection_reuse}, {@code enable_rpk}, next-hop keys {@code [host]} and
  * {@code [host]:port} (the table is looked up by recipient domain only; a smart host's level is a connector's), hex
  * fingerprints (we pin SPKI SHA-256 in base64, RFC 7469), cipher grades
@@ -256,9 +255,6 @@ public final class PostfixPolicyTable {
     }
 
     private static OutboundLevel level(String value) {
-        if (value.equals("dane") || value.equals("dane-only")) {
-            throw new IllegalArgumentException("level '" + value + "' is not supported (DANE, RFC 7672, is not implemented yet); accepted: " + LEVELS);
-        }
         try {
             return OutboundLevel.parse(value);
         } catch (IllegalArgumentException e) {

@@ -20,7 +20,8 @@ import dev.jamestls.outbound.DeliveryDecision;
  * <tr><th>name</th><th>type</th><th>value</th></tr>
  * <tr><td>{@code dev.jamestls.outbound.rule}</td><td>String</td><td>connector name, table line or {@code defaults}</td></tr>
  * <tr><td>{@code dev.jamestls.outbound.ruleKind}</td><td>String</td><td>{@code connector}, {@code domain table}, {@code defaults}</td></tr>
- * <tr><td>{@code dev.jamestls.outbound.level}</td><td>String</td><td>{@code none} ... {@code fingerprint}</td></tr>
+ * <tr><td>{@code dev.jamestls.outbound.level}</td><td>String</td><td>{@code none} ... {@code fingerprint}, {@code dane}, {@code dane-only}: the level the last attempt was made at</td></tr>
+ * <tr><td>{@code dev.jamestls.outbound.source}</td><td>String</td><td>which policy decided the last attempt: {@code connector}, {@code dane}, {@code mta-sts}, {@code default}</td></tr>
  * <tr><td>{@code dev.jamestls.outbound.verdict}</td><td>String</td><td>last attempt: {@code delivered}, {@code delivered-in-clear}, {@code tls-not-secured}, ...</td></tr>
  * <tr><td>{@code dev.jamestls.outbound.resultType}</td><td>String</td><td>RFC 8460 result type of the last attempt's TLS shortfall, when any</td></tr>
  * <tr><td>{@code dev.jamestls.outbound.mx}</td><td>String</td><td>last host tried</td></tr>
@@ -38,6 +39,7 @@ public final class OutboundAttributes {
     public static final AttributeName RULE = AttributeName.of("dev.jamestls.outbound.rule");
     public static final AttributeName RULE_KIND = AttributeName.of("dev.jamestls.outbound.ruleKind");
     public static final AttributeName LEVEL = AttributeName.of("dev.jamestls.outbound.level");
+    public static final AttributeName SOURCE = AttributeName.of("dev.jamestls.outbound.source");
     public static final AttributeName VERDICT = AttributeName.of("dev.jamestls.outbound.verdict");
     public static final AttributeName RESULT_TYPE = AttributeName.of("dev.jamestls.outbound.resultType");
     public static final AttributeName MX = AttributeName.of("dev.jamestls.outbound.mx");
@@ -58,6 +60,7 @@ public final class OutboundAttributes {
             mail.setAttribute(new Attribute(RULE, AttributeValue.of(last.rule())));
             mail.setAttribute(new Attribute(RULE_KIND, AttributeValue.of(last.ruleKind().spelling())));
             mail.setAttribute(new Attribute(LEVEL, AttributeValue.of(last.level().spelling())));
+            mail.setAttribute(new Attribute(SOURCE, AttributeValue.of(last.source().spelling())));
             mail.setAttribute(new Attribute(VERDICT, AttributeValue.of(last.verdict().spelling())));
             mail.setAttribute(new Attribute(MX, AttributeValue.of(last.mxHost())));
             last.resultType().ifPresentOrElse(

@@ -23,7 +23,9 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamestls.dns.SecureDns;
 import dev.jamestls.james.attributes.OutboundAttributes;
+import dev.jamestls.mtasts.StsPolicySource;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.outbound.AttemptClassifier;
 import dev.jamestls.outbound.AttemptObservation;
@@ -36,6 +38,8 @@ import dev.jamestls.outbound.DestinationDns;
 import dev.jamestls.outbound.RecipientParts;
 import dev.jamestls.outbound.RetrySchedule;
 import dev.jamestls.outbound.TargetSelection;
+import dev.jamestls.outbound.DestinationRouting;
+import dev.jamestls.outbound.PolicySource;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
@@ -93,6 +97,7 @@ public final class DeliveryRound {
 
     private final Supplier<TlsPolicy> policy;
     private final Resolver dns;
+    private final DestinationRouting routing;
     private final DeliveryEndpoints endpoints;
     private final Supplier<List<X509Certificate>> anchors;
     private final Supplier<Optional<ClientIdentity>> identity;
@@ -106,8 +111,21 @@ public final class DeliveryRound {
     public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
                          Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
                          int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock) {
+        this(policy, dns, Optional.empty(), Optional.empty(), endpoints, anchors, identity, transport, pool, maxPerDestination, schedule,
+            metrics, clock);
+    }
+
+    /**
+     * @param secureDns DNSSEC-validating lookups for levels {@code dane} and {@code dane-only}
+     * @param sts MTA-STS discovery, used when the defaults say {@code mtaSts="true"}
+     */
+    public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, Optional<SecureDns> secureDns, Optional<StsPolicySource> sts,
+                         DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
+                         Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
+                         int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock) {
         this.policy = policy;
         this.dns = dns;
+        this.routing = new DestinationRouting(dns, secureDns, sts);
         this.endpoints = endpoints;
         this.anchors = anchors;
         this.identity = identity;
@@ -135,11 +153,21 @@ public final class DeliveryRound {
         DeliveryDecision decision;
         TimeMetric timer = metrics.timer("jamestls.outbound.delivery");
         try {
-            OutboundResolution resolution = policy.get().resolveOutbound(domain);
-            List<DeliveryTarget> targets = TargetSelection.select(resolution, dns);
-            TlsPlan first = plan(resolution, targets.get(0));
-            attemptAll(envelope(mail), resolution, targets, attempts);
-            decision = DeliveryDecision.decide(resolution, first, attempts, retries, schedule);
+            TlsPolicy current = policy.get();
+            DestinationRouting.Route route = routing.route(current.resolveOutbound(domain), current.defaults().mtaSts(), anchors.get(),
+                identity.get());
+            OutboundResolution resolution = route.resolution();
+            for (String note : route.notes()) {
+                LOGGER.info("outbound-tls-policy mail={} domain={} {}", mail.getName(), domain, PeerText.escape(note));
+            }
+            for (DestinationRouting.Skipped skipped : route.skipped()) {
+                attempts.add(logged(AttemptRecord.notAttempted(clock.instant(), resolution, route.source(), route.level(),
+                    skipped.target(), skipped.type(), skipped.reason())));
+            }
+            attemptAll(envelope(mail), resolution, route.targets(), attempts);
+            decision = route.targets().isEmpty()
+                ? DeliveryDecision.refusedByPolicy(resolution, route.source(), attempts, retries, schedule)
+                : DeliveryDecision.decide(resolution, route.targets().get(0).plan(), attempts, retries, schedule);
         } catch (DestinationDns.DnsLookupException e) {
             decision = DeliveryDecision.unroutable(domain, e.getMessage(), retries, schedule);
         } catch (TargetSelection.NullMxException e) {
@@ -162,25 +190,27 @@ public final class DeliveryRound {
         return new Outcome(attempts, decision, parts, retries, mx);
     }
 
-    private void attemptAll(SmtpAttempt.Envelope envelope, OutboundResolution resolution, List<DeliveryTarget> targets,
+    private void attemptAll(SmtpAttempt.Envelope envelope, OutboundResolution resolution, List<DestinationRouting.PlannedTarget> targets,
                             List<AttemptRecord> attempts) {
-        for (DeliveryTarget target : targets) {
-            TlsPlan plan = plan(resolution, target);
+        for (DestinationRouting.PlannedTarget planned : targets) {
+            DeliveryTarget target = planned.target();
+            TlsPlan plan = planned.plan();
+            PolicySource source = planned.source();
             List<InetAddress> addresses;
             try {
-                addresses = List.copyOf(dns.addresses(target.host().ascii()));
+                addresses = planned.addresses().isPresent() ? planned.addresses().get() : List.copyOf(dns.addresses(target.host().ascii()));
             } catch (UnknownHostException e) {
                 AttemptObservation none = new AttemptObservation(Optional.empty(), false, TlsStage.CONNECT_FAILED, Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.of("no address for " + target.host().ascii()), TransactionResult.NOT_STARTED);
-                attempts.add(record(resolution, plan, target, none));
+                attempts.add(record(resolution, source, plan, target, none));
                 continue;
             }
             for (InetAddress address : addresses) {
-                AttemptRecord record = attempt(resolution, plan, plan, target, address, envelope);
+                AttemptRecord record = attempt(resolution, source, plan, plan, target, address, envelope);
                 attempts.add(record);
                 if (record.verdict() == AttemptVerdict.TLS_NOT_SECURED && !plan.tlsMandatory() && plan.startTls()) {
                     // SPEC §1.3 may: a failed STARTTLS or handshake is retried on this host in clear text.
-                    record = attempt(resolution, plan, plan.clearTextFallback(), target, address, envelope);
+                    record = attempt(resolution, source, plan, plan.clearTextFallback(), target, address, envelope);
                     attempts.add(record);
                 }
                 if (!record.verdict().tryNextHost()) {
@@ -190,15 +220,15 @@ public final class DeliveryRound {
         }
     }
 
-    private AttemptRecord attempt(OutboundResolution resolution, TlsPlan rulePlan, TlsPlan plan, DeliveryTarget target,
-                                  InetAddress address, SmtpAttempt.Envelope envelope) {
+    private AttemptRecord attempt(OutboundResolution resolution, PolicySource source, TlsPlan rulePlan, TlsPlan plan,
+                                  DeliveryTarget target, InetAddress address, SmtpAttempt.Envelope envelope) {
         TimeMetric timer = metrics.timer("jamestls.outbound.attempt." + plan.level().spelling());
         InetSocketAddress endpoint = endpoints.endpoint(target, address);
         // Never across rules: the key names the rule, its level and TLS requirement (in the plan), host and port.
         PoolKey key = new PoolKey(resolution.kind(), resolution.rule(), rulePlan, endpoint);
         try {
             if (plan.equals(rulePlan)) {
-                Optional<AttemptRecord> reused = reuse(resolution, key, target, envelope);
+                Optional<AttemptRecord> reused = reuse(resolution, source, key, target, envelope);
                 if (reused.isPresent()) {
                     return reused.get();
                 }
@@ -208,7 +238,7 @@ public final class DeliveryRound {
             if (result.observation().stage() == TlsStage.ESTABLISHED) {
                 metrics.generate(result.resumed() ? "jamestls.outbound.tls.resumed" : "jamestls.outbound.tls.fullHandshake").increment();
             }
-            AttemptRecord record = record(resolution, plan, target, result.observation());
+            AttemptRecord record = record(resolution, source, plan, target, result.observation());
             result.connection().ifPresent(connection -> keepOrClose(key, connection, record));
             return record;
         } finally {
@@ -221,7 +251,7 @@ public final class DeliveryRound {
      * that does not answer, or breaks during the transaction, is closed and the next one (or a new
      * connection) takes the mail. Bounded by the per-destination limit.
      */
-    private Optional<AttemptRecord> reuse(OutboundResolution resolution, PoolKey key, DeliveryTarget target,
+    private Optional<AttemptRecord> reuse(OutboundResolution resolution, PolicySource source, PoolKey key, DeliveryTarget target,
                                           SmtpAttempt.Envelope envelope) {
         for (int tries = 0; tries < maxPerDestination; tries++) {
             Optional<SmtpConnection> idle = pool.borrow(key);
@@ -239,7 +269,7 @@ public final class DeliveryRound {
                 continue;
             }
             metrics.generate("jamestls.outbound.connections.reused").increment();
-            AttemptRecord record = record(resolution, connection.plan(), target, seen);
+            AttemptRecord record = record(resolution, source, connection.plan(), target, seen);
             keepOrClose(key, connection, record);
             return Optional.of(record);
         }
@@ -267,20 +297,19 @@ public final class DeliveryRound {
         connection.close();
     }
 
-    private AttemptRecord record(OutboundResolution resolution, TlsPlan plan, DeliveryTarget target, AttemptObservation seen) {
+    private AttemptRecord record(OutboundResolution resolution, PolicySource source, TlsPlan plan, DeliveryTarget target,
+                                 AttemptObservation seen) {
         AttemptClassification classification = AttemptClassifier.classify(plan, seen);
-        AttemptRecord record = AttemptRecord.of(clock.instant(), resolution, plan, target, seen, classification);
-        // The line quotes the server's replies and certificate: peer text.
+        return logged(AttemptRecord.of(clock.instant(), resolution, source, plan, target, seen, classification));
+    }
+
+    private AttemptRecord logged(AttemptRecord record) {
+        // The line quotes the server's replies and certificate, and DNS names: peer text.
         LOGGER.info("{}", PeerText.escape(record.logLine()));
         metrics.generate("jamestls.outbound.attempts." + record.level().spelling() + "." + record.verdict().spelling()).increment();
         record.resultType().ifPresent(type ->
             metrics.generate("jamestls.outbound.resultType." + record.level().spelling() + "." + type.spelling()).increment());
         return record;
-    }
-
-    private TlsPlan plan(OutboundResolution resolution, DeliveryTarget target) {
-        return TlsPlan.forTarget(resolution.requirement(), resolution.mode(), target.nexthop(resolution.recipientDomain()), target,
-            anchors.get(), identity.get());
     }
 
     private static SmtpAttempt.Envelope envelope(Mail mail) throws MessagingException {

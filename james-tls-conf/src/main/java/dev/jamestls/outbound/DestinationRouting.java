@@ -1,0 +1,329 @@
+package dev.jamestls.outbound;
+
+import java.net.InetAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.jamestls.dane.TlsaRecord;
+import dev.jamestls.dns.DnsAnswer;
+import dev.jamestls.dns.MxRecord;
+import dev.jamestls.dns.SecureDns;
+import dev.jamestls.mtasts.StsDiscovery;
+import dev.jamestls.mtasts.StsMode;
+import dev.jamestls.mtasts.StsPolicy;
+import dev.jamestls.mtasts.StsPolicySource;
+import dev.jamestls.policy.DomainName;
+import dev.jamestls.policy.Failure;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
+import dev.jamestls.policy.OutboundResolution;
+import dev.jamestls.policy.RuleKind;
+import dev.jamestls.policy.SmartHost;
+import dev.jamestls.policy.TrailStep;
+import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.verify.TlsRptResultType;
+
+/**
+ * Which policy decides how each host of a destination is authenticated, in one place (SPEC §5, RFC 8461 §2):
+ * <ol>
+ *   <li>an explicit rule of the administrator (a connector or a table entry) at any level but {@code dane} /
+ *       {@code dane-only}: as configured;</li>
+ *   <li>level {@code dane} or {@code dane-only} (in a rule or the defaults): a DNSSEC-secure MX RRset and, per MX
+ *       host with secure addresses, its TLSA records (RFC 7672 §2.2). A host with usable records is authenticated
+ *       by them, TLS mandatory; a host whose TLSA RRset is secure but holds only unusable records gets mandatory
+ *       unauthenticated TLS (RFC 7672 §3.1.3); any other host is tried as under {@code may} ({@code dane}) or not
+ *       at all ({@code dane-only}). A bogus or failed lookup never falls back: the MX lookup defers the mail, a
+ *       host's address or TLSA lookup skips that host (RFC 7672 §2.2.1-2.2.3);</li>
+ *   <li>for a domain no rule names, when the defaults say {@code mtaSts="true"} and DANE did not apply: the
+ *       domain's MTA-STS policy (RFC 8461 §4-5). {@code enforce}: only MX hosts matching its patterns, a
+ *       certificate valid for the MX name under the delivery's trust anchors (level {@code verify}), TLS 1.2+;
+ *       {@code testing}: delivered as without it, with what {@code enforce} would have refused recorded;</li>
+ *   <li>the defaults.</li>
+ * </ol>
+ */
+public final class DestinationRouting {
+    /** The rule name a destination's MTA-STS policy is recorded under. */
+    public static final String MTA_STS_RULE = "mta-sts";
+
+    private final DestinationDns dns;
+    private final Optional<SecureDns> secureDns;
+    private final Optional<StsPolicySource> sts;
+
+    /**
+     * @param dns the MX lookups of ordinary deliveries (James's DNS service)
+     * @param secureDns DNSSEC-validating lookups; empty: DANE levels find no secure answer and defer
+     * @param sts MTA-STS discovery; empty: no MTA-STS policy is ever looked for
+     */
+    public DestinationRouting(DestinationDns dns, Optional<SecureDns> secureDns, Optional<StsPolicySource> sts) {
+        this.dns = Objects.requireNonNull(dns, "dns");
+        this.secureDns = Objects.requireNonNull(secureDns, "secureDns");
+        this.sts = Objects.requireNonNull(sts, "sts");
+    }
+
+    /**
+     * One host to try, with its plan.
+     *
+     * @param target the host
+     * @param plan what the attempt must achieve
+     * @param source which policy decided the plan
+     * @param addresses the host's addresses from the validating resolver (DANE); empty: looked up by the caller
+     */
+    public record PlannedTarget(DeliveryTarget target, TlsPlan plan, PolicySource source, Optional<List<InetAddress>> addresses) {
+        public PlannedTarget {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(plan, "plan");
+            Objects.requireNonNull(source, "source");
+            addresses = Objects.requireNonNull(addresses, "addresses").map(List::copyOf);
+        }
+    }
+
+    /**
+     * A host not tried because a published policy forbids it.
+     *
+     * @param target the host (the recipient domain when no host was found at all)
+     * @param type the RFC 8460 result type
+     * @param reason one line
+     */
+    public record Skipped(DeliveryTarget target, TlsRptResultType type, String reason) {
+        public Skipped {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * How a destination is delivered to.
+     *
+     * @param resolution the rule that applies: the policy file's, or the destination's MTA-STS policy as a rule
+     *     named {@value #MTA_STS_RULE}
+     * @param source which policy decided (for the first host)
+     * @param level the level the source stands for ({@code verify} for MTA-STS enforce)
+     * @param targets the hosts to try, in order
+     * @param skipped the hosts not tried, and why
+     * @param notes what else the decision found (a failed MTA-STS refresh, what {@code testing} would refuse)
+     */
+    public record Route(OutboundResolution resolution, PolicySource source, OutboundLevel level, List<PlannedTarget> targets,
+                        List<Skipped> skipped, List<String> notes) {
+        public Route {
+            Objects.requireNonNull(resolution, "resolution");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(level, "level");
+            targets = List.copyOf(targets);
+            skipped = List.copyOf(skipped);
+            notes = List.copyOf(notes);
+            if (targets.isEmpty() && skipped.isEmpty()) {
+                throw new IllegalArgumentException("a route has a host to try or says why there is none");
+            }
+        }
+    }
+
+    /**
+     * @param resolution the policy file's rule for the recipient domain
+     * @param mtaSts whether the defaults honour MTA-STS
+     * @param anchors the delivery's trust anchors (unless the rule names its own)
+     * @param identity the delivery's client certificate (unless the rule names its own)
+     * @throws DestinationDns.DnsLookupException when an ordinary MX lookup fails (temporary)
+     * @throws TargetSelection.NullMxException when the domain publishes a null MX
+     */
+    public Route route(OutboundResolution resolution, boolean mtaSts, List<X509Certificate> anchors, Optional<ClientIdentity> identity)
+        throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
+        OutboundRequirement requirement = resolution.requirement();
+        List<String> notes = new ArrayList<>();
+        if (requirement.level().usesDane()) {
+            Optional<Route> dane = dane(resolution, anchors, identity, notes);
+            if (dane.isPresent()) {
+                return dane.get();
+            }
+        }
+        if (resolution.kind() == RuleKind.DEFAULTS && mtaSts && sts.isPresent()) {
+            Optional<Route> policy = mtaSts(resolution, anchors, identity, notes);
+            if (policy.isPresent()) {
+                return policy.get();
+            }
+        }
+        return ordinary(resolution, anchors, identity, notes);
+    }
+
+    /** The rule as configured; a DANE level without DANE is {@code may}. */
+    private Route ordinary(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,
+                           List<String> notes) throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
+        OutboundRequirement requirement = withoutDane(resolution.requirement());
+        PolicySource source = PolicySource.of(resolution.kind());
+        List<PlannedTarget> targets = new ArrayList<>();
+        for (DeliveryTarget target : TargetSelection.select(resolution, dns)) {
+            targets.add(new PlannedTarget(target, plan(requirement, resolution.mode(), resolution, target, anchors, identity),
+                source, Optional.empty()));
+        }
+        return new Route(resolution, source, requirement.level(), targets, List.of(), notes);
+    }
+
+    private Optional<Route> dane(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,
+                                 List<String> notes) throws TargetSelection.NullMxException {
+        OutboundRequirement requirement = resolution.requirement();
+        boolean only = requirement.level() == OutboundLevel.DANE_ONLY;
+        DomainName domain = resolution.recipientDomain();
+        DeliveryTarget domainTarget = new DeliveryTarget(domain, SmartHost.SMTP_PORT, TargetSource.IMPLICIT_MX, 0);
+        if (secureDns.isEmpty()) {
+            return Optional.of(refused(resolution, domainTarget, TlsRptResultType.DNSSEC_INVALID,
+                "level " + requirement.level() + " needs a DNSSEC-validating resolver; none is configured", notes));
+        }
+        SecureDns secure = secureDns.get();
+        DnsAnswer<MxRecord> mx = secure.mx(domain);
+        if (!mx.answered()) {
+            // RFC 7672 §2.2.1: a bogus or failed MX lookup is a temporary failure, never a reason to go insecure.
+            return Optional.of(refused(resolution, domainTarget, TlsRptResultType.DNSSEC_INVALID,
+                "MX lookup of " + domain.ascii() + " " + mx.status() + (mx.detail().isEmpty() ? "" : ": " + mx.detail()), notes));
+        }
+        if (!mx.secure()) {
+            if (only) {
+                return Optional.of(refused(resolution, domainTarget, TlsRptResultType.DANE_REQUIRED,
+                    "level dane-only: the MX records of " + domain.ascii() + " are not DNSSEC-signed (insecure)", notes));
+            }
+            notes.add("dane: the MX records of " + domain.ascii() + " are insecure; no DANE");
+            return Optional.empty();
+        }
+        List<DeliveryTarget> hosts = secureHosts(domain, mx.records());
+        List<PlannedTarget> targets = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        boolean anyDane = false;
+        OutboundRequirement fallback = requirement.withLevel(OutboundLevel.MAY);
+        for (DeliveryTarget target : hosts) {
+            DnsAnswer<InetAddress> addresses = secure.addresses(target.host());
+            if (!addresses.answered()) {
+                skipped.add(new Skipped(target, TlsRptResultType.DNSSEC_INVALID,
+                    "address lookup of " + target.host().ascii() + " " + addresses.status()));
+                continue;
+            }
+            if (addresses.records().isEmpty()) {
+                skipped.add(new Skipped(target, TlsRptResultType.VALIDATION_FAILURE, "no address for " + target.host().ascii()));
+                continue;
+            }
+            Optional<List<InetAddress>> found = Optional.of(addresses.records());
+            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? secure.tlsa(target.host(), target.port())
+                : DnsAnswer.<TlsaRecord>insecure(List.of(), Duration.ZERO);
+            if (!tlsa.answered()) {
+                // RFC 7672 §2.2.3: a failed TLSA lookup makes the host unusable; the next MX host is tried.
+                skipped.add(new Skipped(target, TlsRptResultType.DNSSEC_INVALID,
+                    "TLSA lookup of _" + target.port() + "._tcp." + target.host().ascii() + " " + tlsa.status()));
+                continue;
+            }
+            List<TlsaRecord> usable = tlsa.secure() ? tlsa.records().stream().filter(TlsaRecord::usable).toList() : List.of();
+            DomainName nexthop = target.nexthop(domain);
+            if (!usable.isEmpty()) {
+                anyDane = true;
+                targets.add(new PlannedTarget(target,
+                    TlsPlan.dane(requirement, resolution.mode(), nexthop, target, usable, identity), PolicySource.DANE, found));
+            } else if (only) {
+                skipped.add(new Skipped(target, TlsRptResultType.DANE_REQUIRED, "level dane-only: " + target.host().ascii()
+                    + (tlsa.records().isEmpty() ? " has no secure TLSA records" : " has only unusable TLSA records")));
+            } else if (tlsa.secure() && !tlsa.records().isEmpty()) {
+                // RFC 7672 §3.1.3: published but unusable records still say the server does TLS: encrypt, unauthenticated.
+                targets.add(new PlannedTarget(target, plan(requirement.withLevel(OutboundLevel.ENCRYPT), resolution.mode(), resolution,
+                    target, anchors, identity), PolicySource.DANE, found));
+                anyDane = true;
+            } else {
+                targets.add(new PlannedTarget(target, plan(fallback, resolution.mode(), resolution, target, anchors, identity),
+                    PolicySource.of(resolution.kind()), found));
+            }
+        }
+        if (!anyDane && !only && skipped.isEmpty()) {
+            notes.add("dane: no MX host of " + domain.ascii() + " publishes usable TLSA records");
+            return Optional.empty();
+        }
+        PolicySource source = anyDane || only ? PolicySource.DANE : PolicySource.of(resolution.kind());
+        return Optional.of(new Route(resolution, source, requirement.level(), targets, skipped, notes));
+    }
+
+    private static List<DeliveryTarget> secureHosts(DomainName domain, List<MxRecord> records) throws TargetSelection.NullMxException {
+        List<MxRecord> sorted = records.stream().sorted(Comparator.comparingInt(MxRecord::preference)).toList();
+        Set<String> seen = new LinkedHashSet<>();
+        List<DeliveryTarget> hosts = new ArrayList<>();
+        boolean nullMx = false;
+        for (MxRecord record : sorted) {
+            String name = record.exchange().strip();
+            if (name.equals(".") || name.isEmpty()) {
+                nullMx = true;
+                continue;
+            }
+            Optional<DomainName> host = DomainName.tryParse(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+            if (host.isPresent() && seen.add(host.get().ascii())) {
+                hosts.add(new DeliveryTarget(host.get(), SmartHost.SMTP_PORT, TargetSource.MX, hosts.size()));
+            }
+        }
+        if (hosts.isEmpty() && nullMx) {
+            throw new TargetSelection.NullMxException(domain);
+        }
+        if (hosts.isEmpty()) {
+            // RFC 7672 §2.2.1: without MX records the domain itself is the host, its TLSA records at _25._tcp.<domain>.
+            hosts.add(new DeliveryTarget(domain, SmartHost.SMTP_PORT, TargetSource.IMPLICIT_MX, 0));
+        }
+        return hosts;
+    }
+
+    private Optional<Route> mtaSts(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,
+                                   List<String> notes) throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
+        DomainName domain = resolution.recipientDomain();
+        StsDiscovery discovery = sts.orElseThrow().discover(domain);
+        discovery.problem().ifPresent(problem -> notes.add("mta-sts: " + problem.type() + ": " + problem.reason()));
+        Optional<StsPolicy> found = discovery.policy().filter(policy -> policy.mode() != StsMode.NONE);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        StsPolicy policy = found.get();
+        Mode mode = policy.mode() == StsMode.ENFORCE ? Mode.ENFORCE : Mode.TESTING;
+        // RFC 8461 §4.2: the certificate must be PKIX-valid for the MX host name, over TLS 1.2 or later.
+        OutboundRequirement defaults = resolution.requirement();
+        OutboundRequirement verify = new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), defaults.minimumProtocol(),
+            defaults.ciphers(), List.of(), Failure.TEMPORARY, Optional.empty(), defaults.clientIdentity());
+        OutboundResolution rule = new OutboundResolution(domain, RuleKind.DEFAULTS, MTA_STS_RULE, mode, verify, Optional.empty(),
+            Optional.empty(), withStep(resolution.trail(), new TrailStep(RuleKind.DEFAULTS, MTA_STS_RULE, "_mta-sts." + domain.ascii(),
+                TrailStep.Outcome.APPLIED, "the domain publishes an MTA-STS policy in mode " + policy.mode() + " (id " + policy.id()
+                + ", mx " + String.join(" ", policy.mx()) + ")")));
+        List<PlannedTarget> targets = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (DeliveryTarget target : TargetSelection.select(resolution, dns)) {
+            if (!policy.mxMatches(target.host())) {
+                String why = target.host().ascii() + " does not match the MTA-STS mx patterns of " + domain.ascii();
+                if (mode == Mode.ENFORCE) {
+                    // RFC 8461 §4.1: a non-matching MX host is never used under enforce.
+                    skipped.add(new Skipped(target, TlsRptResultType.VALIDATION_FAILURE, why));
+                    continue;
+                }
+                notes.add("mta-sts testing: " + why + " (enforce would not use it)");
+            }
+            targets.add(new PlannedTarget(target, plan(verify, mode, rule, target, anchors, identity), PolicySource.MTA_STS,
+                Optional.empty()));
+        }
+        return Optional.of(new Route(rule, PolicySource.MTA_STS, OutboundLevel.VERIFY, targets, skipped, notes));
+    }
+
+    private Route refused(OutboundResolution resolution, DeliveryTarget target, TlsRptResultType type, String reason,
+                          List<String> notes) {
+        return new Route(resolution, PolicySource.DANE, resolution.requirement().level(), List.of(),
+            List.of(new Skipped(target, type, reason)), notes);
+    }
+
+    private static OutboundRequirement withoutDane(OutboundRequirement requirement) {
+        return requirement.level().usesDane() ? requirement.withLevel(OutboundLevel.MAY) : requirement;
+    }
+
+    private static TlsPlan plan(OutboundRequirement requirement, Mode mode, OutboundResolution resolution, DeliveryTarget target,
+                                List<X509Certificate> anchors, Optional<ClientIdentity> identity) {
+        return TlsPlan.forTarget(requirement, mode, target.nexthop(resolution.recipientDomain()), target, anchors, identity);
+    }
+
+    private static List<TrailStep> withStep(List<TrailStep> trail, TrailStep step) {
+        List<TrailStep> steps = new ArrayList<>(trail);
+        steps.add(step);
+        return steps;
+    }
+}
