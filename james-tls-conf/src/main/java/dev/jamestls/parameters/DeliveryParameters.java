@@ -1,5 +1,8 @@
 package dev.jamestls.parameters;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -56,10 +59,70 @@ public final class DeliveryParameters {
     public static final ParameterSpec<String> CLIENT_SECRET = ParameterSpec.optional("clientSecret", value -> value,
         "any text", "password of clientKeystore; never logged");
 
+    /** The accepted forms of {@link #DNSSEC_RESOLVER}. */
+    public static final String RESOLVER_FORMS = "an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, [::1]:53";
+    public static final ParameterSpec<InetSocketAddress> DNSSEC_RESOLVER = ParameterSpec.optional("dnssecResolver",
+        DeliveryParameters::resolverAddress, RESOLVER_FORMS, "recursive resolver asked for DNSSEC-signed answers (levels dane and "
+            + "dane-only, MTA-STS discovery), validated here; absent: the first name server of the system's resolver configuration")
+        .unsetWhenBlank();
+    public static final ParameterSpec<String> DNSSEC_TRUST_ANCHOR = ParameterSpec.optional("dnssecTrustAnchor",
+        ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
+        "DS or DNSKEY records (zone file format) DNSSEC validation starts from; absent: the IANA root zone's keys").unsetWhenBlank();
+    public static final ParameterSpec<Duration> DNS_TIMEOUT = ParameterSpec.of("dnsTimeout", "5 seconds",
+        ConnectionReuse::parseDuration, ConnectionReuse.DURATION_FORMS, "how long one DNSSEC-validated lookup may take");
+    public static final ParameterSpec<String> MTA_STS_CACHE = ParameterSpec.of("mtaStsCache", "file://var/jamestls/mta-sts/",
+        ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
+        "directory where fetched MTA-STS policies are kept across restarts (one James node; see docs/outbound.md for a cluster)");
+
     public static final List<ParameterSpec<?>> ALL = List.of(POLICY_FILE, TRUST_ANCHORS, OUTGOING_QUEUE, DELAY_TIME, MAX_RETRIES,
         BOUNCE_PROCESSOR, HELO_NAME, DELIVERY_THREADS, CONNECTION_TIMEOUT, TIMEOUT, CONNECTION_POOL_SIZE,
         CONNECTIONS_PER_DESTINATION, CONNECTION_IDLE_TIMEOUT, CLIENT_CERTIFICATES, CLIENT_PRIVATE_KEY, CLIENT_KEYSTORE,
-        CLIENT_KEYSTORE_TYPE, CLIENT_SECRET);
+        CLIENT_KEYSTORE_TYPE, CLIENT_SECRET, DNSSEC_RESOLVER, DNSSEC_TRUST_ANCHOR, DNS_TIMEOUT, MTA_STS_CACHE);
+
+    /** An IP literal with an optional port (53 when absent); a host name is refused: the resolver is not looked up. */
+    static InetSocketAddress resolverAddress(String value) {
+        String text = value.strip();
+        String host = text;
+        int port = 53;
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("unclosed '[' in '" + value + "'; accepted: " + RESOLVER_FORMS);
+            }
+            host = text.substring(1, close);
+            String rest = text.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("'" + value + "' is not an address; accepted: " + RESOLVER_FORMS);
+                }
+                port = port(rest.substring(1), value);
+            }
+        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            host = text.substring(0, text.indexOf(':'));
+            port = port(text.substring(text.indexOf(':') + 1), value);
+        }
+        if (host.isEmpty() || !host.matches("[0-9A-Fa-f:.]+") || !(host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}"))) {
+            throw new IllegalArgumentException("'" + value + "' is not an IP address; accepted: " + RESOLVER_FORMS);
+        }
+        try {
+            // An IP literal: getByName parses it and asks no resolver.
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + value + "' is not an IP address; accepted: " + RESOLVER_FORMS, e);
+        }
+    }
+
+    private static int port(String text, String value) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("port '" + text + "' of '" + value + "' is not 1-65535; accepted: " + RESOLVER_FORMS);
+    }
 
     private DeliveryParameters() {
     }

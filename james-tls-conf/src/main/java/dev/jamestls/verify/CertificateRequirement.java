@@ -101,6 +101,11 @@ public record CertificateRequirement(CertificatePurpose purpose, List<X509Certif
         throw new UnsupportedOperationException("DANE verification");
     }
 
+    /** PLACEHOLDER until the DANE verification core lands. */
+    public List<dev.jamestls.dane.TlsaRecord> tlsa() {
+        return List.of();
+    }
+
     public CertificateRequirement withNames(String... names) {
         return withNames(List.of(names));
     }

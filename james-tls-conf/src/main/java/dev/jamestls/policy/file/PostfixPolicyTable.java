@@ -52,7 +52,7 @@ import dev.jamestls.tls.TlsProtocol;
  * accepts several files and bare public keys: both are errors here, naming the line.
  */
 public final class PostfixPolicyTable {
-    private static final String LEVELS = "none, may, encrypt, verify, secure, fingerprint";
+    private static final String LEVELS = OutboundLevel.accepted();
     private static final String ATTRIBUTES = "match, protocols, ciphers, exclude, tafile";
     private static final String KEYS = "accepted keys: domain (a recipient domain), .domain (every name below it)";
     private static final List<String> UNSUPPORTED_ATTRIBUTES = List.of("servername", "connection_reuse", "enable_rpk");

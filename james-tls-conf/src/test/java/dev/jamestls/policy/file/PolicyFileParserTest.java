@@ -50,9 +50,9 @@ class PolicyFileParserTest {
     static Stream<Arguments> badPolicies() {
         return Stream.of(
             Arguments.of("misspelt level", out(" level=\"verfy\"", ""),
-                "<outbound level=\"verfy\">: unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint"),
+                "<outbound level=\"verfy\">: unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only"),
             Arguments.of("level is required on a connector", out("", ""),
-                "<outbound>: attribute 'level' is required; accepted: none, may, encrypt, verify, secure, fingerprint"),
+                "<outbound>: attribute 'level' is required; accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only"),
             Arguments.of("misspelt mode", "<connector name=\"p\" mode=\"enforcing\"><inbound requireTls=\"true\"><senderDomain>a.example</senderDomain></inbound></connector>",
                 "<connector mode=\"enforcing\">: unknown mode 'enforcing'; accepted: enforce, testing"),
             Arguments.of("mode is required", "<connector name=\"p\"><inbound requireTls=\"true\"><senderDomain>a.example</senderDomain></inbound></connector>",
@@ -163,6 +163,13 @@ class PolicyFileParserTest {
             Arguments.of("outbound defaults twice: the second would silently replace the first",
                 "<defaults><outbound level=\"encrypt\"/><outbound level=\"may\"/></defaults>",
                 "<outbound>: appears more than once in <defaults>; accepted: at most one"),
+            Arguments.of("MTA-STS in a connector: an explicit rule outranks a published policy", out(" level=\"encrypt\" mtaSts=\"true\"", ""),
+                "<outbound mtaSts=\"true\">: unknown attribute 'mtaSts'; accepted: level, minimumProtocol, ciphers, excludeCiphers, failure"),
+            Arguments.of("MTA-STS switch not a boolean", "<defaults><outbound level=\"may\" mtaSts=\"yes\"/></defaults>",
+                "<outbound mtaSts=\"yes\">: not a boolean 'yes'; accepted: true, false"),
+            Arguments.of("DANE with a smart host", out(" level=\"dane\"", "<smartHost>[relay.example]</smartHost>"),
+                "<outbound level=\"dane\">: level dane needs the recipient domain's MX records (RFC 7672 §2.2); a smart host is not "
+                    + "looked up in DNS; use level secure or fingerprint for a smart host"),
             Arguments.of("defaults twice", "<defaults/><defaults/>",
                 "<defaults>: appears more than once in <tlsPolicy>; accepted: at most one"),
             Arguments.of("smart hosts in defaults", "<defaults><outbound level=\"may\"><smartHost>[relay.example]</smartHost></outbound></defaults>",
@@ -180,6 +187,18 @@ class PolicyFileParserTest {
         assertThat(result.errors()).extracting(Problem::detail).as(reason)
             .containsExactly(expected.replace("DIR", dir.toAbsolutePath().toString()));
         assertThat(result.errors()).extracting(Problem::line).as(reason).allMatch(line -> line == 2);
+    }
+
+    @Test
+    void theDefaultsTurnDaneAndMtaStsOn() throws IOException {
+        PolicyFileParser.Result result = parse("<defaults><outbound level=\"dane\" mtaSts=\"true\"/></defaults>");
+
+        assertThat(result.errors()).isEmpty();
+        TlsPolicy policy = result.policy().orElseThrow();
+        assertThat(policy.defaults().mtaSts()).isTrue();
+        assertThat(policy.resolveOutbound("anywhere.example").requirement().level()).isEqualTo(OutboundLevel.DANE);
+        assertThat(parse("<defaults><outbound level=\"may\"/></defaults>").policy().orElseThrow().defaults().mtaSts())
+            .as("MTA-STS is turned on, never assumed").isFalse();
     }
 
     @ParameterizedTest(name = "failure=\"{0}\" -> {1}")
@@ -240,7 +259,7 @@ class PolicyFileParserTest {
             + "<recipientDomain>partner.example</recipientDomain></outbound></connector>");
 
         assertThat(result.errors()).extracting(Problem::toString).containsExactly(
-            "tls-policy.xml:3:5: error: <outbound level=\"verfy\">: unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint");
+            "tls-policy.xml:3:5: error: <outbound level=\"verfy\">: unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only");
     }
 
     @Test
@@ -304,12 +323,11 @@ class PolicyFileParserTest {
 
     @Test
     void reportsTableErrorsWithTheTableFileAndLine() throws IOException {
-        Files.writeString(dir.resolve("tls_policy"), "# partners\nok.example encrypt\nbad.example dane\n");
+        Files.writeString(dir.resolve("tls_policy"), "# partners\nok.example encrypt\nbad.example dane-only match=nexthop\n");
         PolicyFileParser.Result result = parse("<domainTable file=\"tls_policy\"/>");
 
         assertThat(result.errors()).extracting(Problem::toString).containsExactly(
-            "tls_policy:3:1: error: entry 'bad.example': level 'dane' is not supported (DANE, RFC 7672, is not implemented yet); "
-                + "accepted: none, may, encrypt, verify, secure, fingerprint");
+            "tls_policy:3:1: error: entry 'bad.example': match names apply to levels secure and verify only, not dane-only");
     }
 
     static Stream<Arguments> smartHostReferences() {

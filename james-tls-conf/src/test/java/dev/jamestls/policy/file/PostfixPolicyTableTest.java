@@ -26,7 +26,7 @@ import dev.jamestls.tls.TlsProtocol;
 
 class PostfixPolicyTableTest {
     static final String PIN = "r/mIkG3eEpVdm+u/ko/cwxzOMo1bk4TyHIlByibiA5E=";
-    static final String LEVELS = "accepted: none, may, encrypt, verify, secure, fingerprint";
+    static final String LEVELS = "accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only";
     static final String KEYS = "accepted keys: domain (a recipient domain), .domain (every name below it)";
     static final String NEXT_HOP = "next-hop entries ([host], [host]:port) are not supported: the keys are recipient domains; "
         + KEYS + ". A smart host's level goes in a connector: <outbound level=...> with <recipientDomain> and <smartHost>";
@@ -54,8 +54,7 @@ class PostfixPolicyTableTest {
 
     static Stream<Arguments> badLines() {
         return Stream.of(
-            Arguments.of("DANE is not implemented", "a.example dane", "entry 'a.example': level 'dane' is not supported (DANE, RFC 7672, is not implemented yet); " + LEVELS),
-            Arguments.of("DANE-only is not implemented", "a.example dane-only", "entry 'a.example': level 'dane-only' is not supported (DANE, RFC 7672, is not implemented yet); " + LEVELS),
+            Arguments.of("DANE trusts its TLSA records, not a tafile", "a.example dane-only tafile=ca.pem", "entry 'a.example': trust anchors do not apply to level dane-only: the destination's TLSA records say what to trust (RFC 7672 §3.1)"),
             Arguments.of("misspelt level", "a.example verfy", "entry 'a.example': unknown level 'verfy'; " + LEVELS),
             Arguments.of("obsolete upper-case level", "a.example MUST", "entry 'a.example': unknown level 'MUST'; " + LEVELS),
             Arguments.of("no level", "a.example", "entry 'a.example': no level; " + LEVELS),
@@ -162,6 +161,16 @@ class PostfixPolicyTableTest {
             "tls_policy:3:1: error: entry '[relay.example]:587': " + NEXT_HOP,
             "tls_policy:4:1: error: entry 'b.example': unknown level 'verfy'; " + LEVELS);
         assertThat(files).as("the refused entry's attributes are not read").isEmpty();
+    }
+
+    @Test
+    void daneLevelsAreTheDestinationsTlsaRecordsWithPostfixSpelling() throws IOException {
+        DomainTable table = parse("a.example dane\nb.example dane-only protocols=>=TLSv1.3\n").orElseThrow();
+
+        assertThat(table.lookup(DomainName.parse("a.example")).orElseThrow().requirement().level())
+            .isEqualTo(dev.jamestls.policy.OutboundLevel.DANE);
+        assertThat(table.lookup(DomainName.parse("b.example")).orElseThrow().requirement().level())
+            .isEqualTo(dev.jamestls.policy.OutboundLevel.DANE_ONLY);
     }
 
     @Test

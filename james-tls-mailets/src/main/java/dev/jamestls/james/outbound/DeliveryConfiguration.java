@@ -1,5 +1,6 @@
 package dev.jamestls.james.outbound;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +26,25 @@ import dev.jamestls.parameters.DeliveryParameters;
  * @param reuse connection reuse limits
  * @param queueName the outgoing queue
  * @param clientIdentity our client certificate's files; empty: none is presented
+ * @param dns where DNSSEC-validated questions go, and the MTA-STS policy cache
  */
 public record DeliveryConfiguration(String policyFile, Optional<String> trustAnchors, RetrySchedule schedule,
                                     Optional<String> bounceProcessor, Optional<String> heloName, int threads,
                                     Duration connectTimeout, Duration readTimeout, ConnectionReuse reuse, String queueName,
-                                    Optional<ClientIdentityFiles> clientIdentity) {
+                                    Optional<ClientIdentityFiles> clientIdentity, PublishedPolicies dns) {
+
+    /**
+     * How destinations' published policies are looked up (DANE, MTA-STS).
+     *
+     * @param resolver the recursive resolver; empty: the system's first name server
+     * @param trustAnchor the DNSSEC trust anchor file; empty: the IANA root keys
+     * @param timeout the bound of one validated lookup
+     * @param mtaStsCache the directory of the MTA-STS policy cache
+     */
+    public record PublishedPolicies(Optional<InetSocketAddress> resolver, Optional<String> trustAnchor, Duration timeout,
+                                    String mtaStsCache) {
+    }
+
     /** How a refused parameter names the mailet. */
     public static final String COMPONENT = "mailet TlsRemoteDelivery";
     private static final String PEM_FORM = "clientCertificates with clientPrivateKey (PEM), or clientKeystore with clientSecret";
@@ -94,7 +109,10 @@ public record DeliveryConfiguration(String policyFile, Optional<String> trustAnc
             parameters.optional(DeliveryParameters.HELO_NAME), parameters.value(DeliveryParameters.DELIVERY_THREADS),
             Duration.ofMillis(parameters.value(DeliveryParameters.CONNECTION_TIMEOUT)),
             Duration.ofMillis(parameters.value(DeliveryParameters.TIMEOUT)), reuse,
-            parameters.value(DeliveryParameters.OUTGOING_QUEUE), clientIdentity(parameters));
+            parameters.value(DeliveryParameters.OUTGOING_QUEUE), clientIdentity(parameters),
+            new PublishedPolicies(parameters.optional(DeliveryParameters.DNSSEC_RESOLVER),
+                parameters.optional(DeliveryParameters.DNSSEC_TRUST_ANCHOR), parameters.value(DeliveryParameters.DNS_TIMEOUT),
+                parameters.value(DeliveryParameters.MTA_STS_CACHE)));
     }
 
     private static Optional<ClientIdentityFiles> clientIdentity(ConfiguredParameters parameters) {

@@ -40,7 +40,9 @@ class DeliveryConfigurationTest {
 
         assertThat(configuration).isEqualTo(new DeliveryConfiguration("file://conf/tls-policy.xml", Optional.empty(),
             new RetrySchedule(List.of(Duration.ofHours(6)), 5), Optional.empty(), Optional.empty(), 4, Duration.ofSeconds(60),
-            Duration.ofSeconds(180), ConnectionReuse.DEFAULT, "outgoing-tls", Optional.empty()));
+            Duration.ofSeconds(180), ConnectionReuse.DEFAULT, "outgoing-tls", Optional.empty(),
+            new DeliveryConfiguration.PublishedPolicies(Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
+                "file://var/jamestls/mta-sts/")));
         assertThat(configuration.schedule()).isEqualTo(RetrySchedule.JAMES_DEFAULT);
     }
 
@@ -48,6 +50,12 @@ class DeliveryConfigurationTest {
         return Stream.of(
             row("policyFile", "file://conf/partners.xml", DeliveryConfiguration::policyFile, "file://conf/partners.xml"),
             row("trustAnchors", "file://conf/cas.pem", DeliveryConfiguration::trustAnchors, Optional.of("file://conf/cas.pem")),
+            row("dnssecResolver", "127.0.0.1:5353", c -> c.dns().resolver(), Optional.of(new java.net.InetSocketAddress("127.0.0.1", 5353))),
+            row("dnssecResolver", "[::1]", c -> c.dns().resolver(), Optional.of(new java.net.InetSocketAddress("::1", 53))),
+            row("dnssecResolver", "192.0.2.53", c -> c.dns().resolver(), Optional.of(new java.net.InetSocketAddress("192.0.2.53", 53))),
+            row("dnssecTrustAnchor", "file://conf/root.key", c -> c.dns().trustAnchor(), Optional.of("file://conf/root.key")),
+            row("dnsTimeout", "2 s", c -> c.dns().timeout(), Duration.ofSeconds(2)),
+            row("mtaStsCache", "file://var/sts/", c -> c.dns().mtaStsCache(), "file://var/sts/"),
             row("outgoingQueue", "outgoing.partners_2", DeliveryConfiguration::queueName, "outgoing.partners_2"),
             row("outgoingQueue", "", DeliveryConfiguration::queueName, "outgoing-tls"),
             row("delayTime", "5 minutes, 2*1 hour", configuration -> configuration.schedule().delays(),
@@ -93,6 +101,9 @@ class DeliveryConfigurationTest {
         "none per destination   | connectionsPerDestination | 0          | invalid connectionsPerDestination '0': must be 1 or more; accepted: a whole number, 1 or more",
         "idle timeout unit      | connectionIdleTimeout     | 30 fortnights | invalid connectionIdleTimeout '30 fortnights': '30 fortnights': unknown unit 'fortnights'; accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
         "key store type         | clientKeystoreType        | BKS        | invalid clientKeystoreType 'BKS': unknown key store type 'BKS'; accepted: PKCS12, JKS",
+        "resolver by name       | dnssecResolver            | dns.example | invalid dnssecResolver 'dns.example': 'dns.example' is not an IP address; accepted: an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, [::1]:53",
+        "resolver port          | dnssecResolver            | 127.0.0.1:0 | invalid dnssecResolver '127.0.0.1:0': port '0' of '127.0.0.1:0' is not 1-65535; accepted: an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, [::1]:53",
+        "DNS timeout unit       | dnsTimeout                | soon       | invalid dnsTimeout 'soon': 'soon' is not a duration; accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
     })
     void badValueNamesTheMailetTheParameterTheValueAndTheAcceptedForms(String reason, String parameter, String value, String message) {
         String[] configured = parameter.equals("clientKeystoreType")
@@ -109,8 +120,8 @@ class DeliveryConfigurationTest {
         assertThatThrownBy(() -> parse("connectionPool", "4"))
             .hasMessage("mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
                 + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, connectionPoolSize, "
-                + "connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, heloName, maxRetries, outgoingQueue, "
-                + "policyFile, timeout, trustAnchors");
+                + "connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, dnssecResolver, "
+                + "dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, trustAnchors");
     }
 
     @Test
