@@ -67,7 +67,7 @@ public final class DeliveryParameters {
         .unsetWhenBlank();
     public static final ParameterSpec<String> DNSSEC_TRUST_ANCHOR = ParameterSpec.optional("dnssecTrustAnchor",
         ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
-        "DS or DNSKEY records (zone file format) DNSSEC validation starts from; absent: the IANA root zone's keys").unsetWhenBlank();
+        "DS or DNSKEY records (zone file format) DNSSEC validation starts from; absent: the IANA root zone's keys");
     public static final ParameterSpec<Duration> DNS_TIMEOUT = ParameterSpec.of("dnsTimeout", "5 seconds",
         ConnectionReuse::parseDuration, ConnectionReuse.DURATION_FORMS, "how long one DNSSEC-validated lookup may take");
     public static final ParameterSpec<String> MTA_STS_CACHE = ParameterSpec.of("mtaStsCache", "file://var/jamestls/mta-sts/",
