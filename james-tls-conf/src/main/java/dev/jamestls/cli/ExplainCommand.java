@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import dev.jamestls.inbound.ViolationKind;
 import dev.jamestls.policy.ClientCertificateRequirement;
 import dev.jamestls.outbound.DeliveryTarget;
+import dev.jamestls.outbound.DestinationRouting;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.Failure;
@@ -116,6 +117,11 @@ final class ExplainCommand extends CliCommand {
             out.println("anchors:  " + anchors.describe() + ", instead of TlsRemoteDelivery's trustAnchors"));
         resolution.requirement().clientIdentity().ifPresent(identity ->
             out.println("presents: " + identity.describe() + ", instead of TlsRemoteDelivery's client certificate"));
+        out.println("decides:  in this order, the first that applies:");
+        int step = 1;
+        for (String line : DestinationRouting.precedence(resolution, policy.defaults().mtaSts())) {
+            out.println("  " + step++ + ". " + line);
+        }
         printTrail(out, resolution.trail());
     }
 

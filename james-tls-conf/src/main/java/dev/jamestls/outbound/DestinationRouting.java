@@ -153,6 +153,38 @@ public final class DestinationRouting {
         return ordinary(resolution, anchors, identity, notes);
     }
 
+    /**
+     * The order {@link #route} follows for a rule, printable ({@code explain --recipient}), without asking DNS.
+     *
+     * @param mtaSts whether the defaults honour MTA-STS
+     */
+    public static List<String> precedence(OutboundResolution resolution, boolean mtaSts) {
+        OutboundLevel level = resolution.requirement().level();
+        boolean defaults = resolution.kind() == RuleKind.DEFAULTS;
+        List<String> steps = new ArrayList<>();
+        if (level.usesDane()) {
+            steps.add("DANE: a DNSSEC-secure MX RRset, then per MX host secure addresses and usable TLSA records (RFC 7672): "
+                + "TLS mandatory, the server authenticated by the records; a bogus or failed DNSSEC lookup defers (4.7.5)");
+            steps.add(level == OutboundLevel.DANE_ONLY
+                ? "dane-only: a host without usable TLSA records under DNSSEC is never used; none left: deferred (4.7.5)"
+                : "dane: a host without usable TLSA records is tried as under may");
+        } else if (!defaults) {
+            steps.add("an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)");
+        }
+        if (defaults && mtaSts && level != OutboundLevel.DANE_ONLY) {
+            steps.add("MTA-STS (RFC 8461)" + (level.usesDane() ? ", when DANE does not apply" : "")
+                + ": mode enforce: only MX hosts matching the policy, a certificate valid for the MX name (level verify), "
+                + "TLS 1.2+, else deferred; mode testing: delivered as below, what enforce would refuse recorded");
+        } else if (defaults && level != OutboundLevel.DANE_ONLY) {
+            steps.add("MTA-STS: not consulted (the defaults say mtaSts=\"false\")");
+        }
+        if (level != OutboundLevel.DANE_ONLY) {
+            OutboundLevel fallback = withoutDane(resolution.requirement()).level();
+            steps.add((defaults ? "the defaults" : "the rule") + ": level " + fallback);
+        }
+        return steps;
+    }
+
     /** The rule as configured; a DANE level without DANE is {@code may}. */
     private Route ordinary(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,
                            List<String> notes) throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {

@@ -341,7 +341,7 @@ class JamesTlsCliTest {
 
         assertThat(out.toString().trim()).isEqualTo("{\"confDir\":\"" + conf + "\",\"errors\":1,\"warnings\":0,\"findings\":["
             + "{\"file\":\"" + conf.resolve("tls_policy") + "\",\"line\":1,\"column\":1,\"severity\":\"error\","
-            + "\"subject\":\"entry 'partner.example'\",\"message\":\"unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint\"}]}");
+            + "\"subject\":\"entry 'partner.example'\",\"message\":\"unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only\"}]}");
         assertThat(code).isEqualTo(1);
     }
 
@@ -354,6 +354,9 @@ class JamesTlsCliTest {
             "rule:     connector partner-example, mode enforce",
             "requires: level secure match mail.partner.example, TLS >= TLSv1.2, ciphers forward-secret, never clear text, failure temporary, via [localhost]:2526",
             "names:    [localhost]:2526: mail.partner.example (smart-host route: nexthop is the smart host's name)",
+            "decides:  in this order, the first that applies:",
+            "  1. an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)",
+            "  2. the rule: level secure",
             "trail:",
             "  1. applied   connector partner-example (partner.example): connector claims the domain exactly",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
@@ -419,6 +422,27 @@ class JamesTlsCliTest {
     }
 
     @Test
+    void explainsThatDaneThenMtaStsThenTheDefaultsDecideForADomainNoRuleNames() throws IOException {
+        Files.writeString(conf.resolve("tls-policy.xml"),
+            "<tlsPolicy><defaults><outbound level=\"dane\" mtaSts=\"true\"/></defaults></tlsPolicy>\n");
+
+        int code = run("explain", conf.toString(), "--recipient", "ops@published.example");
+
+        assertThat(out.toString()).as(err.toString()).contains(String.join("\n",
+            "rule:     defaults defaults, mode enforce",
+            "requires: level dane, TLS >= TLSv1.2, ciphers forward-secret, via MX",
+            "decides:  in this order, the first that applies:",
+            "  1. DANE: a DNSSEC-secure MX RRset, then per MX host secure addresses and usable TLSA records (RFC 7672): TLS mandatory, "
+                + "the server authenticated by the records; a bogus or failed DNSSEC lookup defers (4.7.5)",
+            "  2. dane: a host without usable TLSA records is tried as under may",
+            "  3. MTA-STS (RFC 8461), when DANE does not apply: mode enforce: only MX hosts matching the policy, a certificate valid "
+                + "for the MX name (level verify), TLS 1.2+, else deferred; mode testing: delivered as below, what enforce would refuse recorded",
+            "  4. the defaults: level may",
+            "trail:"));
+        assertThat(code).isEqualTo(0);
+    }
+
+    @Test
     void explainsADomainTableEntry() {
         int code = run("explain", conf.toString(), "--recipient", "ops@legacy.example");
 
@@ -426,6 +450,9 @@ class JamesTlsCliTest {
             "outbound: recipient ops@legacy.example (domain legacy.example)",
             "rule:     domain table tls_policy:9 legacy.example, mode enforce",
             "requires: level encrypt, TLS >= TLSv1.2, ciphers compatible excluding 3DES RC4, never clear text, failure temporary, via MX",
+            "decides:  in this order, the first that applies:",
+            "  1. an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)",
+            "  2. the rule: level encrypt",
             "trail:",
             "  1. applied   domain table tls_policy:9 legacy.example (legacy.example): table entry for the domain exactly",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
@@ -440,6 +467,9 @@ class JamesTlsCliTest {
             "outbound: recipient ops@eu.mail.subsidiary.example (domain eu.mail.subsidiary.example)",
             "rule:     domain table tls_policy:7 .subsidiary.example, mode enforce",
             "requires: level encrypt, TLS >= TLSv1.2, ciphers forward-secret, never clear text, failure temporary, via MX",
+            "decides:  in this order, the first that applies:",
+            "  1. an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)",
+            "  2. the rule: level encrypt",
             "trail:",
             "  1. applied   domain table tls_policy:7 .subsidiary.example (.subsidiary.example): table entry for a parent domain",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
