@@ -298,7 +298,8 @@ final class ProbeCommand extends CliCommand {
                 domain.isEmpty() ? TargetSource.SMART_HOST : mx.implicit() ? TargetSource.IMPLICIT_MX : TargetSource.MX, mx.preference());
             List<TlsPlan> plans = new ArrayList<>();
             for (OutboundLevel each : OutboundLevel.values()) {
-                if (each == OutboundLevel.FINGERPRINT && pins.isEmpty()) {
+                // DANE levels are planned from the destination's TLSA records, judged in their own section.
+                if (each == OutboundLevel.FINGERPRINT && pins.isEmpty() || each.usesDane()) {
                     continue;
                 }
                 plans.add(TlsPlan.forTarget(requirement(each), Mode.ENFORCE, nexthop(), target, anchors.certificates()));
