@@ -5,6 +5,7 @@ import static dev.jamestls.james.outbound.ScriptedDelivery.twoMxHosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.apache.james.core.MailAddress;
@@ -20,6 +22,18 @@ import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jamestls.dane.TlsaRecord;
+import dev.jamestls.dns.DnsAnswer;
+import dev.jamestls.dns.MxRecord;
+import dev.jamestls.dns.SecureDns;
+import dev.jamestls.mtasts.StsDiscovery;
+import dev.jamestls.mtasts.StsMode;
+import dev.jamestls.mtasts.StsPolicy;
+import dev.jamestls.mtasts.StsPolicySource;
+import dev.jamestls.outbound.PolicySource;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.file.PolicyFileParser;
+import dev.jamestls.verify.TlsRptResultType;
 import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.AttemptRecord;
@@ -112,6 +126,72 @@ class DeliveryRoundTest {
 
         assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
         assertThat(outcome.decision().retryAfter()).contains(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aBogusMxUnderDaneOnlyDefersWithoutConnectingAndRecordsWhy() throws Exception {
+        SecureDns bogus = new SecureDns() {
+            @Override
+            public DnsAnswer<MxRecord> mx(DomainName domain) {
+                return DnsAnswer.bogus("RRSIG over the MX RRset has expired");
+            }
+
+            @Override
+            public DnsAnswer<InetAddress> addresses(DomainName host) {
+                throw new AssertionError("no host is looked up under a bogus MX RRset");
+            }
+
+            @Override
+            public DnsAnswer<TlsaRecord> tlsa(DomainName host, int port) {
+                throw new AssertionError("no TLSA record is looked up under a bogus MX RRset");
+            }
+
+            @Override
+            public DnsAnswer<String> txt(DomainName name) {
+                throw new AssertionError("no TXT record is looked up");
+            }
+        };
+        FakeMail mail = mail("user@dane.example");
+
+        DeliveryRound.Outcome outcome = ScriptedDelivery.round(ScriptedDelivery.policy(dir, CLOCK), twoMxHosts(), Optional.of(bogus),
+            Optional.empty(), ScriptedDelivery.peer(plan -> {
+                throw new AssertionError("nothing is sent when DNSSEC fails");
+            }), ScriptedDelivery.noMetrics(), CLOCK).deliver(mail);
+
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
+        assertThat(outcome.decision().status()).isEqualTo("4.7.5");
+        assertThat(outcome.attempts()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.tlsStage()).isEqualTo(TlsStage.NOT_ATTEMPTED);
+            assertThat(attempt.resultType()).contains(TlsRptResultType.DNSSEC_INVALID);
+            assertThat(attempt.source()).isEqualTo(PolicySource.DANE);
+        });
+        assertThat(mail.getAttribute(OutboundAttributes.SOURCE).map(a -> a.getValue().value().toString())).contains("dane");
+    }
+
+    @Test
+    void anMtaStsPolicyInEnforceModeConnectsOnlyToItsMxHostsAtLevelVerify() throws Exception {
+        StsPolicySource sts = domain -> new StsDiscovery(domain, Optional.of(new StsPolicy(StsMode.ENFORCE,
+            List.of("mx2." + domain.ascii()), Duration.ofDays(1), "1", CLOCK.instant())), Optional.empty());
+        Path policyFile = dir.resolve("sts-policy.xml");
+        Files.writeString(policyFile, "<tlsPolicy><defaults><outbound level=\"may\" mtaSts=\"true\"/></defaults></tlsPolicy>");
+        FakeMail mail = mail("user@published.example");
+        List<TlsPlan> plans = new ArrayList<>();
+
+        DeliveryRound.Outcome outcome = ScriptedDelivery.round(new PolicyFileParser(CLOCK).parse(policyFile).policyOrThrow(),
+            twoMxHosts(), Optional.empty(), Optional.of(sts), ScriptedDelivery.peer(plan -> {
+                plans.add(plan);
+                return observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT);
+            }), ScriptedDelivery.noMetrics(), CLOCK).deliver(mail);
+
+        assertThat(plans).singleElement().satisfies(plan -> {
+            assertThat(plan.sniHost()).isEqualTo("mx2.published.example");
+            assertThat(plan.level()).isEqualTo(OutboundLevel.VERIFY);
+            assertThat(plan.tlsMandatory()).isTrue();
+        });
+        assertThat(outcome.attempts()).extracting(AttemptRecord::source).containsExactly(PolicySource.MTA_STS, PolicySource.MTA_STS);
+        assertThat(outcome.attempts().get(0).resultType()).contains(TlsRptResultType.VALIDATION_FAILURE);
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.DELIVERED);
+        assertThat(mail.getAttribute(OutboundAttributes.RULE).map(a -> a.getValue().value().toString())).contains("mta-sts");
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.base.test.FakeMail;
 
 import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.dns.SecureDns;
+import dev.jamestls.mtasts.StsPolicySource;
 import dev.jamestls.outbound.ConnectionPool;
 import dev.jamestls.outbound.ConnectionReuse;
 import dev.jamestls.outbound.RetrySchedule;
@@ -47,13 +49,17 @@ final class ScriptedDelivery {
 
     /**
      * {@code partner.example} requires TLS ({@code encrypt}, a temporary failure), {@code strict.example} too but
-     * bounces at once ({@code failure="permanent"}), every other domain is {@code may}.
+     * bounces at once ({@code failure="permanent"}), {@code dane.example} needs DANE ({@code dane-only}), every other
+     * domain is {@code may}.
      */
     static final String POLICY = """
         <tlsPolicy>
           <defaults><outbound level="may"/></defaults>
           <connector name="partner-example" mode="enforce">
             <outbound level="encrypt"><recipientDomain>partner.example</recipientDomain></outbound>
+          </connector>
+          <connector name="dane-example" mode="enforce">
+            <outbound level="dane-only"><recipientDomain>dane.example</recipientDomain></outbound>
           </connector>
           <connector name="strict-example" mode="enforce">
             <outbound level="encrypt" failure="permanent"><recipientDomain>strict.example</recipientDomain></outbound>
@@ -76,6 +82,14 @@ final class ScriptedDelivery {
         return new DeliveryRound(() -> policy, dns, new DeliveryEndpoints(), JdkTrustAnchors::certificates, Optional::empty,
             transport, new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), clock, connection -> { }), 1,
             schedule, metrics, clock);
+    }
+
+    /** A round over {@code transport} that also asks {@code secureDns} (DANE) and {@code sts} (MTA-STS), without pooling. */
+    static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
+                               Optional<StsPolicySource> sts, DeliveryRound.Transport transport, MetricFactory metrics, Clock clock) {
+        return new DeliveryRound(() -> policy, dns, secureDns, sts, new DeliveryEndpoints(), JdkTrustAnchors::certificates,
+            Optional::empty, transport, new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), clock, connection -> { }),
+            1, SCHEDULE, metrics, clock);
     }
 
     /** A transport whose peer answers every plan with {@code peer}'s observation and keeps no connection open. */
