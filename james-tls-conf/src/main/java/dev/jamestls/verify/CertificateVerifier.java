@@ -54,9 +54,13 @@ import dev.jamestls.tls.CertificatePins;
  *   <li>a certificate was presented ({@code NO_CERTIFICATE}), and at most {@value #MAX_PRESENTED} of them
  *       (JSSE's default {@code jdk.tls.maxCertificateChainLength}), refused before any signature is checked
  *       ({@code INVALID_PATH});</li>
+ *   <li>with DANE ({@link CertificateRequirement#usesDane()}, RFC 7672 §3.1): a leaf that matches a DANE-EE(3)
+ *       record is accepted there and then, whatever else it holds (§3.1.1); otherwise the presented certificates
+ *       that DANE-TA(2) records match ({@link TlsaMatch#trustAnchors}) become the trust anchors of the steps below,
+ *       and when there is none the chain is refused ({@code TLSA_MISMATCH});</li>
  *   <li>the leaf is well-formed ({@code MALFORMED}, {@link PathProfile#malformed});</li>
- *   <li>when required, an RFC 5280 §6 path from the presented certificates, in any order, to a trust anchor
- *       valid at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE}, {@code EXPIRED}, ...), then the
+ *   <li>when required (chain validation or DANE-TA), an RFC 5280 §6 path from the presented certificates, in any
+ *       order, to a trust anchor valid at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE}, {@code EXPIRED}, ...), then the
  *       RFC 5280 §4 profile on every certificate of that path ({@link PathProfile}); presented certificates that
  *       are not on the path play no part;</li>
  *   <li>the leaf's EKU allows the purpose, has anyExtendedKeyUsage, or is absent ({@code WRONG_USAGE});</li>
