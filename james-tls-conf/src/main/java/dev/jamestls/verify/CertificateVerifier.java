@@ -60,9 +60,9 @@ import dev.jamestls.tls.CertificatePins;
  *       and when there is none the chain is refused ({@code TLSA_MISMATCH});</li>
  *   <li>the leaf is well-formed ({@code MALFORMED}, {@link PathProfile#malformed});</li>
  *   <li>when required (chain validation or DANE-TA), an RFC 5280 §6 path from the presented certificates, in any
- *       order, to a trust anchor valid at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE}, {@code EXPIRED}, ...), then the
- *       RFC 5280 §4 profile on every certificate of that path ({@link PathProfile}); presented certificates that
- *       are not on the path play no part;</li>
+ *       order, to a trust anchor valid at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE},
+ *       {@code EXPIRED}, ...), then the RFC 5280 §4 profile on every certificate of that path
+ *       ({@link PathProfile}); presented certificates that are not on the path play no part;</li>
  *   <li>the leaf's EKU allows the purpose, has anyExtendedKeyUsage, or is absent ({@code WRONG_USAGE});</li>
  *   <li>a name check, then the name constraints of the whole path, anchor included, over every name of the
  *       path and the name that matched ({@link NameConstraintCheck}), an issuer check and a pin check;</li>

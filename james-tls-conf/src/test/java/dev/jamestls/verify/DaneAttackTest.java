@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.dane.TlsaRecord;
 import dev.jamestls.revocation.RevocationChecking;
+import dev.jamestls.verify.VerificationAttackTest.Attack;
 
 /**
  * The attacker's table for DANE (RFC 7672 §3, RFC 6698 §2, RFC 7671 §5): one row per forged or
@@ -50,135 +51,135 @@ class DaneAttackTest {
     private final CertificateVerifier verifier = CertificateVerifierTest.verifier(Clock.fixed(NOW, ZoneOffset.UTC));
 
     static Stream<Arguments> attacks() {
-        List<VerificationAttackTest.Attack> rows = new ArrayList<>();
+        List<Attack> rows = new ArrayList<>();
         // ---- DANE-EE(3): the leaf, and only the leaf (RFC 7672 §3.1.1) ----------------------------------------
-        rows.add(new VerificationAttackTest.Attack("DANE-EE record matches a certificate appended after a foreign leaf",
+        rows.add(new Attack("DANE-EE record matches a certificate appended after a foreign leaf",
             chain(SELF_SIGNED_ATTACKER, SERVER), dane(ee(1, 1, SERVER)), VerificationKind.TLSA_MISMATCH));
-        rows.add(new VerificationAttackTest.Attack("DANE-EE record matches a CA-signed certificate appended after the attacker's CA-signed leaf",
+        rows.add(new Attack("DANE-EE record matches a CA-signed certificate appended after the attacker's CA-signed leaf",
             chain(ATTACKER, OTHER_ISSUING, SERVER), dane(ee(0, 1, SERVER)), VerificationKind.TLSA_MISMATCH));
-        rows.add(new VerificationAttackTest.Attack("DANE-EE record matches the issuing CA presented after an attacker's leaf",
+        rows.add(new Attack("DANE-EE record matches the issuing CA presented after an attacker's leaf",
             chain(ATTACKER, ISSUING), dane(ee(1, 1, ISSUING)), VerificationKind.TLSA_MISMATCH));
-        rows.add(new VerificationAttackTest.Attack("DANE-EE SHA2-256 of the leaf's SPKI with one bit flipped",
+        rows.add(new Attack("DANE-EE SHA2-256 of the leaf's SPKI with one bit flipped",
             chain(SERVER, ISSUING), dane(flipped(ee(1, 1, SERVER))), VerificationKind.TLSA_MISMATCH));
         Forge.Cert reusedKey = issuedBy(OTHER_ISSUING, "CN=other.example").leaf().key(SERVER.keyPair()).dns("other.example").issue();
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-EE SPKI record, the same key in a different certificate (SPKI semantics)",
+        rows.add(new Attack("valid: DANE-EE SPKI record, the same key in a different certificate (SPKI semantics)",
             chain(reusedKey, OTHER_ISSUING), dane(ee(1, 1, SERVER)), VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("DANE-EE Cert record, the same key in a different certificate (the whole certificate is bound)",
+        rows.add(new Attack("DANE-EE Cert record, the same key in a different certificate (the whole certificate is bound)",
             chain(reusedKey, OTHER_ISSUING), dane(ee(0, 1, SERVER)), VerificationKind.TLSA_MISMATCH));
         Forge.Cert expiredLeaf = root("CN=" + MX).leaf().dns(MX)
             .validity(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(35))).issue();
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-EE leaf expired (RFC 7672 §3.1.1: dates are not checked)",
+        rows.add(new Attack("valid: DANE-EE leaf expired (RFC 7672 §3.1.1: dates are not checked)",
             chain(expiredLeaf), dane(ee(1, 1, expiredLeaf)), VerificationKind.ACCEPTED));
         Forge.Cert futureLeaf = root("CN=" + MX).leaf().dns(MX)
             .validity(NOW.plus(Duration.ofDays(3)), NOW.plus(Duration.ofDays(300))).issue();
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-EE leaf not yet valid",
+        rows.add(new Attack("valid: DANE-EE leaf not yet valid",
             chain(futureLeaf), dane(ee(0, 2, futureLeaf)), VerificationKind.ACCEPTED));
         Forge.Cert wrongName = root("CN=unrelated.example").leaf().dns("unrelated.example").issue();
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-EE leaf with a name that is neither the MX host nor the domain (no name check)",
+        rows.add(new Attack("valid: DANE-EE leaf with a name that is neither the MX host nor the domain (no name check)",
             chain(wrongName), dane(ee(1, 1, wrongName)), VerificationKind.ACCEPTED));
         Forge.Cert oddLeaf = root("CN=" + MX).leaf().serial(BigInteger.ZERO)
             .extension("1.3.6.1.4.1.55738.666.1", true, DERNull.INSTANCE).issue();
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-EE leaf with serial 0 and an unknown critical extension (only the key counts)",
+        rows.add(new Attack("valid: DANE-EE leaf with serial 0 and an unknown critical extension (only the key counts)",
             chain(oddLeaf), dane(ee(1, 1, oddLeaf)), VerificationKind.ACCEPTED));
         Forge.Cert clientOnly = root("CN=" + MX).leaf().eku(KeyPurposeId.id_kp_clientAuth).issue();
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-EE leaf whose EKU is clientAuth only (usage is not checked)",
+        rows.add(new Attack("valid: DANE-EE leaf whose EKU is clientAuth only (usage is not checked)",
             chain(clientOnly), dane(ee(1, 1, clientOnly)), VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("DANE-EE: one usable record matches, one PKIX-EE(1) record that also matches is ignored",
+        rows.add(new Attack("DANE-EE: one usable record matches, one PKIX-EE(1) record that also matches is ignored",
             chain(SERVER, ISSUING), dane(record(1, 1, 1, SERVER), ee(1, 1, SERVER)), VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("PKIX-EE(1) record matching the leaf beside a usable record that does not",
+        rows.add(new Attack("PKIX-EE(1) record matching the leaf beside a usable record that does not",
             chain(SERVER, ISSUING), dane(record(1, 1, 1, SERVER), ee(1, 1, ISSUING)), VerificationKind.TLSA_MISMATCH));
 
         // ---- DANE-TA(2): a presented trust anchor, then RFC 5280 and the names (RFC 7672 §3.1.2, §3.2) -------
-        rows.add(new VerificationAttackTest.Attack("DANE-TA record matches an appended CA that did not sign the attacker's leaf",
+        rows.add(new Attack("DANE-TA record matches an appended CA that did not sign the attacker's leaf",
             chain(ATTACKER, OTHER_ISSUING, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.NOT_TRUSTED));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA record matches an appended CA; the attacker's leaf's issuer is not presented",
+        rows.add(new Attack("DANE-TA record matches an appended CA; the attacker's leaf's issuer is not presented",
             chain(ATTACKER, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.CHAIN_INCOMPLETE));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA record matches an appended CA; the attacker's leaf is self-signed",
+        rows.add(new Attack("DANE-TA record matches an appended CA; the attacker's leaf is self-signed",
             chain(SELF_SIGNED_ATTACKER, ISSUING), dane(ta(0, 1, ISSUING)), VerificationKind.NOT_TRUSTED));
         Forge.Cert sameDnForgery = root("CN=DANE Issuing CA").issue();
         Forge.Cert forgedLeaf = issuedBy(sameDnForgery, "CN=" + MX).leaf().dns(MX).issue();
-        rows.add(new VerificationAttackTest.Attack("DANE-TA: leaf signed by a forged CA of the same name as the published TA",
+        rows.add(new Attack("DANE-TA: leaf signed by a forged CA of the same name as the published TA",
             chain(forgedLeaf, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.NOT_TRUSTED));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA record matches the leaf itself, which is not self-issued (a TA is an issuer)",
+        rows.add(new Attack("DANE-TA record matches the leaf itself, which is not self-issued (a TA is an issuer)",
             chain(SERVER, ISSUING), dane(ta(1, 1, SERVER)), VerificationKind.TLSA_MISMATCH));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA record for a trust anchor the server does not present (RFC 7671 §5.2.2)",
+        rows.add(new Attack("DANE-TA record for a trust anchor the server does not present (RFC 7671 §5.2.2)",
             chain(SERVER, ISSUING), dane(ta(1, 1, ROOT)), VerificationKind.TLSA_MISMATCH));
         Forge.Cert wrongNameLeaf = issuedBy(ISSUING, "CN=mx.attacker.example").leaf().dns("mx.attacker.example").issue();
-        rows.add(new VerificationAttackTest.Attack("DANE-TA-signed leaf with a wrong name",
+        rows.add(new Attack("DANE-TA-signed leaf with a wrong name",
             chain(wrongNameLeaf, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.NAME_MISMATCH));
         Forge.Cert expiredTaLeaf = issuedBy(ISSUING, "CN=" + MX).leaf().dns(MX)
             .validity(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(35))).issue();
-        rows.add(new VerificationAttackTest.Attack("DANE-TA-signed leaf expired",
+        rows.add(new Attack("DANE-TA-signed leaf expired",
             chain(expiredTaLeaf, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.EXPIRED));
         Forge.Cert futureTaLeaf = issuedBy(ISSUING, "CN=" + MX).leaf().dns(MX)
             .validity(NOW.plus(Duration.ofDays(3)), NOW.plus(Duration.ofDays(300))).issue();
-        rows.add(new VerificationAttackTest.Attack("DANE-TA-signed leaf not yet valid",
+        rows.add(new Attack("DANE-TA-signed leaf not yet valid",
             chain(futureTaLeaf, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.NOT_YET_VALID));
         Forge.Cert expiredTa = root("CN=Expired DANE Root").validity(NOW.minus(Duration.ofDays(900)), NOW.minus(Duration.ofDays(2))).issue();
-        rows.add(new VerificationAttackTest.Attack("DANE-TA: the presented trust anchor itself expired",
+        rows.add(new Attack("DANE-TA: the presented trust anchor itself expired",
             chain(issuedBy(expiredTa, "CN=" + MX).leaf().dns(MX).issue(), expiredTa), dane(ta(1, 1, expiredTa)),
             VerificationKind.EXPIRED));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA-signed leaf for clientAuth only",
+        rows.add(new Attack("DANE-TA-signed leaf for clientAuth only",
             chain(issuedBy(ISSUING, "CN=" + MX).leaf().dns(MX).eku(KeyPurposeId.id_kp_clientAuth).issue(), ISSUING),
             dane(ta(1, 1, ISSUING)), VerificationKind.WRONG_USAGE));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA-signed leaf that is a CA certificate",
+        rows.add(new Attack("DANE-TA-signed leaf that is a CA certificate",
             chain(issuedBy(ISSUING, "CN=" + MX).ca().dns(MX).issue(), ISSUING), dane(ta(1, 1, ISSUING)),
             VerificationKind.INVALID_PATH));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA-signed leaf with an unknown critical extension",
+        rows.add(new Attack("DANE-TA-signed leaf with an unknown critical extension",
             chain(issuedBy(ISSUING, "CN=" + MX).leaf().dns(MX).extension("1.3.6.1.4.1.55738.666.1", true, DERNull.INSTANCE)
                 .issue(), ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.MALFORMED));
-        rows.add(new VerificationAttackTest.Attack("DANE-TA: both a TA and an EE record, neither matches",
+        rows.add(new Attack("DANE-TA: both a TA and an EE record, neither matches",
             chain(ATTACKER, OTHER_ISSUING), dane(ta(1, 1, ISSUING), ee(1, 1, SERVER)), VerificationKind.TLSA_MISMATCH));
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-TA on the issuing CA, the root not presented",
+        rows.add(new Attack("valid: DANE-TA on the issuing CA, the root not presented",
             chain(SERVER, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-TA on the root, presented with the chain, out of order",
+        rows.add(new Attack("valid: DANE-TA on the root, presented with the chain, out of order",
             chain(SERVER, ROOT, ISSUING), dane(ta(0, 1, ROOT)), VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-TA-signed leaf named for the next-hop domain",
+        rows.add(new Attack("valid: DANE-TA-signed leaf named for the next-hop domain",
             chain(issuedBy(ISSUING, "CN=" + DOMAIN).leaf().dns(DOMAIN).issue(), ISSUING), dane(ta(1, 1, ISSUING)),
             VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-TA-signed wildcard leaf *.partner.example for the MX host",
+        rows.add(new Attack("valid: DANE-TA-signed wildcard leaf *.partner.example for the MX host",
             chain(issuedBy(ISSUING, "CN=wild").leaf().dns("*." + DOMAIN).issue(), ISSUING), dane(ta(1, 1, ISSUING)),
             VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-TA path accepted though an EE record beside it does not match",
+        rows.add(new Attack("valid: DANE-TA path accepted though an EE record beside it does not match",
             chain(SERVER, ISSUING), dane(ee(1, 1, ATTACKER), ta(1, 2, ISSUING)), VerificationKind.ACCEPTED));
         Forge.Cert selfIssued = root("CN=" + MX).dns(MX).issue();
-        rows.add(new VerificationAttackTest.Attack("valid: DANE-TA record matching a self-issued leaf, which is then its own anchor",
+        rows.add(new Attack("valid: DANE-TA record matching a self-issued leaf, which is then its own anchor",
             chain(selfIssued), dane(ta(1, 1, selfIssued)), VerificationKind.ACCEPTED));
         Forge.Cert selfIssuedWrongName = root("CN=mx.attacker.example").dns("mx.attacker.example").issue();
-        rows.add(new VerificationAttackTest.Attack("DANE-TA record matching a self-issued leaf with a wrong name",
+        rows.add(new Attack("DANE-TA record matching a self-issued leaf with a wrong name",
             chain(selfIssuedWrongName), dane(ta(1, 1, selfIssuedWrongName)), VerificationKind.NAME_MISMATCH));
         Forge.Cert selfIssuedExpired = root("CN=" + MX).dns(MX)
             .validity(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(35))).issue();
-        rows.add(new VerificationAttackTest.Attack("DANE-TA record matching a self-issued leaf that expired",
+        rows.add(new Attack("DANE-TA record matching a self-issued leaf that expired",
             chain(selfIssuedExpired), dane(ta(1, 1, selfIssuedExpired)), VerificationKind.EXPIRED));
 
         // ---- every selector x matching type, for both usages -------------------------------------------------
         for (int selector : new int[] {TlsaRecord.SELECTOR_CERT, TlsaRecord.SELECTOR_SPKI}) {
             for (int matching : new int[] {TlsaRecord.MATCH_FULL, TlsaRecord.MATCH_SHA256, TlsaRecord.MATCH_SHA512}) {
-                rows.add(new VerificationAttackTest.Attack("valid: DANE-EE 3 " + selector + " " + matching + " on the leaf",
+                rows.add(new Attack("valid: DANE-EE 3 " + selector + " " + matching + " on the leaf",
                     chain(SERVER, ISSUING), dane(ee(selector, matching, SERVER)), VerificationKind.ACCEPTED));
-                rows.add(new VerificationAttackTest.Attack("valid: DANE-TA 2 " + selector + " " + matching + " on the issuing CA",
+                rows.add(new Attack("valid: DANE-TA 2 " + selector + " " + matching + " on the issuing CA",
                     chain(SERVER, ISSUING), dane(ta(selector, matching, ISSUING)), VerificationKind.ACCEPTED));
-                rows.add(new VerificationAttackTest.Attack("DANE-EE 3 " + selector + " " + matching + " of another certificate",
+                rows.add(new Attack("DANE-EE 3 " + selector + " " + matching + " of another certificate",
                     chain(SERVER, ISSUING), dane(ee(selector, matching, ATTACKER)), VerificationKind.TLSA_MISMATCH));
             }
         }
 
         // ---- work bounds and empty input ---------------------------------------------------------------------
         List<X509Certificate> eleven = Forge.longChain(ROOT, 10, MX);
-        rows.add(new VerificationAttackTest.Attack("a chain of 11 presented certificates whose leaf matches DANE-EE",
+        rows.add(new Attack("a chain of 11 presented certificates whose leaf matches DANE-EE",
             eleven, dane(ee(1, 1, eleven.get(0))), VerificationKind.INVALID_PATH));
         List<X509Certificate> ten = Forge.longChain(ROOT, 9, MX);
-        rows.add(new VerificationAttackTest.Attack("valid: a chain of 10 presented certificates whose leaf matches DANE-EE",
+        rows.add(new Attack("valid: a chain of 10 presented certificates whose leaf matches DANE-EE",
             ten, dane(ee(1, 1, ten.get(0))), VerificationKind.ACCEPTED));
-        rows.add(new VerificationAttackTest.Attack("no certificate presented",
+        rows.add(new Attack("no certificate presented",
             List.of(), dane(ee(1, 1, SERVER)), VerificationKind.NO_CERTIFICATE));
         return rows.stream().map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
-    void refusesTheForgeryWithItsKind(VerificationAttackTest.Attack attack) {
+    void refusesTheForgeryWithItsKind(Attack attack) {
         VerificationOutcome outcome = verifier.verify(attack.presented(), attack.rule());
 
         assertThat(outcome.kind()).as(attack.forged() + ": " + outcome.message()).isEqualTo(attack.expected());
