@@ -52,8 +52,8 @@ public final class TlsaMatch {
 
     /**
      * The presented certificates that DANE-TA(2) records match, in the order presented: RFC 7672 §3.1.2, which
-     * asks the server to present its trust anchor (a trust anchor only in DNS, as a bare key or full certificate,
-     * RFC 7671 §5.2.2, is not used). The leaf counts only when it is self-issued (RFC 5280 §3.2): a trust anchor
+     * asks the server to present its trust anchor (one published only in DNS, in full or as a bare key, which
+     * RFC 7671 §5.2 lets a client use, is not used). The leaf counts only when it is self-issued (RFC 5280 §3.2): a trust anchor
      * is an issuer, and a server's own certificate is published as DANE-EE(3).
      */
     public static List<Anchor> trustAnchors(List<TlsaRecord> records, List<X509Certificate> chain) {

@@ -102,7 +102,7 @@ class DaneAttackTest {
             chain(forgedLeaf, ISSUING), dane(ta(1, 1, ISSUING)), VerificationKind.NOT_TRUSTED));
         rows.add(new Attack("DANE-TA record matches the leaf itself, which is not self-issued (a TA is an issuer)",
             chain(SERVER, ISSUING), dane(ta(1, 1, SERVER)), VerificationKind.TLSA_MISMATCH));
-        rows.add(new Attack("DANE-TA record for a trust anchor the server does not present (RFC 7671 §5.2.2)",
+        rows.add(new Attack("DANE-TA record for a trust anchor the server does not present (RFC 7672 §3.1.2, RFC 7671 §5.2)",
             chain(SERVER, ISSUING), dane(ta(1, 1, ROOT)), VerificationKind.TLSA_MISMATCH));
         Forge.Cert wrongNameLeaf = issuedBy(ISSUING, "CN=mx.attacker.example").leaf().dns("mx.attacker.example").issue();
         rows.add(new Attack("DANE-TA-signed leaf with a wrong name",
