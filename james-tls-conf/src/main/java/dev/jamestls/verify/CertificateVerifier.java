@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,8 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
+import dev.jamestls.dane.TlsaMatch;
+import dev.jamestls.dane.TlsaRecord;
 import dev.jamestls.revocation.CertificateRevocation;
 import dev.jamestls.revocation.HttpFetcher;
 import dev.jamestls.revocation.RevocationCache;
@@ -51,11 +54,15 @@ import dev.jamestls.tls.CertificatePins;
  *   <li>a certificate was presented ({@code NO_CERTIFICATE}), and at most {@value #MAX_PRESENTED} of them
  *       (JSSE's default {@code jdk.tls.maxCertificateChainLength}), refused before any signature is checked
  *       ({@code INVALID_PATH});</li>
+ *   <li>with DANE ({@link CertificateRequirement#usesDane()}, RFC 7672 §3.1): a leaf that matches a DANE-EE(3)
+ *       record is accepted there and then, whatever else it holds (§3.1.1); otherwise the presented certificates
+ *       that DANE-TA(2) records match ({@link TlsaMatch#trustAnchors}) become the trust anchors of the steps below,
+ *       and when there is none the chain is refused ({@code TLSA_MISMATCH});</li>
  *   <li>the leaf is well-formed ({@code MALFORMED}, {@link PathProfile#malformed});</li>
- *   <li>when required, an RFC 5280 §6 path from the presented certificates, in any order, to a trust anchor
- *       valid at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE}, {@code EXPIRED}, ...), then the
- *       RFC 5280 §4 profile on every certificate of that path ({@link PathProfile}); presented certificates that
- *       are not on the path play no part;</li>
+ *   <li>when required (chain validation or DANE-TA), an RFC 5280 §6 path from the presented certificates, in any
+ *       order, to a trust anchor valid at the clock's time ({@code NOT_TRUSTED}, {@code CHAIN_INCOMPLETE},
+ *       {@code EXPIRED}, ...), then the RFC 5280 §4 profile on every certificate of that path
+ *       ({@link PathProfile}); presented certificates that are not on the path play no part;</li>
  *   <li>the leaf's EKU allows the purpose, has anyExtendedKeyUsage, or is absent ({@code WRONG_USAGE});</li>
  *   <li>a name check, then the name constraints of the whole path, anchor included, over every name of the
  *       path and the name that matched ({@link NameConstraintCheck}), an issuer check and a pin check;</li>
@@ -121,13 +128,31 @@ public final class CertificateVerifier implements ChainVerifier {
                 + " certificates; at most " + MAX_PRESENTED + " are read");
         }
         X509Certificate leaf = chain.get(0);
+        List<X509Certificate> anchors = requirement.trustAnchors();
+        List<TlsaMatch.Anchor> daneAnchors = List.of();
+        if (requirement.usesDane()) {
+            Optional<TlsaRecord> endEntity = TlsaMatch.endEntity(requirement.tlsa(), chain);
+            if (endEntity.isPresent()) {
+                // RFC 7672 §3.1.1: the leaf's key or certificate is the trust decision; its names, dates, usage and
+                // the rest of the chain are not judged.
+                return new VerificationOutcome(VerificationKind.ACCEPTED, "", presented, requirement.describe(),
+                    RevocationReport.NOT_CHECKED, List.of("DANE-EE: the leaf matches TLSA " + TlsaMatch.compact(endEntity.get())),
+                    Instant.MAX);
+            }
+            daneAnchors = TlsaMatch.trustAnchors(requirement.tlsa(), chain);
+            if (daneAnchors.isEmpty()) {
+                return outcomes.failure(VerificationKind.TLSA_MISMATCH, noTlsaMatch(leaf, requirement));
+            }
+            // RFC 7672 §3.1.2: an RFC 5280 path from the leaf to the matched certificate, as the trust anchor.
+            anchors = daneAnchors.stream().map(TlsaMatch.Anchor::certificate).distinct().toList();
+        }
         Optional<String> malformed = PathProfile.malformed(leaf);
         if (malformed.isPresent()) {
             return outcomes.failure(VerificationKind.MALFORMED, malformed.get());
         }
         Optional<PathResult> path = Optional.empty();
-        if (requirement.chainValidation()) {
-            PathResult result = buildPath(chain, requirement, now);
+        if (requirement.chainValidation() || requirement.usesDane()) {
+            PathResult result = buildPath(chain, anchors, requirement, now);
             if (result.failure != null) {
                 return outcomes.failure(result.failure.kind(), result.failure.reason());
             }
@@ -183,6 +208,11 @@ public final class CertificateVerifier implements ChainVerifier {
         Instant validUntil = path.map(p -> p.validUntil).orElse(Instant.MAX);
         RevocationReport report = RevocationReport.NOT_CHECKED;
         List<String> notes = new ArrayList<>();
+        if (path.isPresent()) {
+            X509Certificate anchor = path.get().anchor.getTrustedCert();
+            daneAnchors.stream().filter(a -> a.certificate().equals(anchor)).findFirst().ifPresent(a -> notes.add(
+                "DANE-TA: '" + anchor.getSubjectX500Principal().getName() + "' matches TLSA " + TlsaMatch.compact(a.record())));
+        }
         if (requirement.revocation() != RevocationChecking.OFF && path.isPresent() && path.get().hasCertificates()) {
             PathResult result = path.get();
             report = revocationChecker.check(result.path, result.anchor.getTrustedCert(), result.parameters, chain,
@@ -208,11 +238,23 @@ public final class CertificateVerifier implements ChainVerifier {
                 validUntil = earliest(validUntil, nextUpdate.get());
             }
         }
-        if (!requirement.chainValidation()) {
+        if (path.isEmpty()) {
             validUntil = earliest(validUntil, leaf.getNotAfter().toInstant());
         }
         return new VerificationOutcome(VerificationKind.ACCEPTED, "", presented, requirement.describe(), report, notes,
             validUntil);
+    }
+
+    /** Why no TLSA record matched, with the leaf's SPKI digest as a {@code 3 1 1} record would publish it. */
+    private static String noTlsaMatch(X509Certificate leaf, CertificateRequirement requirement) {
+        String reason = "the leaf '" + leaf.getSubjectX500Principal().getName() + "' (SPKI SHA2-256 "
+            + HexFormat.of().formatHex(TlsaMatch.associationData(TlsaRecord.SELECTOR_SPKI, TlsaRecord.MATCH_SHA256, leaf))
+            + ") matches no DANE-EE record and no presented certificate matches a DANE-TA record";
+        if (TlsaMatch.matching(requirement.tlsa(), TlsaRecord.DANE_TA, leaf).isPresent()) {
+            reason += "; a DANE-TA record matches the leaf, which is not self-issued: a server's own certificate or "
+                + "key is published as DANE-EE(3)";
+        }
+        return reason;
     }
 
     // ---- structure -------------------------------------------------------------------------------------------
@@ -331,11 +373,13 @@ public final class CertificateVerifier implements ChainVerifier {
         }
     }
 
-    private static PathResult buildPath(List<X509Certificate> chain, CertificateRequirement requirement, Instant now) {
+    /** A path from the leaf to one of {@code trustAnchors}, under the requirement's RFC 5280 §6.1.1 policy inputs. */
+    private static PathResult buildPath(List<X509Certificate> chain, List<X509Certificate> trustAnchors,
+                                        CertificateRequirement requirement, Instant now) {
         X509Certificate leaf = chain.get(0);
         // An anchor outside its validity period anchors nothing (the JDK's builder would still use it).
-        List<X509Certificate> validAnchors = requirement.trustAnchors().stream().filter(a -> validAt(a, now)).toList();
-        for (X509Certificate anchor : requirement.trustAnchors()) {
+        List<X509Certificate> validAnchors = trustAnchors.stream().filter(a -> validAt(a, now)).toList();
+        for (X509Certificate anchor : trustAnchors) {
             if (anchor.equals(leaf)) {
                 // The peer's own certificate is configured as the anchor (a partner's self-signed certificate).
                 if (now.isAfter(leaf.getNotAfter().toInstant())) {
@@ -352,7 +396,7 @@ public final class CertificateVerifier implements ChainVerifier {
             }
         }
         if (validAnchors.isEmpty()) {
-            return diagnose(chain, requirement, now, "no trust anchor is valid at " + now);
+            return diagnose(chain, trustAnchors, now, null, "no trust anchor is valid at " + now);
         }
         Set<TrustAnchor> anchors = new LinkedHashSet<>();
         for (X509Certificate anchor : validAnchors) {
@@ -377,7 +421,7 @@ public final class CertificateVerifier implements ChainVerifier {
                 PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
                 return new PathResult(result.getCertPath(), result.getTrustAnchor(), parameters, null, false);
             } catch (CertPathBuilderException e) {
-                return diagnose(chain, requirement, now, parameters, e.getMessage());
+                return diagnose(chain, trustAnchors, now, parameters, e.getMessage());
             }
         } catch (InvalidAlgorithmParameterException e) {
             return PathResult.failed(VerificationKind.INTERNAL_ERROR, "invalid path parameters: " + e.getMessage());
@@ -394,23 +438,18 @@ public final class CertificateVerifier implements ChainVerifier {
         return PathResult.failed(failure.kind(), failure.reason());
     }
 
-    private static PathResult diagnose(List<X509Certificate> chain, CertificateRequirement requirement, Instant now,
-                                       String builderFailure) {
-        return diagnose(chain, requirement, now, null, builderFailure);
-    }
-
     /**
      * The builder found no valid path. Explain why, never accept: walk issuer links (name, then signature; at most
      * one signature check per presented certificate and anchor) through the presented certificates and report the
      * anchor that is out of its validity period, the JDK validator's reason on the candidate path, or the missing link.
      */
-    private static PathResult diagnose(List<X509Certificate> chain, CertificateRequirement requirement, Instant now,
+    private static PathResult diagnose(List<X509Certificate> chain, List<X509Certificate> trustAnchors, Instant now,
                                        PKIXBuilderParameters parameters, String builderFailure) {
         List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = chain.get(0);
         path.add(current);
         for (int step = 0; step <= chain.size(); step++) {
-            Optional<X509Certificate> anchor = IssuerLinks.issuerAmong(current, requirement.trustAnchors());
+            Optional<X509Certificate> anchor = IssuerLinks.issuerAmong(current, trustAnchors);
             if (anchor.isPresent()) {
                 X509Certificate anchorCertificate = anchor.get();
                 if (now.isAfter(anchorCertificate.getNotAfter().toInstant())) {
@@ -435,7 +474,7 @@ public final class CertificateVerifier implements ChainVerifier {
             List<X509Certificate> unused = chain.stream().filter(c -> !path.contains(c)).toList();
             Optional<X509Certificate> next = IssuerLinks.issuerAmong(current, unused);
             if (next.isEmpty()) {
-                return dangling(current, path.size() == 1, requirement);
+                return dangling(current, path.size() == 1, trustAnchors);
             }
             current = next.get();
             path.add(current);
@@ -443,14 +482,14 @@ public final class CertificateVerifier implements ChainVerifier {
         return PathResult.failed(VerificationKind.NOT_TRUSTED, builderFailure);
     }
 
-    private static PathResult dangling(X509Certificate end, boolean isLeaf, CertificateRequirement requirement) {
+    private static PathResult dangling(X509Certificate end, boolean isLeaf, List<X509Certificate> trustAnchors) {
         String subject = end.getSubjectX500Principal().getName();
         String issuer = end.getIssuerX500Principal().getName();
         if (IssuerLinks.signs(end, end)) {
             return PathResult.failed(VerificationKind.NOT_TRUSTED, (isLeaf ? "self-signed certificate '" : "self-signed root '")
                 + subject + "' is not a trust anchor");
         }
-        for (X509Certificate anchor : requirement.trustAnchors()) {
+        for (X509Certificate anchor : trustAnchors) {
             if (anchor.getSubjectX500Principal().equals(end.getIssuerX500Principal())) {
                 return PathResult.failed(VerificationKind.NOT_TRUSTED, "signature of '" + subject
                     + "' does not verify with the key of trust anchor '" + issuer + "'");

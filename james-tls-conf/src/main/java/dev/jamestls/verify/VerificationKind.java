@@ -18,6 +18,11 @@ public enum VerificationKind {
     NAME_MISMATCH("certificate name mismatch", false, TlsRptResultType.CERTIFICATE_HOST_MISMATCH),
     ISSUER_MISMATCH("certificate issuer mismatch", false, TlsRptResultType.CERTIFICATE_NOT_TRUSTED),
     PIN_MISMATCH("certificate pin mismatch", false, TlsRptResultType.CERTIFICATE_NOT_TRUSTED),
+    /**
+     * DANE (RFC 7672 §3.1): no usable TLSA record matched, neither DANE-EE on the leaf nor DANE-TA on a presented
+     * certificate. Path and name failures below a matched DANE-TA keep their own kinds.
+     */
+    TLSA_MISMATCH("certificate matches no TLSA record", false, TlsRptResultType.TLSA_INVALID),
     REVOKED("certificate revoked", false, TlsRptResultType.VALIDATION_FAILURE),
     /** Revocation is required (hard-fail) and answers came back, but none was usable (stale, malformed, "unknown"). */
     REVOCATION_UNKNOWN("certificate revocation status unknown", true, TlsRptResultType.VALIDATION_FAILURE),

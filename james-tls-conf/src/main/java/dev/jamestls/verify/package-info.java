@@ -2,7 +2,8 @@
  * Certificate verification core, for both directions: partner client
  * certificates (inbound, RFC 5280 path validation plus EKU {@code clientAuth})
  * and server certificates of outbound deliveries (EKU {@code serverAuth},
- * RFC 9525 / RFC 6125 name checks, pins for the {@code fingerprint} level).
+ * RFC 9525 / RFC 6125 name checks, pins for the {@code fingerprint} level,
+ * DANE TLSA records, RFC 7672).
  *
  * <p>A {@link dev.jamestls.verify.CertificateRequirement} says what is
  * expected; {@link dev.jamestls.verify.CertificateVerifier} checks a presented

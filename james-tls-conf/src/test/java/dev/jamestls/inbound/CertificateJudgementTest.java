@@ -28,6 +28,7 @@ class CertificateJudgementTest {
             Arguments.of(VerificationKind.NAME_MISMATCH, ViolationKind.CERTIFICATE_REJECTED, "permanent"),
             Arguments.of(VerificationKind.ISSUER_MISMATCH, ViolationKind.CERTIFICATE_REJECTED, "permanent"),
             Arguments.of(VerificationKind.PIN_MISMATCH, ViolationKind.CERTIFICATE_REJECTED, "permanent"),
+            Arguments.of(VerificationKind.TLSA_MISMATCH, ViolationKind.CERTIFICATE_REJECTED, "permanent"),
             Arguments.of(VerificationKind.REVOKED, ViolationKind.CERTIFICATE_REJECTED, "permanent"),
             Arguments.of(VerificationKind.INVALID_PATH, ViolationKind.CERTIFICATE_REJECTED, "permanent"),
             Arguments.of(VerificationKind.WEAK_ALGORITHM, ViolationKind.CERTIFICATE_REJECTED, "permanent"),

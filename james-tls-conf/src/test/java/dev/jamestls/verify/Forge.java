@@ -280,6 +280,19 @@ final class Forge {
         }
     }
 
+    /** A leaf for {@code host} below {@code intermediates} stacked intermediates under {@code root}, presented leaf first. */
+    static List<X509Certificate> longChain(Cert root, int intermediates, String host) {
+        List<X509Certificate> chain = new ArrayList<>();
+        Cert issuer = root;
+        for (int i = 0; i < intermediates; i++) {
+            issuer = issuedBy(issuer, "CN=Level " + i).ca().issue();
+            chain.add(issuer.x509());
+        }
+        java.util.Collections.reverse(chain);
+        chain.add(0, issuedBy(issuer, "CN=" + host).leaf().dns(host).issue().x509());
+        return chain;
+    }
+
     static GeneralName dnsName(String name) {
         return new GeneralName(GeneralName.dNSName, Objects.requireNonNull(name));
     }

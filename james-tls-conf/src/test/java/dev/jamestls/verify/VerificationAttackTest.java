@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -49,6 +48,13 @@ class VerificationAttackTest {
 
     /** One attack: what is forged, the presented chain, the rule, the kind that must result. */
     record Attack(String forged, List<X509Certificate> presented, CertificateRequirement rule, VerificationKind expected) {
+        /** Verifies the presented chain against the rule and asserts the expected kind, naming the row. */
+        void verifyWith(ChainVerifier verifier) {
+            VerificationOutcome outcome = verifier.verify(presented, rule);
+
+            assertThat(outcome.kind()).as(forged + ": " + outcome.message()).isEqualTo(expected);
+        }
+
         @Override
         public String toString() {
             return forged;
@@ -262,11 +268,11 @@ class VerificationAttackTest {
 
         // ---- work bounds ------------------------------------------------------------------------------------------
         rows.add(new Attack("a chain of 11 presented certificates (JSSE's default maximum is 10)",
-            longChain(10), client(ROOT), VerificationKind.INVALID_PATH));
+            Forge.longChain(ROOT, 10, "partner.example"), client(ROOT), VerificationKind.INVALID_PATH));
         rows.add(new Attack("a chain of 100 presented certificates, refused before any signature check",
-            longChain(99), client(ROOT), VerificationKind.INVALID_PATH));
+            Forge.longChain(ROOT, 99, "partner.example"), client(ROOT), VerificationKind.INVALID_PATH));
         rows.add(new Attack("valid: a chain of 10 presented certificates",
-            longChain(9), client(ROOT), VerificationKind.ACCEPTED));
+            Forge.longChain(ROOT, 9, "partner.example"), client(ROOT), VerificationKind.ACCEPTED));
 
         // ---- valid shapes the stricter rules must keep accepting --------------------------------------------------
         rows.add(new Attack("valid: CVE-2024-0567 graph, three mutually cross-signed roots, only A trusted",
@@ -290,9 +296,7 @@ class VerificationAttackTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void refusesTheForgeryWithItsKind(Attack attack) {
-        VerificationOutcome outcome = verifier.verify(attack.presented(), attack.rule());
-
-        assertThat(outcome.kind()).as(attack.forged() + ": " + outcome.message()).isEqualTo(attack.expected());
+        attack.verifyWith(verifier);
     }
 
     static Stream<Arguments> validityBoundaries() {
@@ -353,19 +357,6 @@ class VerificationAttackTest {
     /** A partner leaf under {@code issuer}, presented with it. */
     private static List<X509Certificate> chainWithIssuer(Forge.Cert issuer) {
         return chain(issuedBy(issuer, "CN=partner.example").leaf().dns("partner.example").issue(), issuer);
-    }
-
-    /** A leaf below {@code intermediates} stacked intermediates under ROOT, presented leaf first. */
-    private static List<X509Certificate> longChain(int intermediates) {
-        List<X509Certificate> chain = new ArrayList<>();
-        Forge.Cert issuer = ROOT;
-        for (int i = 0; i < intermediates; i++) {
-            issuer = issuedBy(issuer, "CN=Level " + i).ca().issue();
-            chain.add(issuer.x509());
-        }
-        Collections.reverse(chain);
-        chain.add(0, issuedBy(issuer, "CN=partner.example").leaf().dns("partner.example").issue().x509());
-        return chain;
     }
 
     private static String pin(Forge.Cert certificate) {
