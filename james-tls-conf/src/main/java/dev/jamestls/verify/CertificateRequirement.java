@@ -154,16 +154,6 @@ public record CertificateRequirement(CertificatePurpose purpose, List<X509Certif
         return !tlsa.isEmpty();
     }
 
-    /** PLACEHOLDER until the DANE verification core lands. */
-    public static CertificateRequirement dane(List<dev.jamestls.dane.TlsaRecord> records, List<String> names) {
-        throw new UnsupportedOperationException("DANE verification");
-    }
-
-    /** PLACEHOLDER until the DANE verification core lands. */
-    public List<dev.jamestls.dane.TlsaRecord> tlsa() {
-        return List.of();
-    }
-
     public CertificateRequirement withNames(String... names) {
         return withNames(List.of(names));
     }
