@@ -2,10 +2,10 @@ package dev.jamestls.dns;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+
+import dev.jamestls.revocation.ExpiringCache;
 
 /**
  * The answers of {@link ValidatingDns}, keyed by question (name and type), each kept for its own lifetime
@@ -23,7 +23,7 @@ import java.util.Optional;
  *       second, at most five minutes): a dead resolver then costs one timeout per question every few
  *       seconds, not one per recipient, and the next delivery retry sees a recovered one.</li>
  * </ul>
- * Thread-safe; all access is under one lock (a lookup costs far more than the lock).
+ * Thread-safe: the storage is {@link ExpiringCache}, one lock (a lookup costs far more than the lock).
  *
  * @param <V> what is cached per question
  */
@@ -41,18 +41,11 @@ final class DnsCache<V> {
     record Entry<V>(V value, Instant expires) {
     }
 
-    private final Map<Question, Entry<V>> entries;
+    private final ExpiringCache<Question, Entry<V>> entries;
 
+    /** @throws IllegalArgumentException when {@code maxEntries} is not positive */
     DnsCache(int maxEntries) {
-        if (maxEntries < 0) {
-            throw new IllegalArgumentException("DNS cache size must not be negative: " + maxEntries);
-        }
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Question, Entry<V>> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        this.entries = new ExpiringCache<>(maxEntries);
     }
 
     /** How long an answer may be served from the cache. */
@@ -64,24 +57,16 @@ final class DnsCache<V> {
         };
     }
 
-    synchronized Optional<Entry<V>> get(Question question, Instant now) {
-        Entry<V> entry = entries.get(question);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        if (!now.isBefore(entry.expires())) {
-            entries.remove(question);
-            return Optional.empty();
-        }
-        return Optional.of(entry);
+    Optional<Entry<V>> get(Question question, Instant now) {
+        return entries.get(question, now);
     }
 
-    synchronized void put(Question question, V value, Instant expires) {
-        Objects.requireNonNull(value, "value");
-        entries.put(question, new Entry<>(value, expires));
+    /** Keeps {@code value} until {@code expires}; a lifetime of zero keeps nothing. */
+    void put(Question question, V value, Instant expires, Instant now) {
+        entries.put(question, new Entry<>(Objects.requireNonNull(value, "value"), expires), expires, now);
     }
 
-    synchronized int size() {
+    int size() {
         return entries.size();
     }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,9 +69,15 @@ import dev.jamestls.policy.DomainName;
  *   <li>{@link DnssecStatus#FAILED}: no answer within the timeouts, an I/O error, or the resolver itself
  *       answered SERVFAIL, REFUSED or another error.</li>
  * </ul>
- * NXDOMAIN and NODATA are answers with no records. CNAME chains in the answer are followed (RFC 1034
+ * A name no trust anchor covers (an administrator's anchor file for one private zone) comes back without
+ * AD and so reads as {@link DnssecStatus#INSECURE}, as RFC 4035 §4.3 treats names outside any island of
+ * security. dnsjava also adds the anchors of a file named by the system property
+ * {@code dnsjava.dnssec.trust_anchor_file}, when set.
+ *
+ * <p>NXDOMAIN and NODATA are answers with no records. CNAME chains in the answer are followed (RFC 1034
  * §3.6.2, at most {@value #MAX_CNAME_HOPS} links) to the records of the type asked. Answers are cached
- * per question ({@link DnsCache} says for how long).
+ * per question ({@link DnsCache} says for how long); a cached answer's TTL is what is left of it.
+ * Thread-safe: one instance serves all deliveries.
  *
  * <pre>{@code
  * SecureDns dns = ValidatingDns.builder()
@@ -123,8 +130,8 @@ public final class ValidatingDns implements SecureDns {
     @Override
     public DnsAnswer<InetAddress> addresses(DomainName host) {
         Name name = name(host.ascii());
-        DnsAnswer<InetAddress> v4 = map(lookup(name, Type.A), record -> ((ARecord) record).getAddress());
-        DnsAnswer<InetAddress> v6 = map(lookup(name, Type.AAAA), record -> ((AAAARecord) record).getAddress());
+        DnsAnswer<InetAddress> v4 = map(lookup(name, Type.A), record -> plain(((ARecord) record).getAddress()));
+        DnsAnswer<InetAddress> v6 = map(lookup(name, Type.AAAA), record -> plain(((AAAARecord) record).getAddress()));
         DnsAnswer<InetAddress> weaker = strength(v6.status()) < strength(v4.status()) ? v6 : v4;
         if (!weaker.answered()) {
             return weaker;
@@ -190,10 +197,7 @@ public final class ValidatingDns implements SecureDns {
             return new DnsAnswer<>(answer.status(), answer.records(), left.compareTo(answer.ttl()) < 0 ? left : answer.ttl(), "");
         }
         DnsAnswer<Record> answer = query(name, type);
-        Duration lifetime = DnsCache.lifetime(answer);
-        if (!lifetime.isZero() && !lifetime.isNegative()) {
-            cache.put(question, answer, now.plus(lifetime));
-        }
+        cache.put(question, answer, now.plus(DnsCache.lifetime(answer)), now);
         return answer;
     }
 
@@ -311,6 +315,15 @@ public final class ValidatingDns implements SecureDns {
     private static <T> DnsAnswer<T> map(DnsAnswer<Record> answer, Function<Record, T> convert) {
         List<T> records = answer.records().stream().map(convert).toList();
         return new DnsAnswer<>(answer.status(), records, answer.ttl(), answer.detail());
+    }
+
+    /** The address alone: dnsjava attaches the owner name, which would read as a reverse lookup's result. */
+    private static InetAddress plain(InetAddress address) {
+        try {
+            return InetAddress.getByAddress(address.getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an A or AAAA record holds " + address.getAddress().length + " octets", e);
+        }
     }
 
     /** A host name as MX gives it: lower case, no trailing dot; the root stays {@code "."} (RFC 7505). */
@@ -451,10 +464,10 @@ public final class ValidatingDns implements SecureDns {
             return this;
         }
 
-        /** At most this many answers are cached; 0 caches nothing; default 10,000. */
+        /** At most this many answers are cached (a question each, A and AAAA apart); default 10,000. */
         public Builder maxEntries(int maxEntries) {
-            if (maxEntries < 0) {
-                throw new IllegalArgumentException("DNS cache size must not be negative: " + maxEntries);
+            if (maxEntries <= 0) {
+                throw new IllegalArgumentException("DNS cache size must be positive: " + maxEntries);
             }
             this.maxEntries = maxEntries;
             return this;

@@ -303,6 +303,16 @@ class ValidatingDnsTest {
     }
 
     @Test
+    void badSettingsAreRefusedAtTheCall() {
+        ValidatingDns.Builder builder = ValidatingDns.builder();
+
+        assertThatThrownBy(() -> builder.maxEntries(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.queryTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.totalTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dns().tlsa(domain("mail.example"), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aTruncatedUdpAnswerIsAskedAgainOverTcp() throws Exception {
         try (LoopbackDnsServer truncating = LoopbackDnsServer.start(zones)) {
             truncating.truncateUdp(true);
