@@ -44,6 +44,8 @@ class ValidatingDnsTest {
             .record("mx2.example. 300 IN A 192.0.2.26")
             .record("_25._tcp.mail.example. 300 IN TLSA 3 1 1 " + TLSA_DATA)
             .record("alias.example. 300 IN CNAME mail.example.")
+            .record("outside.example. 300 IN CNAME mail.insecure.")
+            .record("dangling.example. 300 IN CNAME gone.example.")
             .record("_mta-sts.example. 300 IN TXT \"v=STSv1; \" \"id=20240101\"")
             .record("nullmx.example. 300 IN MX 0 .")
             .record("bogus.example. 300 IN A 192.0.2.66")
@@ -206,6 +208,30 @@ class ValidatingDnsTest {
 
         assertThat(answer.status()).isEqualTo(DnssecStatus.SECURE);
         assertThat(answer.records()).containsExactly(InetAddress.getByName("192.0.2.25"), InetAddress.getByName("2001:db8::25"));
+    }
+
+    @Test
+    void aCnameIntoAnUnsignedZoneIsOnlyAsStrongAsItsTarget() throws Exception {
+        DnsAnswer<InetAddress> answer = dns().addresses(domain("outside.example"));
+
+        assertThat(answer.status()).isEqualTo(DnssecStatus.INSECURE);
+        assertThat(answer.records()).containsExactly(InetAddress.getByName("192.0.2.99"));
+    }
+
+    @Test
+    void aCnameToANameThatDoesNotExistIsProvenEmpty() {
+        DnsAnswer<MxRecord> answer = dns().mx(domain("dangling.example"));
+
+        assertThat(answer.status()).isEqualTo(DnssecStatus.SECURE);
+        assertThat(answer.records()).isEmpty();
+    }
+
+    @Test
+    void aMissingNameInAnUnsignedZoneIsInsecureAndEmpty() {
+        DnsAnswer<MxRecord> answer = dns().mx(domain("nowhere.insecure"));
+
+        assertThat(answer.status()).isEqualTo(DnssecStatus.INSECURE);
+        assertThat(answer.records()).isEmpty();
     }
 
     @Test
