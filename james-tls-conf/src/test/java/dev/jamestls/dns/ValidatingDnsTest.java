@@ -178,6 +178,25 @@ class ValidatingDnsTest {
     }
 
     @Test
+    void theTotalBoundEndsALookupBeforeTheQueryTimeout() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            ValidatingDns dns = ValidatingDns.builder()
+                .resolver(new InetSocketAddress("127.0.0.1", silent.getLocalPort()))
+                .trustAnchor(DnssecTrustAnchor.parse(zones.trustAnchor(), "test root"))
+                .queryTimeout(Duration.ofSeconds(30))
+                .totalTimeout(Duration.ofMillis(300))
+                .clock(clock)
+                .build();
+            long start = System.nanoTime();
+
+            DnsAnswer<TlsaRecord> answer = dns.tlsa(domain("mail.example"), 25);
+
+            assertThat(answer.status()).isEqualTo(DnssecStatus.FAILED);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aNameThatDoesNotExistIsProvenAbsent() {
         DnsAnswer<MxRecord> answer = dns().mx(domain("nowhere.example"));
 
