@@ -69,12 +69,16 @@ class ValidatingDnsTest {
     }
 
     private ValidatingDns dns(LoopbackDnsServer on) {
+        return builder(on.address(), zones.trustAnchor()).build();
+    }
+
+    /** Asks {@code resolver} (always on loopback), validating from {@code anchor}, on the test's clock. */
+    private ValidatingDns.Builder builder(InetSocketAddress resolver, String anchor) {
         return ValidatingDns.builder()
-            .resolver(on.address())
-            .trustAnchor(DnssecTrustAnchor.parse(zones.trustAnchor(), "test root"))
+            .resolver(resolver)
+            .trustAnchor(DnssecTrustAnchor.parse(anchor, "test root"))
             .queryTimeout(Duration.ofSeconds(2))
-            .clock(clock)
-            .build();
+            .clock(clock);
     }
 
     private static DomainName domain(String name) {
@@ -140,12 +144,7 @@ class ValidatingDnsTest {
     @Test
     void anAnswerSignedUnderAnotherRootIsBogus() {
         SignedZones otherRoot = SignedZones.builder().signedZone("example.").build();
-        ValidatingDns dns = ValidatingDns.builder()
-            .resolver(server.address())
-            .trustAnchor(DnssecTrustAnchor.parse(otherRoot.trustAnchor(), "another root"))
-            .queryTimeout(Duration.ofSeconds(2))
-            .clock(clock)
-            .build();
+        ValidatingDns dns = builder(server.address(), otherRoot.trustAnchor()).build();
 
         assertThat(dns.mx(domain("example")).status()).isEqualTo(DnssecStatus.BOGUS);
     }
@@ -161,12 +160,9 @@ class ValidatingDnsTest {
     @Test
     void anUnansweringResolverIsFailedWithinTheTimeout() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            ValidatingDns dns = ValidatingDns.builder()
-                .resolver(new InetSocketAddress("127.0.0.1", silent.getLocalPort()))
-                .trustAnchor(DnssecTrustAnchor.parse(zones.trustAnchor(), "test root"))
+            ValidatingDns dns = builder(new InetSocketAddress("127.0.0.1", silent.getLocalPort()), zones.trustAnchor())
                 .queryTimeout(Duration.ofMillis(300))
                 .totalTimeout(Duration.ofSeconds(1))
-                .clock(clock)
                 .build();
             long start = System.nanoTime();
 
@@ -180,12 +176,9 @@ class ValidatingDnsTest {
     @Test
     void theTotalBoundEndsALookupBeforeTheQueryTimeout() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            ValidatingDns dns = ValidatingDns.builder()
-                .resolver(new InetSocketAddress("127.0.0.1", silent.getLocalPort()))
-                .trustAnchor(DnssecTrustAnchor.parse(zones.trustAnchor(), "test root"))
+            ValidatingDns dns = builder(new InetSocketAddress("127.0.0.1", silent.getLocalPort()), zones.trustAnchor())
                 .queryTimeout(Duration.ofSeconds(30))
                 .totalTimeout(Duration.ofMillis(300))
-                .clock(clock)
                 .build();
             long start = System.nanoTime();
 
@@ -329,13 +322,7 @@ class ValidatingDnsTest {
 
     @Test
     void theCacheHoldsAtMostItsBoundAndDropsTheLeastRecentlyUsed() {
-        ValidatingDns dns = ValidatingDns.builder()
-            .resolver(server.address())
-            .trustAnchor(DnssecTrustAnchor.parse(zones.trustAnchor(), "test root"))
-            .queryTimeout(Duration.ofSeconds(2))
-            .maxEntries(2)
-            .clock(clock)
-            .build();
+        ValidatingDns dns = builder(server.address(), zones.trustAnchor()).maxEntries(2).build();
         int mxBefore = server.questions("example.", Type.MX);
 
         dns.mx(domain("example"));
