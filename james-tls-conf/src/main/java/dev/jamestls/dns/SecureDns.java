@@ -24,4 +24,15 @@ public interface SecureDns {
 
     /** TXT records of {@code name}, each record's strings joined without separator (RFC 8461 §3.1). */
     DnsAnswer<String> txt(DomainName name);
+
+    /**
+     * TXT records at an underscored name below {@code domain} (RFC 8552 §2), which a {@link DomainName} cannot
+     * hold: {@code txt("_mta-sts", domain)} for MTA-STS (RFC 8461 §3.1), {@code txt("_smtp._tls", domain)}
+     * for TLS reporting (RFC 8460 §3). Each record's strings joined without separator.
+     *
+     * @param underscoredLabels one or more labels, each starting with {@code _}, e.g. {@code _mta-sts}
+     * @throws IllegalArgumentException when a label does not start with {@code _} or holds other than
+     *     letters, digits, hyphens
+     */
+    DnsAnswer<String> txt(String underscoredLabels, DomainName domain);
 }
