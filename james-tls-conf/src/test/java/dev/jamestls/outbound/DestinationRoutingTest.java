@@ -75,6 +75,11 @@ class DestinationRoutingTest {
         }
 
         @Override
+        public DnsAnswer<String> txt(String underscoredLabels, DomainName domain) {
+            throw new AssertionError("no TXT record is looked up at " + underscoredLabels);
+        }
+
+        @Override
         public DnsAnswer<String> txt(DomainName name) {
             throw new AssertionError("routing asks no TXT question itself");
         }

@@ -147,6 +147,11 @@ class DeliveryRoundTest {
             }
 
             @Override
+            public DnsAnswer<String> txt(String underscoredLabels, DomainName domain) {
+                throw new AssertionError("no TXT record is looked up at " + underscoredLabels);
+            }
+
+            @Override
             public DnsAnswer<String> txt(DomainName name) {
                 throw new AssertionError("no TXT record is looked up");
             }
