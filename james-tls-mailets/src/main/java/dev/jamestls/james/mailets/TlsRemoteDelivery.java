@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -132,7 +133,8 @@ public class TlsRemoteDelivery extends GenericMailet {
             (int) configuration.readTimeout().toMillis());
         connections = new KeptConnections(configuration.reuse(), clock, metrics);
         queue = queues.createQueue(MailQueueName.of(configuration.queueName()));
-        DeliveryRound round = new DeliveryRound(resources.policy()::current, new JamesDns(dns), endpoints, resources::anchors,
+        DeliveryRound round = new DeliveryRound(resources.policy()::current, new JamesDns(dns), resources.secureDns(), Optional.empty(),
+            endpoints, resources::anchors,
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
             contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock);
         Bouncer bouncer = new Bouncer(getMailetContext(), queue, configuration.schedule(), configuration.bounceProcessor(), helo,

@@ -13,6 +13,9 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamestls.dns.DnssecTrustAnchor;
+import dev.jamestls.dns.SecureDns;
+import dev.jamestls.dns.ValidatingDns;
 import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.outbound.ReloadingClientIdentity;
@@ -37,13 +40,15 @@ public final class DeliveryResources implements AutoCloseable {
     private final ReloadingPolicy policy;
     private final Supplier<List<X509Certificate>> anchors;
     private final Optional<ReloadingClientIdentity> identity;
+    private final Optional<SecureDns> secureDns;
 
     private DeliveryResources(Path policyFile, ReloadingPolicy policy, Supplier<List<X509Certificate>> anchors,
-                              Optional<ReloadingClientIdentity> identity) {
+                              Optional<ReloadingClientIdentity> identity, Optional<SecureDns> secureDns) {
         this.policyFile = policyFile;
         this.policy = policy;
         this.anchors = anchors;
         this.identity = identity;
+        this.secureDns = secureDns;
     }
 
     /**
@@ -62,7 +67,7 @@ public final class DeliveryResources implements AutoCloseable {
         try {
             Supplier<List<X509Certificate>> anchors = anchorFile.isPresent() ? anchors(policy, anchorFile.get()) : jdkAnchors();
             Optional<ReloadingClientIdentity> identity = configuration.clientIdentity().map(files -> identity(fileSystem, files, clock));
-            return new DeliveryResources(policyFile, policy, anchors, identity);
+            return new DeliveryResources(policyFile, policy, anchors, identity, secureDns(configuration.dns(), fileSystem, clock));
         } catch (RuntimeException e) {
             PolicyRegistry.release(policyFile);
             throw e;
@@ -76,6 +81,14 @@ public final class DeliveryResources implements AutoCloseable {
     /** The trust anchors as they are now. */
     public List<X509Certificate> anchors() {
         return anchors.get();
+    }
+
+    /**
+     * DNSSEC-validated lookups (levels {@code dane}, {@code dane-only}; MTA-STS discovery); empty when no resolver is
+     * configured and the system names none (DANE then defers: nothing can be validated).
+     */
+    public Optional<SecureDns> secureDns() {
+        return secureDns;
     }
 
     /** Our client identity as it is now, if one is configured. */
@@ -103,6 +116,32 @@ public final class DeliveryResources implements AutoCloseable {
         } catch (IOException e) {
             throw refusal(DeliveryParameters.TRUST_ANCHORS.name(), file.toString(),
                 "a readable PEM file of certificates (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The validating resolver: built at once (no question is asked before a delivery needs one), so a bad trust anchor
+     * file fails {@code init()} rather than a delivery.
+     */
+    private static Optional<SecureDns> secureDns(DeliveryConfiguration.PublishedPolicies settings, FileSystem fileSystem, Clock clock) {
+        ValidatingDns.Builder builder = ValidatingDns.builder().queryTimeout(settings.timeout())
+            .totalTimeout(settings.timeout().multipliedBy(4)).clock(clock);
+        settings.resolver().ifPresent(builder::resolver);
+        settings.trustAnchor().ifPresent(location -> {
+            Path path = file(fileSystem, DeliveryParameters.DNSSEC_TRUST_ANCHOR.name(), location);
+            try {
+                builder.trustAnchor(DnssecTrustAnchor.read(path));
+            } catch (IllegalArgumentException e) {
+                throw refusal(DeliveryParameters.DNSSEC_TRUST_ANCHOR.name(), location, "DS or DNSKEY records in zone file format ("
+                    + e.getMessage() + ")");
+            }
+        });
+        try {
+            return Optional.of(builder.build());
+        } catch (IllegalStateException e) {
+            LOGGER.warn("outbound-tls: no DNS resolver for DNSSEC: set {}; levels dane and dane-only defer every mail until then",
+                DeliveryParameters.DNSSEC_RESOLVER.name());
+            return Optional.empty();
         }
     }
 
