@@ -228,6 +228,11 @@ public final class PolicyXml {
             return new Outbound(next);
         }
 
+        /** {@code mtaSts="true"}: only in {@code <defaults>}' {@code <outbound>}. */
+        public Outbound mtaSts() {
+            return with(node.attribute("mtaSts", true));
+        }
+
         /** One {@code <recipientDomain>} a domain: {@code partner.example} or {@code *.partner.example}. */
         public Outbound recipientDomain(String... domains) {
             return with(node.addText("recipientDomain", (Object[]) domains));
