@@ -5,11 +5,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.jamestls.dane.TlsaRecord;
 import dev.jamestls.dns.DnsAnswer;
@@ -276,29 +274,9 @@ public final class DestinationRouting {
     }
 
     private static List<DeliveryTarget> secureHosts(DomainName domain, List<MxRecord> records) throws TargetSelection.NullMxException {
-        List<MxRecord> sorted = records.stream().sorted(Comparator.comparingInt(MxRecord::preference)).toList();
-        Set<String> seen = new LinkedHashSet<>();
-        List<DeliveryTarget> hosts = new ArrayList<>();
-        boolean nullMx = false;
-        for (MxRecord record : sorted) {
-            String name = record.exchange().strip();
-            if (name.equals(".") || name.isEmpty()) {
-                nullMx = true;
-                continue;
-            }
-            Optional<DomainName> host = DomainName.tryParse(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
-            if (host.isPresent() && seen.add(host.get().ascii())) {
-                hosts.add(new DeliveryTarget(host.get(), SmartHost.SMTP_PORT, TargetSource.MX, hosts.size()));
-            }
-        }
-        if (hosts.isEmpty() && nullMx) {
-            throw new TargetSelection.NullMxException(domain);
-        }
-        if (hosts.isEmpty()) {
-            // RFC 7672 §2.2.1: without MX records the domain itself is the host, its TLSA records at _25._tcp.<domain>.
-            hosts.add(new DeliveryTarget(domain, SmartHost.SMTP_PORT, TargetSource.IMPLICIT_MX, 0));
-        }
-        return hosts;
+        // RFC 7672 §2.2.1: without MX records the domain itself is the host, its TLSA records at _25._tcp.<domain>.
+        return TargetSelection.mxTargets(domain, records.stream().sorted(Comparator.comparingInt(MxRecord::preference))
+            .map(MxRecord::exchange).toList());
     }
 
     private Optional<Route> mtaSts(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,

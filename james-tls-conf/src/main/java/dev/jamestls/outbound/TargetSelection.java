@@ -34,10 +34,20 @@ public final class TargetSelection {
             }
             return List.copyOf(targets);
         }
-        DomainName domain = resolution.recipientDomain();
+        return mxTargets(resolution.recipientDomain(), dns.mxHosts(resolution.recipientDomain()));
+    }
+
+    /**
+     * The hosts of an MX answer, in the order given (most preferred first): duplicates and names that are not host
+     * names dropped, trailing dots removed; the domain itself when there is none (implicit MX).
+     *
+     * @throws NullMxException when the only exchange is the root name (RFC 7505)
+     */
+    public static List<DeliveryTarget> mxTargets(DomainName domain, List<String> exchanges) throws NullMxException {
+        List<DeliveryTarget> targets = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         boolean nullMx = false;
-        for (String mx : dns.mxHosts(domain)) {
+        for (String mx : exchanges) {
             String name = mx.strip();
             if (name.equals(".") || name.isEmpty()) {
                 // RFC 7505 §3: the null MX's exchange is the root name (James's DNS service returns it as ".").
