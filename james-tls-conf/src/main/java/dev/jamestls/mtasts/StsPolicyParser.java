@@ -167,12 +167,16 @@ public final class StsPolicyParser {
     /** RFC 8461 §3.2: {@code sts-policy-mx-value = ["*."] Domain}. */
     private static String mxPattern(int number, String line, String value) throws InvalidLine {
         String name = value.toLowerCase(Locale.ROOT);
-        String domain = name.startsWith("*.") ? name.substring(2) : name;
-        Optional<String> problem = DomainName.grammarProblem(domain);
+        Optional<String> problem = mxProblem(name);
         if (problem.isPresent()) {
             throw new InvalidLine(number, line, "mx '" + value + "' is neither a host name nor '*.' and a domain: " + problem.get());
         }
         return name;
+    }
+
+    /** What keeps a lower-case {@code mx} value from being a host name or {@code *.} and a domain. */
+    static Optional<String> mxProblem(String pattern) {
+        return DomainName.grammarProblem(pattern.startsWith("*.") ? pattern.substring(2) : pattern);
     }
 
     /**
