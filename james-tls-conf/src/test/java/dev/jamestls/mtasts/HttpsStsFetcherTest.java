@@ -49,7 +49,12 @@ class HttpsStsFetcherTest {
 
     private StsFetchResult fetchFrom(IssuedCertificate identity, Response response) {
         server = StsPolicyServer.start(identity, response);
-        return fetcher(trusting(CA), server.route(), Duration.ofSeconds(10)).fetch(DOMAIN, "id1");
+        return fetchAgain("id1");
+    }
+
+    /** Another fetch from the running server, trusting the test authority. */
+    private StsFetchResult fetchAgain(String id) {
+        return fetcher(trusting(CA), server.route(), Duration.ofSeconds(10)).fetch(DOMAIN, id);
     }
 
     private StsFetchResult fetch(Response response) {
@@ -89,7 +94,7 @@ class HttpsStsFetcherTest {
     void fetchesTestingAndNonePoliciesServedAsPlainTextWithoutCharset() {
         StsPolicy testing = policy(fetch(Response.of(200, "text/plain", ENFORCE.replace("enforce", "testing"))));
         server.respond(Response.of(200, "TEXT/PLAIN ; charset=us-ascii", "version: STSv1\nmode: none\nmax_age: 60\n"));
-        StsPolicy none = policy(fetcher(trusting(CA), server.route(), Duration.ofSeconds(10)).fetch(DOMAIN, "id2"));
+        StsPolicy none = policy(fetchAgain("id2"));
 
         assertThat(testing.mode()).isEqualTo(StsMode.TESTING);
         assertThat(none.mode()).isEqualTo(StsMode.NONE);
@@ -135,7 +140,7 @@ class HttpsStsFetcherTest {
     void aStatusOtherThan200IsAFetchError() {
         assertThat(problem(fetch(Response.of(404, "text/plain", ENFORCE)))).isEqualTo(TlsRptResultType.STS_POLICY_FETCH_ERROR);
         server.respond(Response.of(204, "text/plain", ""));
-        assertThat(problem(fetcher(trusting(CA), server.route(), Duration.ofSeconds(10)).fetch(DOMAIN, "id1")))
+        assertThat(problem(fetchAgain("id1")))
             .isEqualTo(TlsRptResultType.STS_POLICY_FETCH_ERROR);
     }
 
@@ -143,7 +148,7 @@ class HttpsStsFetcherTest {
     void anotherMediaTypeIsPolicyInvalid() {
         assertThat(problem(fetch(Response.of(200, "text/html", ENFORCE)))).isEqualTo(TlsRptResultType.STS_POLICY_INVALID);
         server.respond(Response.of(200, "text/plainx", ENFORCE));
-        assertThat(problem(fetcher(trusting(CA), server.route(), Duration.ofSeconds(10)).fetch(DOMAIN, "id1")))
+        assertThat(problem(fetchAgain("id1")))
             .isEqualTo(TlsRptResultType.STS_POLICY_INVALID);
     }
 
@@ -163,7 +168,7 @@ class HttpsStsFetcherTest {
         Response atLimit = Response.policy(ENFORCE).paddedTo(HttpsStsFetcher.MAX_BODY_BYTES - 100);
         assertThat(atLimit.body().length).isLessThanOrEqualTo(HttpsStsFetcher.MAX_BODY_BYTES);
         server.respond(atLimit);
-        assertThat(policy(fetcher(trusting(CA), server.route(), Duration.ofSeconds(10)).fetch(DOMAIN, "id1")).mode())
+        assertThat(policy(fetchAgain("id1")).mode())
             .isEqualTo(StsMode.ENFORCE);
     }
 
@@ -173,7 +178,7 @@ class HttpsStsFetcherTest {
             .isEqualTo(TlsRptResultType.STS_POLICY_INVALID);
         server.respond(new Response(200, Optional.of("text/plain"), new byte[] {'v', 'e', 'r', (byte) 0xC3, '\n'},
             Optional.empty(), Duration.ZERO));
-        assertThat(problem(fetcher(trusting(CA), server.route(), Duration.ofSeconds(10)).fetch(DOMAIN, "id1")))
+        assertThat(problem(fetchAgain("id1")))
             .isEqualTo(TlsRptResultType.STS_POLICY_INVALID);
     }
 
