@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +35,8 @@ import dev.jamestls.smtp.PeerText;
  *       publishing {@code mode: none} under a new id (RFC 8461 §8.3).</li>
  * </ol>
  * Policies persist across restarts in {@link StsPolicyStore}'s file. At most {@code maxDomains} domains are kept;
- * beyond that the policy fetched longest ago is dropped. Thread-safe; two threads discovering the same domain
- * at once may both fetch.
+ * beyond that the policy fetched longest ago is dropped. Thread-safe; threads discovering the same domain while
+ * its policy is being fetched share that one fetch.
  */
 public final class CachingStsPolicySource implements StsPolicySource {
     public static final int DEFAULT_MAX_DOMAINS = 10_000;
@@ -46,6 +48,10 @@ public final class CachingStsPolicySource implements StsPolicySource {
     private record FailedFetch(String id, Instant at, StsProblem problem) {
     }
 
+    /** A fetch of one domain's policy for one id. */
+    private record InFlight(DomainName domain, String id) {
+    }
+
     private final StsTxtLookup txt;
     private final StsPolicyFetcher fetcher;
     private final StsPolicyStore store;
@@ -55,6 +61,8 @@ public final class CachingStsPolicySource implements StsPolicySource {
     private final LinkedHashMap<DomainName, StsPolicy> policies = new LinkedHashMap<>();
     /** Guarded by {@code this}. */
     private final LinkedHashMap<DomainName, FailedFetch> failures = new LinkedHashMap<>();
+    /** The fetches running now. */
+    private final ConcurrentHashMap<InFlight, CompletableFuture<StsFetchResult>> inFlight = new ConcurrentHashMap<>();
     /** Orders the writes of the file, so that the last write holds the last change. */
     private final Object saving = new Object();
 
@@ -118,20 +126,48 @@ public final class CachingStsPolicySource implements StsPolicySource {
         if (recent.isPresent()) {
             return new StsDiscovery(domain, cached, recent);
         }
-        StsFetchResult result = fetcher.fetch(domain, id);
+        StsFetchResult result = fetchOnce(domain, id);
         if (result instanceof StsFetchResult.Fetched fetched) {
-            store(domain, fetched.policy());
             return new StsDiscovery(domain, Optional.of(fetched.policy()), Optional.empty());
         }
         StsProblem problem = ((StsFetchResult.Failed) result).problem();
-        synchronized (this) {
-            failures.remove(domain);
-            failures.put(domain, new FailedFetch(id, clock.instant(), problem));
-            trim(failures);
-        }
         LOGGER.info("MTA-STS policy of {} (id {}) not fetched: {}: {}; {}", domain, id, problem.type(), problem.reason(),
             cached.isPresent() ? "the cached policy (id " + cached.get().id() + ") still applies" : "delivering as without a policy");
         return new StsDiscovery(domain, cached, Optional.of(problem));
+    }
+
+    /**
+     * Fetches and remembers the outcome (the policy, or the failure that pauses further fetches), one fetch per
+     * domain and id at a time: threads delivering to the same domain while its policy is being fetched wait for
+     * that fetch instead of sending their own to the policy host.
+     */
+    private StsFetchResult fetchOnce(DomainName domain, String id) {
+        CompletableFuture<StsFetchResult> mine = new CompletableFuture<>();
+        InFlight key = new InFlight(domain, id);
+        CompletableFuture<StsFetchResult> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
+            StsFetchResult result = fetcher.fetch(domain, id);
+            if (result instanceof StsFetchResult.Fetched fetched) {
+                store(domain, fetched.policy());
+            } else {
+                StsProblem problem = ((StsFetchResult.Failed) result).problem();
+                synchronized (this) {
+                    failures.remove(domain);
+                    failures.put(domain, new FailedFetch(id, clock.instant(), problem));
+                    trim(failures);
+                }
+            }
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
     }
 
     /** The cached policy of {@code domain} unless it has expired (RFC 8461 §5.1: "time-since-fetch has not exceeded its max_age"). */

@@ -8,10 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -323,6 +328,26 @@ class CachingStsPolicySourceTest {
         source.discover(DOMAIN);
         assertThat(server.requestCount()).isEqualTo(4);
         assertThat(new StsPolicyStore(directory).load()).containsOnlyKeys(org, DOMAIN);
+    }
+
+    @Test
+    void concurrentDiscoveriesOfOneDomainShareOneFetch() throws Exception {
+        publish(DOMAIN, "v=STSv1; id=one;");
+        server.respond(Response.policy(ENFORCE).slowBody(Duration.ofMillis(1500)));
+        CachingStsPolicySource source = source();
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<StsDiscovery>> discoveries = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                discoveries.add(threads.submit(() -> source.discover(DOMAIN)));
+            }
+            for (Future<StsDiscovery> discovery : discoveries) {
+                assertThat(policy(discovery.get(20, TimeUnit.SECONDS)).mode()).isEqualTo(StsMode.ENFORCE);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(server.requestCount()).isEqualTo(1);
     }
 
     @Test
