@@ -1,6 +1,7 @@
 package dev.jamestls.mtasts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,8 +80,25 @@ class CachingStsPolicySourceTest {
 
     @Test
     void aDomainWithoutTxtRecordHasNoPolicyAndNothingIsFetched() {
-        assertThat(source().discover(DOMAIN)).isEqualTo(StsDiscovery.none(DOMAIN));
+        CachingStsPolicySource source = source();
+        assertThat(source.discover(DOMAIN)).isEqualTo(StsDiscovery.none(DOMAIN));
+        txt.put(DOMAIN, DnsAnswer.failed("timeout"));
+        assertThat(source.discover(DOMAIN)).isEqualTo(StsDiscovery.none(DOMAIN));
+        publish(DOMAIN, "v=STSv1; id=one;", "v=STSv1; id=two;");
+        assertThat(source.discover(DOMAIN)).isEqualTo(StsDiscovery.none(DOMAIN));
         assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void aCacheDirectoryThatCannotBeCreatedIsRefusedNamingIt() throws IOException {
+        Path file = Files.writeString(directory.resolve("a-file"), "");
+        Path impossible = file.resolve("cache");
+
+        assertThatThrownBy(() -> new CachingStsPolicySource(this::lookup, fetcher, impossible, clock))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(impossible.toString());
+        assertThatThrownBy(() -> new CachingStsPolicySource(this::lookup, fetcher, directory, clock, 0))
+            .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
