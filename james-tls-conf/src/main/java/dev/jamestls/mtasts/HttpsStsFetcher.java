@@ -12,7 +12,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.smtp.PeerText;
@@ -100,6 +103,31 @@ public final class HttpsStsFetcher implements StsPolicyFetcher {
                 HttpClient.Builder.NO_PROXY, clock);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no default TLS context", e);
+        }
+    }
+
+    /**
+     * Validates policy hosts against {@code anchors} (PKIX, the JDK's host name check), the default timeouts.
+     *
+     * @throws IllegalArgumentException when there is no anchor
+     */
+    public static HttpsStsFetcher trusting(List<X509Certificate> anchors, Duration connectTimeout, ProxySelector route, Clock clock) {
+        if (anchors.isEmpty()) {
+            throw new IllegalArgumentException("an MTA-STS policy host is validated against trust anchors; none given");
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < anchors.size(); i++) {
+                store.setCertificateEntry("anchor-" + i, anchors.get(i));
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return new HttpsStsFetcher(context, connectTimeout, DEFAULT_TOTAL_TIMEOUT, route, clock);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("the JDK cannot build a TLS context from " + anchors.size() + " trust anchor(s)", e);
         }
     }
 

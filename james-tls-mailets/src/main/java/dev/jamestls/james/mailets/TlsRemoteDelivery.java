@@ -31,6 +31,8 @@ import dev.jamestls.james.outbound.DeliveryConfiguration;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.james.outbound.DeliveryResources;
 import dev.jamestls.james.outbound.DeliveryRound;
+import dev.jamestls.james.outbound.PolicyFetchRoute;
+import dev.jamestls.mtasts.StsPolicySource;
 import dev.jamestls.james.outbound.KeptConnections;
 import dev.jamestls.james.outbound.QueueConsumer;
 import dev.jamestls.james.outbound.QueuedMailDelivery;
@@ -93,6 +95,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final FileSystem fileSystem;
     private final MetricFactory metrics;
     private final DeliveryEndpoints endpoints;
+    private final PolicyFetchRoute fetchRoute;
     private final Clock clock = Clock.systemUTC();
     private DeliveryResources resources;
     private KeptConnections connections;
@@ -102,12 +105,13 @@ public class TlsRemoteDelivery extends GenericMailet {
 
     @Inject
     public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
-                             DeliveryEndpoints endpoints) {
+                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute) {
         this.dns = dns;
         this.queues = queues;
         this.fileSystem = fileSystem;
         this.metrics = metrics;
         this.endpoints = endpoints;
+        this.fetchRoute = fetchRoute;
     }
 
     @Override
@@ -133,7 +137,14 @@ public class TlsRemoteDelivery extends GenericMailet {
             (int) configuration.readTimeout().toMillis());
         connections = new KeptConnections(configuration.reuse(), clock, metrics);
         queue = queues.createQueue(MailQueueName.of(configuration.queueName()));
-        DeliveryRound round = new DeliveryRound(resources.policy()::current, new JamesDns(dns), resources.secureDns(), Optional.empty(),
+        Optional<StsPolicySource> mtaSts;
+        try {
+            mtaSts = resources.mtaSts(configuration, fileSystem, fetchRoute.route(), clock);
+        } catch (IllegalArgumentException e) {
+            resources.close();
+            throw new MessagingException(e.getMessage(), e);
+        }
+        DeliveryRound round = new DeliveryRound(resources.policy()::current, new JamesDns(dns), resources.secureDns(), mtaSts,
             endpoints, resources::anchors,
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
             contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock);

@@ -1,6 +1,7 @@
 package dev.jamestls.james.outbound;
 
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,6 +18,13 @@ import dev.jamestls.dns.DnssecTrustAnchor;
 import dev.jamestls.dns.SecureDns;
 import dev.jamestls.dns.ValidatingDns;
 import dev.jamestls.james.JamesParameters;
+import dev.jamestls.mtasts.CachingStsPolicySource;
+import dev.jamestls.mtasts.HttpsStsFetcher;
+import dev.jamestls.mtasts.StsFetchResult;
+import dev.jamestls.mtasts.StsPolicyFetcher;
+import dev.jamestls.mtasts.StsPolicySource;
+import dev.jamestls.mtasts.StsTxtLookup;
+import dev.jamestls.policy.DomainName;
 import dev.jamestls.james.PolicyRegistry;
 import dev.jamestls.outbound.ReloadingClientIdentity;
 import dev.jamestls.parameters.ConfiguredParameters;
@@ -142,6 +150,58 @@ public final class DeliveryResources implements AutoCloseable {
             LOGGER.warn("outbound-tls: no DNS resolver for DNSSEC: set {}; levels dane and dane-only defer every mail until then",
                 DeliveryParameters.DNSSEC_RESOLVER.name());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * MTA-STS discovery (RFC 8461): the TXT record through the validating resolver, the policy over HTTPS validated
+     * with the delivery's trust anchors (the JDK's by default: WebPKI), the cache in {@code mtaStsCache}. Empty when
+     * there is no resolver to ask.
+     */
+    public Optional<StsPolicySource> mtaSts(DeliveryConfiguration configuration, FileSystem fileSystem, ProxySelector route,
+                                            Clock clock) {
+        if (secureDns.isEmpty()) {
+            return Optional.empty();
+        }
+        SecureDns dns = secureDns.get();
+        Path directory = file(fileSystem, DeliveryParameters.MTA_STS_CACHE.name(), configuration.dns().mtaStsCache());
+        StsPolicyFetcher fetcher = new AnchoredFetcher(anchors, configuration.connectTimeout(), route, clock);
+        try {
+            return Optional.of(new CachingStsPolicySource(domain -> dns.txt(StsTxtLookup.LABEL, domain), fetcher, directory, clock));
+        } catch (IllegalArgumentException e) {
+            throw refusal(DeliveryParameters.MTA_STS_CACHE.name(), configuration.dns().mtaStsCache(),
+                "a directory James may create and write (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Policy fetches validated with the trust anchors in force: a new HTTPS client only when they change. */
+    private static final class AnchoredFetcher implements StsPolicyFetcher {
+        private final Supplier<List<X509Certificate>> anchors;
+        private final Duration connectTimeout;
+        private final ProxySelector route;
+        private final Clock clock;
+        private List<X509Certificate> current;
+        private HttpsStsFetcher fetcher;
+
+        AnchoredFetcher(Supplier<List<X509Certificate>> anchors, Duration connectTimeout, ProxySelector route, Clock clock) {
+            this.anchors = anchors;
+            this.connectTimeout = connectTimeout;
+            this.route = route;
+            this.clock = clock;
+        }
+
+        @Override
+        public StsFetchResult fetch(DomainName domain, String id) {
+            return fetcher().fetch(domain, id);
+        }
+
+        private synchronized HttpsStsFetcher fetcher() {
+            List<X509Certificate> now = anchors.get();
+            if (fetcher == null || !now.equals(current)) {
+                current = now;
+                fetcher = HttpsStsFetcher.trusting(now, connectTimeout, route, clock);
+            }
+            return fetcher;
         }
     }
 

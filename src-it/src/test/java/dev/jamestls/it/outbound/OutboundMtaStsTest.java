@@ -1,0 +1,181 @@
+package dev.jamestls.it.outbound;
+
+import static dev.jamestls.it.harness.PolicyXml.outbound;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.jamestls.it.harness.AnchorFiles;
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.PolicyXml;
+import dev.jamestls.it.harness.QueueProbe.QueuedMail;
+import dev.jamestls.it.harness.TestPki;
+import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
+import dev.jamestls.james.outbound.DeliveryEndpoints;
+import dev.jamestls.james.outbound.PolicyFetchRoute;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.testkit.StsPolicyServer;
+import dev.jamestls.testkit.dns.LoopbackDnsServer;
+import dev.jamestls.testkit.dns.SignedZones;
+
+/**
+ * MTA-STS through a real James 3.8.1: the defaults say {@code mtaSts="true"}; the TXT records come from a loopback
+ * DNS server, the policies from loopback HTTPS servers reached under their real names ({@code mta-sts.<domain>},
+ * checked against the test CA), and each destination records every byte it receives before TLS. Under
+ * {@code enforce} only the MX hosts the policy lists are used, and a certificate that does not name the MX host keeps
+ * the mail queued with nothing sent; under {@code testing} the same certificate is delivered to.
+ */
+class OutboundMtaStsTest {
+    static final String QUEUE = "outgoing-sts";
+    static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
+    static final TestPki PKI = new TestPki();
+    static final LoopbackDnsServer DNS = dnsServer();
+    static final StsPolicyServer ENFORCE = StsPolicyServer.start(
+        OutboundProbe.serverCertificate(PKI, "mta-sts.enforced.example").dnsNames("mta-sts.enforced.example", "mta-sts.badcert.example")
+            .issue(),
+        StsPolicyServer.Response.policy("version: STSv1\nmode: enforce\nmx: mx.enforced.example\nmx: *.badcert.example\nmax_age: 86400\n"));
+    static final StsPolicyServer TESTING = StsPolicyServer.start(
+        OutboundProbe.serverCertificate(PKI, "mta-sts.trial.example").issue(),
+        StsPolicyServer.Response.policy("version: STSv1\nmode: testing\nmx: mx.trial.example\nmax_age: 86400\n"));
+
+    /** Each policy host's name tunnels to its own loopback server. */
+    static final class LoopbackPolicyHosts extends PolicyFetchRoute {
+        @Override
+        public ProxySelector route() {
+            return new ProxySelector() {
+                @Override
+                public List<Proxy> select(URI uri) {
+                    return (uri.getHost().equals("mta-sts.trial.example") ? TESTING : ENFORCE).route().select(uri);
+                }
+
+                @Override
+                public void connectFailed(URI uri, SocketAddress address, IOException failure) {
+                    // The test's assertions see what was not delivered.
+                }
+            };
+        }
+    }
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .pki(PKI)
+        .listener(Listener.plain("submission"))
+        .authorizedAddresses("127.0.0.1")
+        .confFile("tls-policy.xml", PolicyXml.policy().defaults(outbound(OutboundLevel.MAY).mtaSts()).xml())
+        .confFile("outbound-cas.pem", AnchorFiles.pem(List.of(PKI.root)))
+        .binding(binder -> {
+            binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS);
+            binder.bind(PolicyFetchRoute.class).toInstance(new LoopbackPolicyHosts());
+        })
+        .rootProcessor(TlsRemoteDeliveryXml.toLoopback(QUEUE).trustAnchors("file://conf/outbound-cas.pem")
+            .parameter("dnssecResolver", "127.0.0.1:" + DNS.address().getPort())
+            .parameter("dnssecTrustAnchor", "file://conf/dnssec-root.key")
+            .parameter("mtaStsCache", "file://var/mta-sts/").xml())
+        .confFile("dnssec-root.key", ZonesHolder.ZONES.trustAnchor() + "\n")
+        .build();
+
+    static TestSmtpServer listed;
+    static TestSmtpServer unlisted;
+    static TestSmtpServer wrongName;
+    static TestSmtpServer trial;
+
+    /** TXT records only: MTA-STS does not need DNSSEC (RFC 8461 §10.1: the policy's HTTPS is what it trusts). */
+    static final class ZonesHolder {
+        static final SignedZones ZONES = zones();
+
+        static SignedZones zones() {
+            try {
+                return SignedZones.builder()
+                    .unsignedZone("example.")
+                    .record("_mta-sts.enforced.example. 300 IN TXT \"v=STSv1; id=20261203T1\"")
+                    .record("_mta-sts.badcert.example. 300 IN TXT \"v=STSv1; id=20261203T1\"")
+                    .record("_mta-sts.trial.example. 300 IN TXT \"v=STSv1; id=20261203T1\"")
+                    .build();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static LoopbackDnsServer dnsServer() {
+        try {
+            return LoopbackDnsServer.start(ZonesHolder.ZONES);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeAll
+    static void startDestinations() throws Exception {
+        unlisted = destination("mx.unlisted.example", "mx.unlisted.example");
+        listed = destination("mx.enforced.example", "mx.enforced.example");
+        wrongName = destination("mx.badcert.example", "mail.elsewhere.example");
+        trial = destination("mx.trial.example", "mail.elsewhere.example");
+        // The first MX of enforced.example is not in its policy: enforce never connects to it.
+        james.dns().mx("enforced.example", "mx.unlisted.example", "mx.enforced.example")
+            .mx("badcert.example", "mx.badcert.example").mx("trial.example", "mx.trial.example");
+    }
+
+    private static TestSmtpServer destination(String host, String certifiedName) throws Exception {
+        TestSmtpServer server = TestSmtpServer.builder(host).certificate(OutboundProbe.serverCertificate(PKI, certifiedName).issue()).start();
+        ENDPOINTS.map(host, server.port());
+        james.dns().loopbackHost(host);
+        return server;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (TestSmtpServer server : new TestSmtpServer[] {listed, unlisted, wrongName, trial}) {
+            if (server != null) {
+                server.close();
+            }
+        }
+        ENFORCE.close();
+        TESTING.close();
+        DNS.close();
+    }
+
+    @Test
+    void anEnforcedPolicyUsesOnlyTheMxHostsItListsOverVerifiedTls() throws Exception {
+        OutboundProbe.send(james, "rcpt@enforced.example", "sts-enforce");
+
+        assertThat(OutboundProbe.awaitReceivedWith(listed, "sts-enforce").overTls()).isTrue();
+        assertThat(unlisted.clearText()).as("an MX host the policy does not list is never connected to").isEmpty();
+        assertThat(ENFORCE.requests()).extracting(StsPolicyServer.Request::host).contains("mta-sts.enforced.example");
+    }
+
+    @Test
+    void underEnforceACertificateNotNamingTheMxHostKeepsTheMailQueuedAndNothingIsSent() throws Exception {
+        OutboundProbe.send(james, "rcpt@badcert.example", "sts-badcert");
+
+        QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "rcpt@badcert.example");
+
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
+            .containsEntry("dev.jamestls.outbound.resultType", "certificate-host-mismatch")
+            .containsEntry("dev.jamestls.outbound.source", "mta-sts")
+            .containsEntry("dev.jamestls.outbound.rule", "mta-sts")
+            .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
+        assertThat(wrongName.clearText()).doesNotContain("MAIL FROM").doesNotContain("sts-badcert");
+        assertThat(OutboundProbe.receivedWith(wrongName, "sts-badcert")).isEmpty();
+    }
+
+    @Test
+    void underTestingTheSameCertificateIsDeliveredTo() throws Exception {
+        OutboundProbe.send(james, "rcpt@trial.example", "sts-testing");
+
+        assertThat(OutboundProbe.awaitReceivedWith(trial, "sts-testing").overTls()).isTrue();
+        assertThat(TESTING.requests()).extracting(StsPolicyServer.Request::host).contains("mta-sts.trial.example");
+    }
+}
