@@ -24,7 +24,8 @@ import dev.jamestls.smtp.PeerText;
  * <ol>
  *   <li>the TXT record at {@code _mta-sts.<domain>} is looked up every time (RFC 8461 §3.1);</li>
  *   <li>when its {@code id} is that of the cached, unexpired policy, the cached policy applies, nothing is
- *       fetched (RFC 8461 §3.1: the id tells "when the policy has been updated");</li>
+ *       fetched (RFC 8461 §3.1: the id tells "when the policy has been updated"), until half its {@code max_age}
+ *       has passed: then it is fetched again, so that it is renewed before it expires (RFC 8461 §5.1);</li>
  *   <li>otherwise (a new id, no policy cached, or the cached one expired) the policy is fetched over HTTPS and
  *       replaces the cached one;</li>
  *   <li>a failed fetch keeps the unexpired cached policy and reports the problem (RFC 8461 §3.3: only with no
@@ -119,7 +120,7 @@ public final class CachingStsPolicySource implements StsPolicySource {
             return new StsDiscovery(domain, cached, Optional.empty());
         }
         String id = selection.record().get().id();
-        if (cached.isPresent() && cached.get().id().equals(id)) {
+        if (cached.isPresent() && cached.get().id().equals(id) && !refreshDue(cached.get(), now)) {
             return new StsDiscovery(domain, cached, Optional.empty());
         }
         Optional<StsProblem> recent = recentFailure(domain, id, now);
@@ -168,6 +169,15 @@ public final class CachingStsPolicySource implements StsPolicySource {
         } finally {
             inFlight.remove(key, mine);
         }
+    }
+
+    /**
+     * Whether an unexpired cached policy is fetched again although its id is unchanged: once half its {@code max_age}
+     * has passed (RFC 8461 §5.1: senders "SHOULD" refresh a cached policy before it expires, so that an unreachable
+     * policy host at the moment of expiry does not end it); a failed refresh keeps the cached policy.
+     */
+    static boolean refreshDue(StsPolicy policy, Instant now) {
+        return !now.isBefore(policy.fetchedAt().plus(policy.maxAge().dividedBy(2)));
     }
 
     /** The cached policy of {@code domain} unless it has expired (RFC 8461 §5.1: "time-since-fetch has not exceeded its max_age"). */

@@ -355,7 +355,7 @@ class ProbeCommandTest {
     static Stream<Arguments> usageErrors() {
         return Stream.of(
             Arguments.of("misspelt level", List.of("partner.example", "--level", "verfy"),
-                "unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint"),
+                "unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only"),
             Arguments.of("malformed pin", List.of("partner.example", "--pin", "abc"),
                 "--pin 'abc' is not a base64 SHA-256 SPKI pin (44 characters, RFC 7469 §2.4)"),
             Arguments.of("fingerprint without pin", List.of("partner.example", "--level", "fingerprint"),

@@ -119,12 +119,35 @@ class CachingStsPolicySourceTest {
         CachingStsPolicySource source = source();
         source.discover(DOMAIN);
         server.respond(Response.policy(TESTING));
-        clock.advance(Duration.ofHours(23));
+        clock.advance(Duration.ofHours(11));
 
         StsDiscovery again = source.discover(DOMAIN);
 
         assertThat(policy(again).mode()).isEqualTo(StsMode.ENFORCE);
         assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void pastHalfItsMaxAgeTheSameIdIsFetchedAgainAndAFailedRefreshKeepsTheCachedPolicy() {
+        publish(DOMAIN, "v=STSv1; id=one;");
+        CachingStsPolicySource source = source();
+        source.discover(DOMAIN);
+        server.respond(Response.of(503, "text/plain", "maintenance"));
+        clock.advance(Duration.ofHours(12));
+
+        StsDiscovery failed = source.discover(DOMAIN);
+
+        assertThat(policy(failed).fetchedAt()).isEqualTo(clock.instant().minus(Duration.ofHours(12)));
+        assertThat(failed.problem()).map(StsProblem::type).contains(TlsRptResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(server.requestCount()).isEqualTo(2);
+
+        server.respond(Response.policy(ENFORCE));
+        clock.advance(CachingStsPolicySource.FAILED_FETCH_PAUSE);
+        StsDiscovery renewed = source.discover(DOMAIN);
+
+        assertThat(policy(renewed).fetchedAt()).isEqualTo(clock.instant());
+        assertThat(renewed.problem()).isEmpty();
+        assertThat(server.requestCount()).isEqualTo(3);
     }
 
     @Test

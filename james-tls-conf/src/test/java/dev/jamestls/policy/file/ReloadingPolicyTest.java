@@ -66,12 +66,12 @@ class ReloadingPolicyTest {
         try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
             var before = reloading.current();
 
-            write("tls_policy", "big.example dane\n");
+            write("tls_policy", "big.example daen\n");
             assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.REJECTED);
             assertThat(reloading.current()).isSameAs(before);
             assertThat(reloading.lastProblems()).extracting(Problem::toString).containsExactly(
-                "tls_policy:1:1: error: entry 'big.example': level 'dane' is not supported (DANE, RFC 7672, is not implemented yet); "
-                    + "accepted: none, may, encrypt, verify, secure, fingerprint");
+                "tls_policy:1:1: error: entry 'big.example': unknown level 'daen'; "
+                    + "accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only");
             assertThat(reloading.reloadIfChanged()).as("the same broken files are not re-read").isEqualTo(ReloadingPolicy.Outcome.UNCHANGED);
 
             write("tls_policy", "big.example secure match=mx.big.example\n");
@@ -174,7 +174,7 @@ class ReloadingPolicyTest {
         Path file = write("tls-policy.xml", policy("encrypt"));
         write("tls_policy", "big.example verify\n");
         try (ReloadingPolicy reloading = ReloadingPolicy.load(file, PolicyFileParserTest.CLOCK)) {
-            write("extra_policy", "new.example dane\n");
+            write("extra_policy", "new.example daen\n");
             write("tls-policy.xml", policy("encrypt").replace("</tlsPolicy>", "<domainTable file=\"extra_policy\"/></tlsPolicy>"));
             assertThat(reloading.reloadIfChanged()).isEqualTo(ReloadingPolicy.Outcome.REJECTED);
 

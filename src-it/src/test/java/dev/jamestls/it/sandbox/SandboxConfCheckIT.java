@@ -69,7 +69,7 @@ class SandboxConfCheckIT {
         assertThat(result.exitCode()).isEqualTo(JamesTlsCli.ERRORS);
         assertThat(result.out())
             .contains(policy.toString())
-            .containsPattern("\\n\\s+" + line + ":\\d+\\s+error\\s+.*unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint");
+            .containsPattern("\\n\\s+" + line + ":\\d+\\s+error\\s+.*unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only");
     }
 
     /** The main MX listener lives in tls-smtpserver.xml: check reads it like smtpserver.xml. */
