@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.jamestls.dane.TlsaMatch;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.outbound.AttemptClassifier;
 import dev.jamestls.outbound.AttemptObservation;
@@ -190,7 +189,7 @@ public final class LevelJudge {
         }
         CertificateRequirement required = plan.certificate().orElseThrow();
         if (required.usesDane()) {
-            return "TLSA " + String.join(", ", required.tlsa().stream().map(TlsaMatch::compact).toList());
+            return "TLSA records";
         }
         List<String> names = required.acceptedNames();
         return names.equals(List.of(probe.host())) && plan.level() == OutboundLevel.VERIFY ? "MX name " + probe.host()
