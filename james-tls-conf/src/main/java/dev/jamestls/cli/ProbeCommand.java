@@ -211,9 +211,7 @@ final class ProbeCommand extends CliCommand {
             Optional<DaneFindings.Host> daneHost = dane.flatMap(findings -> findings.host(host.host()));
             List<TlsaRecord> usable = daneHost.map(DaneFindings.Host::usable).orElse(List.of());
             Optional<OutboundLevel> withoutDane = daneHost.flatMap(h -> dane.get().withoutDane(h));
-            String noDane = daneHost.map(h -> dane.get().whyNot(h).orElse("") + withoutDane.map(
-                    fallback -> "; level dane delivers as " + fallback + ", dane-only never").orElse("; levels dane and dane-only defer"))
-                .orElse("a HOST:PORT target: DANE is looked up for a recipient domain's MX hosts");
+            Optional<String> noDane = noDane(dane, daneHost);
             for (InetAddress address : addresses) {
                 progress.println("\n" + host.host() + " [" + address.getHostAddress() + "]:" + inputs.port);
                 progress.flush();
@@ -224,7 +222,7 @@ final class ProbeCommand extends CliCommand {
                 List<TlsPlan> plans = inputs.plans(host, anchors, usable);
                 TlsPlan handshake = plans.stream().filter(p -> p.level() == OutboundLevel.MAY).findFirst().orElseThrow();
                 TargetProbe result = probe.probe(host.host(), address, inputs.port, handshake, printer);
-                List<LevelVerdict> verdicts = judge.judge(result, plans, inputs.missing(usable.isEmpty() ? Optional.of(noDane) : Optional.empty()));
+                List<LevelVerdict> verdicts = judge.judge(result, plans, inputs.missing(noDane));
                 printTarget(progress, result, verdicts, inputs);
                 targets.add(targetJson(result, verdicts));
                 if (sts.flatMap(StsFindings::policy).isPresent()) {
@@ -243,6 +241,16 @@ final class ProbeCommand extends CliCommand {
         }
         finish(out, report);
         return inputs.level.isPresent() && !allPass ? JamesTlsCli.ERRORS : JamesTlsCli.CLEAN;
+    }
+
+    /** Why DANE does not authenticate {@code host}, and what delivery does instead; empty when it does. */
+    private static Optional<String> noDane(Optional<DaneFindings> dane, Optional<DaneFindings.Host> host) {
+        if (dane.isEmpty() || host.isEmpty()) {
+            return Optional.of("a HOST:PORT target: DANE is looked up for a recipient domain's MX hosts");
+        }
+        String instead = dane.get().withoutDane(host.get()).map(level -> "; level dane delivers as " + level + ", dane-only never")
+            .orElse("; levels dane and dane-only defer");
+        return dane.get().whyNot(host.get()).map(why -> why + instead);
     }
 
     /** The validating resolver of {@code --dnssec-resolver} (or {@code --dns-server}) from {@code --dnssec-trust-anchor}. */
