@@ -173,6 +173,8 @@ class DestinationRoutingTest {
     @Test
     void anInsecureMxFallsBackUnderDaneAndIsRefusedUnderDaneOnly() throws Exception {
         secure.mx = DnsAnswer.insecure(List.of(new MxRecord(10, "mx1.partner.example")), Duration.ofMinutes(5));
+        // TLSA records published for the host do not count under an insecure MX RRset (RFC 7672 §2.2.1).
+        secure.tlsa.put("mx1.partner.example", DnsAnswer.secure(List.of(EE), Duration.ofMinutes(5)));
 
         DestinationRouting.Route dane = route(RuleKind.CONNECTOR, OutboundLevel.DANE, false);
         DestinationRouting.Route only = route(RuleKind.CONNECTOR, OutboundLevel.DANE_ONLY, false);
@@ -182,6 +184,7 @@ class DestinationRoutingTest {
         assertThat(dane.targets()).extracting(t -> t.addresses()).containsOnly(Optional.empty());
         assertThat(only.targets()).isEmpty();
         assertThat(only.skipped()).extracting(DestinationRouting.Skipped::type).containsExactly(TlsRptResultType.DANE_REQUIRED);
+        assertThat(secure.asked).noneMatch(question -> question.startsWith("TLSA"));
     }
 
     @Test
