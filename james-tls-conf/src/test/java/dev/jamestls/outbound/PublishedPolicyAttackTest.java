@@ -1,0 +1,283 @@
+package dev.jamestls.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.jamestls.dane.TlsaRecord;
+import dev.jamestls.dns.DnsAnswer;
+import dev.jamestls.dns.MxRecord;
+import dev.jamestls.mtasts.StsDiscovery;
+import dev.jamestls.mtasts.StsMode;
+import dev.jamestls.mtasts.StsPolicy;
+import dev.jamestls.mtasts.StsProblem;
+import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.Failure;
+import dev.jamestls.policy.MatchName;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.OutboundRequirement;
+import dev.jamestls.policy.OutboundResolution;
+import dev.jamestls.policy.RuleKind;
+import dev.jamestls.tls.TlsProtocol;
+import dev.jamestls.verify.TlsRptResultType;
+
+/**
+ * The attacks on which policy decides a destination (DANE, MTA-STS, the defaults), one row each: an attacker who
+ * answers DNS without DNSSEC (or breaks its signatures), sits on the network, runs the MTA-STS host or publishes the
+ * TLSA records. Every row states what must hold whatever the attacker does; the DNS answers and the MTA-STS discovery
+ * are scripted (the resolver's and the fetch's own attack rows run against loopback servers in their own tests).
+ */
+class PublishedPolicyAttackTest {
+    static final TlsaRecord EE = DestinationRoutingTest.EE;
+    static final TlsaRecord OTHER_EE = new TlsaRecord(3, 1, 1, sha256Sized((byte) 1));
+    static final InetAddress DANE_HOST_IP = InetAddress.getLoopbackAddress();
+
+    /** One attack: what the attacker does, and what must hold after routing. */
+    record Attack(String attack, Scenario scenario, Holds holds) {
+        @Override
+        public String toString() {
+            return attack;
+        }
+    }
+
+    /** Arranges DNS and MTA-STS as the attacker leaves them, then routes one destination. */
+    interface Scenario {
+        DestinationRouting.Route route(Fixture fixture) throws Exception;
+    }
+
+    /** What must hold of the route. */
+    interface Holds {
+        void verify(DestinationRouting.Route route, Fixture fixture) throws Exception;
+    }
+
+    /** DNS as the validating resolver sees it, James's own MX answer, and the MTA-STS discovery. */
+    static final class Fixture {
+        final DestinationRoutingTest.ScriptedDns secure = new DestinationRoutingTest.ScriptedDns();
+        final List<String> jamesMx = new ArrayList<>(List.of("mx1.partner.example", "mx2.partner.example"));
+        final List<String> stsAsked = new ArrayList<>();
+        StsDiscovery discovery = StsDiscovery.none(DestinationRoutingTest.DOMAIN);
+
+        DestinationRouting routing() {
+            return new DestinationRouting(domain -> jamesMx, Optional.of(secure), Optional.of(domain -> {
+                stsAsked.add(domain.ascii());
+                return discovery;
+            }));
+        }
+
+        DestinationRouting.Route route(OutboundResolution resolution, boolean mtaSts) throws Exception {
+            return routing().route(resolution, mtaSts, DestinationRoutingTest.ANCHORS, Optional.empty());
+        }
+
+        DestinationRouting.Route defaults(OutboundLevel level) throws Exception {
+            return route(DestinationRoutingTest.resolution(RuleKind.DEFAULTS, level), true);
+        }
+    }
+
+    static byte[] sha256Sized(byte fill) {
+        byte[] data = new byte[32];
+        Arrays.fill(data, fill);
+        return data;
+    }
+
+    static StsDiscovery policy(StsMode mode, String... mx) {
+        return new StsDiscovery(DestinationRoutingTest.DOMAIN,
+            Optional.of(new StsPolicy(mode, List.of(mx), Duration.ofDays(7), "20261203", Instant.now())), Optional.empty());
+    }
+
+    static DnsAnswer<TlsaRecord> tlsa(TlsaRecord... records) {
+        return DnsAnswer.secure(List.of(records), Duration.ofMinutes(5));
+    }
+
+    static OutboundResolution defaultsAt(OutboundLevel level, Mode mode, List<MatchName> match) {
+        OutboundRequirement requirement = new OutboundRequirement(level, match, List.of(), TlsProtocol.LOWEST_ACCEPTABLE,
+            CipherPolicy.DEFAULT, List.of(), Failure.TEMPORARY);
+        return new OutboundResolution(DestinationRoutingTest.DOMAIN, RuleKind.DEFAULTS, "defaults", mode, requirement,
+            Optional.empty(), Optional.empty(), List.of());
+    }
+
+    /** No host is tried: the mail waits, nothing is sent. */
+    static Holds deferred(TlsRptResultType type) {
+        return (route, fixture) -> {
+            assertThat(route.targets()).isEmpty();
+            assertThat(route.skipped()).extracting(DestinationRouting.Skipped::type).contains(type);
+        };
+    }
+
+    /** Every host tried never sends a message byte in clear text, under an enforced plan. */
+    static Holds everyHostMandatoryTls() {
+        return (route, fixture) -> {
+            assertThat(route.targets()).isNotEmpty();
+            assertThat(route.targets()).allSatisfy(target -> {
+                assertThat(target.plan().tlsMandatory()).as(target.target().host().ascii()).isTrue();
+                assertThat(target.plan().mode()).as(target.target().host().ascii()).isEqualTo(Mode.ENFORCE);
+            });
+        };
+    }
+
+    static Holds hostsTried(String... hosts) {
+        return (route, fixture) -> assertThat(route.targets()).extracting(t -> t.target().host().ascii()).containsExactly(hosts);
+    }
+
+    static Holds all(Holds... holds) {
+        return (route, fixture) -> {
+            for (Holds one : holds) {
+                one.verify(route, fixture);
+            }
+        };
+    }
+
+    static Stream<Attack> attacks() {
+        return Stream.of(
+            new Attack("a bogus MX signature under dane falls back to MTA-STS or may", fixture -> {
+                fixture.secure.mx = DnsAnswer.bogus("RRSIG does not verify");
+                fixture.discovery = policy(StsMode.TESTING, "*.partner.example");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, all(deferred(TlsRptResultType.DNSSEC_INVALID), (route, fixture) -> assertThat(fixture.stsAsked).isEmpty())),
+
+            new Attack("a dropped MX answer (timeout) under dane-only delivers unauthenticated", fixture -> {
+                fixture.secure.mx = DnsAnswer.failed("no answer within 20000 ms");
+                return fixture.defaults(OutboundLevel.DANE_ONLY);
+            }, deferred(TlsRptResultType.DNSSEC_INVALID)),
+
+            new Attack("an unsigned MX answer under dane-only is taken as an MTA-STS or may destination", fixture -> {
+                fixture.secure.mx = DnsAnswer.insecure(List.of(new MxRecord(10, "mx.attacker.example")), Duration.ofMinutes(5));
+                fixture.discovery = policy(StsMode.ENFORCE, "mx.attacker.example");
+                return fixture.defaults(OutboundLevel.DANE_ONLY);
+            }, all(deferred(TlsRptResultType.DANE_REQUIRED), (route, fixture) -> assertThat(fixture.stsAsked).isEmpty())),
+
+            new Attack("a bogus TLSA answer makes a DANE host a may host", fixture -> {
+                fixture.secure.tlsa.put("mx1.partner.example", DnsAnswer.bogus("signature expired"));
+                fixture.secure.tlsa.put("mx2.partner.example", tlsa(EE));
+                return fixture.defaults(OutboundLevel.DANE);
+            }, all(hostsTried("mx2.partner.example"), everyHostMandatoryTls())),
+
+            new Attack("a bogus TLSA answer on the only MX host delivers as may", fixture -> {
+                fixture.secure.mx = DnsAnswer.secure(List.of(new MxRecord(10, "mx1.partner.example")), Duration.ofMinutes(5));
+                fixture.secure.tlsa.put("mx1.partner.example", DnsAnswer.bogus("signature expired"));
+                return fixture.defaults(OutboundLevel.DANE);
+            }, deferred(TlsRptResultType.DNSSEC_INVALID)),
+
+            new Attack("a bogus address answer for one MX host suppresses the domain's MTA-STS enforce policy", fixture -> {
+                fixture.secure.addresses.put("mx1.partner.example", DnsAnswer.bogus("RRSIG does not verify"));
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, all(hostsTried("mx2.partner.example"), everyHostMandatoryTls(),
+                (route, fixture) -> assertThat(route.skipped()).extracting(s -> s.target().host().ascii() + " " + s.type())
+                    .containsExactly("mx1.partner.example dnssec-invalid"))),
+
+            new Attack("a bogus TLSA answer for one MX host suppresses the domain's MTA-STS enforce policy", fixture -> {
+                fixture.secure.tlsa.put("mx2.partner.example", DnsAnswer.bogus("RRSIG does not verify"));
+                fixture.discovery = policy(StsMode.ENFORCE, "mx1.partner.example", "mx2.partner.example");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, all(hostsTried("mx1.partner.example"), everyHostMandatoryTls(),
+                (route, fixture) -> assertThat(route.targets()).extracting(DestinationRouting.PlannedTarget::source)
+                    .containsOnly(PolicySource.MTA_STS))),
+
+            new Attack("after a failed lookup, an MX host the MTA-STS enforce policy does not list is tried", fixture -> {
+                fixture.secure.mx = DnsAnswer.secure(List.of(new MxRecord(10, "mx1.partner.example"),
+                    new MxRecord(20, "mx.elsewhere.example")), Duration.ofMinutes(5));
+                fixture.secure.addresses.put("mx1.partner.example", DnsAnswer.bogus("RRSIG does not verify"));
+                fixture.discovery = policy(StsMode.ENFORCE, "mx1.partner.example");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, deferred(TlsRptResultType.DNSSEC_INVALID)),
+
+            new Attack("an MTA-STS enforce policy lets a failing DANE host be authenticated by WebPKI instead", fixture -> {
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(EE));
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, (route, fixture) -> {
+                DestinationRouting.PlannedTarget first = route.targets().get(0);
+                assertThat(first.source()).isEqualTo(PolicySource.DANE);
+                assertThat(first.plan().certificate().orElseThrow().tlsa()).containsExactly(EE);
+                assertThat(first.plan().tlsMandatory()).isTrue();
+            }),
+
+            new Attack("an MX host injected by unsigned DNS is used under MTA-STS enforce", fixture -> {
+                fixture.jamesMx.add(0, "mx.attacker.example");
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                return fixture.defaults(OutboundLevel.MAY);
+            }, all(hostsTried("mx1.partner.example", "mx2.partner.example"), everyHostMandatoryTls(),
+                (route, fixture) -> assertThat(route.skipped()).extracting(s -> s.target().host().ascii())
+                    .containsExactly("mx.attacker.example"))),
+
+            new Attack("an MTA-STS policy in testing mode lowers the defaults' encrypt to may", fixture -> {
+                fixture.discovery = policy(StsMode.TESTING, "*.partner.example");
+                return fixture.route(defaultsAt(OutboundLevel.ENCRYPT, Mode.ENFORCE, List.of()), true);
+            }, everyHostMandatoryTls()),
+
+            new Attack("an MTA-STS policy in testing mode stops the defaults' verify from being enforced", fixture -> {
+                fixture.discovery = policy(StsMode.TESTING, "mx9.partner.example");
+                return fixture.route(defaultsAt(OutboundLevel.VERIFY, Mode.ENFORCE, List.of()), true);
+            }, all(everyHostMandatoryTls(), hostsTried("mx1.partner.example", "mx2.partner.example"),
+                (route, fixture) -> assertThat(route.targets()).extracting(t -> t.plan().level()).containsOnly(OutboundLevel.VERIFY))),
+
+            new Attack("an MTA-STS enforce policy replaces the defaults' secure names with the MX name from DNS", fixture -> {
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                return fixture.route(defaultsAt(OutboundLevel.SECURE, Mode.ENFORCE, List.of(MatchName.parse("dot-nexthop"))), true);
+            }, all(everyHostMandatoryTls(), (route, fixture) -> assertThat(route.targets())
+                .allSatisfy(target -> assertThat(target.plan().certificate().orElseThrow().acceptedNames())
+                    .containsExactly(".partner.example")))),
+
+            new Attack("an MTA-STS fetch failure (attacker on the policy host's path) turns an explicit verify rule into may",
+                fixture -> {
+                    fixture.discovery = new StsDiscovery(DestinationRoutingTest.DOMAIN, Optional.empty(),
+                        Optional.of(new StsProblem(TlsRptResultType.STS_POLICY_FETCH_ERROR, "connection reset")));
+                    return fixture.route(DestinationRoutingTest.resolution(RuleKind.CONNECTOR, OutboundLevel.VERIFY), true);
+                }, all(everyHostMandatoryTls(), (route, fixture) -> assertThat(fixture.stsAsked).isEmpty())),
+
+            new Attack("a connection kept from an unsigned host's may attempt serves the DANE host at the same address", fixture -> {
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(EE));
+                fixture.secure.addresses.put("mx2.partner.example", DnsAnswer.insecure(List.of(DANE_HOST_IP), Duration.ofMinutes(5)));
+                return fixture.defaults(OutboundLevel.DANE);
+            }, (route, fixture) -> {
+                // DeliveryRound keys kept connections by rule, plan and endpoint: the plans must differ.
+                assertThat(route.targets()).hasSize(2);
+                assertThat(route.targets().get(0).addresses()).isEqualTo(route.targets().get(1).addresses());
+                assertThat(route.targets().get(0).plan()).isNotEqualTo(route.targets().get(1).plan());
+            }),
+
+            new Attack("a connection authenticated under one TLSA RRset serves the host after its records changed", fixture -> {
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(EE));
+                DestinationRouting.Route before = fixture.defaults(OutboundLevel.DANE);
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(OTHER_EE));
+                DestinationRouting.Route after = fixture.defaults(OutboundLevel.DANE);
+                assertThat(before.targets().get(0).plan()).isNotEqualTo(after.targets().get(0).plan());
+                // The same records in fresh arrays are the same plan: the key holds the content, not the instance.
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(new TlsaRecord(3, 1, 1, new byte[32])));
+                assertThat(fixture.defaults(OutboundLevel.DANE).targets().get(0).plan()).isEqualTo(before.targets().get(0).plan());
+                return after;
+            }, (route, fixture) -> assertThat(route.targets().get(0).plan().certificate().orElseThrow().tlsa()).containsExactly(OTHER_EE)),
+
+            new Attack("an MTA-STS policy in testing mode is kept apart from enforce for the same host", fixture -> {
+                fixture.discovery = policy(StsMode.TESTING, "*.partner.example");
+                DestinationRouting.Route testing = fixture.defaults(OutboundLevel.MAY);
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                DestinationRouting.Route enforce = fixture.defaults(OutboundLevel.MAY);
+                assertThat(testing.targets().get(0).plan()).isNotEqualTo(enforce.targets().get(0).plan());
+                assertThat(testing.targets()).extracting(t -> t.plan().tlsMandatory()).containsOnly(false);
+                return enforce;
+            }, everyHostMandatoryTls())
+        );
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attacks")
+    void theAttackFails(Attack attack) throws Exception {
+        Fixture fixture = new Fixture();
+
+        DestinationRouting.Route route = attack.scenario().route(fixture);
+
+        attack.holds().verify(route, fixture);
+    }
+}
