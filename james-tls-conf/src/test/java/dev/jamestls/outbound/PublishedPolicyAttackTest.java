@@ -11,17 +11,25 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.xbill.DNS.Type;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.dane.TlsaRecord;
 import dev.jamestls.dns.DnsAnswer;
+import dev.jamestls.dns.DnssecTrustAnchor;
 import dev.jamestls.dns.MxRecord;
+import dev.jamestls.dns.SecureDns;
+import dev.jamestls.dns.ValidatingDns;
 import dev.jamestls.mtasts.StsDiscovery;
 import dev.jamestls.mtasts.StsMode;
 import dev.jamestls.mtasts.StsPolicy;
 import dev.jamestls.mtasts.StsProblem;
 import dev.jamestls.policy.CipherPolicy;
+import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.MatchName;
 import dev.jamestls.policy.Mode;
@@ -29,6 +37,8 @@ import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
+import dev.jamestls.testkit.dns.LoopbackDnsServer;
+import dev.jamestls.testkit.dns.SignedZones;
 import dev.jamestls.tls.TlsProtocol;
 import dev.jamestls.verify.TlsRptResultType;
 
@@ -36,12 +46,68 @@ import dev.jamestls.verify.TlsRptResultType;
  * The attacks on which policy decides a destination (DANE, MTA-STS, the defaults), one row each: an attacker who
  * answers DNS without DNSSEC (or breaks its signatures), sits on the network, runs the MTA-STS host or publishes the
  * TLSA records. Every row states what must hold whatever the attacker does; the DNS answers and the MTA-STS discovery
- * are scripted (the resolver's and the fetch's own attack rows run against loopback servers in their own tests).
+ * are scripted in {@link #attacks()}; {@link #attacksOverSignedDns()} asks a validating resolver of a signed zone tree
+ * served on loopback, the attacker's broken signatures, aliases and unsigned zones included.
  */
 class PublishedPolicyAttackTest {
     static final TlsaRecord EE = DestinationRoutingTest.EE;
     static final TlsaRecord OTHER_EE = new TlsaRecord(3, 1, 1, sha256Sized((byte) 1));
     static final InetAddress DANE_HOST_IP = InetAddress.getLoopbackAddress();
+    static final String TLSA_DATA = "8f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708";
+    private static SignedZones zones;
+    private static LoopbackDnsServer server;
+
+    @BeforeAll
+    static void startDns() throws Exception {
+        zones = SignedZones.builder()
+            .signedZone("example.")
+            .unsignedZone("insecure.")
+            // dane.example: mx1 publishes TLSA, mx2 publishes none
+            .record("dane.example. 300 IN MX 10 mx1.dane.example.")
+            .record("dane.example. 300 IN MX 20 mx2.dane.example.")
+            .record("mx1.dane.example. 300 IN A 127.0.0.1")
+            .record("_25._tcp.mx1.dane.example. 300 IN TLSA 3 1 1 " + TLSA_DATA)
+            .record("mx2.dane.example. 300 IN A 127.0.0.1")
+            // bogusmx.example: the MX RRset's signature is broken
+            .record("bogusmx.example. 300 IN MX 10 mx1.dane.example.")
+            .bogusSignature("bogusmx.example.", Type.MX)
+            // oldtlsa.example: one host's TLSA signature expired, the other host publishes none
+            .record("oldtlsa.example. 300 IN MX 10 mx1.oldtlsa.example.")
+            .record("oldtlsa.example. 300 IN MX 20 mx2.oldtlsa.example.")
+            .record("mx1.oldtlsa.example. 300 IN A 127.0.0.1")
+            .record("_25._tcp.mx1.oldtlsa.example. 300 IN TLSA 3 1 1 " + TLSA_DATA)
+            .expiredSignature("_25._tcp.mx1.oldtlsa.example.", Type.TLSA)
+            .record("mx2.oldtlsa.example. 300 IN A 127.0.0.1")
+            // bogusa.example: one host's address signature is broken, the other host publishes no TLSA
+            .record("bogusa.example. 300 IN MX 10 mx1.bogusa.example.")
+            .record("bogusa.example. 300 IN MX 20 mx2.bogusa.example.")
+            .record("mx1.bogusa.example. 300 IN A 127.0.0.1")
+            .bogusSignature("mx1.bogusa.example.", Type.A)
+            .record("mx2.bogusa.example. 300 IN A 127.0.0.1")
+            // alias.example: the MX host is an alias of a signed host whose TLSA records are at the alias target
+            .record("alias.example. 300 IN MX 10 mail.alias.example.")
+            .record("mail.alias.example. 300 IN CNAME smtp.dane.example.")
+            .record("smtp.dane.example. 300 IN A 127.0.0.1")
+            .record("_25._tcp.smtp.dane.example. 300 IN TLSA 3 1 1 " + TLSA_DATA)
+            // outside.example: the MX host is an alias into an unsigned zone that publishes TLSA records
+            .record("outside.example. 300 IN MX 10 mail.outside.example.")
+            .record("mail.outside.example. 300 IN CNAME mail.insecure.")
+            .record("mail.insecure. 300 IN A 127.0.0.1")
+            .record("_25._tcp.mail.insecure. 300 IN TLSA 3 1 1 " + TLSA_DATA)
+            .record("insecure. 300 IN MX 10 mail.insecure.")
+            .build();
+        server = LoopbackDnsServer.start(zones);
+    }
+
+    @AfterAll
+    static void stopDns() {
+        server.close();
+    }
+
+    static SecureDns validating() {
+        return ValidatingDns.builder().resolver(server.address()).trustAnchor(DnssecTrustAnchor.parse(zones.trustAnchor(), "test root"))
+            .queryTimeout(Duration.ofSeconds(2)).build();
+    }
 
     /** One attack: what the attacker does, and what must hold after routing. */
     record Attack(String attack, Scenario scenario, Holds holds) {
@@ -67,9 +133,10 @@ class PublishedPolicyAttackTest {
         final List<String> jamesMx = new ArrayList<>(List.of("mx1.partner.example", "mx2.partner.example"));
         final List<String> stsAsked = new ArrayList<>();
         StsDiscovery discovery = StsDiscovery.none(DestinationRoutingTest.DOMAIN);
+        SecureDns resolver = secure;
 
         DestinationRouting routing() {
-            return new DestinationRouting(domain -> jamesMx, Optional.of(secure), Optional.of(domain -> {
+            return new DestinationRouting(domain -> jamesMx, Optional.of(resolver), Optional.of(domain -> {
                 stsAsked.add(domain.ascii());
                 return discovery;
             }));
@@ -81,6 +148,19 @@ class PublishedPolicyAttackTest {
 
         DestinationRouting.Route defaults(OutboundLevel level) throws Exception {
             return route(DestinationRoutingTest.resolution(RuleKind.DEFAULTS, level), true);
+        }
+
+        /** The defaults at {@code level} for {@code domain}, asking the validating resolver of the signed test tree. */
+        DestinationRouting.Route overSignedDns(String domain, OutboundLevel level) throws Exception {
+            resolver = validating();
+            DomainName name = DomainName.parse(domain);
+            jamesMx.replaceAll(host -> host.replace("partner.example", domain));
+            discovery = new StsDiscovery(name, discovery.policy().map(policy -> new StsPolicy(policy.mode(),
+                policy.mx().stream().map(mx -> mx.replace("partner.example", domain)).toList(), policy.maxAge(), policy.id(),
+                policy.fetchedAt())), discovery.problem());
+            OutboundResolution defaults = DestinationRoutingTest.resolution(RuleKind.DEFAULTS, level);
+            return route(new OutboundResolution(name, defaults.kind(), defaults.rule(), defaults.mode(), defaults.requirement(),
+                defaults.connector(), defaults.tableEntry(), defaults.trail()), true);
         }
     }
 
@@ -271,8 +351,51 @@ class PublishedPolicyAttackTest {
         );
     }
 
+    static Stream<Attack> attacksOverSignedDns() {
+        return Stream.of(
+            new Attack("a broken MX signature under dane falls back to MTA-STS or may", fixture -> {
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                return fixture.overSignedDns("bogusmx.example", OutboundLevel.DANE);
+            }, all(deferred(TlsRptResultType.DNSSEC_INVALID), (route, fixture) -> assertThat(fixture.stsAsked).isEmpty())),
+
+            new Attack("an expired TLSA signature turns the DANE host into a may host", fixture ->
+                fixture.overSignedDns("oldtlsa.example", OutboundLevel.DANE),
+                (route, fixture) -> {
+                    assertThat(route.targets()).extracting(t -> t.target().host().ascii()).doesNotContain("mx1.oldtlsa.example");
+                    assertThat(route.skipped()).extracting(s -> s.target().host().ascii() + " " + s.type())
+                        .containsExactly("mx1.oldtlsa.example dnssec-invalid");
+                }),
+
+            new Attack("a broken address signature of one MX host switches the MTA-STS enforce policy off", fixture -> {
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                return fixture.overSignedDns("bogusa.example", OutboundLevel.DANE);
+            }, all(hostsTried("mx2.bogusa.example"), everyHostMandatoryTls())),
+
+            new Attack("an MX host that is an alias loses the TLSA records of its signed target", fixture ->
+                fixture.overSignedDns("alias.example", OutboundLevel.DANE),
+                (route, fixture) -> {
+                    DestinationRouting.PlannedTarget only = route.targets().get(0);
+                    assertThat(only.source()).isEqualTo(PolicySource.DANE);
+                    assertThat(only.plan().tlsMandatory()).isTrue();
+                    assertThat(only.plan().certificate().orElseThrow().tlsa()).extracting(TlsaRecord::usage).containsExactly(3);
+                }),
+
+            new Attack("an MX alias into an unsigned zone carries that zone's TLSA records into DANE", fixture ->
+                fixture.overSignedDns("outside.example", OutboundLevel.DANE_ONLY),
+                deferred(TlsRptResultType.DANE_REQUIRED)),
+
+            new Attack("a DANE host's records are replaced by an MTA-STS policy naming it", fixture -> {
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example");
+                return fixture.overSignedDns("dane.example", OutboundLevel.DANE);
+            }, (route, fixture) -> {
+                assertThat(route.targets().get(0).source()).isEqualTo(PolicySource.DANE);
+                assertThat(route.targets().get(0).plan().certificate().orElseThrow().tlsa()).hasSize(1);
+            })
+        );
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("attacks")
+    @MethodSource({"attacks", "attacksOverSignedDns"})
     void theAttackFails(Attack attack) throws Exception {
         Fixture fixture = new Fixture();
 
