@@ -264,7 +264,7 @@ public final class DestinationRouting {
                 continue;
             }
             Optional<List<InetAddress>> found = Optional.of(addresses.records());
-            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? secure.tlsa(target.host(), target.port())
+            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? tlsa(secure, target)
                 : DnsAnswer.<TlsaRecord>insecure(List.of(), Duration.ZERO);
             if (!tlsa.answered()) {
                 // RFC 7672 §2.2.3: a failed TLSA lookup makes the host unusable; the next MX host is tried.
@@ -306,6 +306,22 @@ public final class DestinationRouting {
         }
         PolicySource source = anyDane || only ? PolicySource.DANE : PolicySource.of(resolution.kind());
         return Optional.of(new Route(resolution, source, requirement.level(), targets, skipped, notes));
+    }
+
+    /**
+     * RFC 7672 §2.2.2: a host whose secure CNAME chain ends at another name has its TLSA records looked up there first;
+     * when that name has no secure records, at the host's own name. A bogus or failed lookup at the end of the chain is
+     * the host's answer: it is never passed over for the other name.
+     */
+    private static DnsAnswer<TlsaRecord> tlsa(SecureDns secure, DeliveryTarget target) {
+        Optional<DomainName> aliasTarget = secure.secureAliasTarget(target.host());
+        if (aliasTarget.isPresent()) {
+            DnsAnswer<TlsaRecord> expanded = secure.tlsa(aliasTarget.get(), target.port());
+            if (!expanded.answered() || (expanded.secure() && !expanded.records().isEmpty())) {
+                return expanded;
+            }
+        }
+        return secure.tlsa(target.host(), target.port());
     }
 
     private static List<DeliveryTarget> secureHosts(DomainName domain, List<MxRecord> records) throws TargetSelection.NullMxException {

@@ -242,6 +242,14 @@ class PublishedPolicyAttackTest {
                 return fixture.defaults(OutboundLevel.DANE);
             }, all(hostsTried("mx2.partner.example"), everyHostMandatoryTls())),
 
+            new Attack("a bogus TLSA answer at an alias's target is passed over for the alias's own records", fixture -> {
+                fixture.secure.aliases.put("mx1.partner.example", "smtp.partner.example");
+                fixture.secure.tlsa.put("smtp.partner.example", DnsAnswer.bogus("signature expired"));
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(EE));
+                return fixture.defaults(OutboundLevel.DANE);
+            }, all(hostsTried("mx2.partner.example"), (route, fixture) -> assertThat(route.skipped())
+                .extracting(s -> s.target().host().ascii() + " " + s.type()).containsExactly("mx1.partner.example dnssec-invalid"))),
+
             new Attack("a bogus TLSA answer on the only MX host delivers as may", fixture -> {
                 fixture.secure.mx = DnsAnswer.secure(List.of(new MxRecord(10, "mx1.partner.example")), Duration.ofMinutes(5));
                 fixture.secure.tlsa.put("mx1.partner.example", DnsAnswer.bogus("signature expired"));
