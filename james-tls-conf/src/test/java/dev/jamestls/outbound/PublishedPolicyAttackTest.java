@@ -37,6 +37,7 @@ import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.policy.OutboundRequirement;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.testkit.dns.LoopbackDnsServer;
 import dev.jamestls.testkit.dns.SignedZones;
 import dev.jamestls.tls.TlsProtocol;
@@ -235,6 +236,19 @@ class PublishedPolicyAttackTest {
                 fixture.discovery = policy(StsMode.ENFORCE, "mx.attacker.example");
                 return fixture.defaults(OutboundLevel.DANE_ONLY);
             }, all(deferred(TlsRptResultType.DANE_REQUIRED), (route, fixture) -> assertThat(fixture.stsAsked).isEmpty())),
+
+            new Attack("a resolver's failure text carrying CR LF forges fields of the DSN built from the skipped host", fixture -> {
+                fixture.secure.mx = DnsAnswer.failed("no answer\r\nAction: delivered\r\nStatus: 2.0.0");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, all(deferred(TlsRptResultType.DNSSEC_INVALID), (route, fixture) -> assertThat(route.skipped())
+                .allSatisfy(skipped -> assertThat(PeerText.hasControlCharacters(skipped.reason())).as(skipped.reason()).isFalse()))),
+
+            new Attack("a secure MX answer naming one host twice (case, trailing dot) has it tried twice", fixture -> {
+                fixture.secure.mx = DnsAnswer.secure(List.of(new MxRecord(10, "mx1.partner.example"),
+                    new MxRecord(20, "MX1.Partner.Example."), new MxRecord(30, "mx2.partner.example")), Duration.ofMinutes(5));
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(EE));
+                return fixture.defaults(OutboundLevel.DANE);
+            }, hostsTried("mx1.partner.example", "mx2.partner.example")),
 
             new Attack("a bogus TLSA answer makes a DANE host a may host", fixture -> {
                 fixture.secure.tlsa.put("mx1.partner.example", DnsAnswer.bogus("signature expired"));
