@@ -26,6 +26,7 @@ import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TrailStep;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.TlsRptResultType;
 
@@ -237,7 +238,8 @@ public final class DestinationRouting {
         if (!mx.answered()) {
             // RFC 7672 §2.2.1: a bogus or failed MX lookup is a temporary failure, never a reason to go insecure.
             return Optional.of(refused(resolution, domainTarget, TlsRptResultType.DNSSEC_INVALID,
-                "MX lookup of " + domain.ascii() + " " + mx.status() + (mx.detail().isEmpty() ? "" : ": " + mx.detail()), notes));
+                "MX lookup of " + domain.ascii() + " " + mx.status()
+                    + (mx.detail().isEmpty() ? "" : ": " + PeerText.escape(mx.detail())), notes)); // DNS text: peer text
         }
         if (!mx.secure()) {
             if (only) {
