@@ -266,7 +266,8 @@ public final class DestinationRouting {
                 continue;
             }
             Optional<List<InetAddress>> found = Optional.of(addresses.records());
-            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? tlsa(secure, target)
+            Optional<DomainName> aliasTarget = addresses.secure() ? secure.secureAliasTarget(target.host()) : Optional.empty();
+            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? tlsa(secure, target, aliasTarget)
                 : DnsAnswer.<TlsaRecord>insecure(List.of(), Duration.ZERO);
             if (!tlsa.answered()) {
                 // RFC 7672 §2.2.3: a failed TLSA lookup makes the host unusable; the next MX host is tried.
@@ -279,7 +280,7 @@ public final class DestinationRouting {
             if (!usable.isEmpty()) {
                 anyDane = true;
                 targets.add(new PlannedTarget(target,
-                    TlsPlan.dane(requirement, resolution.mode(), nexthop, target, usable, identity), PolicySource.DANE, found));
+                    TlsPlan.dane(requirement, resolution.mode(), nexthop, target, aliasTarget, usable, identity), PolicySource.DANE, found));
             } else if (only) {
                 skipped.add(new Skipped(target, TlsRptResultType.DANE_REQUIRED, "level dane-only: " + target.host().ascii()
                     + (tlsa.records().isEmpty() ? " has no secure TLSA records" : " has only unusable TLSA records")));
@@ -315,8 +316,7 @@ public final class DestinationRouting {
      * when that name has no secure records, at the host's own name. A bogus or failed lookup at the end of the chain is
      * the host's answer: it is never passed over for the other name.
      */
-    private static DnsAnswer<TlsaRecord> tlsa(SecureDns secure, DeliveryTarget target) {
-        Optional<DomainName> aliasTarget = secure.secureAliasTarget(target.host());
+    private static DnsAnswer<TlsaRecord> tlsa(SecureDns secure, DeliveryTarget target, Optional<DomainName> aliasTarget) {
         if (aliasTarget.isPresent()) {
             DnsAnswer<TlsaRecord> expanded = secure.tlsa(aliasTarget.get(), target.port());
             if (!expanded.answered() || (expanded.secure() && !expanded.records().isEmpty())) {

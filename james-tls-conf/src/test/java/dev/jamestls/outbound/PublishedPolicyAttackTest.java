@@ -400,6 +400,9 @@ class PublishedPolicyAttackTest {
                     assertThat(only.source()).isEqualTo(PolicySource.DANE);
                     assertThat(only.plan().tlsMandatory()).isTrue();
                     assertThat(only.plan().certificate().orElseThrow().tlsa()).extracting(TlsaRecord::usage).containsExactly(3);
+                    // DANE-TA: the alias target is the TLSA base domain, a name the certificate may hold (RFC 7672 §3.2.2).
+                    assertThat(only.plan().certificate().orElseThrow().acceptedNames())
+                        .containsExactly("mail.alias.example", "smtp.dane.example", "alias.example");
                 }),
 
             new Attack("an MX alias into an unsigned zone carries that zone's TLSA records into DANE", fixture ->
