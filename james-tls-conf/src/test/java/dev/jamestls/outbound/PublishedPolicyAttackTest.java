@@ -250,6 +250,19 @@ class PublishedPolicyAttackTest {
                 return fixture.defaults(OutboundLevel.DANE);
             }, hostsTried("mx1.partner.example", "mx2.partner.example")),
 
+            new Attack("a forged null MX in James's unvalidated DNS bounces mail for a signed domain without TLSA", fixture -> {
+                fixture.jamesMx.clear();
+                fixture.jamesMx.add(".");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, hostsTried("mx1.partner.example", "mx2.partner.example")),
+
+            new Attack("forged MX hosts in James's unvalidated DNS replace the signed domain's validated ones", fixture -> {
+                fixture.jamesMx.clear();
+                fixture.jamesMx.add("mx.attacker.example");
+                fixture.discovery = policy(StsMode.ENFORCE, "*.partner.example", "mx.attacker.example");
+                return fixture.defaults(OutboundLevel.DANE);
+            }, all(hostsTried("mx1.partner.example", "mx2.partner.example"), everyHostMandatoryTls())),
+
             new Attack("a bogus TLSA answer makes a DANE host a may host", fixture -> {
                 fixture.secure.tlsa.put("mx1.partner.example", DnsAnswer.bogus("signature expired"));
                 fixture.secure.tlsa.put("mx2.partner.example", tlsa(EE));
