@@ -294,17 +294,21 @@ public final class DestinationRouting {
                     PolicySource.of(resolution.kind()), found));
             }
         }
-        if (!anyDane && !only && skipped.isEmpty()) {
-            notes.add("dane: no MX host of " + domain.ascii() + " publishes usable TLSA records");
-            return Optional.empty();
-        }
-        if (!anyDane && !only && honoursSts && !targets.isEmpty()) {
-            // No host has DANE, some lookups failed: those hosts stay skipped (RFC 7672 §2.2), the others are decided as
-            // for a domain without DANE, its MTA-STS policy first. A failed lookup never switches that policy off.
+        if (!anyDane && !only && !targets.isEmpty()) {
+            // No host has DANE: the hosts of the validated MX answer are decided as for a domain without DANE, its MTA-STS
+            // policy first; hosts whose lookups failed stay skipped (RFC 7672 §2.2), and never switch that policy off.
+            // The validated answer stays: asking unvalidated DNS again would let a forged one (a null MX, other hosts)
+            // replace it.
             List<Candidate> rest = targets.stream().map(planned -> new Candidate(planned.target(), planned.addresses())).toList();
-            Optional<Route> policy = mtaSts(resolution, () -> rest, skipped, anchors, identity, notes);
-            if (policy.isPresent()) {
-                return policy;
+            if (honoursSts) {
+                Optional<Route> policy = mtaSts(resolution, () -> rest, skipped, anchors, identity, notes);
+                if (policy.isPresent()) {
+                    return policy;
+                }
+            }
+            if (skipped.isEmpty()) {
+                notes.add("dane: no MX host of " + domain.ascii() + " publishes usable TLSA records");
+                return Optional.of(ordinary(resolution, rest, List.of(), anchors, identity, notes));
             }
         }
         PolicySource source = anyDane || only ? PolicySource.DANE : PolicySource.of(resolution.kind());
