@@ -1,6 +1,7 @@
 package dev.jamestls.dns;
 
 import java.net.InetAddress;
+import java.util.Optional;
 
 import dev.jamestls.dane.TlsaRecord;
 import dev.jamestls.policy.DomainName;
@@ -18,6 +19,13 @@ public interface SecureDns {
      * TLSA records of a host are looked up only when its addresses are secure).
      */
     DnsAnswer<InetAddress> addresses(DomainName host);
+
+    /**
+     * The name {@code host}'s address records belong to at the end of its CNAME chain, when {@code host} is an alias
+     * and the whole chain is DNSSEC-secure: the TLSA base domain to ask first (RFC 7672 §2.2.2). Empty when
+     * {@code host} is no alias or the chain is not secure: then {@code host} itself is the only TLSA base domain.
+     */
+    Optional<DomainName> secureAliasTarget(DomainName host);
 
     /** TLSA records at {@code _port._tcp.host} (RFC 6698 §3, RFC 7672 §2.2.3). */
     DnsAnswer<TlsaRecord> tlsa(DomainName host, int port);

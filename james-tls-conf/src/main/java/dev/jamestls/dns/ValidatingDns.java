@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -140,6 +141,20 @@ public final class ValidatingDns implements SecureDns {
         all.addAll(v6.records());
         Duration ttl = v4.ttl().compareTo(v6.ttl()) <= 0 ? v4.ttl() : v6.ttl();
         return new DnsAnswer<>(weaker.status(), all, ttl, "");
+    }
+
+    @Override
+    public Optional<DomainName> secureAliasTarget(DomainName host) {
+        Name name = name(host.ascii());
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            // Answered from the cache when the addresses were just asked for.
+            DnsAnswer<Record> answer = lookup(name, type);
+            if (answer.secure() && !answer.records().isEmpty()) {
+                Name owner = answer.records().get(0).getName();
+                return owner.equals(name) ? Optional.empty() : DomainName.tryParse(hostName(owner));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -26,6 +26,7 @@ import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.SmartHost;
 import dev.jamestls.policy.TrailStep;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.verify.TlsRptResultType;
 
@@ -41,9 +42,12 @@ import dev.jamestls.verify.TlsRptResultType;
  *       at all ({@code dane-only}). A bogus or failed lookup never falls back: the MX lookup defers the mail, a
  *       host's address or TLSA lookup skips that host (RFC 7672 §2.2.1-2.2.3);</li>
  *   <li>for a domain no rule names, when the defaults say {@code mtaSts="true"} and DANE did not apply: the
- *       domain's MTA-STS policy (RFC 8461 §4-5). {@code enforce}: only MX hosts matching its patterns, a
- *       certificate valid for the MX name under the delivery's trust anchors (level {@code verify}), TLS 1.2+;
- *       {@code testing}: delivered as without it, with what {@code enforce} would have refused recorded;</li>
+ *       domain's MTA-STS policy (RFC 8461 §4-5), also on the hosts a DANE route left when none of them has DANE and
+ *       some lookups failed (those stay skipped). {@code enforce}: only MX hosts matching its patterns, a certificate
+ *       valid for the MX name under the delivery's trust anchors (level {@code verify}), TLS 1.2+, or the defaults' own
+ *       check when they enforce one; {@code testing}: delivered as without it, with what {@code enforce} would have
+ *       refused recorded. A policy never weakens the defaults: under defaults that enforce TLS, {@code testing}
+ *       leaves them in charge;</li>
  *   <li>the defaults.</li>
  * </ol>
  */
@@ -136,19 +140,35 @@ public final class DestinationRouting {
         throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
         OutboundRequirement requirement = resolution.requirement();
         List<String> notes = new ArrayList<>();
+        boolean honoursSts = resolution.kind() == RuleKind.DEFAULTS && mtaSts && sts.isPresent();
         if (requirement.level().usesDane()) {
-            Optional<Route> dane = dane(resolution, anchors, identity, notes);
+            Optional<Route> dane = dane(resolution, honoursSts, anchors, identity, notes);
             if (dane.isPresent()) {
                 return dane.get();
             }
         }
-        if (resolution.kind() == RuleKind.DEFAULTS && mtaSts && sts.isPresent()) {
-            Optional<Route> policy = mtaSts(resolution, anchors, identity, notes);
+        if (honoursSts) {
+            Optional<Route> policy = mtaSts(resolution, () -> ordinaryHosts(resolution), List.of(), anchors, identity, notes);
             if (policy.isPresent()) {
                 return policy.get();
             }
         }
-        return ordinary(resolution, anchors, identity, notes);
+        return ordinary(resolution, ordinaryHosts(resolution), List.of(), anchors, identity, notes);
+    }
+
+    /** A host a policy may still decide, with the addresses the validating resolver found (empty: looked up later). */
+    private record Candidate(DeliveryTarget target, Optional<List<InetAddress>> addresses) {
+    }
+
+    /** The hosts left to decide, asked for only when a policy needs them. */
+    @FunctionalInterface
+    private interface Candidates {
+        List<Candidate> get() throws DestinationDns.DnsLookupException, TargetSelection.NullMxException;
+    }
+
+    private List<Candidate> ordinaryHosts(OutboundResolution resolution)
+        throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
+        return TargetSelection.select(resolution, dns).stream().map(target -> new Candidate(target, Optional.empty())).toList();
     }
 
     /**
@@ -170,9 +190,15 @@ public final class DestinationRouting {
             steps.add("an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)");
         }
         if (defaults && mtaSts && level != OutboundLevel.DANE_ONLY) {
+            OutboundLevel configured = withoutDane(resolution.requirement()).level();
+            boolean enforced = resolution.mode() == Mode.ENFORCE;
             steps.add("MTA-STS (RFC 8461)" + (level.usesDane() ? ", when DANE does not apply" : "")
-                + ": mode enforce: only MX hosts matching the policy, a certificate valid for the MX name (level verify), "
-                + "TLS 1.2+, else deferred; mode testing: delivered as below, what enforce would refuse recorded");
+                + ": mode enforce: only MX hosts matching the policy, "
+                + (enforced && configured.authenticates() ? "checked as the defaults say (level " + configured + ")"
+                    : "a certificate valid for the MX name (level verify)")
+                + ", TLS 1.2+, else deferred; mode testing: "
+                + (enforced && configured.requiresTls() ? "the defaults below decide" : "delivered as below")
+                + ", what enforce would refuse recorded");
         } else if (defaults && level != OutboundLevel.DANE_ONLY) {
             steps.add("MTA-STS: not consulted (the defaults say mtaSts=\"false\")");
         }
@@ -183,21 +209,22 @@ public final class DestinationRouting {
         return steps;
     }
 
-    /** The rule as configured; a DANE level without DANE is {@code may}. */
-    private Route ordinary(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,
-                           List<String> notes) throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
+    /** The rule as configured on {@code hosts}; a DANE level without DANE is {@code may}; {@code skipped} stay skipped. */
+    private Route ordinary(OutboundResolution resolution, List<Candidate> hosts, List<Skipped> skipped, List<X509Certificate> anchors,
+                           Optional<ClientIdentity> identity, List<String> notes) {
         OutboundRequirement requirement = withoutDane(resolution.requirement());
         PolicySource source = PolicySource.of(resolution.kind());
         List<PlannedTarget> targets = new ArrayList<>();
-        for (DeliveryTarget target : TargetSelection.select(resolution, dns)) {
-            targets.add(new PlannedTarget(target, plan(requirement, resolution.mode(), resolution, target, anchors, identity),
-                source, Optional.empty()));
+        for (Candidate host : hosts) {
+            targets.add(new PlannedTarget(host.target(), plan(requirement, resolution.mode(), resolution, host.target(), anchors, identity),
+                source, host.addresses()));
         }
-        return new Route(resolution, source, requirement.level(), targets, List.of(), notes);
+        return new Route(resolution, source, requirement.level(), targets, skipped, notes);
     }
 
-    private Optional<Route> dane(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,
-                                 List<String> notes) throws TargetSelection.NullMxException {
+    private Optional<Route> dane(OutboundResolution resolution, boolean honoursSts, List<X509Certificate> anchors,
+                                 Optional<ClientIdentity> identity, List<String> notes)
+        throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
         OutboundRequirement requirement = resolution.requirement();
         boolean only = requirement.level() == OutboundLevel.DANE_ONLY;
         DomainName domain = resolution.recipientDomain();
@@ -211,7 +238,8 @@ public final class DestinationRouting {
         if (!mx.answered()) {
             // RFC 7672 §2.2.1: a bogus or failed MX lookup is a temporary failure, never a reason to go insecure.
             return Optional.of(refused(resolution, domainTarget, TlsRptResultType.DNSSEC_INVALID,
-                "MX lookup of " + domain.ascii() + " " + mx.status() + (mx.detail().isEmpty() ? "" : ": " + mx.detail()), notes));
+                "MX lookup of " + domain.ascii() + " " + mx.status()
+                    + (mx.detail().isEmpty() ? "" : ": " + PeerText.escape(mx.detail())), notes)); // DNS text: peer text
         }
         if (!mx.secure()) {
             if (only) {
@@ -238,7 +266,8 @@ public final class DestinationRouting {
                 continue;
             }
             Optional<List<InetAddress>> found = Optional.of(addresses.records());
-            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? secure.tlsa(target.host(), target.port())
+            Optional<DomainName> aliasTarget = addresses.secure() ? secure.secureAliasTarget(target.host()) : Optional.empty();
+            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? tlsa(secure, target, aliasTarget)
                 : DnsAnswer.<TlsaRecord>insecure(List.of(), Duration.ZERO);
             if (!tlsa.answered()) {
                 // RFC 7672 §2.2.3: a failed TLSA lookup makes the host unusable; the next MX host is tried.
@@ -251,7 +280,7 @@ public final class DestinationRouting {
             if (!usable.isEmpty()) {
                 anyDane = true;
                 targets.add(new PlannedTarget(target,
-                    TlsPlan.dane(requirement, resolution.mode(), nexthop, target, usable, identity), PolicySource.DANE, found));
+                    TlsPlan.dane(requirement, resolution.mode(), nexthop, target, aliasTarget, usable, identity), PolicySource.DANE, found));
             } else if (only) {
                 skipped.add(new Skipped(target, TlsRptResultType.DANE_REQUIRED, "level dane-only: " + target.host().ascii()
                     + (tlsa.records().isEmpty() ? " has no secure TLSA records" : " has only unusable TLSA records")));
@@ -265,12 +294,40 @@ public final class DestinationRouting {
                     PolicySource.of(resolution.kind()), found));
             }
         }
-        if (!anyDane && !only && skipped.isEmpty()) {
-            notes.add("dane: no MX host of " + domain.ascii() + " publishes usable TLSA records");
-            return Optional.empty();
+        if (!anyDane && !only && !targets.isEmpty()) {
+            // No host has DANE: the hosts of the validated MX answer are decided as for a domain without DANE, its MTA-STS
+            // policy first; hosts whose lookups failed stay skipped (RFC 7672 §2.2), and never switch that policy off.
+            // The validated answer stays: asking unvalidated DNS again would let a forged one (a null MX, other hosts)
+            // replace it.
+            List<Candidate> rest = targets.stream().map(planned -> new Candidate(planned.target(), planned.addresses())).toList();
+            if (honoursSts) {
+                Optional<Route> policy = mtaSts(resolution, () -> rest, skipped, anchors, identity, notes);
+                if (policy.isPresent()) {
+                    return policy;
+                }
+            }
+            if (skipped.isEmpty()) {
+                notes.add("dane: no MX host of " + domain.ascii() + " publishes usable TLSA records");
+                return Optional.of(ordinary(resolution, rest, List.of(), anchors, identity, notes));
+            }
         }
         PolicySource source = anyDane || only ? PolicySource.DANE : PolicySource.of(resolution.kind());
         return Optional.of(new Route(resolution, source, requirement.level(), targets, skipped, notes));
+    }
+
+    /**
+     * RFC 7672 §2.2.2: a host whose secure CNAME chain ends at another name has its TLSA records looked up there first;
+     * when that name has no secure records, at the host's own name. A bogus or failed lookup at the end of the chain is
+     * the host's answer: it is never passed over for the other name.
+     */
+    private static DnsAnswer<TlsaRecord> tlsa(SecureDns secure, DeliveryTarget target, Optional<DomainName> aliasTarget) {
+        if (aliasTarget.isPresent()) {
+            DnsAnswer<TlsaRecord> expanded = secure.tlsa(aliasTarget.get(), target.port());
+            if (!expanded.answered() || (expanded.secure() && !expanded.records().isEmpty())) {
+                return expanded;
+            }
+        }
+        return secure.tlsa(target.host(), target.port());
     }
 
     private static List<DeliveryTarget> secureHosts(DomainName domain, List<MxRecord> records) throws TargetSelection.NullMxException {
@@ -279,8 +336,14 @@ public final class DestinationRouting {
             .map(MxRecord::exchange).toList());
     }
 
-    private Optional<Route> mtaSts(OutboundResolution resolution, List<X509Certificate> anchors, Optional<ClientIdentity> identity,
-                                   List<String> notes) throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
+    /**
+     * The domain's MTA-STS policy on {@code hosts}; empty when it has none that applies.
+     *
+     * @param skippedBefore hosts already refused (a failed DNSSEC lookup): they stay refused
+     */
+    private Optional<Route> mtaSts(OutboundResolution resolution, Candidates hosts, List<Skipped> skippedBefore,
+                                   List<X509Certificate> anchors, Optional<ClientIdentity> identity, List<String> notes)
+        throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
         DomainName domain = resolution.recipientDomain();
         StsDiscovery discovery = sts.orElseThrow().discover(domain);
         discovery.problem().ifPresent(problem -> notes.add("mta-sts: " + problem.type() + ": " + problem.reason()));
@@ -290,17 +353,34 @@ public final class DestinationRouting {
         }
         StsPolicy policy = found.get();
         Mode mode = policy.mode() == StsMode.ENFORCE ? Mode.ENFORCE : Mode.TESTING;
-        // RFC 8461 §4.2: the certificate must be PKIX-valid for the MX host name, over TLS 1.2 or later.
-        OutboundRequirement defaults = resolution.requirement();
-        OutboundRequirement verify = new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), defaults.minimumProtocol(),
-            defaults.ciphers(), List.of(), Failure.TEMPORARY, Optional.empty(), defaults.clientIdentity());
+        OutboundRequirement configured = withoutDane(resolution.requirement());
+        boolean defaultsEnforced = resolution.mode() == Mode.ENFORCE;
+        if (mode == Mode.TESTING && defaultsEnforced && configured.level().requiresTls()) {
+            // A policy in testing enforces nothing (RFC 8461 §5), so it never stands in for defaults that enforce TLS:
+            // they decide, and what enforce would refuse is noted.
+            List<Candidate> candidates = hosts.get();
+            for (Candidate host : candidates) {
+                if (!policy.mxMatches(host.target().host())) {
+                    notes.add("mta-sts testing: " + host.target().host().ascii() + " does not match the MTA-STS mx patterns of "
+                        + domain.ascii() + " (enforce would not use it)");
+                }
+            }
+            return Optional.of(ordinary(resolution, candidates, skippedBefore, anchors, identity, notes));
+        }
+        // RFC 8461 §4.2: the certificate must be PKIX-valid for the MX host name, over TLS 1.2 or later. Defaults that
+        // already authenticate the server under enforce (secure's names, fingerprint's pins, their own anchors) keep
+        // their check: a published policy adds to what the administrator demands, never takes from it.
+        OutboundRequirement verify = defaultsEnforced && configured.level().authenticates() ? configured
+            : new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), configured.minimumProtocol(),
+                configured.ciphers(), List.of(), Failure.TEMPORARY, Optional.empty(), configured.clientIdentity());
         OutboundResolution rule = new OutboundResolution(domain, RuleKind.DEFAULTS, MTA_STS_RULE, mode, verify, Optional.empty(),
             Optional.empty(), withStep(resolution.trail(), new TrailStep(RuleKind.DEFAULTS, MTA_STS_RULE, "_mta-sts." + domain.ascii(),
                 TrailStep.Outcome.APPLIED, "the domain publishes an MTA-STS policy in mode " + policy.mode() + " (id " + policy.id()
                 + ", mx " + String.join(" ", policy.mx()) + ")")));
         List<PlannedTarget> targets = new ArrayList<>();
-        List<Skipped> skipped = new ArrayList<>();
-        for (DeliveryTarget target : TargetSelection.select(resolution, dns)) {
+        List<Skipped> skipped = new ArrayList<>(skippedBefore);
+        for (Candidate host : hosts.get()) {
+            DeliveryTarget target = host.target();
             if (!policy.mxMatches(target.host())) {
                 String why = target.host().ascii() + " does not match the MTA-STS mx patterns of " + domain.ascii();
                 if (mode == Mode.ENFORCE) {
@@ -311,9 +391,9 @@ public final class DestinationRouting {
                 notes.add("mta-sts testing: " + why + " (enforce would not use it)");
             }
             targets.add(new PlannedTarget(target, plan(verify, mode, rule, target, anchors, identity), PolicySource.MTA_STS,
-                Optional.empty()));
+                host.addresses()));
         }
-        return Optional.of(new Route(rule, PolicySource.MTA_STS, OutboundLevel.VERIFY, targets, skipped, notes));
+        return Optional.of(new Route(rule, PolicySource.MTA_STS, verify.level(), targets, skipped, notes));
     }
 
     private Route refused(OutboundResolution resolution, DeliveryTarget target, TlsRptResultType type, String reason,

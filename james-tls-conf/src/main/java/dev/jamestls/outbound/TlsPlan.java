@@ -126,20 +126,21 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
      *
      * @param requirement the rule's requirement (level {@code dane} or {@code dane-only}; its protocols, ciphers
      *     and client identity apply)
+     * @param aliasTarget the end of the host's secure CNAME chain, when the host is an alias: a name the DANE-TA check
+     *     also accepts (RFC 7672 §2.2.2, §3.2.2: the TLSA base domain)
      * @param tlsa the host's TLSA records, at least one usable ({@link dev.jamestls.dane.TlsaRecord#usable()})
      */
     public static TlsPlan dane(OutboundRequirement requirement, Mode mode, DomainName nexthop, DeliveryTarget target,
-                               List<TlsaRecord> tlsa, Optional<ClientIdentity> defaultIdentity) {
+                               Optional<DomainName> aliasTarget, List<TlsaRecord> tlsa, Optional<ClientIdentity> defaultIdentity) {
         if (!requirement.level().usesDane()) {
             throw new IllegalArgumentException("a DANE plan needs level dane or dane-only, not " + requirement.level());
         }
         String host = target.host().ascii();
-        List<String> names = new ArrayList<>(List.of(host));
-        if (!nexthop.ascii().equals(host)) {
-            names.add(nexthop.ascii());
-        }
+        Set<String> names = new LinkedHashSet<>(List.of(host));
+        aliasTarget.ifPresent(name -> names.add(name.ascii()));
+        names.add(nexthop.ascii());
         boolean enforced = mode == Mode.ENFORCE;
-        return new TlsPlan(requirement.level(), mode, true, enforced, Optional.of(CertificateRequirement.dane(tlsa, names)),
+        return new TlsPlan(requirement.level(), mode, true, enforced, Optional.of(CertificateRequirement.dane(tlsa, List.copyOf(names))),
             enforced ? OnFailure.FAIL_HANDSHAKE : OnFailure.RECORD_ONLY, protocolsFrom(requirement.minimumProtocol()),
             requirement.ciphers(), host, requirement.clientIdentity().or(() -> defaultIdentity));
     }

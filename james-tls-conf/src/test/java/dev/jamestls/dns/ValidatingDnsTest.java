@@ -231,6 +231,16 @@ class ValidatingDnsTest {
     }
 
     @Test
+    void aSecureAliasNamesItsTargetAndNoOtherHostHasOne() {
+        ValidatingDns dns = dns();
+
+        assertThat(dns.secureAliasTarget(domain("alias.example"))).contains(domain("mail.example"));
+        assertThat(dns.secureAliasTarget(domain("mail.example"))).isEmpty();
+        assertThat(dns.secureAliasTarget(domain("outside.example"))).as("a chain into an unsigned zone").isEmpty();
+        assertThat(dns.secureAliasTarget(domain("bogus.example"))).isEmpty();
+    }
+
+    @Test
     void aCnameToANameThatDoesNotExistIsProvenEmpty() {
         DnsAnswer<MxRecord> answer = dns().mx(domain("dangling.example"));
 

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.dns.DnsAnswer;
 import dev.jamestls.pki.CertificateAuthority;
@@ -37,6 +39,9 @@ class CachingStsPolicySourceTest {
     private static final DomainName DOMAIN = DomainName.parse("example.com");
     private static final String ENFORCE = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\n";
     private static final String TESTING = "version: STSv1\nmode: testing\nmx: *.example.com\nmax_age: 86400\n";
+    private static final DomainName VICTIM = DomainName.parse("example.net");
+    /** A cache line as {@link StsPolicyStore} writes it, for the attacker to smuggle in. */
+    private static final String FORGED_ENTRY = "policy.example.net=two none 86400 2026-12-01T10:00:00Z mail.example.net";
     private static final CertificateAuthority CA = CertificateAuthority.root("CN=Test WebPKI Root", Instant.now());
 
     /** The TXT records at _mta-sts.<domain>, as the test sets them; absent domains have none. */
@@ -399,5 +404,102 @@ class CachingStsPolicySourceTest {
 
         assertThat(server.requests()).extracting(StsPolicyServer.Request::host).containsExactly("mta-sts.example.com");
         assertThat(Optional.of(server.tunnelTargets())).contains(List.of("mta-sts.example.com:443"));
+    }
+
+    // The attacks on discovery and the cache, one row each, against the loopback policy host: an attacker who answers
+    // or blocks the unsigned _mta-sts TXT record, sits between James and the policy host, or serves the policy body.
+    // Every row starts from a cached enforce policy (id one) of example.com; what must hold: that policy is neither
+    // withdrawn nor weakened, and nothing the attacker wrote reaches the cache file as an entry of its own (checked
+    // after a restart from the file).
+
+    /** What the attacker does once the enforce policy is cached. */
+    interface Scenario {
+        void act(CachingStsPolicySourceTest test);
+    }
+
+    record Attack(String attack, Scenario scenario, TlsRptResultType problemOrNull) {
+        @Override
+        public String toString() {
+            return attack;
+        }
+    }
+
+    static Stream<Attack> attacks() {
+        return Stream.of(
+            new Attack("the TXT record is removed to withdraw the policy", test -> test.txt.remove(DOMAIN), null),
+            new Attack("the TXT answer is dropped (timeout)", test -> test.txt.put(DOMAIN, DnsAnswer.failed("timeout")), null),
+            new Attack("the TXT answer's signatures are broken (bogus)",
+                test -> test.txt.put(DOMAIN, DnsAnswer.bogus("RRSIG does not verify")), null),
+            new Attack("a second v=STSv1 TXT record makes the domain's record ambiguous",
+                test -> test.publish(DOMAIN, "v=STSv1; id=one;", "v=STSv1; id=evil;"), null),
+            new Attack("a new id whose policy fetch is blocked (connection answered 404)", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.of(404, "text/plain", "not found"));
+            }, TlsRptResultType.STS_POLICY_FETCH_ERROR),
+            new Attack("a new id whose policy host redirects to the attacker's host", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.redirect("https://mta-sts.attacker.example/.well-known/mta-sts.txt"));
+            }, TlsRptResultType.STS_POLICY_FETCH_ERROR),
+            new Attack("a new id served as HTML by a captive portal", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.of(200, "text/html", TESTING));
+            }, TlsRptResultType.STS_POLICY_INVALID),
+            new Attack("a new id whose body is a valid testing policy padded past the size limit", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.policy(TESTING).paddedTo(HttpsStsFetcher.MAX_BODY_BYTES + 1));
+            }, TlsRptResultType.STS_POLICY_FETCH_ERROR),
+            new Attack("a policy body line shaped as a cache entry of another domain", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.policy("version: STSv1\nmode: testing\nmx: mail.example.com\n" + FORGED_ENTRY + "\nmax_age: 86400\n"));
+            }, TlsRptResultType.STS_POLICY_INVALID),
+            new Attack("an mx value smuggling a cache entry behind a bare CR", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.policy("version: STSv1\nmode: testing\nmx: mail.example.com\r" + FORGED_ENTRY + "\nmax_age: 86400\n"));
+            }, TlsRptResultType.STS_POLICY_INVALID),
+            new Attack("an mx value smuggling a cache entry through a properties escape", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.policy("version: STSv1\nmode: testing\nmx: mail.example.com\\u000a" + FORGED_ENTRY
+                    + "\nmax_age: 86400\n"));
+            }, TlsRptResultType.STS_POLICY_INVALID),
+            new Attack("an extension value smuggling a cache entry behind a NEL (C1 control)", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two;");
+                test.server.respond(Response.policy("version: STSv1\nmode: testing\nmx: mail.example.com\nx-note: a\u0085" + FORGED_ENTRY
+                    + "\nmax_age: 86400\n"));
+            }, TlsRptResultType.STS_POLICY_INVALID),
+            new Attack("a TXT id carrying a line break and a cache entry", test -> {
+                test.publish(DOMAIN, "v=STSv1; id=two\n" + FORGED_ENTRY + ";");
+                test.server.respond(Response.policy(TESTING));
+            }, null)
+        );
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attacks")
+    void theCachedEnforcePolicyStaysAndNothingForgedIsCached(Attack attack) throws Exception {
+        publish(DOMAIN, "v=STSv1; id=one;");
+        CachingStsPolicySource source = source();
+        assertThat(source.discover(DOMAIN).policy()).map(StsPolicy::mode).contains(StsMode.ENFORCE);
+        clock.advance(Duration.ofMinutes(1));
+
+        attack.scenario().act(this);
+        StsDiscovery discovery = source.discover(DOMAIN);
+
+        assertThat(discovery.policy()).as("the cached policy").map(StsPolicy::mode).contains(StsMode.ENFORCE);
+        assertThat(discovery.policy().orElseThrow().id()).isEqualTo("one");
+        assertThat(discovery.policy().orElseThrow().mx()).containsExactly("mail.example.com");
+        if (attack.problemOrNull() == null) {
+            assertThat(discovery.problem()).isEmpty();
+        } else {
+            assertThat(discovery.problem()).map(StsProblem::type).contains(attack.problemOrNull());
+        }
+        assertThat(server.tunnelTargets()).allSatisfy(target -> assertThat(target).startsWith("mta-sts.example.com:"));
+
+        // After a restart, only what the file holds: the enforce policy, nothing for another domain.
+        txt.remove(DOMAIN);
+        CachingStsPolicySource restarted = source();
+        assertThat(restarted.discover(DOMAIN).policy()).map(StsPolicy::mode).contains(StsMode.ENFORCE);
+        assertThat(restarted.discover(VICTIM).policy()).isEmpty();
+        assertThat(restarted.size()).isEqualTo(1);
+        assertThat(Files.readAllLines(directory.resolve(StsPolicyStore.FILE_NAME))).noneMatch(line -> line.contains("example.net"));
     }
 }

@@ -54,6 +54,8 @@ class DestinationRoutingTest {
             Duration.ofMinutes(5));
         final Map<String, DnsAnswer<InetAddress>> addresses = new HashMap<>();
         final Map<String, DnsAnswer<TlsaRecord>> tlsa = new HashMap<>();
+        /** Hosts that are aliases, with a secure CNAME chain, of another name. */
+        final Map<String, String> aliases = new HashMap<>();
         final List<String> asked = new ArrayList<>();
 
         @Override
@@ -66,6 +68,11 @@ class DestinationRoutingTest {
         public DnsAnswer<InetAddress> addresses(DomainName host) {
             asked.add("A " + host.ascii());
             return addresses.getOrDefault(host.ascii(), DnsAnswer.secure(List.of(LOOPBACK), Duration.ofMinutes(5)));
+        }
+
+        @Override
+        public Optional<DomainName> secureAliasTarget(DomainName host) {
+            return Optional.ofNullable(aliases.get(host.ascii())).map(DomainName::parse);
         }
 
         @Override

@@ -142,6 +142,11 @@ class DeliveryRoundTest {
             }
 
             @Override
+            public Optional<DomainName> secureAliasTarget(DomainName host) {
+                throw new AssertionError("no host is looked up under a bogus MX RRset");
+            }
+
+            @Override
             public DnsAnswer<TlsaRecord> tlsa(DomainName host, int port) {
                 throw new AssertionError("no TLSA record is looked up under a bogus MX RRset");
             }
