@@ -10,6 +10,7 @@ import dev.jamestls.dane.TlsaRecord;
 import dev.jamestls.dns.DnsAnswer;
 import dev.jamestls.dns.MxRecord;
 import dev.jamestls.dns.SecureDns;
+import dev.jamestls.outbound.DestinationRouting;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.OutboundLevel;
 
@@ -37,13 +38,15 @@ public record DaneFindings(DomainName domain, DnsAnswer<MxRecord> mx, List<Host>
      * @param addresses the validated address lookup
      * @param tlsa the validated TLSA lookup; empty when the addresses are not secure (RFC 7672 §2.2.2: not looked up)
      * @param mxSecure whether the domain's MX RRset was secure (RFC 7672 §2.2.1: DANE starts there)
+     * @param aliasTarget the end of the host's secure CNAME chain, where its TLSA records were asked first
      */
     public record Host(String host, int port, DnsAnswer<InetAddress> addresses, Optional<DnsAnswer<TlsaRecord>> tlsa,
-                       boolean mxSecure) {
+                       boolean mxSecure, Optional<DomainName> aliasTarget) {
         public Host {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(addresses, "addresses");
             Objects.requireNonNull(tlsa, "tlsa");
+            Objects.requireNonNull(aliasTarget, "aliasTarget");
         }
 
         /** {@code _25._tcp.mx.example} (RFC 6698 §3). */
@@ -68,9 +71,11 @@ public record DaneFindings(DomainName domain, DnsAnswer<MxRecord> mx, List<Host>
         for (MxHost each : hosts) {
             DomainName name = DomainName.parse(each.host());
             DnsAnswer<InetAddress> addresses = dns.addresses(name);
-            // RFC 7672 §2.2.2: TLSA records are looked up only for a host whose addresses are secure.
-            Optional<DnsAnswer<TlsaRecord>> tlsa = addresses.secure() ? Optional.of(dns.tlsa(name, port)) : Optional.empty();
-            found.add(new Host(each.host(), port, addresses, tlsa, mx.secure()));
+            // RFC 7672 §2.2.2: TLSA records are looked up only for a host whose addresses are secure, as delivery does.
+            Optional<DestinationRouting.HostTlsa> tlsa = addresses.secure()
+                ? Optional.of(DestinationRouting.hostTlsa(dns, name, port)) : Optional.empty();
+            found.add(new Host(each.host(), port, addresses, tlsa.map(DestinationRouting.HostTlsa::tlsa), mx.secure(),
+                tlsa.flatMap(DestinationRouting.HostTlsa::aliasTarget)));
         }
         return new DaneFindings(domain, mx, found);
     }

@@ -219,7 +219,7 @@ final class ProbeCommand extends CliCommand {
                     progress.printf("  %-11s %-4s %s (%d ms)%n", step.name(), step.ok() ? "ok" : "FAIL", step.detail(), step.elapsed().toMillis());
                     progress.flush();
                 };
-                List<TlsPlan> plans = inputs.plans(host, anchors, usable);
+                List<TlsPlan> plans = inputs.plans(host, anchors, usable, daneHost.flatMap(DaneFindings.Host::aliasTarget));
                 TlsPlan handshake = plans.stream().filter(p -> p.level() == OutboundLevel.MAY).findFirst().orElseThrow();
                 TargetProbe result = probe.probe(host.host(), address, inputs.port, handshake, printer);
                 List<LevelVerdict> verdicts = judge.judge(result, plans, inputs.missing(noDane));
@@ -474,7 +474,7 @@ final class ProbeCommand extends CliCommand {
          * The plan delivery builds for each level towards {@code mx}, under a rule with this command line's match
          * names and pins and the default protocols and cipher suites; no fingerprint plan without a pin.
          */
-        List<TlsPlan> plans(MxHost mx, TrustAnchors anchors, List<TlsaRecord> usable) {
+        List<TlsPlan> plans(MxHost mx, TrustAnchors anchors, List<TlsaRecord> usable, Optional<DomainName> aliasTarget) {
             DeliveryTarget target = target(mx);
             List<TlsPlan> plans = new ArrayList<>();
             for (OutboundLevel each : OutboundLevel.values()) {
@@ -485,7 +485,8 @@ final class ProbeCommand extends CliCommand {
             }
             if (!usable.isEmpty()) {
                 // RFC 7672 §2.2: the host's usable TLSA records under DNSSEC decide; one row, dane (dane-only plans alike).
-                plans.add(TlsPlan.dane(requirement(OutboundLevel.DANE), Mode.ENFORCE, nexthop(), target, usable, Optional.empty()));
+                plans.add(TlsPlan.dane(requirement(OutboundLevel.DANE), Mode.ENFORCE, nexthop(), target, aliasTarget, usable,
+                    Optional.empty()));
             }
             return plans;
         }

@@ -266,9 +266,10 @@ public final class DestinationRouting {
                 continue;
             }
             Optional<List<InetAddress>> found = Optional.of(addresses.records());
-            Optional<DomainName> aliasTarget = addresses.secure() ? secure.secureAliasTarget(target.host()) : Optional.empty();
-            DnsAnswer<TlsaRecord> tlsa = addresses.secure() ? tlsa(secure, target, aliasTarget)
-                : DnsAnswer.<TlsaRecord>insecure(List.of(), Duration.ZERO);
+            HostTlsa lookedUp = addresses.secure() ? hostTlsa(secure, target.host(), target.port())
+                : new HostTlsa(Optional.empty(), DnsAnswer.insecure(List.of(), Duration.ZERO));
+            Optional<DomainName> aliasTarget = lookedUp.aliasTarget();
+            DnsAnswer<TlsaRecord> tlsa = lookedUp.tlsa();
             if (!tlsa.answered()) {
                 // RFC 7672 §2.2.3: a failed TLSA lookup makes the host unusable; the next MX host is tried.
                 skipped.add(new Skipped(target, TlsRptResultType.DNSSEC_INVALID,
@@ -316,18 +317,32 @@ public final class DestinationRouting {
     }
 
     /**
+     * The TLSA records of a host whose addresses are secure, and the alias target they were found at.
+     *
+     * @param aliasTarget the end of the host's secure CNAME chain, when it is an alias (a DANE-TA name it may carry)
+     * @param tlsa the TLSA answer that decides for the host
+     */
+    public record HostTlsa(Optional<DomainName> aliasTarget, DnsAnswer<TlsaRecord> tlsa) {
+        public HostTlsa {
+            Objects.requireNonNull(aliasTarget, "aliasTarget");
+            Objects.requireNonNull(tlsa, "tlsa");
+        }
+    }
+
+    /**
      * RFC 7672 §2.2.2: a host whose secure CNAME chain ends at another name has its TLSA records looked up there first;
      * when that name has no secure records, at the host's own name. A bogus or failed lookup at the end of the chain is
-     * the host's answer: it is never passed over for the other name.
+     * the host's answer: it is never passed over for the other name. Delivery and {@code probe} both ask this way.
      */
-    private static DnsAnswer<TlsaRecord> tlsa(SecureDns secure, DeliveryTarget target, Optional<DomainName> aliasTarget) {
+    public static HostTlsa hostTlsa(SecureDns secure, DomainName host, int port) {
+        Optional<DomainName> aliasTarget = secure.secureAliasTarget(host);
         if (aliasTarget.isPresent()) {
-            DnsAnswer<TlsaRecord> expanded = secure.tlsa(aliasTarget.get(), target.port());
+            DnsAnswer<TlsaRecord> expanded = secure.tlsa(aliasTarget.get(), port);
             if (!expanded.answered() || (expanded.secure() && !expanded.records().isEmpty())) {
-                return expanded;
+                return new HostTlsa(aliasTarget, expanded);
             }
         }
-        return secure.tlsa(target.host(), target.port());
+        return new HostTlsa(aliasTarget, secure.tlsa(host, port));
     }
 
     private static List<DeliveryTarget> secureHosts(DomainName domain, List<MxRecord> records) throws TargetSelection.NullMxException {

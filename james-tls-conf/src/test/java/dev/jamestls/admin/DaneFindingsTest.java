@@ -58,7 +58,7 @@ class DaneFindingsTest {
     void decidesAsDeliveryRoutingDoes(String reason, DnsAnswer<MxRecord> mx, DnsAnswer<InetAddress> addresses,
                                       Optional<DnsAnswer<TlsaRecord>> tlsa, boolean usable, Optional<OutboundLevel> withoutDane,
                                       String whyNot) {
-        DaneFindings.Host host = new DaneFindings.Host("mx.example", 25, addresses, tlsa, mx.secure());
+        DaneFindings.Host host = new DaneFindings.Host("mx.example", 25, addresses, tlsa, mx.secure(), Optional.empty());
         DaneFindings findings = new DaneFindings(DomainName.parse("example"), mx, List.of(host));
 
         assertThat(host.usable()).isEqualTo(usable ? List.of(EE) : List.of());
