@@ -52,6 +52,8 @@ import dev.jamestls.verify.TlsRptResultType;
  * </ol>
  */
 public final class DestinationRouting {
+    /** How many MX hosts of a DANE destination are looked up and tried, most preferred first. */
+    public static final int MAX_DANE_HOSTS = 10;
     /** The rule name a destination's MTA-STS policy is recorded under. */
     public static final String MTA_STS_RULE = "mta-sts";
 
@@ -91,12 +93,16 @@ public final class DestinationRouting {
      * A host not tried because a published policy forbids it.
      *
      * @param target the host (the recipient domain when no host was found at all)
+     * @param source the policy that forbade it: DANE (DNSSEC, TLSA) or MTA-STS (not listed)
+     * @param level the level that policy stands for
      * @param type the RFC 8460 result type
      * @param reason one line
      */
-    public record Skipped(DeliveryTarget target, TlsRptResultType type, String reason) {
+    public record Skipped(DeliveryTarget target, PolicySource source, OutboundLevel level, TlsRptResultType type, String reason) {
         public Skipped {
             Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(level, "level");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(reason, "reason");
         }
@@ -250,6 +256,12 @@ public final class DestinationRouting {
             return Optional.empty();
         }
         List<DeliveryTarget> hosts = secureHosts(domain, mx.records());
+        if (hosts.size() > MAX_DANE_HOSTS) {
+            // Each host costs two to four validated lookups: a destination publishing thousands of MX records must not
+            // hold a delivery thread for ever (Postfix tries 5 addresses by default, smtp_mx_address_limit).
+            notes.add("dane: " + domain.ascii() + " lists " + hosts.size() + " MX hosts; the first " + MAX_DANE_HOSTS + " are tried");
+            hosts = hosts.subList(0, MAX_DANE_HOSTS);
+        }
         List<PlannedTarget> targets = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         boolean anyDane = false;
@@ -257,12 +269,13 @@ public final class DestinationRouting {
         for (DeliveryTarget target : hosts) {
             DnsAnswer<InetAddress> addresses = secure.addresses(target.host());
             if (!addresses.answered()) {
-                skipped.add(new Skipped(target, TlsRptResultType.DNSSEC_INVALID,
+                skipped.add(new Skipped(target, PolicySource.DANE, requirement.level(), TlsRptResultType.DNSSEC_INVALID,
                     "address lookup of " + target.host().ascii() + " " + addresses.status()));
                 continue;
             }
             if (addresses.records().isEmpty()) {
-                skipped.add(new Skipped(target, TlsRptResultType.VALIDATION_FAILURE, "no address for " + target.host().ascii()));
+                skipped.add(new Skipped(target, PolicySource.DANE, requirement.level(), TlsRptResultType.VALIDATION_FAILURE,
+                    "no address for " + target.host().ascii()));
                 continue;
             }
             Optional<List<InetAddress>> found = Optional.of(addresses.records());
@@ -272,7 +285,7 @@ public final class DestinationRouting {
             DnsAnswer<TlsaRecord> tlsa = lookedUp.tlsa();
             if (!tlsa.answered()) {
                 // RFC 7672 §2.2.3: a failed TLSA lookup makes the host unusable; the next MX host is tried.
-                skipped.add(new Skipped(target, TlsRptResultType.DNSSEC_INVALID,
+                skipped.add(new Skipped(target, PolicySource.DANE, requirement.level(), TlsRptResultType.DNSSEC_INVALID,
                     "TLSA lookup of _" + target.port() + "._tcp." + target.host().ascii() + " " + tlsa.status()));
                 continue;
             }
@@ -283,7 +296,8 @@ public final class DestinationRouting {
                 targets.add(new PlannedTarget(target,
                     TlsPlan.dane(requirement, resolution.mode(), nexthop, target, aliasTarget, usable, identity), PolicySource.DANE, found));
             } else if (only) {
-                skipped.add(new Skipped(target, TlsRptResultType.DANE_REQUIRED, "level dane-only: " + target.host().ascii()
+                skipped.add(new Skipped(target, PolicySource.DANE, requirement.level(), TlsRptResultType.DANE_REQUIRED,
+                    "level dane-only: " + target.host().ascii()
                     + (tlsa.records().isEmpty() ? " has no secure TLSA records" : " has only unusable TLSA records")));
             } else if (tlsa.secure() && !tlsa.records().isEmpty()) {
                 // RFC 7672 §3.1.3: published but unusable records still say the server does TLS: encrypt, unauthenticated.
@@ -400,7 +414,8 @@ public final class DestinationRouting {
                 String why = target.host().ascii() + " does not match the MTA-STS mx patterns of " + domain.ascii();
                 if (mode == Mode.ENFORCE) {
                     // RFC 8461 §4.1: a non-matching MX host is never used under enforce.
-                    skipped.add(new Skipped(target, TlsRptResultType.VALIDATION_FAILURE, why));
+                    skipped.add(new Skipped(target, PolicySource.MTA_STS, OutboundLevel.VERIFY, TlsRptResultType.VALIDATION_FAILURE,
+                        why));
                     continue;
                 }
                 notes.add("mta-sts testing: " + why + " (enforce would not use it)");
@@ -414,7 +429,7 @@ public final class DestinationRouting {
     private Route refused(OutboundResolution resolution, DeliveryTarget target, TlsRptResultType type, String reason,
                           List<String> notes) {
         return new Route(resolution, PolicySource.DANE, resolution.requirement().level(), List.of(),
-            List.of(new Skipped(target, type, reason)), notes);
+            List.of(new Skipped(target, PolicySource.DANE, resolution.requirement().level(), type, reason)), notes);
     }
 
     private static OutboundRequirement withoutDane(OutboundRequirement requirement) {

@@ -258,6 +258,20 @@ class DestinationRoutingTest {
     }
 
     @Test
+    void aDestinationWithThousandsOfMxHostsHasOnlyTheFirstTenLookedUp() throws Exception {
+        List<MxRecord> many = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            many.add(new MxRecord(i, "mx" + i + ".partner.example"));
+        }
+        secure.mx = DnsAnswer.secure(many, Duration.ofMinutes(5));
+
+        DestinationRouting.Route route = route(RuleKind.DEFAULTS, OutboundLevel.DANE, false);
+
+        assertThat(route.targets()).hasSize(DestinationRouting.MAX_DANE_HOSTS);
+        assertThat(secure.asked).filteredOn(question -> question.startsWith("TLSA")).hasSize(DestinationRouting.MAX_DANE_HOSTS);
+    }
+
+    @Test
     void aSecureNullMxIsANullMx() {
         secure.mx = DnsAnswer.secure(List.of(new MxRecord(0, ".")), Duration.ofMinutes(5));
 

@@ -161,7 +161,7 @@ public final class DeliveryRound {
                 LOGGER.info("outbound-tls-policy mail={} domain={} {}", mail.getName(), domain, PeerText.escape(note));
             }
             for (DestinationRouting.Skipped skipped : route.skipped()) {
-                attempts.add(logged(AttemptRecord.notAttempted(clock.instant(), resolution, route.source(), route.level(),
+                attempts.add(logged(AttemptRecord.notAttempted(clock.instant(), resolution, skipped.source(), skipped.level(),
                     skipped.target(), skipped.type(), skipped.reason())));
             }
             attemptAll(envelope(mail), resolution, route.targets(), attempts);
