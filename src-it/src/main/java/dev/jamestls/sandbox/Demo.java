@@ -119,8 +119,10 @@ public final class Demo {
             }
             rows = collect(webAdmin, rows);
             print(System.out, smtp, smtps, rows);
+            // All five destinations settle first, so the queue counts below are final.
+            Published published = awaitPublished(log, daneDestination, stsDestination, run);
             printOutbound(System.out, webAdmin, partnerDestination, strippedDestination, run);
-            printPublished(System.out, webAdmin, log, daneDestination, daneWrongDestination, stsDestination, run);
+            printPublished(System.out, webAdmin, published, daneDestination, daneWrongDestination, stsDestination, run);
         }
         printOurCertificateFacts(System.out, pki.resolve(SandboxPki.SERVER));
     }
@@ -300,54 +302,61 @@ public final class Demo {
             + (messageSentInClear ? "and it RECEIVED MESSAGE DATA IN CLEAR TEXT" : "so no message byte was sent to it"));
     }
 
+    /** What the published-policy destinations received and what james-tls logged for the mismatching one. */
+    record Published(Optional<TestSmtpServer.Received> dane, Optional<TestSmtpServer.Received> sts,
+                     Optional<Map<String, String>> refused, JamesTlsLog log) {
+    }
+
+    /** Waits (bounded) until mails 15 and 17 arrived and mail 16's attempt is logged. */
+    static Published awaitPublished(JamesTlsLog log, TestSmtpServer dane, TestSmtpServer sts, String run)
+        throws IOException, InterruptedException {
+        String daneSubject = "james-tls demo " + DANE_LABEL + " [" + run + "]";
+        String stsSubject = "james-tls demo " + STS_LABEL + " [" + run + "]";
+        Instant deadline = Instant.now().plus(SPOOL_WAIT);
+        while (true) {
+            Published published = new Published(dane.received().stream().filter(mail -> mail.data().contains(daneSubject)).findFirst(),
+                sts.received().stream().filter(mail -> mail.data().contains(stsSubject)).findFirst(),
+                last(log.attempts(PublishedDestination.DANE_WRONG.domain())), log);
+            boolean complete = published.dane().isPresent() && published.sts().isPresent() && published.refused().isPresent();
+            if (complete || Instant.now().isAfter(deadline)) {
+                return published;
+            }
+            Thread.sleep(250);
+        }
+    }
+
     /**
      * What TlsRemoteDelivery did with mails 15 to 17, whose destinations publish their policies (DANE, MTA-STS):
      * delivered over TLS to the destinations that match them, held in the queue for the one whose TLSA record names
      * another key, with the attempt james-tls logged for each.
      */
-    static void printPublished(PrintStream out, WebAdminClient webAdmin, JamesTlsLog log, TestSmtpServer dane,
-                               TestSmtpServer daneWrong, TestSmtpServer sts, String run) throws IOException, InterruptedException {
-        String daneSubject = "james-tls demo " + DANE_LABEL + " [" + run + "]";
-        String stsSubject = "james-tls demo " + STS_LABEL + " [" + run + "]";
-        Instant deadline = Instant.now().plus(SPOOL_WAIT);
-        Optional<TestSmtpServer.Received> daneReceived = Optional.empty();
-        Optional<TestSmtpServer.Received> stsReceived = Optional.empty();
-        Optional<Map<String, String>> refused = Optional.empty();
-        while (Instant.now().isBefore(deadline)) {
-            daneReceived = dane.received().stream().filter(mail -> mail.data().contains(daneSubject)).findFirst();
-            stsReceived = sts.received().stream().filter(mail -> mail.data().contains(stsSubject)).findFirst();
-            refused = last(log.attempts(PublishedDestination.DANE_WRONG.domain()));
-            if (daneReceived.isPresent() && stsReceived.isPresent() && refused.isPresent()) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+    static void printPublished(PrintStream out, WebAdminClient webAdmin, Published published, TestSmtpServer dane,
+                               TestSmtpServer daneWrong, TestSmtpServer sts, String run) throws IOException {
         out.println();
         out.println("Published policies (conf/tls-policy.xml defaults: level dane, mtaSts; signed DNS and the policy host started by run;");
         out.println("what TlsRemoteDelivery recorded, from " + JAMES_TLS_LOG + "):");
-        out.println("#15 " + delivered(daneReceived, PublishedDestination.DANE, dane,
-            "TLSA 3 1 1 under DNSSEC matched the server's key", log));
-        boolean danglingData = daneWrong.clearText().contains("MAIL FROM") || daneWrong.received().stream()
+        out.println("#15 " + delivered(published.dane(), PublishedDestination.DANE, dane,
+            "TLSA 3 1 1 under DNSSEC matched the server's key", published.log()));
+        boolean messageSent = daneWrong.clearText().contains("MAIL FROM") || daneWrong.received().stream()
             .anyMatch(mail -> mail.data().contains(run));
         long queued = webAdmin.queueSize(OUTGOING_QUEUE);
         out.println("#16 " + (queued == 0 ? "NOT in queue " + OUTGOING_QUEUE : "held in James's queue " + OUTGOING_QUEUE
-                + " (" + queued + " waiting)") + "; "
-            + refused.map(fields -> "recorded " + recorded(fields) + ": " + fields.getOrDefault("reason", "-"))
-                .orElse("no attempt for " + PublishedDestination.DANE_WRONG.domain() + " in " + JAMES_TLS_LOG)
-            + "; " + PublishedDestination.DANE_WRONG.mxHost()
-            + (danglingData ? " RECEIVED MESSAGE DATA" : " received no message byte"));
-        out.println("#17 " + delivered(stsReceived, PublishedDestination.STS, sts,
+                + " (" + queued + " waiting)") + "; " + PublishedDestination.DANE_WRONG.mxHost()
+            + (messageSent ? " RECEIVED MESSAGE DATA" : " received no message byte"));
+        out.println(published.refused().map(fields -> "    recorded " + recorded(fields) + "\n    reason: " + fields.getOrDefault("reason", "-"))
+            .orElse("    no attempt for " + PublishedDestination.DANE_WRONG.domain() + " in " + JAMES_TLS_LOG));
+        out.println("#17 " + delivered(published.sts(), PublishedDestination.STS, sts,
             "policy mode enforce from https://mta-sts." + PublishedDestination.STS.domain()
-                + "/.well-known/mta-sts.txt: chain to pki/ca.pem, name " + PublishedDestination.STS.mxHost(), log));
+                + "/.well-known/mta-sts.txt: chain to pki/ca.pem, name " + PublishedDestination.STS.mxHost(), published.log()));
     }
 
     private static String delivered(Optional<TestSmtpServer.Received> received, PublishedDestination destination,
                                     TestSmtpServer server, String how, JamesTlsLog log) throws IOException {
         String where = destination.mxHost() + " [127.0.0.1]:" + server.port();
-        String recorded = last(log.attempts(destination.domain())).map(fields -> "; recorded " + recorded(fields)).orElse("");
+        String recorded = last(log.attempts(destination.domain())).map(fields -> "\n    recorded " + recorded(fields)).orElse("");
         return received.map(mail -> "delivered to " + where + " over " + (mail.overTls() ? mail.protocol() : "CLEAR TEXT")
-                + " (" + how + recorded + ")")
-            .orElse("NOT delivered to " + where + " (see the James log" + recorded + ")");
+                + " (" + how + ")" + recorded)
+            .orElse("NOT delivered to " + where + " (see the James log)" + recorded);
     }
 
     private static String recorded(Map<String, String> fields) {
