@@ -123,6 +123,11 @@ public final class Demo {
             Published published = awaitPublished(log, daneDestination, stsDestination, run);
             printOutbound(System.out, webAdmin, partnerDestination, strippedDestination, run);
             printPublished(System.out, webAdmin, published, daneDestination, daneWrongDestination, stsDestination, run);
+            // James keeps delivered-to connections open for the next mail; end them so the servers close at once.
+            for (TestSmtpServer destination : List.of(partnerDestination, strippedDestination, daneDestination, daneWrongDestination,
+                stsDestination)) {
+                destination.dropConnections();
+            }
         }
         printOurCertificateFacts(System.out, pki.resolve(SandboxPki.SERVER));
     }
