@@ -86,10 +86,7 @@ public final class SandboxPki {
     public static void write(Path directory, Instant now) throws IOException {
         Files.createDirectories(directory);
         CertificateAuthority ca = CertificateAuthority.root("CN=james-tls sandbox CA,O=james-tls sandbox", now);
-        IssuedCertificate server = ca.leaf("CN=james.local,O=james-tls sandbox")
-            .dnsNames("james.local", "localhost")
-            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
-            .issue();
+        IssuedCertificate server = serverCertificate(ca, "CN=james.local,O=james-tls sandbox", "james.local", "localhost");
         IssuedCertificate partner = ca.leaf("CN=partner.example,O=Partner Example")
             .dnsNames("partner.example")
             .extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH)
@@ -99,22 +96,10 @@ public final class SandboxPki {
             .extendedKeyUsages(ExtendedKeyUsage.CLIENT_AUTH)
             .issue();
 
-        IssuedCertificate partnerMx = ca.leaf("CN=mail.partner.example,O=Partner Example")
-            .dnsNames("mail.partner.example")
-            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
-            .issue();
-        IssuedCertificate daneMx = ca.leaf("CN=mx.dane.example,O=DANE Example")
-            .dnsNames("mx.dane.example", "mx.dane-wrong.example")
-            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
-            .issue();
-        IssuedCertificate stsMx = ca.leaf("CN=mx.sts.example,O=STS Example")
-            .dnsNames("mx.sts.example")
-            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
-            .issue();
-        IssuedCertificate stsPolicyHost = ca.leaf("CN=mta-sts.sts.example,O=STS Example")
-            .dnsNames("mta-sts.sts.example")
-            .extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
-            .issue();
+        IssuedCertificate partnerMx = serverCertificate(ca, "CN=mail.partner.example,O=Partner Example", "mail.partner.example");
+        IssuedCertificate daneMx = serverCertificate(ca, "CN=mx.dane.example,O=DANE Example", "mx.dane.example", "mx.dane-wrong.example");
+        IssuedCertificate stsMx = serverCertificate(ca, "CN=mx.sts.example,O=STS Example", "mx.sts.example");
+        IssuedCertificate stsPolicyHost = serverCertificate(ca, "CN=mta-sts.sts.example,O=STS Example", "mta-sts.sts.example");
 
         PemFiles.writeCertificates(directory.resolve(CA), List.of(ca.certificate().certificate()));
         writeKey(directory.resolve(CA_KEY), ca.certificate());
@@ -127,6 +112,11 @@ public final class SandboxPki {
         writeIdentity(directory.resolve(STS_POLICY_HOST), directory.resolve(STS_POLICY_HOST_KEY), stsPolicyHost);
         PemFiles.write(SslContexts.trustStore(List.of(ca.certificate().certificate())),
             directory.resolve(TRUSTSTORE), TRUSTSTORE_SECRET.toCharArray());
+    }
+
+    /** A server certificate (EKU serverAuth) for {@code names}, issued by the demo CA. */
+    private static IssuedCertificate serverCertificate(CertificateAuthority ca, String subject, String... names) {
+        return ca.leaf(subject).dnsNames(names).extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH).issue();
     }
 
     private static void writeIdentity(Path certificateFile, Path keyFile, IssuedCertificate identity) throws IOException {
