@@ -1,6 +1,7 @@
 package dev.jamestls.admin;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,27 @@ public final class JndiResolver implements Resolver {
      * @throws IllegalArgumentException naming the value and the accepted form
      */
     public static JndiResolver server(String addressAndPort, Duration timeout) {
+        String[] parts = addressAndPort(addressAndPort);
+        String host = parts[0].contains(":") ? "[" + parts[0] + "]" : parts[0];
+        return new JndiResolver(Optional.of(host + ":" + parts[1]), timeout);
+    }
+
+    /**
+     * {@code address:port} with a numeric address, as {@link #server} takes it, for other resolvers.
+     *
+     * @throws IllegalArgumentException naming the value and the accepted form
+     */
+    public static InetSocketAddress socketAddress(String addressAndPort) {
+        String[] parts = addressAndPort(addressAndPort);
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(IpRange.numericAddress(parts[0])), Integer.parseInt(parts[1]));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a numeric address of " + IpRange.numericAddress(parts[0]).length + " octets", e);
+        }
+    }
+
+    /** The address (without brackets) and the port (default 53). */
+    private static String[] addressAndPort(String addressAndPort) {
         int colon = addressAndPort.lastIndexOf(':');
         String address = colon < 0 ? addressAndPort : addressAndPort.substring(0, colon);
         String port = colon < 0 ? "53" : addressAndPort.substring(colon + 1);
@@ -58,8 +80,7 @@ public final class JndiResolver implements Resolver {
             || Integer.parseInt(port) == 0) {
             throw new IllegalArgumentException("DNS server '" + addressAndPort + "' is not address:port; accepted: 127.0.0.1:53, [::1]:5353");
         }
-        String host = address.contains(":") ? "[" + address + "]" : address;
-        return new JndiResolver(Optional.of(host + ":" + port), timeout);
+        return new String[] {address, port};
     }
 
     @Override

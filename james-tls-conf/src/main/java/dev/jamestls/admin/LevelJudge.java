@@ -51,8 +51,9 @@ public final class LevelJudge {
             Optional<TlsPlan> plan = plans.stream().filter(p -> p.level() == level).findFirst();
             if (plan.isPresent()) {
                 verdicts.add(judge(probe, plan.get()));
-            } else if (missing.containsKey(level) && !probe.tlsEstablished()) {
-                // Whatever its missing input, a level that needs TLS fails without it.
+            } else if (missing.containsKey(level) && level.requiresTls() && !probe.tlsEstablished()) {
+                // Whatever its missing input, a level that needs TLS fails without it; dane without usable
+                // TLSA records is may (RFC 7672 §2.2), so it stays not evaluated.
                 String reason = probe.sessionFailure().map(failure -> "no SMTP session: " + failure).orElseGet(() -> tlsProblem(probe));
                 verdicts.add(new LevelVerdict(level, LevelVerdict.Result.FAIL, reason, Optional.empty(), Optional.empty()));
             } else if (missing.containsKey(level)) {
@@ -64,6 +65,23 @@ public final class LevelJudge {
             }
         }
         return verdicts;
+    }
+
+    /**
+     * Whether a target passes {@code level} by its verdicts. Under {@code dane} a host without usable TLSA records is
+     * delivered to as {@code withoutDane} says ({@code may}, or {@code encrypt} for a secure RRset of unusable records,
+     * RFC 7672 §3.1.3; empty: deferred, a DNSSEC lookup being bogus or failed); under {@code dane-only} it never passes.
+     */
+    public static boolean passes(OutboundLevel level, List<LevelVerdict> verdicts, Optional<OutboundLevel> withoutDane) {
+        OutboundLevel row = level == OutboundLevel.DANE_ONLY ? OutboundLevel.DANE : level;
+        Optional<LevelVerdict> verdict = verdicts.stream().filter(v -> v.level() == row).findFirst();
+        if (verdict.isEmpty()) {
+            return false;
+        }
+        if (level == OutboundLevel.DANE && verdict.get().result() == LevelVerdict.Result.NOT_EVALUATED) {
+            return withoutDane.map(fallback -> passes(fallback, verdicts, Optional.empty())).orElse(false);
+        }
+        return verdict.get().result() == LevelVerdict.Result.PASS;
     }
 
     /** The verdict of one level: what delivery under {@code plan} would do with this server. */
@@ -164,12 +182,16 @@ public final class LevelJudge {
         return "certificate accepted: " + checked(probe, plan) + notes;
     }
 
-    /** What the certificate was checked against: the MX name, the match names, or pins. */
+    /** What the certificate was checked against: the MX name, the match names, pins, or TLSA records. */
     private static String checked(TargetProbe probe, TlsPlan plan) {
         if (plan.level() == OutboundLevel.FINGERPRINT) {
             return "pinned";
         }
-        List<String> names = plan.certificate().orElseThrow().acceptedNames();
+        CertificateRequirement required = plan.certificate().orElseThrow();
+        if (required.usesDane()) {
+            return "TLSA records";
+        }
+        List<String> names = required.acceptedNames();
         return names.equals(List.of(probe.host())) && plan.level() == OutboundLevel.VERIFY ? "MX name " + probe.host()
             : "match " + String.join(":", names);
     }

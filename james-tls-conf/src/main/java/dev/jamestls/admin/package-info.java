@@ -15,6 +15,10 @@
  *       {@link dev.jamestls.admin.LevelJudge} says which outbound levels the partner would
  *       pass, from delivery's own {@link dev.jamestls.outbound.TlsPlan} per level and its
  *       {@link dev.jamestls.outbound.AttemptClassifier}.</li>
+ *   <li>{@link dev.jamestls.admin.DaneFindings} reads a destination's MX hosts through DNSSEC
+ *       (RFC 7672 §2.2: MX, addresses, TLSA records) and says which hosts DANE authenticates and
+ *       what delivery at level {@code dane} does with the others; {@link dev.jamestls.admin.StsFindings}
+ *       fetches its MTA-STS record and policy afresh (RFC 8461 §3).</li>
  * </ul>
  */
 package dev.jamestls.admin;

@@ -2,6 +2,8 @@ package dev.jamestls.cli;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import dev.jamestls.admin.AdminException;
+import dev.jamestls.admin.DaneFindings;
 import dev.jamestls.admin.JndiResolver;
 import dev.jamestls.admin.LevelJudge;
 import dev.jamestls.admin.LevelVerdict;
@@ -25,8 +28,19 @@ import dev.jamestls.admin.MxHost;
 import dev.jamestls.admin.ProbeStep;
 import dev.jamestls.admin.Resolver;
 import dev.jamestls.admin.SmtpProbe;
+import dev.jamestls.admin.StsFindings;
 import dev.jamestls.admin.TargetProbe;
 import dev.jamestls.admin.TrustAnchors;
+import dev.jamestls.dane.TlsaRecord;
+import dev.jamestls.dns.DnsAnswer;
+import dev.jamestls.dns.DnssecTrustAnchor;
+import dev.jamestls.dns.SecureDns;
+import dev.jamestls.dns.ValidatingDns;
+import dev.jamestls.mtasts.HttpsStsFetcher;
+import dev.jamestls.mtasts.StsMode;
+import dev.jamestls.mtasts.StsPolicy;
+import dev.jamestls.mtasts.StsTxtLookup;
+import dev.jamestls.mtasts.StsTxtRecord;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.TargetSource;
@@ -55,16 +69,21 @@ import dev.jamestls.verify.VerificationOutcome;
         + "EHLO, STARTTLS, handshake, QUIT (never a message), and say which outbound levels it would pass.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:probed (with --level: every target passes it)", "1:with --level: a target would fail it or could not be "
-        + "probed; without: the MX lookup failed", "2:usage error"})
+        + "probed; without: the MX lookup failed", "2:usage error"},
+    footer = {"%nFor a DOMAIN, also the destination's published policies: the DNSSEC status of its MX records, per MX host "
+        + "its TLSA records (RFC 7672) and the dane verdict, its MTA-STS policy (RFC 8461) and whether each MX host passes it."})
 final class ProbeCommand extends CliCommand {
     static final String SCHEMA = "james-tls/probe/v1";
+    /** A validated lookup asks more than once (the DS and DNSKEY records of the chain of trust): --timeout each, this many in all. */
+    private static final int DNSSEC_QUERIES_PER_LOOKUP = 4;
 
     @Parameters(index = "0", paramLabel = "DOMAIN|HOST:PORT",
         description = "a recipient domain (its MX hosts are probed on --port) or one host with its port")
     String target;
 
     @Option(names = "--level", paramLabel = "L", description = "exit 1 unless every target passes this level; accepted: "
-        + "none, may, encrypt, verify, secure, fingerprint")
+        + "none, may, encrypt, verify, secure, fingerprint, dane (a host without usable TLSA records as may), dane-only "
+        + "(every host must pass DANE); dane levels need a DOMAIN")
     String level;
 
     @Option(names = "--match", paramLabel = "NAMES", split = "[:,]",
@@ -98,6 +117,19 @@ final class ProbeCommand extends CliCommand {
         description = "ask this DNS server (numeric address) instead of the system's resolvers")
     String dnsServer;
 
+    @Option(names = "--dnssec-resolver", paramLabel = "ADDRESS:PORT",
+        description = "the recursive resolver (numeric address) of the DNSSEC-validated lookups: MX, addresses, TLSA, "
+            + "_mta-sts TXT; validated here from --dnssec-trust-anchor (default: --dns-server when given, else the system's "
+            + "first resolver)")
+    String dnssecResolver;
+
+    @Option(names = "--dnssec-trust-anchor", paramLabel = "FILE",
+        description = "DNSSEC trust anchors, DS or DNSKEY records in zone-file form (default: the IANA root anchors)")
+    Path dnssecTrustAnchor;
+
+    /** How MTA-STS policies are fetched: directly; tests route through a loopback proxy. */
+    ProxySelector stsRoute = HttpClient.Builder.NO_PROXY;
+
     @Option(names = "--port", paramLabel = "N", defaultValue = "25", description = "SMTP port of MX hosts (default: ${DEFAULT-VALUE})")
     int port;
 
@@ -119,8 +151,10 @@ final class ProbeCommand extends CliCommand {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Resolver resolver = dnsServer == null ? JndiResolver.system(timeout) : resolver(dnsServer, timeout);
         TrustAnchors anchors;
+        Optional<SecureDns> secureDns;
         try {
             anchors = anchors(trustAnchors);
+            secureDns = inputs.domain.isPresent() ? Optional.of(secureDns(timeout)) : Optional.empty();
         } catch (AdminException e) {
             return failed(e);
         }
@@ -151,7 +185,15 @@ final class ProbeCommand extends CliCommand {
             hosts = List.of(new MxHost(0, inputs.host, true));
         }
         report.put("mx", hosts.stream().map(h -> Map.of("preference", h.preference(), "host", h.host(), "implicit", h.implicit())).toList());
+        Optional<DaneFindings> dane = secureDns.map(dns -> DaneFindings.lookUp(dns, inputs.nexthop(), hosts, inputs.port));
+        Optional<StsFindings> sts = secureDns.map(dns -> StsFindings.lookUp(dns, inputs.nexthop(),
+            HttpsStsFetcher.trusting(anchors.certificates(), timeout, stsRoute, clock)));
+        dane.ifPresent(findings -> printDnssec(progress, findings));
+        sts.ifPresent(findings -> printSts(progress, findings));
+        report.put("dnssec", dane.map(ProbeCommand::dnssecJson).orElse(null));
+        report.put("mtaSts", null);
         List<Object> targets = new ArrayList<>();
+        Map<String, List<LevelVerdict>> stsVerdicts = new LinkedHashMap<>();
         boolean allPass = true;
         for (MxHost host : hosts) {
             List<InetAddress> addresses;
@@ -166,6 +208,10 @@ final class ProbeCommand extends CliCommand {
                 allPass = false;
                 continue;
             }
+            Optional<DaneFindings.Host> daneHost = dane.flatMap(findings -> findings.host(host.host()));
+            List<TlsaRecord> usable = daneHost.map(DaneFindings.Host::usable).orElse(List.of());
+            Optional<OutboundLevel> withoutDane = daneHost.flatMap(h -> dane.get().withoutDane(h));
+            Optional<String> noDane = noDane(dane, daneHost);
             for (InetAddress address : addresses) {
                 progress.println("\n" + host.host() + " [" + address.getHostAddress() + "]:" + inputs.port);
                 progress.flush();
@@ -173,17 +219,21 @@ final class ProbeCommand extends CliCommand {
                     progress.printf("  %-11s %-4s %s (%d ms)%n", step.name(), step.ok() ? "ok" : "FAIL", step.detail(), step.elapsed().toMillis());
                     progress.flush();
                 };
-                List<TlsPlan> plans = inputs.plans(host, anchors);
+                List<TlsPlan> plans = inputs.plans(host, anchors, usable);
                 TlsPlan handshake = plans.stream().filter(p -> p.level() == OutboundLevel.MAY).findFirst().orElseThrow();
                 TargetProbe result = probe.probe(host.host(), address, inputs.port, handshake, printer);
-                List<LevelVerdict> verdicts = judge.judge(result, plans, inputs.missing());
+                List<LevelVerdict> verdicts = judge.judge(result, plans, inputs.missing(noDane));
                 printTarget(progress, result, verdicts, inputs);
                 targets.add(targetJson(result, verdicts));
+                if (sts.flatMap(StsFindings::policy).isPresent()) {
+                    stsVerdicts.computeIfAbsent(host.host(), h -> new ArrayList<>()).add(judge.judge(result, inputs.mtaStsPlan(host, anchors)));
+                }
                 if (inputs.level.isPresent()) {
-                    allPass &= verdicts.stream().anyMatch(v -> v.level() == inputs.level.get() && v.result() == LevelVerdict.Result.PASS);
+                    allPass &= LevelJudge.passes(inputs.level.get(), verdicts, withoutDane);
                 }
             }
         }
+        sts.ifPresent(findings -> report.put("mtaSts", mtaSts(progress, findings, hosts, stsVerdicts)));
         report.put("targets", targets);
         if (inputs.level.isPresent()) {
             report.put("passed", allPass);
@@ -191,6 +241,137 @@ final class ProbeCommand extends CliCommand {
         }
         finish(out, report);
         return inputs.level.isPresent() && !allPass ? JamesTlsCli.ERRORS : JamesTlsCli.CLEAN;
+    }
+
+    /** Why DANE does not authenticate {@code host}, and what delivery does instead; empty when it does. */
+    private static Optional<String> noDane(Optional<DaneFindings> dane, Optional<DaneFindings.Host> host) {
+        if (dane.isEmpty() || host.isEmpty()) {
+            return Optional.of("a HOST:PORT target: DANE is looked up for a recipient domain's MX hosts");
+        }
+        String instead = dane.get().withoutDane(host.get()).map(level -> "; level dane delivers as " + level + ", dane-only never")
+            .orElse("; levels dane and dane-only defer");
+        return dane.get().whyNot(host.get()).map(why -> why + instead);
+    }
+
+    /** The validating resolver of {@code --dnssec-resolver} (or {@code --dns-server}) from {@code --dnssec-trust-anchor}. */
+    private SecureDns secureDns(Duration timeout) throws AdminException {
+        DnssecTrustAnchor anchor;
+        try {
+            anchor = dnssecTrustAnchor == null ? DnssecTrustAnchor.ianaRoot() : DnssecTrustAnchor.read(dnssecTrustAnchor);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(e.getMessage());
+        }
+        ValidatingDns.Builder builder = ValidatingDns.builder().trustAnchor(anchor).queryTimeout(timeout)
+            .totalTimeout(timeout.multipliedBy(DNSSEC_QUERIES_PER_LOOKUP)).clock(clock);
+        String server = dnssecResolver != null ? dnssecResolver : dnsServer;
+        if (server != null) {
+            builder.resolver(JndiResolver.socketAddress(server));
+        }
+        try {
+            return builder.build();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new AdminException("DNSSEC: " + e.getMessage());
+        }
+    }
+
+    private static void printDnssec(PrintWriter out, DaneFindings findings) {
+        out.println("  DNSSEC: MX " + findings.domain().ascii() + " " + status(findings.mx()));
+        for (DaneFindings.Host host : findings.hosts()) {
+            out.println("  DNSSEC: " + host.host() + " addresses " + status(host.addresses()) + ", TLSA " + host.tlsaName() + " "
+                + host.tlsa().map(ProbeCommand::status).orElse("not looked up (addresses not secure, RFC 7672 §2.2.2)"));
+            List<TlsaRecord> usable = host.usable();
+            host.tlsa().ifPresent(tlsa -> tlsa.records().forEach(record -> out.println("    TLSA " + record + "  "
+                + (usable.contains(record) ? "usable" : "not usable"))));
+        }
+        out.flush();
+    }
+
+    private static void printSts(PrintWriter out, StsFindings findings) {
+        String txt = "  MTA-STS: TXT " + StsTxtLookup.LABEL + "." + findings.domain().ascii() + " " + findings.txt().status() + ": ";
+        out.println(txt + findings.selection().record().map(record -> "id " + record.id()).orElse(findings.selection().reason()));
+        findings.policy().ifPresent(policy -> out.println("  MTA-STS: policy mode " + policy.mode() + ", mx " + policy.mx()
+            + ", max_age " + policy.maxAge().toSeconds()));
+        findings.problem().ifPresent(problem -> out.println("  MTA-STS: no policy: " + problem.type() + ": " + problem.reason()));
+        out.flush();
+    }
+
+    /**
+     * Per MX host: whether it matches the policy's patterns and would pass under {@code enforce} (RFC 8461 §4.1-4.2:
+     * listed, and a certificate valid for the MX name over TLS 1.2+ at every address); printed, and as JSON.
+     */
+    private static Map<String, Object> mtaSts(PrintWriter out, StsFindings findings, List<MxHost> hosts,
+                                              Map<String, List<LevelVerdict>> verdicts) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("txt", Map.of("status", findings.txt().status().toString(), "records", findings.txt().records()));
+        json.put("id", findings.selection().record().map(StsTxtRecord::id).orElse(null));
+        json.put("txtProblem", findings.selection().record().isPresent() ? null : findings.selection().reason());
+        json.put("policy", findings.policy().map(policy -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("mode", policy.mode().toString());
+            item.put("mx", policy.mx());
+            item.put("maxAge", policy.maxAge().toSeconds());
+            return item;
+        }).orElse(null));
+        json.put("problem", findings.problem().map(problem -> Map.of("type", problem.type().toString(), "reason", problem.reason()))
+            .orElse(null));
+        List<Object> mx = new ArrayList<>();
+        Optional<StsPolicy> policy = findings.policy();
+        if (policy.isPresent() && policy.get().mode() != StsMode.NONE) {
+            out.println("\nMTA-STS " + findings.domain().ascii() + " (mode " + policy.get().mode() + ", mx " + policy.get().mx() + "):");
+            for (MxHost host : hosts) {
+                boolean matches = policy.get().mxMatches(DomainName.parse(host.host()));
+                List<LevelVerdict> seen = verdicts.getOrDefault(host.host(), List.of());
+                boolean verified = !seen.isEmpty() && seen.stream().allMatch(v -> v.result() == LevelVerdict.Result.PASS);
+                String reason = !matches ? "not listed in the policy's mx patterns, never used under enforce (RFC 8461 §4.1)"
+                    : seen.isEmpty() ? "not probed"
+                    : seen.stream().filter(v -> v.result() != LevelVerdict.Result.PASS).findFirst().orElse(seen.get(0)).reason();
+                out.println("  " + host.host() + ": " + (matches ? "matches" : "does not match") + "; under enforce: "
+                    + (matches && verified ? "pass" : "FAIL") + " (" + reason + ")");
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("host", host.host());
+                item.put("matches", matches);
+                item.put("passesEnforce", matches && verified);
+                item.put("reason", reason);
+                mx.add(item);
+            }
+            out.flush();
+        }
+        json.put("mx", mx);
+        return json;
+    }
+
+    private static Map<String, Object> dnssecJson(DaneFindings findings) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mx", answerJson(findings.mx()));
+        json.put("hosts", findings.hosts().stream().map(host -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("host", host.host());
+            item.put("addresses", answerJson(host.addresses()));
+            item.put("tlsaName", host.tlsaName());
+            item.put("tlsa", host.tlsa().map(ProbeCommand::answerJson).orElse(null));
+            List<TlsaRecord> usable = host.usable();
+            item.put("records", host.tlsa().map(tlsa -> tlsa.records().stream().map(record -> Map.of("record", record.toString(),
+                "usable", usable.contains(record))).toList()).orElse(List.of()));
+            item.put("usable", !usable.isEmpty());
+            item.put("whyNot", findings.whyNot(host).orElse(null));
+            return item;
+        }).toList());
+        return json;
+    }
+
+    private static Map<String, Object> answerJson(DnsAnswer<?> answer) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("status", answer.status().toString());
+        json.put("detail", answer.detail().isEmpty() ? null : answer.detail());
+        return json;
+    }
+
+    /** {@code secure}, {@code insecure, no records}, {@code bogus (reason)}. */
+    private static String status(DnsAnswer<?> answer) {
+        if (!answer.answered()) {
+            return answer.status() + (answer.detail().isEmpty() ? "" : " (" + answer.detail() + ")");
+        }
+        return answer.status() + (answer.records().isEmpty() ? ", no records" : "");
     }
 
     private void finish(PrintWriter out, Map<String, Object> report) {
@@ -293,22 +474,46 @@ final class ProbeCommand extends CliCommand {
          * The plan delivery builds for each level towards {@code mx}, under a rule with this command line's match
          * names and pins and the default protocols and cipher suites; no fingerprint plan without a pin.
          */
-        List<TlsPlan> plans(MxHost mx, TrustAnchors anchors) {
-            DeliveryTarget target = new DeliveryTarget(DomainName.parse(mx.host()), port,
-                domain.isEmpty() ? TargetSource.SMART_HOST : mx.implicit() ? TargetSource.IMPLICIT_MX : TargetSource.MX, mx.preference());
+        List<TlsPlan> plans(MxHost mx, TrustAnchors anchors, List<TlsaRecord> usable) {
+            DeliveryTarget target = target(mx);
             List<TlsPlan> plans = new ArrayList<>();
             for (OutboundLevel each : OutboundLevel.values()) {
-                // DANE levels are planned from the destination's TLSA records, judged in their own section.
                 if (each == OutboundLevel.FINGERPRINT && pins.isEmpty() || each.usesDane()) {
                     continue;
                 }
                 plans.add(TlsPlan.forTarget(requirement(each), Mode.ENFORCE, nexthop(), target, anchors.certificates()));
             }
+            if (!usable.isEmpty()) {
+                // RFC 7672 §2.2: the host's usable TLSA records under DNSSEC decide; one row, dane (dane-only plans alike).
+                plans.add(TlsPlan.dane(requirement(OutboundLevel.DANE), Mode.ENFORCE, nexthop(), target, usable, Optional.empty()));
+            }
             return plans;
         }
 
-        Map<OutboundLevel, String> missing() {
-            return pins.isEmpty() ? Map.of(OutboundLevel.FINGERPRINT, "no pin given") : Map.of();
+        /** The plan delivery builds for {@code mx} under an MTA-STS policy in mode enforce (RFC 8461 §4.2: verify, the MX name). */
+        TlsPlan mtaStsPlan(MxHost mx, TrustAnchors anchors) {
+            OutboundRequirement verify = new OutboundRequirement(OutboundLevel.VERIFY, List.of(), List.of(), minimumProtocol, ciphers,
+                List.of(), Failure.TEMPORARY);
+            return TlsPlan.forTarget(verify, Mode.ENFORCE, nexthop(), target(mx), anchors.certificates());
+        }
+
+        private DeliveryTarget target(MxHost mx) {
+            return new DeliveryTarget(DomainName.parse(mx.host()), port,
+                domain.isEmpty() ? TargetSource.SMART_HOST : mx.implicit() ? TargetSource.IMPLICIT_MX : TargetSource.MX, mx.preference());
+        }
+
+        /**
+         * Why a level has no plan.
+         *
+         * @param noDane why the host has no usable TLSA records, when it has none
+         */
+        Map<OutboundLevel, String> missing(Optional<String> noDane) {
+            Map<OutboundLevel, String> missing = new LinkedHashMap<>();
+            if (pins.isEmpty()) {
+                missing.put(OutboundLevel.FINGERPRINT, "no pin given");
+            }
+            noDane.ifPresent(reason -> missing.put(OutboundLevel.DANE, reason));
+            return missing;
         }
 
         OutboundRequirement requirement(OutboundLevel each) {
@@ -357,6 +562,13 @@ final class ProbeCommand extends CliCommand {
         if (parsedLevel.equals(Optional.of(OutboundLevel.FINGERPRINT)) && pins.isEmpty()) {
             throw usage("--level fingerprint needs at least one --pin");
         }
+        if (dnssecResolver != null) {
+            try {
+                JndiResolver.socketAddress(dnssecResolver);
+            } catch (IllegalArgumentException e) {
+                throw usage("--dnssec-resolver: " + e.getMessage());
+            }
+        }
         checkTimeout(timeoutSeconds);
         Optional<String> domain = Optional.empty();
         String host;
@@ -383,6 +595,10 @@ final class ProbeCommand extends CliCommand {
         } else {
             host = hostName(target);
             domain = Optional.of(host);
+        }
+        if (domain.isEmpty() && parsedLevel.map(OutboundLevel::usesDane).orElse(false)) {
+            throw usage("--level " + parsedLevel.get() + " needs a DOMAIN: DANE is looked up for a recipient domain's MX hosts;"
+                + " accepted: DOMAIN");
         }
         List<MatchName> names = new ArrayList<>();
         try {

@@ -40,6 +40,8 @@ import dev.jamestls.pki.ExtendedKeyUsage;
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.SslContexts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.testkit.dns.LoopbackDnsServer;
+import dev.jamestls.testkit.dns.SignedZones;
 import dev.jamestls.tls.PemFiles;
 
 /** probe against SMTP servers on 127.0.0.1, found through a DNS stub on 127.0.0.1. */
@@ -54,11 +56,21 @@ class ProbeCommandTest {
     Path dir;
 
     private LoopbackDns dns;
+    /** The validating lookups' resolver: partner.example in an unsigned zone below a signed test root. */
+    private LoopbackDnsServer dnssec;
+    private SignedZones zones;
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     @BeforeEach
     void startDns() throws IOException {
         dns = new LoopbackDns().mx("partner.example", 10, "mx1.partner.example").a("mx1.partner.example", "127.0.0.1");
+        zones = SignedZones.builder()
+            .unsignedZone("partner.example.")
+            .record("partner.example. 300 IN MX 10 mx1.partner.example.")
+            .record("mx1.partner.example. 300 IN A 127.0.0.1")
+            .build();
+        dnssec = LoopbackDnsServer.start(zones);
+        servers.add(dnssec);
     }
 
     @AfterEach
@@ -86,8 +98,11 @@ class ProbeCommandTest {
     }
 
     private Cli.Run probe(String target, int port, String... extra) throws IOException {
+        Path rootKey = dir.resolve("root.key");
+        Files.writeString(rootKey, zones.trustAnchor());
         List<String> args = new ArrayList<>(List.of("probe", target, "--dns-server", dns.address(), "--port", String.valueOf(port),
-            "--trust-anchors", anchors(), "--timeout", "5"));
+            "--trust-anchors", anchors(), "--timeout", "5", "--dnssec-resolver", "127.0.0.1:" + dnssec.address().getPort(),
+            "--dnssec-trust-anchor", rootKey.toString()));
         args.addAll(List.of(extra));
         return Cli.run(CLOCK, args.toArray(String[]::new));
     }
@@ -111,24 +126,30 @@ class ProbeCommandTest {
 
         assertThat(run.code()).as(run.out() + run.err()).isZero();
         List<String> lines = run.out().lines().toList();
-        assertThat(lines.subList(0, 4)).containsExactly(
+        assertThat(lines.subList(0, 7)).containsExactly(
             "probe partner.example: MX lookup via DNS server " + dns.address(),
             "  MX 10 mx1.partner.example",
+            "  DNSSEC: MX partner.example insecure",
+            "  DNSSEC: mx1.partner.example addresses insecure, TLSA _" + server.port()
+                + "._tcp.mx1.partner.example not looked up (addresses not secure, RFC 7672 §2.2.2)",
+            "  MTA-STS: TXT _mta-sts.partner.example insecure: no TXT record beginning with v=STSv1",
             "",
             "mx1.partner.example [127.0.0.1]:" + server.port());
-        assertThat(lines.get(4)).matches("  connect {5}ok {3}connected from 127\\.0\\.0\\.1 \\(\\d+ ms\\)");
-        assertThat(lines.get(5)).matches("  greeting {4}ok {3}220 mx\\.test ESMTP test server \\(\\d+ ms\\)");
-        assertThat(lines.get(6)).matches("  EHLO {8}ok {3}250, extensions \\[PIPELINING, STARTTLS, 8BITMIME\\] \\(\\d+ ms\\)");
-        assertThat(lines.get(7)).matches("  STARTTLS {4}ok {3}220 2\\.0\\.0 ready to start TLS \\(\\d+ ms\\)");
-        assertThat(lines.get(8)).matches("  handshake {3}ok {3}TLSv1\\.3 TLS_\\w+, 2 certificates presented \\(\\d+ ms\\)");
-        assertThat(lines.get(9)).matches("  EHLO \\(TLS\\)  ok {3}250, extensions \\[PIPELINING, 8BITMIME\\] \\(\\d+ ms\\)");
-        assertThat(lines.get(10)).matches("  QUIT {8}ok {3}221 2\\.0\\.0 bye \\(\\d+ ms\\)");
-        assertThat(lines.get(11)).isEqualTo("  certificate subject 'CN=mx1.partner.example,O=Partner', issuer 'CN=Partner Issuing CA,O=Partner'");
-        assertThat(lines.get(13)).isEqualTo("              key RSA 2048 bits, SPKI pin " + CertificatePins.spkiSha256(identity.certificate()));
+        assertThat(lines.get(7)).matches("  connect {5}ok {3}connected from 127\\.0\\.0\\.1 \\(\\d+ ms\\)");
+        assertThat(lines.get(8)).matches("  greeting {4}ok {3}220 mx\\.test ESMTP test server \\(\\d+ ms\\)");
+        assertThat(lines.get(9)).matches("  EHLO {8}ok {3}250, extensions \\[PIPELINING, STARTTLS, 8BITMIME\\] \\(\\d+ ms\\)");
+        assertThat(lines.get(10)).matches("  STARTTLS {4}ok {3}220 2\\.0\\.0 ready to start TLS \\(\\d+ ms\\)");
+        assertThat(lines.get(11)).matches("  handshake {3}ok {3}TLSv1\\.3 TLS_\\w+, 2 certificates presented \\(\\d+ ms\\)");
+        assertThat(lines.get(12)).matches("  EHLO \\(TLS\\)  ok {3}250, extensions \\[PIPELINING, 8BITMIME\\] \\(\\d+ ms\\)");
+        assertThat(lines.get(13)).matches("  QUIT {8}ok {3}221 2\\.0\\.0 bye \\(\\d+ ms\\)");
+        assertThat(lines.get(14)).isEqualTo("  certificate subject 'CN=mx1.partner.example,O=Partner', issuer 'CN=Partner Issuing CA,O=Partner'");
+        assertThat(lines.get(16)).isEqualTo("              key RSA 2048 bits, SPKI pin " + CertificatePins.spkiSha256(identity.certificate()));
         assertThat(verdict(run, "verify")).isEqualTo("verify pass certificate accepted: MX name mx1.partner.example");
         assertThat(verdict(run, "secure")).isEqualTo("secure pass certificate accepted: match partner.example:.partner.example");
         assertThat(verdict(run, "fingerprint")).isEqualTo("fingerprint n/a no pin given; presented SPKI pins ["
             + CertificatePins.spkiSha256(identity.certificate()) + ", " + CertificatePins.spkiSha256(ISSUING.certificate().certificate()) + "]");
+        assertThat(verdict(run, "dane")).isEqualTo("dane n/a MX records of partner.example are insecure; level dane delivers as may,"
+            + " dane-only never");
         assertThat(summary(run)).isEqualTo("would pass none, may, encrypt, verify, secure");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("level secure: every target passes");
         // Never a message: EHLO, STARTTLS, EHLO, QUIT (RFC 3207 §4.2), nothing else.
@@ -336,8 +357,11 @@ class ProbeCommandTest {
         assertThat(target.get("steps").findValuesAsText("name"))
             .containsExactly("connect", "greeting", "EHLO", "STARTTLS", "handshake", "EHLO (TLS)", "QUIT");
         assertThat(target.get("presented").get(0).get("spkiSha256").asText()).isEqualTo(CertificatePins.spkiSha256(identity.certificate()));
-        assertThat(target.get("verdicts").findValuesAsText("level")).containsExactly("none", "may", "encrypt", "verify", "secure", "fingerprint");
-        assertThat(target.get("verdicts").findValuesAsText("result")).containsExactly("pass", "pass", "pass", "pass", "pass", "n/a");
+        assertThat(target.get("verdicts").findValuesAsText("level")).containsExactly("none", "may", "encrypt", "verify", "secure", "fingerprint",
+            "dane");
+        assertThat(target.get("verdicts").findValuesAsText("result")).containsExactly("pass", "pass", "pass", "pass", "pass", "n/a", "n/a");
+        assertThat(root.get("dnssec").get("mx").get("status").asText()).isEqualTo("insecure");
+        assertThat(root.get("mtaSts").get("policy").isNull()).isTrue();
         assertThat(target.get("verdicts").get(3).get("verification").asText()).isEqualTo("accepted");
     }
 
@@ -356,6 +380,8 @@ class ProbeCommandTest {
         return Stream.of(
             Arguments.of("misspelt level", List.of("partner.example", "--level", "verfy"),
                 "unknown level 'verfy'; accepted: none, may, encrypt, verify, secure, fingerprint, dane, dane-only"),
+            Arguments.of("DNSSEC resolver by name", List.of("partner.example", "--dnssec-resolver", "dns.example:53"),
+                "--dnssec-resolver: DNS server 'dns.example:53' is not address:port; accepted: 127.0.0.1:53, [::1]:5353"),
             Arguments.of("malformed pin", List.of("partner.example", "--pin", "abc"),
                 "--pin 'abc' is not a base64 SHA-256 SPKI pin (44 characters, RFC 7469 §2.4)"),
             Arguments.of("fingerprint without pin", List.of("partner.example", "--level", "fingerprint"),

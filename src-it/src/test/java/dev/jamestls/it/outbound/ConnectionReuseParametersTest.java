@@ -34,8 +34,8 @@ class ConnectionReuseParametersTest {
         "misspelt parameter | <connectionPool>4</connectionPool> "
             + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
             + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, "
-            + "connectionPoolSize, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, heloName, maxRetries, "
-            + "outgoingQueue, policyFile, timeout, trustAnchors",
+            + "connectionPoolSize, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, "
+            + "dnssecResolver, dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, trustAnchors",
     })
     void jamesRefusesToStartWithBadReuseParameters(String reason, String parameter, String message) {
         InProcessJames james = InProcessJames.builder()
