@@ -30,6 +30,7 @@ import dev.jamestls.policy.Connector;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.file.PolicyFileParser;
 import dev.jamestls.policy.file.Problem;
+import dev.jamestls.policy.file.SystemPropertyReferences;
 import dev.jamestls.policy.file.XmlElement;
 import dev.jamestls.tls.CipherSuites;
 import dev.jamestls.tls.PemFiles;
@@ -267,7 +268,8 @@ public final class ConfigurationCheck {
                 continue;
             }
             try {
-                parameter.check(child.text());
+                // James reads parameters through commons-configuration, which resolves ${sys:name} and ${sys:name:-default}.
+                parameter.check(SystemPropertyReferences.resolve(child.text(), System::getProperty));
                 if (parameter.name().equals("policyFile")) {
                     policyFiles.add(child.text());
                 }

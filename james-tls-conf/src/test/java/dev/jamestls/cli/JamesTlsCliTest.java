@@ -185,7 +185,7 @@ class JamesTlsCliTest {
     void checkReportsASecondOutboundDefaultAndANextHopTableEntryWithTheirLines() throws IOException {
         Path policy = conf.resolve("tls-policy.xml");
         String sample = Files.readString(policy);
-        String outbound = "    <outbound level=\"may\" minimumProtocol=\"TLSv1.2\" ciphers=\"forward-secret\"/>\n";
+        String outbound = "    <outbound level=\"dane\" mtaSts=\"true\" minimumProtocol=\"TLSv1.2\" ciphers=\"forward-secret\"/>\n";
         Files.writeString(policy, sample.replace(outbound, outbound + "    <outbound level=\"encrypt\"/>\n"));
         int line = (int) sample.substring(0, sample.indexOf(outbound)).chars().filter(c -> c == '\n').count() + 2;
         Path table = conf.resolve("tls_policy");

@@ -38,7 +38,8 @@ class DropInJarContentsIT {
         new Forbidden("dev/jamestls/cli/", "the admin CLI, james-tls.jar"),
         new Forbidden("dev/jamestls/admin/", "the admin CLI's tools, james-tls.jar"),
         new Forbidden("dev/jamestls/wiring/", "the configuration checker and its component catalog, james-tls.jar"),
-        new Forbidden("dev/jamestls/pki/", "the certificate generator of the test kit"));
+        new Forbidden("dev/jamestls/pki/", "the certificate generator of the test kit"),
+        new Forbidden("dev/jamestls/sandbox/", "the sandbox's demo and its Guice module, which has a jar of its own"));
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jamestls.dropInJar", "jamestls.dropInJar.james39"})

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.pki.IssuedCertificate;
+import dev.jamestls.sandbox.james.PublishedDestination;
 import dev.jamestls.tls.PemFiles;
 
 /**
@@ -23,10 +25,12 @@ import dev.jamestls.tls.PemFiles;
  * X-James-TLS header AddTlsHeader wrote, all read back through WebAdmin.
  *
  * <p>Usage: {@code Demo <sandbox-dir> [--smtp-port N] [--smtps-port N] [--webadmin-port N]
- * [--partner-port N] [--stripped-port N]} (defaults 2525, 4650, 8000, 2526, 2527, or
- * JAMES_TLS_SMTP_PORT etc.). The last two are the loopback destinations this demo starts
- * for the outbound rows; James finds them through the smart hosts of tls-policy.xml,
- * which {@code run} sets from the same options.
+ * [--partner-port N] [--stripped-port N] [--dane-port N] [--dane-wrong-port N] [--sts-port N]}
+ * (defaults 2525, 4650, 8000, 2526, 2527, 2528, 2529, 2530, or JAMES_TLS_SMTP_PORT etc.). The last five
+ * are the loopback destinations this demo starts for the outbound rows; James finds the first two through the
+ * smart hosts of tls-policy.xml and the last three through the sandbox's DNS and Guice module, which {@code run}
+ * sets from the same options. What TlsRemoteDelivery recorded is read from James's log
+ * {@code var/log/james-tls.log}.
  */
 public final class Demo {
     /** The repositories of the sample mailetcontainer.xml that show how a mail arrived. */
@@ -44,8 +48,13 @@ public final class Demo {
     static final String VERIFIED_PARTNER = "dev.jamestls.inbound.verifiedPartner";
     static final String FARAWAY = "someone@faraway.example";
     static final String USAGE = "usage: Demo <sandbox-dir> [--smtp-port N] [--smtps-port N] [--webadmin-port N]"
-        + " [--partner-port N] [--stripped-port N]";
+        + " [--partner-port N] [--stripped-port N] [--dane-port N] [--dane-wrong-port N] [--sts-port N]";
+    /** james-tls's log lines, written by the sandbox's logback.xml. */
+    static final String JAMES_TLS_LOG = "var/log/james-tls.log";
     static final String OUTGOING_QUEUE = "outgoing-tls";
+    static final String DANE_LABEL = "15 outbound DANE";
+    static final String DANE_WRONG_LABEL = "16 outbound DANE mismatch";
+    static final String STS_LABEL = "17 outbound MTA-STS";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SPOOL_WAIT = Duration.ofSeconds(30);
 
@@ -87,30 +96,44 @@ public final class Demo {
             PemFiles.readCertificates(pki.resolve(SandboxPki.CA)).get(0), "demo.partner.example", TIMEOUT);
 
         IssuedCertificate partnerMx = ClientIdentity.read(pki.resolve(SandboxPki.PARTNER_MX), pki.resolve(SandboxPki.PARTNER_MX_KEY));
+        IssuedCertificate daneMx = ClientIdentity.read(pki.resolve(SandboxPki.DANE_MX), pki.resolve(SandboxPki.DANE_MX_KEY));
+        IssuedCertificate stsMx = ClientIdentity.read(pki.resolve(SandboxPki.STS_MX), pki.resolve(SandboxPki.STS_MX_KEY));
+        JamesTlsLog log = JamesTlsLog.from(sandbox.resolve(JAMES_TLS_LOG));
 
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<Scenario> scenarios = scenarios(run, smtp, smtps, partner, onprem);
         int partnerPort = ports.get("--partner-port");
         int strippedPort = ports.get("--stripped-port");
-        dev.jamestls.it.harness.TestSmtpServer.Builder partnerBuilder = dev.jamestls.it.harness.TestSmtpServer
+        TestSmtpServer.Builder partnerBuilder = TestSmtpServer
             .builder("mail.partner.example").port(partnerPort).certificate(partnerMx);
-        dev.jamestls.it.harness.TestSmtpServer.Builder strippedBuilder = dev.jamestls.it.harness.TestSmtpServer
+        TestSmtpServer.Builder strippedBuilder = TestSmtpServer
             .builder("stripped.example").port(strippedPort).withoutStartTls();
-        try (dev.jamestls.it.harness.TestSmtpServer partnerDestination = destination(partnerBuilder, "--partner-port", partnerPort);
-             dev.jamestls.it.harness.TestSmtpServer strippedDestination = destination(strippedBuilder, "--stripped-port", strippedPort)) {
+        try (TestSmtpServer partnerDestination = destination(partnerBuilder, "--partner-port", partnerPort);
+             TestSmtpServer strippedDestination = destination(strippedBuilder, "--stripped-port", strippedPort);
+             TestSmtpServer daneDestination = published(PublishedDestination.DANE, daneMx, ports);
+             TestSmtpServer daneWrongDestination = published(PublishedDestination.DANE_WRONG, daneMx, ports);
+             TestSmtpServer stsDestination = published(PublishedDestination.STS, stsMx, ports)) {
             List<Row> rows = new ArrayList<>();
             for (Scenario scenario : scenarios) {
                 rows.add(new Row(scenario, client.send(scenario.submission()), Map.of()));
             }
             rows = collect(webAdmin, rows);
             print(System.out, smtp, smtps, rows);
+            // All five destinations settle first, so the queue counts below are final.
+            Published published = awaitPublished(log, daneDestination, stsDestination, run);
             printOutbound(System.out, webAdmin, partnerDestination, strippedDestination, run);
+            printPublished(System.out, webAdmin, published, daneDestination, daneWrongDestination, stsDestination, run);
+            // James keeps delivered-to connections open for the next mail; end them so the servers close at once.
+            for (TestSmtpServer destination : List.of(partnerDestination, strippedDestination, daneDestination, daneWrongDestination,
+                stsDestination)) {
+                destination.dropConnections();
+            }
         }
         printOurCertificateFacts(System.out, pki.resolve(SandboxPki.SERVER));
     }
 
     /** Starts a loopback destination; a busy port ends the demo with what to do, not a stack trace. */
-    private static dev.jamestls.it.harness.TestSmtpServer destination(dev.jamestls.it.harness.TestSmtpServer.Builder builder, String option,
+    private static TestSmtpServer destination(TestSmtpServer.Builder builder, String option,
                                                                       int port) throws IOException {
         try {
             return builder.start();
@@ -120,6 +143,13 @@ public final class Demo {
             System.exit(1);
             throw e;
         }
+    }
+
+    /** The loopback server of a published-policy destination's MX host, presenting {@code certificate}. */
+    private static TestSmtpServer published(PublishedDestination destination, IssuedCertificate certificate,
+                                            Map<String, Integer> ports) throws IOException {
+        int port = ports.get(destination.option());
+        return destination(TestSmtpServer.builder(destination.mxHost()).port(port).certificate(certificate), destination.option(), port);
     }
 
     static List<Scenario> scenarios(String run, int smtp, int smtps, IssuedCertificate partner, IssuedCertificate onprem) {
@@ -153,7 +183,13 @@ public final class Demo {
             scenario("relay to partner.example (secure), onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
                 "user@onprem.example", "bob@partner.example", "13 outbound secure", run),
             scenario("relay to stripped.example (encrypt), onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
-                "user@onprem.example", "bob@stripped.example", "14 outbound STARTTLS stripped", run));
+                "user@onprem.example", "bob@stripped.example", "14 outbound STARTTLS stripped", run),
+            scenario("relay to dane.example (DANE), onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
+                "user@onprem.example", "bob@dane.example", DANE_LABEL, run),
+            scenario("relay to dane-wrong.example (DANE), onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
+                "user@onprem.example", "bob@dane-wrong.example", DANE_WRONG_LABEL, run),
+            scenario("relay to sts.example (MTA-STS), onprem.pem", smtp, SmtpSecurity.STARTTLS, List.of(), onprem,
+                "user@onprem.example", "bob@sts.example", STS_LABEL, run));
     }
 
     private static Scenario scenario(String description, int port, SmtpSecurity security, List<String> protocols,
@@ -244,11 +280,11 @@ public final class Demo {
      * destination (level secure), and held in James's outgoing queue because the other
      * destination offered no STARTTLS (level encrypt: never clear text).
      */
-    static void printOutbound(PrintStream out, WebAdminClient webAdmin, dev.jamestls.it.harness.TestSmtpServer partner,
-                              dev.jamestls.it.harness.TestSmtpServer stripped, String run) throws IOException, InterruptedException {
+    static void printOutbound(PrintStream out, WebAdminClient webAdmin, TestSmtpServer partner,
+                              TestSmtpServer stripped, String run) throws IOException, InterruptedException {
         String delivered = "james-tls demo 13 outbound secure [" + run + "]";
         Instant deadline = Instant.now().plus(SPOOL_WAIT);
-        Optional<dev.jamestls.it.harness.TestSmtpServer.Received> received = Optional.empty();
+        Optional<TestSmtpServer.Received> received = Optional.empty();
         long queued = 0;
         while (Instant.now().isBefore(deadline)) {
             received = partner.received().stream().filter(mail -> mail.data().contains(delivered)).findFirst();
@@ -269,6 +305,72 @@ public final class Demo {
             : "held in James's queue " + OUTGOING_QUEUE + " (" + queued + " waiting)")
             + "; [localhost]:" + stripped.port() + " offered no STARTTLS, "
             + (messageSentInClear ? "and it RECEIVED MESSAGE DATA IN CLEAR TEXT" : "so no message byte was sent to it"));
+    }
+
+    /** What the published-policy destinations received and what james-tls logged for the mismatching one. */
+    record Published(Optional<TestSmtpServer.Received> dane, Optional<TestSmtpServer.Received> sts,
+                     Optional<Map<String, String>> refused, JamesTlsLog log) {
+    }
+
+    /** Waits (bounded) until mails 15 and 17 arrived and mail 16's attempt is logged. */
+    static Published awaitPublished(JamesTlsLog log, TestSmtpServer dane, TestSmtpServer sts, String run)
+        throws IOException, InterruptedException {
+        String daneSubject = "james-tls demo " + DANE_LABEL + " [" + run + "]";
+        String stsSubject = "james-tls demo " + STS_LABEL + " [" + run + "]";
+        Instant deadline = Instant.now().plus(SPOOL_WAIT);
+        while (true) {
+            Published published = new Published(dane.received().stream().filter(mail -> mail.data().contains(daneSubject)).findFirst(),
+                sts.received().stream().filter(mail -> mail.data().contains(stsSubject)).findFirst(),
+                last(log.attempts(PublishedDestination.DANE_WRONG.domain())), log);
+            boolean complete = published.dane().isPresent() && published.sts().isPresent() && published.refused().isPresent();
+            if (complete || Instant.now().isAfter(deadline)) {
+                return published;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /**
+     * What TlsRemoteDelivery did with mails 15 to 17, whose destinations publish their policies (DANE, MTA-STS):
+     * delivered over TLS to the destinations that match them, held in the queue for the one whose TLSA record names
+     * another key, with the attempt james-tls logged for each.
+     */
+    static void printPublished(PrintStream out, WebAdminClient webAdmin, Published published, TestSmtpServer dane,
+                               TestSmtpServer daneWrong, TestSmtpServer sts, String run) throws IOException {
+        out.println();
+        out.println("Published policies (conf/tls-policy.xml defaults: level dane, mtaSts; signed DNS and the policy host started by run;");
+        out.println("what TlsRemoteDelivery recorded, from " + JAMES_TLS_LOG + "):");
+        out.println("#15 " + delivered(published.dane(), PublishedDestination.DANE, dane,
+            "TLSA 3 1 1 under DNSSEC matched the server's key", published.log()));
+        boolean messageSent = daneWrong.clearText().contains("MAIL FROM") || daneWrong.received().stream()
+            .anyMatch(mail -> mail.data().contains(run));
+        long queued = webAdmin.queueSize(OUTGOING_QUEUE);
+        out.println("#16 " + (queued == 0 ? "NOT in queue " + OUTGOING_QUEUE : "held in James's queue " + OUTGOING_QUEUE
+                + " (" + queued + " waiting)") + "; " + PublishedDestination.DANE_WRONG.mxHost()
+            + (messageSent ? " RECEIVED MESSAGE DATA" : " received no message byte"));
+        out.println(published.refused().map(fields -> "    recorded " + recorded(fields) + "\n    reason: " + fields.getOrDefault("reason", "-"))
+            .orElse("    no attempt for " + PublishedDestination.DANE_WRONG.domain() + " in " + JAMES_TLS_LOG));
+        out.println("#17 " + delivered(published.sts(), PublishedDestination.STS, sts,
+            "policy mode enforce from https://mta-sts." + PublishedDestination.STS.domain()
+                + "/.well-known/mta-sts.txt: chain to pki/ca.pem, name " + PublishedDestination.STS.mxHost(), published.log()));
+    }
+
+    private static String delivered(Optional<TestSmtpServer.Received> received, PublishedDestination destination,
+                                    TestSmtpServer server, String how, JamesTlsLog log) throws IOException {
+        String where = destination.mxHost() + " [127.0.0.1]:" + server.port();
+        String recorded = last(log.attempts(destination.domain())).map(fields -> "\n    recorded " + recorded(fields)).orElse("");
+        return received.map(mail -> "delivered to " + where + " over " + (mail.overTls() ? mail.protocol() : "CLEAR TEXT")
+                + " (" + how + ")" + recorded)
+            .orElse("NOT delivered to " + where + " (see the James log)" + recorded);
+    }
+
+    private static String recorded(Map<String, String> fields) {
+        return "source=" + fields.getOrDefault("source", "-") + " level=" + fields.getOrDefault("level", "-")
+            + " verdict=" + fields.getOrDefault("verdict", "-") + " resultType=" + fields.getOrDefault("resultType", "-");
+    }
+
+    private static Optional<Map<String, String>> last(List<Map<String, String>> attempts) {
+        return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
     }
 
     /** What partners need to force TLS towards us: {@code james-tls.jar facts --pem pki/server.pem}. */
@@ -316,10 +418,13 @@ public final class Demo {
         ports.put("--webadmin-port", environmentPort(environment, "JAMES_TLS_WEBADMIN_PORT", 8000));
         ports.put("--partner-port", environmentPort(environment, "JAMES_TLS_PARTNER_PORT", 2526));
         ports.put("--stripped-port", environmentPort(environment, "JAMES_TLS_STRIPPED_PORT", 2527));
+        for (PublishedDestination destination : PublishedDestination.ALL) {
+            ports.put(destination.option(), environmentPort(environment, destination.environmentVariable(), destination.defaultPort()));
+        }
         for (int index = 1; index < args.length; index += 2) {
             if (!ports.containsKey(args[index]) || index + 1 >= args.length) {
                 throw new IllegalArgumentException("demo: unknown or incomplete argument '" + args[index]
-                    + "'; accepted: --smtp-port N, --smtps-port N, --webadmin-port N, --partner-port N, --stripped-port N");
+                    + "'; accepted: " + String.join(" N, ", ports.keySet()) + " N");
             }
             ports.put(args[index], port(args[index], args[index + 1]));
         }

@@ -5,13 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code ${sys:name}} and {@code ${sys:name:-default}} in a policy value: a Java
+ * {@code ${sys:name}} and {@code ${sys:name:-default}} in a policy value or a component parameter: a Java
  * system property of James's JVM, written as James's own XML files write it
  * ({@code <bind>0.0.0.0:${sys:smtp.port}</bind>}), with a default for when the
  * property is not set (the {@code check} command's JVM, for one). A reference
  * to a property that is not set and has no default is an error, never an empty value.
  */
-final class SystemPropertyReferences {
+public final class SystemPropertyReferences {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{sys:([A-Za-z0-9._-]+)(?::-([^}]*))?}");
 
     private SystemPropertyReferences() {
@@ -21,7 +21,7 @@ final class SystemPropertyReferences {
      * @param lookup a system property by name, null when not set
      * @throws IllegalArgumentException naming the property, the value and the accepted forms
      */
-    static String resolve(String value, UnaryOperator<String> lookup) {
+    public static String resolve(String value, UnaryOperator<String> lookup) {
         Matcher matcher = REFERENCE.matcher(value);
         StringBuilder resolved = new StringBuilder();
         while (matcher.find()) {

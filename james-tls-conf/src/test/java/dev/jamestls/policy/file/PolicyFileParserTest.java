@@ -411,6 +411,7 @@ class PolicyFileParserTest {
         assertThat(policy.resolveInbound("staged.example").mode()).isEqualTo(Mode.TESTING);
         assertThat(policy.resolveOutbound("partner.example").requirement().level()).isEqualTo(OutboundLevel.SECURE);
         assertThat(policy.resolveOutbound("legacy.example").requirement().level()).isEqualTo(OutboundLevel.ENCRYPT);
-        assertThat(policy.resolveOutbound("elsewhere.example").requirement().level()).isEqualTo(OutboundLevel.MAY);
+        assertThat(policy.resolveOutbound("elsewhere.example").requirement().level()).isEqualTo(OutboundLevel.DANE);
+        assertThat(policy.defaults().mtaSts()).isTrue();
     }
 }

@@ -1,7 +1,5 @@
 package dev.jamestls.james.mailets;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.dnsservice.api.DNSService;
-import org.apache.james.dnsservice.api.TemporaryResolutionException;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.MetricFactory;
@@ -28,6 +25,7 @@ import org.apache.mailet.base.GenericMailet;
 import dev.jamestls.james.outbound.Bouncer;
 import dev.jamestls.james.outbound.ClientTlsContexts;
 import dev.jamestls.james.outbound.DeliveryConfiguration;
+import dev.jamestls.james.outbound.DeliveryDns;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.james.outbound.DeliveryResources;
 import dev.jamestls.james.outbound.DeliveryRound;
@@ -37,13 +35,11 @@ import dev.jamestls.james.outbound.KeptConnections;
 import dev.jamestls.james.outbound.QueueConsumer;
 import dev.jamestls.james.outbound.QueuedMailDelivery;
 import dev.jamestls.james.outbound.SmtpAttempt;
-import dev.jamestls.outbound.DestinationDns;
 import dev.jamestls.outbound.HeloName;
 import dev.jamestls.outbound.ResubscribeBackoff;
 import dev.jamestls.parameters.ConfiguredParameters;
 import dev.jamestls.parameters.DeliveryParameters;
 import dev.jamestls.parameters.ParameterSpec;
-import dev.jamestls.policy.DomainName;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.ChainVerifier;
 import reactor.core.scheduler.Scheduler;
@@ -96,6 +92,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final MetricFactory metrics;
     private final DeliveryEndpoints endpoints;
     private final PolicyFetchRoute fetchRoute;
+    private final DeliveryDns deliveryDns;
     private final Clock clock = Clock.systemUTC();
     private DeliveryResources resources;
     private KeptConnections connections;
@@ -105,13 +102,14 @@ public class TlsRemoteDelivery extends GenericMailet {
 
     @Inject
     public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
-                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute) {
+                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute, DeliveryDns deliveryDns) {
         this.dns = dns;
         this.queues = queues;
         this.fileSystem = fileSystem;
         this.metrics = metrics;
         this.endpoints = endpoints;
         this.fetchRoute = fetchRoute;
+        this.deliveryDns = deliveryDns;
     }
 
     @Override
@@ -144,7 +142,7 @@ public class TlsRemoteDelivery extends GenericMailet {
             resources.close();
             throw new MessagingException(e.getMessage(), e);
         }
-        DeliveryRound round = new DeliveryRound(resources.policy()::current, new JamesDns(dns), resources.secureDns(), mtaSts,
+        DeliveryRound round = new DeliveryRound(resources.policy()::current, deliveryDns, resources.secureDns(), mtaSts,
             endpoints, resources::anchors,
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
             contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock);
@@ -203,23 +201,6 @@ public class TlsRemoteDelivery extends GenericMailet {
             return HeloName.choose(configuration.heloName(), () -> dns.getHostName(dns.getLocalHost()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(DeliveryConfiguration.COMPONENT + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** James's DNS service answering the round's questions. */
-    private record JamesDns(DNSService dns) implements DeliveryRound.Resolver {
-        @Override
-        public List<String> mxHosts(DomainName domain) throws DestinationDns.DnsLookupException {
-            try {
-                return List.copyOf(dns.findMXRecords(domain.ascii()));
-            } catch (TemporaryResolutionException e) {
-                throw new DestinationDns.DnsLookupException("MX lookup of " + domain.ascii() + " failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public List<InetAddress> addresses(String host) throws UnknownHostException {
-            return List.copyOf(dns.getAllByName(host));
         }
     }
 }

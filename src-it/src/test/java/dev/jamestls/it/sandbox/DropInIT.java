@@ -57,6 +57,8 @@ class DropInIT {
     // Both set by maven-failsafe-plugin (src-it/pom.xml).
     private final Path layout = Path.of(required("jamestls.sandbox.directory"));
     private final String dropInJar = "james-tls-mailets-" + required("jamestls.version") + ".jar";
+    /** Sandbox only: the Guice module that keeps DANE and MTA-STS deliveries on loopback. */
+    private final String sandboxJar = "james-tls-it-" + required("jamestls.version") + "-sandbox-extension.jar";
     private SandboxProcess sandbox;
     private SandboxSmtpClient client;
     private WebAdminClient webAdmin;
@@ -82,16 +84,21 @@ class DropInIT {
 
     @Test
     void ourJarIsLoadedFromExtensionsJarsAndNotShippedInLib() throws IOException {
-        try (Stream<Path> extensions = Files.list(sandbox.home.resolve("extensions-jars"))) {
+        Path extensionsJars = sandbox.home.resolve("extensions-jars");
+        try (Stream<Path> extensions = Files.list(extensionsJars)) {
             assertThat(extensions.map(path -> path.getFileName().toString()))
-                .containsExactly(dropInJar);
+                .containsExactlyInAnyOrder(dropInJar, sandboxJar);
         }
+        // The sandbox's own module stays out of the drop-in jar, and its jar holds that module only.
+        assertThat(entries(extensionsJars.resolve(dropInJar))).noneMatch(name -> name.startsWith("dev/jamestls/sandbox/"));
+        assertThat(entries(extensionsJars.resolve(sandboxJar))).filteredOn(name -> name.endsWith(".class"))
+            .isNotEmpty().allMatch(name -> name.startsWith("dev/jamestls/sandbox/james/"));
         try (Stream<Path> lib = Files.list(sandbox.home.resolve("lib"))) {
             assertThat(lib.filter(DropInIT::containsOurClasses).map(Path::getFileName)).isEmpty();
         }
-        assertThat(sandbox.logLine("Loading custom classpath resource"))
-            .hasValueSatisfying(line -> assertThat(line)
-                .endsWith(sandbox.home.resolve("extensions-jars").resolve(dropInJar).toString()));
+        assertThat(sandbox.logText().lines().filter(line -> line.contains("Loading custom classpath resource")))
+            .anySatisfy(line -> assertThat(line).endsWith(extensionsJars.resolve(dropInJar).toString()))
+            .anySatisfy(line -> assertThat(line).endsWith(extensionsJars.resolve(sandboxJar).toString()));
     }
 
     @Test
@@ -251,9 +258,7 @@ class DropInIT {
 
     @Test
     void demoScriptSendsItsMailsAndPrintsWhatOurExtensionRecorded() throws Exception {
-        SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
-            "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort),
-            "--partner-port", String.valueOf(sandbox.partnerPort), "--stripped-port", String.valueOf(sandbox.strippedPort));
+        SandboxProcess.Output demo = sandbox.runScript("demo", demoArguments(sandbox.partnerPort));
 
         assertThat(demo.exitCode()).as("demo exit code; output:%n%s", demo.text()).isZero();
         assertThat(demo.lines())
@@ -288,17 +293,33 @@ class DropInIT {
                 .endsWith("(connector partner-example, level secure: chain to pki/ca.pem, name mail.partner.example)"))
             .anySatisfy(line -> assertThat(line).startsWith("#14 held in James's queue outgoing-tls (")
                 .endsWith("[localhost]:" + sandbox.strippedPort + " offered no STARTTLS, so no message byte was sent to it"))
+            // published policies: DANE (TLSA matching under DNSSEC) delivered over TLS, a mismatching TLSA record keeps
+            // the mail queued with nothing sent, an enforced MTA-STS policy delivered over verified TLS
+            .anySatisfy(line -> assertThat(line).startsWith("#15 delivered to mx.dane.example [127.0.0.1]:" + sandbox.danePort
+                + " over TLSv1."))
+            .anySatisfy(line -> assertThat(line).startsWith("#16 held in James's queue outgoing-tls (")
+                .endsWith("mx.dane-wrong.example received no message byte"))
+            .contains("    recorded source=dane level=dane verdict=delivered resultType=-",
+                "    recorded source=dane level=dane verdict=tls-not-secured resultType=tlsa-invalid",
+                "    recorded source=mta-sts level=verify verdict=delivered resultType=-")
+            .anySatisfy(line -> assertThat(line).startsWith("#17 delivered to mx.sts.example [127.0.0.1]:" + sandbox.stsPort
+                + " over TLSv1."))
             // our own certificate facts, as partners need them
             .anySatisfy(line -> assertThat(line).startsWith("Our certificate, as published to partners"))
             .anySatisfy(line -> assertThat(line).contains("CN=james.local"));
+        // The same attempts as the separately started James logged them (its console, not the demo's reading).
+        assertThat(sandbox.logText().lines().filter(line -> line.contains("outbound-tls domain=dane-wrong.example ")))
+            .anySatisfy(line -> assertThat(line).contains(" source=dane ", " mx=mx.dane-wrong.example ", " port=25 ip=127.0.0.1 ",
+                " verdict=tls-not-secured ", " resultType=tlsa-invalid "))
+            .noneSatisfy(line -> assertThat(line).contains(" verdict=delivered "));
+        assertThat(sandbox.logText().lines().filter(line -> line.contains("outbound-tls domain=sts.example ")))
+            .anySatisfy(line -> assertThat(line).contains(" source=mta-sts ", " mx=mx.sts.example ", " verdict=delivered "));
     }
 
     @Test
     void demoNamesABusyDestinationPortAndTheOptionToChooseAnother() throws Exception {
         try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            SandboxProcess.Output demo = sandbox.runScript("demo", "--smtp-port", String.valueOf(sandbox.smtpPort),
-                "--smtps-port", String.valueOf(sandbox.smtpsPort), "--webadmin-port", String.valueOf(sandbox.webAdminPort),
-                "--partner-port", String.valueOf(busy.getLocalPort()), "--stripped-port", String.valueOf(sandbox.strippedPort));
+            SandboxProcess.Output demo = sandbox.runScript("demo", demoArguments(busy.getLocalPort()));
 
             assertThat(demo.exitCode()).isEqualTo(1);
             assertThat(demo.text()).isEqualTo("demo: port " + busy.getLocalPort() + " on 127.0.0.1 is in use, so the demo cannot start"
@@ -366,6 +387,20 @@ class DropInIT {
     private static String required(String property) {
         return Objects.requireNonNull(System.getProperty(property),
             () -> "system property " + property + " is not set; run the drop-in test through Maven (mvn verify)");
+    }
+
+    /** The demo's options: the sandbox's ports, with {@code partnerPort} for partner.example's destination. */
+    private String[] demoArguments(int partnerPort) {
+        return Stream.concat(Stream.of("--smtp-port", String.valueOf(sandbox.smtpPort), "--smtps-port", String.valueOf(sandbox.smtpsPort),
+            "--webadmin-port", String.valueOf(sandbox.webAdminPort)), sandbox.destinationOptions(partnerPort).stream()).toArray(String[]::new);
+    }
+
+    private static List<String> entries(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().map(java.util.zip.ZipEntry::getName).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + jar, e);
+        }
     }
 
     private static boolean containsOurClasses(Path jar) {

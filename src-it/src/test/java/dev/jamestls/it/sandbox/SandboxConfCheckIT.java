@@ -93,6 +93,30 @@ class SandboxConfCheckIT {
             .contains("2 errors");
     }
 
+    /**
+     * The sandbox's resolver port is a system property run sets ({@code ${sys:jamestls.dns.port:-53}}): check resolves
+     * parameters as James's commons-configuration does, so the default passes and a reference without one that
+     * nothing sets is an error naming the property.
+     */
+    @Test
+    void checkResolvesSystemPropertiesInMailetParametersAndNamesOneThatIsNotSet(@TempDir Path copy) throws IOException {
+        copySandbox(copy);
+        Path mailets = copy.resolve("conf/mailetcontainer.xml");
+        String original = Files.readString(mailets, StandardCharsets.UTF_8);
+        String resolver = "<dnssecResolver>127.0.0.1:${sys:jamestls.dns.port:-53}</dnssecResolver>";
+        assertThat(original).contains(resolver);
+        Files.writeString(mailets, original.replace(resolver, "<dnssecResolver>127.0.0.1:${sys:jamestls.unset.port}</dnssecResolver>"),
+            StandardCharsets.UTF_8);
+
+        Result result = check(copy.resolve("conf"));
+
+        assertThat(result.exitCode()).isEqualTo(JamesTlsCli.ERRORS);
+        assertThat(result.out())
+            .contains(mailets.toString())
+            .containsPattern("\\n\\s+" + lineOf(original, resolver) + ":\\d+\\s+error\\s+<dnssecResolver>: system property "
+                + "'jamestls.unset.port' of '127.0.0.1:\\$\\{sys:jamestls.unset.port}' is not set");
+    }
+
     private static int lineOf(String text, String needle) {
         return text.substring(0, text.indexOf(needle)).split("\n", -1).length;
     }

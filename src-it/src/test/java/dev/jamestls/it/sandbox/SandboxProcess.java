@@ -43,6 +43,10 @@ final class SandboxProcess implements AutoCloseable {
     /** Where James delivers partner.example and stripped.example mail (the demo's destinations). */
     final int partnerPort;
     final int strippedPort;
+    /** Where the MX hosts of dane.example, dane-wrong.example and sts.example listen (the demo's destinations). */
+    final int danePort;
+    final int daneWrongPort;
+    final int stsPort;
     final Path log;
     private final Process process;
 
@@ -53,6 +57,9 @@ final class SandboxProcess implements AutoCloseable {
         this.webAdminPort = ports.get(2);
         this.partnerPort = ports.get(3);
         this.strippedPort = ports.get(4);
+        this.danePort = ports.get(5);
+        this.daneWrongPort = ports.get(6);
+        this.stsPort = ports.get(7);
         this.log = log;
         this.process = process;
     }
@@ -69,14 +76,17 @@ final class SandboxProcess implements AutoCloseable {
         }
         Path home = Files.createTempDirectory("james-tls-sandbox-");
         copy(sandbox, home);
-        List<Integer> ports = freePorts(5);
+        List<Integer> ports = freePorts(8);
         Path log = home.resolve("james.log");
         ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("run").toString(),
             "--smtp-port", ports.get(0).toString(),
             "--smtps-port", ports.get(1).toString(),
             "--webadmin-port", ports.get(2).toString(),
             "--partner-port", ports.get(3).toString(),
-            "--stripped-port", ports.get(4).toString())
+            "--stripped-port", ports.get(4).toString(),
+            "--dane-port", ports.get(5).toString(),
+            "--dane-wrong-port", ports.get(6).toString(),
+            "--sts-port", ports.get(7).toString())
             .directory(home.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
@@ -253,6 +263,12 @@ final class SandboxProcess implements AutoCloseable {
             run.destroyForcibly();
             run.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
         }
+    }
+
+    /** The options that give {@code run} and {@code demo} the same destination ports. */
+    List<String> destinationOptions(int partner) {
+        return List.of("--partner-port", String.valueOf(partner), "--stripped-port", String.valueOf(strippedPort),
+            "--dane-port", String.valueOf(danePort), "--dane-wrong-port", String.valueOf(daneWrongPort), "--sts-port", String.valueOf(stsPort));
     }
 
     Optional<String> logLine(String fragment) {
