@@ -252,7 +252,7 @@ public final class DestinationRouting {
                 return Optional.of(refused(resolution, domainTarget, TlsRptResultType.DANE_REQUIRED,
                     "level dane-only: the MX records of " + domain.ascii() + " are not DNSSEC-signed (insecure)", notes));
             }
-            notes.add("dane: the MX records of " + domain.ascii() + " are insecure; no DANE");
+            // Most domains are unsigned: no note (a log line per mail); the attempt records source and level.
             return Optional.empty();
         }
         List<DeliveryTarget> hosts = secureHosts(domain, mx.records());
@@ -322,7 +322,6 @@ public final class DestinationRouting {
                 }
             }
             if (skipped.isEmpty()) {
-                notes.add("dane: no MX host of " + domain.ascii() + " publishes usable TLSA records");
                 return Optional.of(ordinary(resolution, rest, List.of(), anchors, identity, notes));
             }
         }
