@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Outbound levels keyed by destination, with Postfix {@code smtp_tls_policy_maps}
@@ -47,6 +48,11 @@ public final class DomainTable {
     }
 
     /** The most specific entry for {@code domain}: exact, then {@code .parent} from the nearest parent up. */
+    /** Every entry, exact keys first. */
+    public Stream<TableEntry> entries() {
+        return Stream.concat(exact.values().stream(), subdomains.values().stream());
+    }
+
     public Optional<TableEntry> lookup(DomainName domain) {
         TableEntry entry = exact.get(domain.ascii());
         if (entry != null) {

@@ -88,6 +88,16 @@ public final class TlsPolicy {
         return connectors;
     }
 
+    /**
+     * Whether some rule needs DNSSEC-validated answers: a {@code dane} or {@code dane-only} level anywhere, or the
+     * defaults honouring MTA-STS (whose TXT record the validating resolver answers).
+     */
+    public boolean asksValidatedDns() {
+        return defaults().mtaSts() || defaults().outbound().level().usesDane()
+            || connectors().stream().flatMap(c -> c.outbound().stream()).anyMatch(o -> o.requirement().level().usesDane())
+            || tables().stream().flatMap(DomainTable::entries).anyMatch(e -> e.requirement().level().usesDane());
+    }
+
     public List<DomainTable> tables() {
         return tables;
     }

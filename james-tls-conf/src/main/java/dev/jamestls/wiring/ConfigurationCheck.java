@@ -158,10 +158,24 @@ public final class ConfigurationCheck {
                         if (component.className().equals(OutboundIdentities.MAILET)) {
                             checkHeloName(file, element, problems);
                             checkRetrySchedule(file, element, problems);
+                            checkValidatingResolver(file, element, policy, problems);
                         }
                     });
             }
         });
+    }
+
+    /**
+     * DANE and MTA-STS ask the resolver for DNSSEC records and validate them: without {@code dnssecResolver} the system's
+     * first name server is asked, which must be a recursive resolver that returns them, or every DANE delivery defers.
+     */
+    private static void checkValidatingResolver(Path file, XmlElement mailet, Optional<TlsPolicy> policy, List<Problem> problems) {
+        if (policy.isPresent() && policy.get().asksValidatedDns() && childText(mailet, DeliveryParameters.DNSSEC_RESOLVER.name()).isEmpty()) {
+            problems.add(Problem.warning(file, mailet.line(), mailet.column(), "<mailet class=\"" + OutboundIdentities.MAILET + "\">",
+                POLICY_FILE + " uses DANE or MTA-STS, and no " + DeliveryParameters.DNSSEC_RESOLVER.name() + " is set: the system's "
+                    + "first name server is asked; it must be a recursive resolver that returns DNSSEC records, or mail to DANE "
+                    + "destinations is deferred"));
+        }
     }
 
     /** What TlsRemoteDelivery's init decides about its EHLO name, judged on this host (where check is meant to run). */

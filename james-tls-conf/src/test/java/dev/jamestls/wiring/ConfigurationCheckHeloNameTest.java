@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jamestls.outbound.HeloName;
 import dev.jamestls.policy.file.Problem;
 
-/** {@code check} judges TlsRemoteDelivery's EHLO name and its retry schedule as its init does. */
+/**
+ * {@code check} judges TlsRemoteDelivery's EHLO name and its retry schedule as its init does, and warns when the policy
+ * needs DNSSEC-validated answers from an unnamed resolver.
+ */
 class ConfigurationCheckHeloNameTest {
     static final String ACCEPTED = "accepted: heloName set to the fully-qualified domain name this server's outbound address has in DNS, "
         + "e.g. mx.example.com (RFC 5321 §4.1.1.1)";
@@ -75,6 +78,23 @@ class ConfigurationCheckHeloNameTest {
             assertThat(problem.detail()).startsWith("<delayTime>: invalid delayTime '5 minutes, 3*1 hour, 6 hours'")
                 .contains("maxRetries");
         });
+    }
+
+    @Test
+    void daneOrMtaStsWithoutANamedResolverIsAWarningAtTheMailet() throws IOException {
+        Path conf = Files.createDirectories(jamesRoot.resolve("conf"));
+        Files.writeString(conf.resolve(ConfigurationCheck.POLICY_FILE),
+            "<tlsPolicy><defaults><outbound level=\"may\" mtaSts=\"true\"/></defaults></tlsPolicy>\n");
+
+        assertThat(check("<heloName>mx.example.com</heloName>", unknown())).singleElement().satisfies(problem -> {
+            assertThat(problem.severity()).isEqualTo(Problem.Severity.WARNING);
+            assertThat(problem.detail()).contains("dnssecResolver");
+        });
+        assertThat(check("<heloName>mx.example.com</heloName><dnssecResolver>127.0.0.1</dnssecResolver>", unknown())).isEmpty();
+
+        Files.writeString(conf.resolve(ConfigurationCheck.POLICY_FILE),
+            "<tlsPolicy><defaults><outbound level=\"may\"/></defaults></tlsPolicy>\n");
+        assertThat(check("<heloName>mx.example.com</heloName>", unknown())).as("no rule asks for DNSSEC").isEmpty();
     }
 
     @Test
