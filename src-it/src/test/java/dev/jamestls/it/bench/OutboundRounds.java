@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.DoubleStream;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.SmtpTestClient;
@@ -29,22 +30,28 @@ final class OutboundRounds {
      * @param variant what was measured (the label in the summary)
      * @param newConnections TCP connections the destination accepted during the round
      * @param fullHandshakes TLS handshakes that were not resumptions
+     * @param cpuSeconds CPU time of the whole JVM during the round (James, the destinations, the submitting clients)
      */
-    record Round(String variant, int index, int messages, double seconds, int newConnections, int fullHandshakes) {
+    record Round(String variant, int index, int messages, double seconds, int newConnections, int fullHandshakes, double cpuSeconds) {
         double perSecond() {
             return messages / seconds;
         }
 
+        double cpuMicrosPerMail() {
+            return cpuSeconds * 1e6 / messages;
+        }
+
         /** One line of stdout. */
         String line() {
-            return String.format(Locale.ROOT, "round %d %-8s %5d mails %7.2f s %8.1f deliveries/s, %4d new connections, %4d full handshakes",
-                index, variant, messages, seconds, perSecond(), newConnections, fullHandshakes);
+            return String.format(Locale.ROOT, "round %d %-8s %5d mails %7.2f s %8.1f deliveries/s, %6.0f µs CPU/mail, %4d new connections, "
+                + "%4d full handshakes", index, variant, messages, seconds, perSecond(), cpuMicrosPerMail(), newConnections, fullHandshakes);
         }
 
         /** The JSON object's members, without braces. */
         String jsonMembers() {
             return String.format(Locale.ROOT, "\"variant\": \"%s\", \"round\": %d, \"seconds\": %.3f, \"deliveriesPerSecond\": %.1f, "
-                + "\"newConnections\": %d, \"fullHandshakes\": %d", variant, index, seconds, perSecond(), newConnections, fullHandshakes);
+                + "\"cpuMicrosPerMail\": %.1f, \"newConnections\": %d, \"fullHandshakes\": %d", variant, index, seconds, perSecond(),
+                cpuMicrosPerMail(), newConnections, fullHandshakes);
         }
     }
 
@@ -71,15 +78,18 @@ final class OutboundRounds {
         int before = destination.received().size();
         int accepts = destination.accepts();
         int handshakes = destination.fullHandshakes();
+        long cpu = LoadRunner.processCpuNanos();
         long start = System.nanoTime();
         submit(james, domain, "round" + index, messages, submitters);
         awaitReceived(destination, before + messages);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (LoadRunner.processCpuNanos() - cpu) / 1e9;
         List<TestSmtpServer.Received> received = destination.received().subList(before, before + messages);
         if (!received.stream().allMatch(r -> r.overTls() && r.rcptTo().get(0).endsWith("@" + domain + ">"))) {
             throw new IllegalStateException("round " + index + " of " + domain + ": a mail arrived in clear or for another domain");
         }
-        return new Round(variant, index, messages, seconds, destination.accepts() - accepts, destination.fullHandshakes() - handshakes);
+        return new Round(variant, index, messages, seconds, destination.accepts() - accepts, destination.fullHandshakes() - handshakes,
+            cpuSeconds);
     }
 
     /** Submits {@code messages} mails to {@code rcpt<i>@domain} on James's {@code submission} listener. */
@@ -122,8 +132,12 @@ final class OutboundRounds {
 
     /** The median deliveries per second of {@code variant}'s rounds. */
     static double median(List<Round> rounds, String variant) {
-        double[] values = rounds.stream().filter(r -> r.variant().equals(variant)).mapToDouble(Round::perSecond).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return median(rounds.stream().filter(r -> r.variant().equals(variant)).mapToDouble(Round::perSecond));
+    }
+
+    static double median(DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.xbill.DNS.Type;
 
@@ -61,9 +63,14 @@ import dev.jamestls.testkit.dns.SignedZones;
  * refused ({@code validation-failure}). During the measured rounds the harness counts the questions the DNS server
  * received and the policy fetches: with caching both stay at (about) zero.
  *
+ * <p>Rounds rotate the order (baseline, dane, mta-sts; then dane, mta-sts, baseline; ...) after warm-up rounds of
+ * each, and each measured round starts when the JVM is quiet. The summary gives per variant the median deliveries per
+ * second, its ratio to the baseline's, the median of the per-round ratios (paired: the three rounds of an index run
+ * back to back) and the median CPU time per mail of the whole JVM.
+ *
  * <p>Run: {@code mvn -B -pl src-it -am -Pbench process-test-classes -Dbench.inbound.skip=true -Dbench.outbound.skip=true}
- * (execution {@code published-bench}); sizes {@code -Dbench.outbound.messages=300 -Dbench.outbound.rounds=3}. Writes a
- * JSON summary to {@code bench.published.output}.
+ * (execution {@code published-bench}); sizes {@code -Dbench.published.messages=2000 -Dbench.published.rounds=15
+ * -Dbench.published.warmupRounds=10}. Writes a JSON summary to {@code bench.published.output}.
  */
 public final class PublishedPolicyBenchmark {
     static final String QUEUE = "outgoing-bench-published";
@@ -105,6 +112,40 @@ public final class PublishedPolicyBenchmark {
     record Measured(Round round, int dnsQuestions, int policyFetches) {
     }
 
+    /**
+     * One variant over the measured rounds: the median deliveries per second, its ratio to the baseline's, the median of
+     * the per-round ratios (the variants of a round run back to back, so drift across the run falls on both), and the
+     * median CPU time per mail of the whole JVM with its ratio to the baseline's.
+     */
+    record Figures(Variant variant, double perSecond, double ratio, double pairedRatio, double cpuMicrosPerMail, double cpuRatio) {
+        static Figures of(List<Round> rounds, Variant variant) {
+            double perSecond = OutboundRounds.median(rounds, variant.label);
+            double cpu = cpuMedian(rounds, variant);
+            double paired = OutboundRounds.median(rounds.stream().filter(r -> r.variant().equals(variant.label))
+                .mapToDouble(r -> r.perSecond() / baselineOf(rounds, r.index()).perSecond()));
+            return new Figures(variant, perSecond, perSecond / OutboundRounds.median(rounds, Variant.BASELINE.label), paired, cpu,
+                cpu / cpuMedian(rounds, Variant.BASELINE));
+        }
+
+        private static double cpuMedian(List<Round> rounds, Variant variant) {
+            return OutboundRounds.median(rounds.stream().filter(r -> r.variant().equals(variant.label)).mapToDouble(Round::cpuMicrosPerMail));
+        }
+
+        private static Round baselineOf(List<Round> rounds, int index) {
+            return rounds.stream().filter(r -> r.index() == index && r.variant().equals(Variant.BASELINE.label)).findFirst().orElseThrow();
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "%s %.1f deliveries/s (ratio %.3f, paired %.3f), %.0f µs CPU/mail (ratio %.3f)",
+                variant.label, perSecond, ratio, pairedRatio, cpuMicrosPerMail, cpuRatio);
+        }
+
+        String json() {
+            return String.format(Locale.ROOT, "{\"variant\": \"%s\", \"deliveriesPerSecond\": %.1f, \"ratio\": %.3f, \"pairedRatio\": %.3f, "
+                + "\"cpuMicrosPerMail\": %.1f, \"cpuRatio\": %.3f}", variant.label, perSecond, ratio, pairedRatio, cpuMicrosPerMail, cpuRatio);
+        }
+    }
+
     /** Every policy host tunnels to the one loopback policy server. */
     static final class LoopbackPolicyHost extends PolicyFetchRoute {
         private final StsPolicyServer server;
@@ -120,9 +161,9 @@ public final class PublishedPolicyBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int messages = Integer.getInteger("bench.outbound.messages", 300);
-        int rounds = Integer.getInteger("bench.outbound.rounds", 3);
-        int warmup = Integer.getInteger("bench.outbound.warmupRounds", 1);
+        int messages = Integer.getInteger("bench.published.messages", 2000);
+        int rounds = Integer.getInteger("bench.published.rounds", 15);
+        int warmup = Integer.getInteger("bench.published.warmupRounds", 10);
         int submitters = Integer.getInteger("bench.outbound.submitters", 4);
         Path output = Path.of(System.getProperty("bench.published.output", "target/bench/published-policies.json"));
         String loadBefore = loadAverage();
@@ -184,6 +225,7 @@ public final class PublishedPolicyBenchmark {
             for (int i = 0; i < rounds; i++) {
                 for (int j = 0; j < variants.length; j++) {
                     Variant variant = variants[(i + j) % variants.length];
+                    LoadRunner.settle();
                     int questions = dns.questions();
                     int fetches = policies.requestCount();
                     Round round = OutboundRounds.round(james, destinations.get(variant), variant.label, variant.domain, i, messages, submitters);
@@ -203,16 +245,13 @@ public final class PublishedPolicyBenchmark {
         }
         String loadAfter = loadAverage();
         List<Round> all = measured.stream().map(Measured::round).toList();
-        double baseline = OutboundRounds.median(all, Variant.BASELINE.label);
-        double dane = OutboundRounds.median(all, Variant.DANE.label);
-        double sts = OutboundRounds.median(all, Variant.MTA_STS.label);
+        List<Figures> figures = Arrays.stream(Variant.values()).map(variant -> Figures.of(all, variant)).toList();
         int questions = measured.stream().mapToInt(Measured::dnsQuestions).sum();
         int fetches = measured.stream().mapToInt(Measured::policyFetches).sum();
-        System.out.printf(Locale.ROOT, "baseline (connector, verify): %.1f deliveries/s; dane: %.1f (ratio %.3f); mta-sts: %.1f (ratio %.3f) "
-            + "(medians of %d rounds of %d mails); measured rounds asked %d DNS questions and fetched %d policies for %d mails; "
-            + "load average before %s, after %s%n", baseline, dane, dane / baseline, sts, sts / baseline, rounds, messages, questions,
-            fetches, measured.size() * messages, loadBefore, loadAfter);
-        write(output, measured, baseline, dane, sts, messages, rounds, submitters, loadBefore, loadAfter);
+        System.out.printf(Locale.ROOT, "%s (medians of %d rounds of %d mails); measured rounds asked %d DNS questions and fetched %d "
+            + "policies for %d mails; load average before %s, after %s%n", figures.stream().map(Figures::line).collect(Collectors.joining("; ")),
+            rounds, messages, questions, fetches, measured.size() * messages, loadBefore, loadAfter);
+        write(output, measured, figures, messages, rounds, submitters, loadBefore, loadAfter);
         System.exit(0);
     }
 
@@ -282,15 +321,14 @@ public final class PublishedPolicyBenchmark {
         }
     }
 
-    private static void write(Path output, List<Measured> measured, double baseline, double dane, double sts, int messages,
-                              int roundCount, int submitters, String loadBefore, String loadAfter) throws IOException {
+    private static void write(Path output, List<Measured> measured, List<Figures> figures, int messages, int roundCount, int submitters,
+                              String loadBefore, String loadAfter) throws IOException {
         StringBuilder json = new StringBuilder("{\n");
         json.append(String.format(Locale.ROOT, "  \"messagesPerRound\": %d,%n  \"rounds\": %d,%n  \"submitters\": %d,%n",
             messages, roundCount, submitters));
         json.append(String.format(Locale.ROOT, "  \"loadAverageBefore\": \"%s\",%n  \"loadAverageAfter\": \"%s\",%n", loadBefore, loadAfter));
-        json.append(String.format(Locale.ROOT, "  \"baselineDeliveriesPerSecond\": %.1f,%n  \"daneDeliveriesPerSecond\": %.1f,%n"
-            + "  \"mtaStsDeliveriesPerSecond\": %.1f,%n  \"daneRatio\": %.3f,%n  \"mtaStsRatio\": %.3f,%n", baseline, dane, sts,
-            dane / baseline, sts / baseline));
+        json.append("  \"variants\": [\n").append(figures.stream().map(f -> "    " + f.json()).collect(Collectors.joining(",\n")))
+            .append("\n  ],\n");
         json.append(String.format(Locale.ROOT, "  \"measuredDnsQuestions\": %d,%n  \"measuredPolicyFetches\": %d,%n  \"measured\": [%n",
             measured.stream().mapToInt(Measured::dnsQuestions).sum(), measured.stream().mapToInt(Measured::policyFetches).sum()));
         for (int i = 0; i < measured.size(); i++) {
