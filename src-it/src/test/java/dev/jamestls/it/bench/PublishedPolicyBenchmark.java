@@ -69,8 +69,8 @@ import dev.jamestls.testkit.dns.SignedZones;
  * back to back) and the median CPU time per mail of the whole JVM.
  *
  * <p>Run: {@code mvn -B -pl src-it -am -Pbench process-test-classes -Dbench.inbound.skip=true -Dbench.outbound.skip=true}
- * (execution {@code published-bench}); sizes {@code -Dbench.published.messages=2000 -Dbench.published.rounds=15
- * -Dbench.published.warmupRounds=10}. Writes a JSON summary to {@code bench.published.output}.
+ * (execution {@code published-bench}); sizes {@code -Dbench.published.messages=1000 -Dbench.published.rounds=100
+ * -Dbench.published.warmupRounds=15}. Writes a JSON summary to {@code bench.published.output}.
  */
 public final class PublishedPolicyBenchmark {
     static final String QUEUE = "outgoing-bench-published";
@@ -161,9 +161,9 @@ public final class PublishedPolicyBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int messages = Integer.getInteger("bench.published.messages", 2000);
-        int rounds = Integer.getInteger("bench.published.rounds", 15);
-        int warmup = Integer.getInteger("bench.published.warmupRounds", 10);
+        int messages = Integer.getInteger("bench.published.messages", 1000);
+        int rounds = Integer.getInteger("bench.published.rounds", 100);
+        int warmup = Integer.getInteger("bench.published.warmupRounds", 15);
         int submitters = Integer.getInteger("bench.outbound.submitters", 4);
         Path output = Path.of(System.getProperty("bench.published.output", "target/bench/published-policies.json"));
         String loadBefore = loadAverage();
