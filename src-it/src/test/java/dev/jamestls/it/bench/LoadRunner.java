@@ -104,7 +104,7 @@ final class LoadRunner implements AutoCloseable {
      * Waits (bounded) until the servers have spooled what earlier rounds sent and the
      * heap is collected: the JVM's CPU use over a window falls below a tenth of a core.
      */
-    private static void settle() throws InterruptedException {
+    static void settle() throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
         System.gc();
         while (System.nanoTime() < deadline) {
@@ -120,7 +120,7 @@ final class LoadRunner implements AutoCloseable {
      * CPU time of this whole JVM (clients, both servers, GC, JIT): on a shared
      * machine it moves far less with other processes' load than wall time does.
      */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }

@@ -8,18 +8,14 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
+import dev.jamestls.it.bench.OutboundRounds.Round;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.PolicyXml;
-import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
@@ -57,13 +53,6 @@ public final class OutboundDeliveryBenchmark {
     static final String STOCK = "stock.bench.example";
 
     private OutboundDeliveryBenchmark() {
-    }
-
-    /** A measured round. */
-    record Round(String variant, int index, int messages, double seconds, int newConnections, int fullHandshakes) {
-        double perSecond() {
-            return messages / seconds;
-        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -127,20 +116,19 @@ public final class OutboundDeliveryBenchmark {
         james.start();
         List<Round> measured = new ArrayList<>();
         try {
-            preflight(james, destination, OURS);
-            preflight(james, destination, STOCK);
+            OutboundRounds.preflight(james, destination, OURS);
+            OutboundRounds.preflight(james, destination, STOCK);
             String[] order = {OURS, STOCK, STOCK, OURS};
             for (int i = 0; i < warmup; i++) {
-                round(james, destination, OURS, -1 - i, messages, submitters);
-                round(james, destination, STOCK, -1 - i, messages, submitters);
+                OutboundRounds.round(james, destination, name(OURS), OURS, -1 - i, messages, submitters);
+                OutboundRounds.round(james, destination, name(STOCK), STOCK, -1 - i, messages, submitters);
             }
             for (int i = 0; i < rounds; i++) {
                 for (int j = 0; j < 2; j++) {
-                    String variant = order[(2 * i + j) % order.length];
-                    Round round = round(james, destination, variant, i, messages, submitters);
+                    String domain = order[(2 * i + j) % order.length];
+                    Round round = OutboundRounds.round(james, destination, name(domain), domain, i, messages, submitters);
                     measured.add(round);
-                    System.out.printf(Locale.ROOT, "round %d %-5s %5d mails %7.2f s %8.1f deliveries/s, %4d new connections, %4d full handshakes%n",
-                        i, name(variant), round.messages(), round.seconds(), round.perSecond(), round.newConnections(), round.fullHandshakes());
+                    System.out.println(round.line());
                 }
             }
         } finally {
@@ -148,8 +136,8 @@ public final class OutboundDeliveryBenchmark {
             destination.close();
             Files.deleteIfExists(trustStore);
         }
-        double ours = median(measured, OURS);
-        double stock = median(measured, STOCK);
+        double ours = OutboundRounds.median(measured, name(OURS));
+        double stock = OutboundRounds.median(measured, name(STOCK));
         String summary = String.format(Locale.ROOT, "ours (TlsRemoteDelivery, verify): %.1f deliveries/s; stock RemoteDelivery "
             + "(startTLS=true): %.1f deliveries/s; ratio %.2f (medians of %d rounds of %d mails)", ours, stock, ours / stock, rounds, messages);
         System.out.println(summary);
@@ -157,77 +145,8 @@ public final class OutboundDeliveryBenchmark {
         System.exit(0);
     }
 
-    private static void preflight(InProcessJames james, TestSmtpServer destination, String domain) throws Exception {
-        int before = destination.received().size();
-        submit(james, domain, "preflight", 1, 1);
-        awaitReceived(destination, before + 1);
-        TestSmtpServer.Received received = destination.received().get(before);
-        if (!received.overTls() || !received.rcptTo().get(0).endsWith("@" + domain + ">")) {
-            throw new IllegalStateException("pre-flight for " + domain + " did not arrive over TLS: " + received);
-        }
-    }
-
-    private static Round round(InProcessJames james, TestSmtpServer destination, String domain, int index, int messages,
-                               int submitters) throws Exception {
-        int before = destination.received().size();
-        int accepts = destination.accepts();
-        int handshakes = destination.fullHandshakes();
-        long start = System.nanoTime();
-        submit(james, domain, "round" + index, messages, submitters);
-        awaitReceived(destination, before + messages);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<TestSmtpServer.Received> received = destination.received().subList(before, before + messages);
-        if (!received.stream().allMatch(r -> r.overTls() && r.rcptTo().get(0).endsWith("@" + domain + ">"))) {
-            throw new IllegalStateException("round " + index + " of " + domain + ": a mail arrived in clear or for another mailet");
-        }
-        return new Round(domain, index, messages, seconds, destination.accepts() - accepts, destination.fullHandshakes() - handshakes);
-    }
-
-    private static void submit(InProcessJames james, String domain, String tag, int messages, int submitters) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(submitters);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int s = 0; s < submitters; s++) {
-                int submitter = s;
-                futures.add(executor.submit(() -> {
-                    try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
-                        for (int i = submitter; i < messages; i += submitters) {
-                            int code = client.send("sender@james.local", "rcpt" + i + "@" + domain, tag + "-" + i);
-                            if (code != 250) {
-                                throw new IllegalStateException("James refused a submission: " + client.lastReply());
-                            }
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } finally {
-            executor.shutdownNow();
-        }
-    }
-
-    private static void awaitReceived(TestSmtpServer destination, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (destination.received().size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the destination has " + destination.received().size() + " of " + count
-                    + " mails after 5 minutes");
-            }
-            Thread.sleep(2);
-        }
-    }
-
-    private static double median(List<Round> rounds, String variant) {
-        double[] values = rounds.stream().filter(r -> r.variant().equals(variant)).mapToDouble(Round::perSecond).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
-
-    private static String name(String variant) {
-        return variant.equals(OURS) ? "ours" : "stock";
+    private static String name(String domain) {
+        return domain.equals(OURS) ? "ours" : "stock";
     }
 
     private static Path jvmTrustStore(TestPki pki) throws Exception {
@@ -249,10 +168,7 @@ public final class OutboundDeliveryBenchmark {
         json.append(String.format(Locale.ROOT, "  \"oursDeliveriesPerSecond\": %.1f,%n  \"stockDeliveriesPerSecond\": %.1f,%n"
             + "  \"ratio\": %.2f,%n  \"measured\": [%n", ours, stock, ours / stock));
         for (int i = 0; i < rounds.size(); i++) {
-            Round r = rounds.get(i);
-            json.append(String.format(Locale.ROOT, "    {\"variant\": \"%s\", \"round\": %d, \"seconds\": %.3f, \"deliveriesPerSecond\": %.1f, "
-                + "\"newConnections\": %d, \"fullHandshakes\": %d}%s%n", name(r.variant()), r.index(), r.seconds(), r.perSecond(),
-                r.newConnections(), r.fullHandshakes(), i + 1 < rounds.size() ? "," : ""));
+            json.append("    {").append(rounds.get(i).jsonMembers()).append('}').append(i + 1 < rounds.size() ? "," : "").append('\n');
         }
         json.append("  ]\n}\n");
         Files.createDirectories(output.getParent());

@@ -5,7 +5,9 @@
  * transaction rate with vs without a partner client certificate;
  * and outbound deliveries per second, {@code TlsRemoteDelivery} at {@code verify}
  * vs stock {@code RemoteDelivery} with {@code startTLS=true} (
- * {@code OutboundDeliveryBenchmark}, {@code docs/outbound.md}).
+ * {@code OutboundDeliveryBenchmark}, {@code docs/outbound.md}), and the same mailet
+ * to a destination under a connector vs destinations authenticated by DANE and
+ * MTA-STS with their lookups cached ({@code PublishedPolicyBenchmark}).
  * Run with {@code mvn -B -pl src-it -am -Pbench process-test-classes}; see
  * {@code docs/benchmarks.md}. No class here matches surefire's test patterns.
  */

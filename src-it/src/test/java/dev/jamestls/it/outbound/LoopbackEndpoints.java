@@ -9,10 +9,10 @@ import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.outbound.DeliveryTarget;
 
 /** The test seam: each MX host name connects to the loopback port of its test server. */
-final class LoopbackEndpoints extends DeliveryEndpoints {
+public final class LoopbackEndpoints extends DeliveryEndpoints {
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
-    void map(String host, int port) {
+    public void map(String host, int port) {
         ports.put(host, port);
     }
 

@@ -16,7 +16,7 @@ import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
 
 /** What the outbound tests submit to James and wait for: a mail sent, received by a destination, queued, or its DSN. */
-final class OutboundProbe {
+public final class OutboundProbe {
     private OutboundProbe() {
     }
 
@@ -49,7 +49,7 @@ final class OutboundProbe {
     }
 
     /** The mail for {@code recipient} waiting in {@code queue} after a delivery round (it carries a verdict). */
-    static QueuedMail awaitQueued(InProcessJames james, String queue, String recipient) {
+    public static QueuedMail awaitQueued(InProcessJames james, String queue, String recipient) {
         return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
             .until(() -> queued(james, queue, recipient), Optional::isPresent).orElseThrow();
     }
@@ -58,13 +58,13 @@ final class OutboundProbe {
      * The mail for {@code recipient} in {@code queue} if a delivery round has tried it: TlsRemoteDelivery queues a
      * mail before its first round, without a verdict.
      */
-    static Optional<QueuedMail> queued(InProcessJames james, String queue, String recipient) throws Exception {
+    public static Optional<QueuedMail> queued(InProcessJames james, String queue, String recipient) throws Exception {
         return james.queues().browse(queue).stream().filter(m -> m.recipients().contains(recipient)
             && m.attributes().containsKey("dev.jamestls.outbound.verdict")).findFirst();
     }
 
     /** A destination's certificate from the test PKI's intermediate, for {@code host}. */
-    static CertificateAuthority.Builder serverCertificate(TestPki pki, String host) {
+    public static CertificateAuthority.Builder serverCertificate(TestPki pki, String host) {
         return pki.intermediate.leaf("CN=" + host + ",O=destination").dnsNames(host).extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH);
     }
 }
