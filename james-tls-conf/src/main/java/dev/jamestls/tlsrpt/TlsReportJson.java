@@ -23,11 +23,13 @@ import dev.jamestls.tlsrpt.TlsReportFormatException.Problem;
  * The JSON of a TLS report (RFC 8460 §4.4): the writer, members in the order of the RFC's Figure 2 and optional
  * members left out when absent; and a strict parser.
  *
- * <p>The parser requires every member §4.4 does not call optional ({@code policy-string}, {@code mx-host},
- * {@code failure-details} and the failure-detail members but {@code result-type} and {@code failed-session-count}
- * may be absent), refuses wrong JSON types, fractions, negative counts and date-times that are not RFC 3339
- * with a time zone. Members it does not know are ignored: §4.4 does not close the objects, and reporters add
- * their own. Any {@code result-type} is accepted, the registry of types being open (RFC 8460 §6.6).
+ * <p>The parser requires the report's five members, and in each policy its {@code policy-type} (one of the three
+ * of §4.4), {@code policy-domain} and {@code summary}, and in each failure detail its {@code result-type} and
+ * {@code failed-session-count}; {@code policy-string}, {@code mx-host}, {@code failure-details} and the other
+ * failure-detail members may be absent. It refuses wrong JSON types, empty strings, fractions, negative counts,
+ * date-times that are not RFC 3339 §5.6 with a time zone, and a range that ends before it starts. Members it does
+ * not know are ignored: §4.4 does not close the objects, and reporters add their own. Any {@code result-type} is
+ * accepted, the registry of result types being open (RFC 8460 §6.6).
  */
 public final class TlsReportJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
