@@ -1,0 +1,14 @@
+/**
+ * SMTP TLS reporting (RFC 8460): the report model, its JSON writer and strict parser, and the daily counters of
+ * outbound TLS attempts a report is made from, kept across restarts in a file.
+ *
+ * <ul>
+ *   <li>{@link dev.jamestls.tlsrpt.TlsReport} and its parts mirror the JSON of RFC 8460 §4.4 field for field;</li>
+ *   <li>{@link dev.jamestls.tlsrpt.TlsReportJson} writes a report and parses one strictly (typed errors,
+ *       {@link dev.jamestls.tlsrpt.TlsReportFormatException});</li>
+ *   <li>{@link dev.jamestls.tlsrpt.TlsReportCounters} counts attempts per policy domain, UTC day and policy
+ *       (RFC 8460 §4.1, §4.4), with a bound on the failure-detail rows it keeps;</li>
+ *   <li>{@link dev.jamestls.tlsrpt.CounterFile} keeps the counters in a file, written atomically.</li>
+ * </ul>
+ */
+package dev.jamestls.tlsrpt;
