@@ -45,6 +45,7 @@ import dev.jamestls.smtp.PeerText;
 public class CertificateExpiryWatch implements UserDefinedStartable {
     public static final String GAUGE_PREFIX = "jamestls.certificate.daysLeft.";
     public static final Duration CHECK_INTERVAL = Duration.ofHours(1);
+    public static final String THREAD_NAME = "james-tls-certificate-expiry";
     private static final Logger LOGGER = LoggerFactory.getLogger(CertificateExpiryWatch.class);
 
     private final ListenerCertificates listeners;
@@ -80,7 +81,7 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
             + " before expiry", own.stream().map(WatchedCertificate::sha256).distinct().count(), CHECK_INTERVAL,
             watch.thresholds().stream().map(String::valueOf).collect(Collectors.joining(", ")));
         ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread daemon = new Thread(runnable, "james-tls-certificate-expiry");
+            Thread daemon = new Thread(runnable, THREAD_NAME);
             daemon.setDaemon(true);
             return daemon;
         });
