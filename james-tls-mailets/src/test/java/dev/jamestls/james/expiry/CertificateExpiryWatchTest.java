@@ -21,6 +21,7 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.configuration.FileConfigurationProvider;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ class CertificateExpiryWatchTest {
     private final MovableClock clock = new MovableClock(NOW);
     private final RecordingGauges gauges = new RecordingGauges();
     private CertificateAuthority root;
+    private CertificateExpiryWatch started;
     private IssuedCertificate expiringIn10Days;
     private IssuedCertificate expiringIn200Days;
 
@@ -62,6 +64,13 @@ class CertificateExpiryWatchTest {
             expiringIn10Days.presentedChain().toArray(X509Certificate[]::new));
         PemFiles.write(store, james.resolve("conf/mx.p12"), SECRET);
         PemFiles.writeCertificates(james.resolve("conf/submission.pem"), expiringIn200Days.presentedChain());
+    }
+
+    @AfterEach
+    void stopTheWatch() {
+        if (started != null) {
+            started.stop();
+        }
     }
 
     @Test
@@ -97,7 +106,7 @@ class CertificateExpiryWatchTest {
     void aKeyStoreThatDoesNotLoadStopsTheStartNamingFileListenerAndElement() throws Exception {
         smtpserverXml(listener("smtpserver-mx", "0.0.0.0:25", "startTLS", keystore("file://conf/missing.p12", "PKCS12")));
 
-        assertThatThrownBy(() -> watch().start())
+        assertThatThrownBy(() -> started().start())
             .isInstanceOf(IllegalStateException.class)
             .hasMessage("certificate expiry watch: conf/smtpserver.xml <smtpserver> smtpserver-mx (0.0.0.0:25):"
                 + " <keystore> file://conf/missing.p12 not found (looked at " + james.resolve("conf/missing.p12") + ")");
@@ -116,57 +125,36 @@ class CertificateExpiryWatchTest {
     @Test
     void registersOneGaugePerCertificateGivingTheDaysLeft() throws Exception {
         smtpserverXml(listener("smtpserver-mx", "0.0.0.0:25", "startTLS", keystore("file://conf/mx.p12", "PKCS12")));
-        CertificateExpiryWatch watch = watch();
 
-        watch.start();
-        try {
-            String leafGauge = CertificateExpiryWatch.GAUGE_PREFIX + "listener."
-                + CertificatePins.certificateSha256(expiringIn10Days.certificate()).substring(0, 16);
-            assertThat(gauges.registered).containsKey(leafGauge).hasSize(expiringIn10Days.presentedChain().size());
-            assertThat(gauges.registered.get(leafGauge).get()).isEqualTo(10L);
-            clock.advance(Duration.ofDays(11));
-            assertThat(gauges.registered.get(leafGauge).get()).isEqualTo(-1L);
-        } finally {
-            watch.stop();
-        }
+        started().start();
+
+        String leafGauge = gaugeOf(expiringIn10Days);
+        assertThat(gauges.registered).containsKey(leafGauge).hasSize(expiringIn10Days.presentedChain().size());
+        assertThat(gauges.registered.get(leafGauge).get()).isEqualTo(10L);
+        clock.advance(Duration.ofDays(11));
+        assertThat(gauges.registered.get(leafGauge).get()).isEqualTo(-1L);
     }
 
     @Test
     void aRenewedKeyStoreReadAgainGetsAGaugeOfItsOwn() throws Exception {
-        smtpserverXml(listener("smtpserver-mx", "0.0.0.0:25", "startTLS", "<certificates>file://conf/mx.pem</certificates>"));
-        PemFiles.writeCertificates(james.resolve("conf/mx.pem"), List.of(expiringIn10Days.certificate()));
-        CertificateExpiryWatch watch = watch();
-        watch.start();
-        try {
-            PemFiles.writeCertificates(james.resolve("conf/mx.pem"), List.of(expiringIn200Days.certificate()));
-            watch.refresh();
+        CertificateExpiryWatch watch = startedOnPem(expiringIn10Days);
 
-            assertThat(gauges.registered).containsKeys(
-                CertificateExpiryWatch.GAUGE_PREFIX + "listener."
-                    + CertificatePins.certificateSha256(expiringIn10Days.certificate()).substring(0, 16),
-                CertificateExpiryWatch.GAUGE_PREFIX + "listener."
-                    + CertificatePins.certificateSha256(expiringIn200Days.certificate()).substring(0, 16));
-        } finally {
-            watch.stop();
-        }
+        PemFiles.writeCertificates(james.resolve("conf/mx.pem"), List.of(expiringIn200Days.certificate()));
+        watch.refresh();
+
+        assertThat(gauges.registered).containsOnlyKeys(gaugeOf(expiringIn10Days), gaugeOf(expiringIn200Days));
     }
 
     @Test
     void aListenerThatStopsLoadingLaterKeepsTheCertificatesReadBefore() throws Exception {
-        smtpserverXml(listener("smtpserver-mx", "0.0.0.0:25", "startTLS", "<certificates>file://conf/mx.pem</certificates>"));
-        PemFiles.writeCertificates(james.resolve("conf/mx.pem"), List.of(expiringIn10Days.certificate()));
-        CertificateExpiryWatch watch = watch();
-        watch.start();
-        try {
-            Files.delete(james.resolve("conf/mx.pem"));
-            watch.refresh();
+        CertificateExpiryWatch watch = startedOnPem(expiringIn10Days);
 
-            assertThat(gauges.registered).hasSize(1);
-            clock.advance(Duration.ofDays(5));
-            assertThat(gauges.registered.values().iterator().next().get()).isEqualTo(5L);
-        } finally {
-            watch.stop();
-        }
+        Files.delete(james.resolve("conf/mx.pem"));
+        watch.refresh();
+
+        assertThat(gauges.registered).containsOnlyKeys(gaugeOf(expiringIn10Days));
+        clock.advance(Duration.ofDays(5));
+        assertThat(gauges.registered.get(gaugeOf(expiringIn10Days)).get()).isEqualTo(5L);
     }
 
     @Test
@@ -185,6 +173,26 @@ class CertificateExpiryWatchTest {
 
     private CertificateExpiryWatch watch() {
         return new CertificateExpiryWatch(listenerCertificates(), gauges, clock);
+    }
+
+    /** A watch stopped after the test (call {@code start()}). */
+    private CertificateExpiryWatch started() {
+        started = watch();
+        return started;
+    }
+
+    /** A started watch over one STARTTLS listener whose {@code <certificates>} file holds {@code certificate}. */
+    private CertificateExpiryWatch startedOnPem(IssuedCertificate certificate) throws IOException {
+        smtpserverXml(listener("smtpserver-mx", "0.0.0.0:25", "startTLS", "<certificates>file://conf/mx.pem</certificates>"));
+        PemFiles.writeCertificates(james.resolve("conf/mx.pem"), List.of(certificate.certificate()));
+        CertificateExpiryWatch watch = started();
+        watch.start();
+        return watch;
+    }
+
+    private static String gaugeOf(IssuedCertificate certificate) {
+        return CertificateExpiryWatch.GAUGE_PREFIX + "listener."
+            + CertificatePins.certificateSha256(certificate.certificate()).substring(0, 16);
     }
 
     private ListenerCertificates listenerCertificates() {
