@@ -154,6 +154,11 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         return server.getProbe(MetricsProbe.class).count(name);
     }
 
+    /** The value of James's gauge {@code name}, if one is registered. */
+    public java.util.Optional<Object> gauge(String name) {
+        return server.getProbe(MetricsProbe.class).gauge(name);
+    }
+
     /** The port of James's WebAdmin; the James must be built with {@link Builder#webAdmin()}. */
     public int webAdminPort() {
         if (!webAdmin) {
