@@ -19,7 +19,15 @@ public final class TlsReportFormatException extends Exception {
         /** A date-time is not RFC 3339 with a time zone, or the range ends before it starts. */
         BAD_DATE,
         /** A value outside its vocabulary (a {@code policy-type}) or empty where text is required. */
-        BAD_VALUE;
+        BAD_VALUE,
+        /** A received report larger than the receiver accepts, sent or uncompressed. */
+        TOO_LARGE,
+        /** A received {@code application/tlsrpt+gzip} report that is not gzip. */
+        NOT_GZIP,
+        /** A received report whose date range ends in the future. */
+        FUTURE_DATE,
+        /** A received mail that announces a report (RFC 8460 §5.3 headers) but whose report part cannot be found or read. */
+        NO_REPORT;
 
         @Override
         public String toString() {

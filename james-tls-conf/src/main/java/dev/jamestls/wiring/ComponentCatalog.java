@@ -12,6 +12,7 @@ import dev.jamestls.parameters.HeaderParameters;
 import dev.jamestls.parameters.InboundParameters;
 import dev.jamestls.parameters.MatcherConditions;
 import dev.jamestls.parameters.ParameterSpec;
+import dev.jamestls.parameters.ReportParameters;
 
 /**
  * Every James component we ship, with its kind, accepted init parameters and
@@ -97,7 +98,8 @@ public final class ComponentCatalog {
                 Optional.of(MatcherConditions.CONNECTOR)),
             new Component("dev.jamestls.james.mailets.AddTlsHeader", Kind.MAILET, HeaderParameters.ALL, Optional.empty()),
             new Component("dev.jamestls.james.mailets.EnforceInboundTlsPolicy", Kind.MAILET, InboundParameters.MAILET, Optional.empty()),
-            new Component("dev.jamestls.james.mailets.TlsRemoteDelivery", Kind.MAILET, DeliveryParameters.ALL, Optional.empty())));
+            new Component("dev.jamestls.james.mailets.TlsRemoteDelivery", Kind.MAILET, DeliveryParameters.ALL, Optional.empty()),
+            new Component("dev.jamestls.james.mailets.ReceiveTlsReports", Kind.MAILET, ReportParameters.ALL, Optional.empty())));
     }
 
     public Optional<Component> find(String className) {

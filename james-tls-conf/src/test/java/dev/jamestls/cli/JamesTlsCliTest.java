@@ -155,7 +155,8 @@ class JamesTlsCliTest {
             "  10:7     error   <mailet match=\"dev.jamestls.james.matchers.FromPartner=nobody\">: no connector named 'nobody' in tls-policy.xml; "
                 + "defined: partner-example, onprem-example, staged-example, stripped-example",
             "  19:7     error   <mailet class=\"dev.jamestls.james.mailets.Quarantine\">: unknown mailet class dev.jamestls.james.mailets.Quarantine; "
-                + "accepted: dev.jamestls.james.mailets.AddTlsHeader, dev.jamestls.james.mailets.EnforceInboundTlsPolicy, dev.jamestls.james.mailets.TlsRemoteDelivery",
+                + "accepted: dev.jamestls.james.mailets.AddTlsHeader, dev.jamestls.james.mailets.EnforceInboundTlsPolicy, dev.jamestls.james.mailets.TlsRemoteDelivery, "
+                + "dev.jamestls.james.mailets.ReceiveTlsReports",
             conf.resolve("smtpserver.xml").toString(),
             "  6:5      error   <keystore>file://conf/keystore</keystore>: server certificate CN=mx.james.local expires on DATE, within 30 days",
             "  11:9     error   <protocol>: TLSv1.1 must not be enabled (RFC 8996); accepted: TLSv1.2, TLSv1.3",

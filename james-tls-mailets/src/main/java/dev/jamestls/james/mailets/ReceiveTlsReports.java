@@ -1,0 +1,205 @@
+package dev.jamestls.james.mailets;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.BodyPart;
+import javax.mail.MessagingException;
+import javax.mail.Multipart;
+import javax.mail.Part;
+
+import org.apache.james.core.Domain;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jamestls.james.attributes.ReportAttributes;
+import dev.jamestls.parameters.ConfiguredParameters;
+import dev.jamestls.parameters.ParameterSpec;
+import dev.jamestls.parameters.ReportParameters;
+import dev.jamestls.smtp.PeerText;
+import dev.jamestls.tlsrpt.PolicyReport;
+import dev.jamestls.tlsrpt.ReceivedReports;
+import dev.jamestls.tlsrpt.ReceivedReports.Encoding;
+import dev.jamestls.tlsrpt.TlsReportFormatException;
+import dev.jamestls.tlsrpt.TlsReportFormatException.Problem;
+
+/**
+ * Receives TLS reports other servers send about our domains (RFC 8460 §5.3). A mail is a report when one of its
+ * MIME parts is {@code application/tlsrpt+json} or {@code application/tlsrpt+gzip}, or when it carries a
+ * {@code TLS-Report-Domain} or {@code TLS-Report-Submitter} header; other mail passes untouched.
+ *
+ * <p>The report is read within bounds (1 MiB as sent, 10 MiB inflated) and parsed strictly; a date range ending
+ * more than an hour from now is refused. Of an accepted report, the policies whose {@code policy-domain} is one of
+ * James's domains are kept, the others only named; the summary goes to the log and to the attribute
+ * {@code dev.jamestls.tlsrpt.received}, and the mail goes on, or to {@code reportProcessor} when set. A malformed
+ * report gets {@code dev.jamestls.tlsrpt.malformedProblem} and {@code dev.jamestls.tlsrpt.malformed} (problem, member
+ * path, detail) and goes to {@code malformedProcessor} when set, otherwise is stored in {@code malformedRepository}.
+ * No report is dropped, and no malformed report makes the mailet throw. Reports are not kept anywhere else.
+ *
+ * <pre>{@code
+ * <mailet match="RecipientIs=tlsrpt@example.com" class="dev.jamestls.james.mailets.ReceiveTlsReports">
+ *   <reportProcessor>tls-reports</reportProcessor>                                    <!-- optional -->
+ *   <malformedRepository>file://var/mail/tls-reports-malformed/</malformedRepository> <!-- default -->
+ *   <!-- or <malformedProcessor>tls-reports-malformed</malformedProcessor> -->
+ * </mailet>
+ * }</pre>
+ */
+public class ReceiveTlsReports extends GenericMailet {
+    /** Its init parameters, as {@code check} knows them. */
+    public static final List<ParameterSpec<?>> PARAMETERS = ReportParameters.ALL;
+    private static final String COMPONENT = "mailet ReceiveTlsReports";
+    private static final Logger LOGGER = LoggerFactory.getLogger(ReceiveTlsReports.class);
+    /** How deep multiparts are searched for the report part; §5.3 puts it one level down, in a multipart/report. */
+    private static final int MAX_DEPTH = 4;
+
+    private final MailRepositoryStore repositories;
+    private final Clock clock;
+    private Settings settings;
+
+    private record Settings(Optional<String> reportProcessor, Optional<String> malformedProcessor, MailRepositoryUrl malformedRepository) {
+    }
+
+    /** A report part and its media type. */
+    private record ReportPart(Part part, Encoding encoding) {
+    }
+
+    @Inject
+    public ReceiveTlsReports(MailRepositoryStore repositories) {
+        this(repositories, Clock.systemUTC());
+    }
+
+    ReceiveTlsReports(MailRepositoryStore repositories, Clock clock) {
+        this.repositories = repositories;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        try {
+            ConfiguredParameters parameters = ConfiguredParameters.of(COMPONENT, getInitParameterNames(), this::getInitParameter,
+                PARAMETERS);
+            Optional<String> malformedProcessor = parameters.optional(ReportParameters.MALFORMED_PROCESSOR);
+            String repository = parameters.value(ReportParameters.MALFORMED_REPOSITORY);
+            if (malformedProcessor.isPresent() && parameters.isSet(ReportParameters.MALFORMED_REPOSITORY)) {
+                throw new IllegalArgumentException(COMPONENT + ": set malformedProcessor or malformedRepository, not both");
+            }
+            MailRepositoryUrl repositoryUrl;
+            try {
+                repositoryUrl = MailRepositoryUrl.from(repository);
+            } catch (IllegalArgumentException e) {
+                throw parameters.invalid(ReportParameters.MALFORMED_REPOSITORY, repository, e.getMessage());
+            }
+            settings = new Settings(parameters.optional(ReportParameters.REPORT_PROCESSOR), malformedProcessor, repositoryUrl);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void service(Mail mail) {
+        ReceivedReports.Received received;
+        try {
+            Optional<ReportPart> report = reportPart(mail.getMessage(), 0);
+            if (report.isEmpty()) {
+                if (announcesReport(mail)) {
+                    malformed(mail, new TlsReportFormatException(Problem.NO_REPORT, "$", "a " + ReceivedReports.DOMAIN_HEADER + " or "
+                        + ReceivedReports.SUBMITTER_HEADER + " header but no " + Encoding.JSON.mediaType() + " or "
+                        + Encoding.GZIP.mediaType() + " part"));
+                }
+                return;
+            }
+            try (InputStream body = report.get().part().getInputStream()) {
+                received = ReceivedReports.receive(body, report.get().encoding(), clock.instant(), this::isOurs);
+            }
+        } catch (TlsReportFormatException e) {
+            malformed(mail, e);
+            return;
+        } catch (MessagingException | IOException | RuntimeException e) {
+            // a MIME structure or transfer encoding that cannot be read: the report cannot be found in it
+            malformed(mail, new TlsReportFormatException(Problem.NO_REPORT, "$", "unreadable MIME: " + e));
+            return;
+        }
+        accepted(mail, received);
+    }
+
+    /** The first part, depth first, whose media type is a report's. */
+    private static Optional<ReportPart> reportPart(Part part, int depth) throws MessagingException, IOException {
+        Optional<Encoding> encoding = Encoding.ofContentType(part.getContentType());
+        if (encoding.isPresent()) {
+            return Optional.of(new ReportPart(part, encoding.get()));
+        }
+        if (depth < MAX_DEPTH && part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                Optional<ReportPart> found = reportPart(child, depth + 1);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean announcesReport(Mail mail) throws MessagingException {
+        return mail.getMessage().getHeader(ReceivedReports.DOMAIN_HEADER) != null
+            || mail.getMessage().getHeader(ReceivedReports.SUBMITTER_HEADER) != null;
+    }
+
+    private boolean isOurs(String policyDomain) {
+        String name = policyDomain.endsWith(".") ? policyDomain.substring(0, policyDomain.length() - 1) : policyDomain;
+        try {
+            return getMailetContext().isLocalServer(Domain.of(name));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void accepted(Mail mail, ReceivedReports.Received received) {
+        ReportAttributes.setReceived(mail, received);
+        LOGGER.info("tls-report received mail={} organization={} report-id={} range={}..{} ours=[{}] others=[{}]", mail.getName(),
+            PeerText.escape(received.report().organizationName()), PeerText.escape(received.report().reportId()),
+            received.report().dateRange().start(), received.report().dateRange().end(),
+            received.ours().stream().map(ReceiveTlsReports::counts).collect(Collectors.joining(", ")),
+            PeerText.escape(String.join(", ", received.otherDomains())));
+        settings.reportProcessor().ifPresent(mail::setState);
+    }
+
+    private static String counts(PolicyReport policy) {
+        return PeerText.escape(policy.policy().domain()) + " " + policy.policy().type().spelling() + " success="
+            + policy.summary().totalSuccessfulSessionCount() + " failure=" + policy.summary().totalFailureSessionCount();
+    }
+
+    private void malformed(Mail mail, TlsReportFormatException problem) {
+        ReportAttributes.setMalformed(mail, problem);
+        String reason = PeerText.escape(problem.getMessage());
+        if (settings.malformedProcessor().isPresent()) {
+            LOGGER.warn("tls-report malformed mail={} to processor {} ({})", mail.getName(), settings.malformedProcessor().get(), reason);
+            mail.setState(settings.malformedProcessor().get());
+            return;
+        }
+        try {
+            repositories.select(settings.malformedRepository()).store(mail);
+        } catch (MailRepositoryStore.MailRepositoryStoreException | MessagingException | RuntimeException e) {
+            // not stored: the mail goes on with its attributes rather than being lost
+            LOGGER.error("tls-report malformed mail={} could not be stored in {}, left in its processor ({}): {}", mail.getName(),
+                settings.malformedRepository().asString(), reason, PeerText.escape(String.valueOf(e)));
+            return;
+        }
+        LOGGER.warn("tls-report malformed mail={} stored in {} ({})", mail.getName(), settings.malformedRepository().asString(), reason);
+        mail.setState(Mail.GHOST);
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Receives RFC 8460 TLS reports about our domains";
+    }
+}
