@@ -1,6 +1,6 @@
 /**
  * SMTP TLS reporting (RFC 8460): the report model, its JSON writer and strict parser, and the daily counters of
- * outbound TLS attempts a report is made from, kept across restarts in a file.
+ * outbound TLS attempts a report is made from, kept across restarts in a file; and receiving reports.
  *
  * <ul>
  *   <li>{@link dev.jamestls.tlsrpt.TlsReport} and its parts mirror the JSON of RFC 8460 §4.4 field for field;</li>
@@ -8,7 +8,10 @@
  *       {@link dev.jamestls.tlsrpt.TlsReportFormatException});</li>
  *   <li>{@link dev.jamestls.tlsrpt.TlsReportCounters} counts attempts per policy domain, UTC day and policy
  *       (RFC 8460 §4.1, §4.4), with a bound on the failure-detail rows it keeps;</li>
- *   <li>{@link dev.jamestls.tlsrpt.CounterFile} keeps the counters in a file, written atomically.</li>
+ *   <li>{@link dev.jamestls.tlsrpt.CounterFile} keeps the counters in a file, written atomically;</li>
+ *   <li>{@link dev.jamestls.tlsrpt.ReceivedReports} reads reports other servers send us (RFC 8460 §5.3): which MIME
+ *       parts are reports, bounded reading and inflating, future date ranges, which policies are about our
+ *       domains.</li>
  * </ul>
  */
 package dev.jamestls.tlsrpt;

@@ -1,5 +1,6 @@
 /**
  * Mailets for {@code mailetcontainer.xml}: header stamping from TLS facts,
- * pipeline-level policy enforcement and policy-aware delivery.
+ * pipeline-level policy enforcement, policy-aware delivery and receiving
+ * TLS reports (RFC 8460 §5.3).
  */
 package dev.jamestls.james.mailets;
