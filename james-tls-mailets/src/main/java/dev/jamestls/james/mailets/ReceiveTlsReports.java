@@ -68,8 +68,26 @@ public class ReceiveTlsReports extends GenericMailet {
     private record Settings(Optional<String> reportProcessor, Optional<String> malformedProcessor, MailRepositoryUrl malformedRepository) {
     }
 
-    /** A report part and its media type. */
-    private record ReportPart(Part part, Encoding encoding) {
+    /**
+     * A report part and its media type. A class, not a record: the Eclipse Transformer that makes the James 3.9 jar
+     * does not rename the {@code javax.mail} type in a record component's attribute.
+     */
+    private static final class ReportPart {
+        private final Part part;
+        private final Encoding encoding;
+
+        ReportPart(Part part, Encoding encoding) {
+            this.part = part;
+            this.encoding = encoding;
+        }
+
+        Part part() {
+            return part;
+        }
+
+        Encoding encoding() {
+            return encoding;
+        }
     }
 
     @Inject
