@@ -18,12 +18,10 @@ public final class InboundParameters {
     public static final ParameterSpec<String> TRUST_ANCHORS = ParameterSpec.optional("trustAnchors", ParameterSpec::nonBlank,
         LOCATION_FORMS, "PEM file of the CAs partner certificates are verified against when their connector names none, "
             + "re-read when it changes; absent: the JDK's");
-    public static final ParameterSpec<String> VIOLATION_PROCESSOR = ParameterSpec.optional("violationProcessor",
-        ParameterSpec::processorName, ParameterSpec.PROCESSOR_FORMS,
-        "processor that receives mail violating an enforced rule, instead of violationRepository").unsetWhenBlank();
-    public static final ParameterSpec<String> VIOLATION_REPOSITORY = ParameterSpec.of("violationRepository",
-        DEFAULT_VIOLATION_REPOSITORY, InboundParameters::repositoryUrl, "a mail repository URL <protocol>://<path>, e.g. "
-            + DEFAULT_VIOLATION_REPOSITORY, "mail repository that keeps mail violating an enforced rule");
+    public static final ParameterSpec<String> VIOLATION_PROCESSOR = ParameterSpec.processor("violationProcessor",
+        "processor that receives mail violating an enforced rule, instead of violationRepository");
+    public static final ParameterSpec<String> VIOLATION_REPOSITORY = ParameterSpec.repository("violationRepository",
+        DEFAULT_VIOLATION_REPOSITORY, "mail repository that keeps mail violating an enforced rule");
 
     /** {@code InboundTlsPolicyHook}. */
     public static final List<ParameterSpec<?>> HOOK = List.of(POLICY_FILE, TRUST_ANCHORS);
@@ -31,13 +29,5 @@ public final class InboundParameters {
     public static final List<ParameterSpec<?>> MAILET = List.of(POLICY_FILE, TRUST_ANCHORS, VIOLATION_PROCESSOR, VIOLATION_REPOSITORY);
 
     private InboundParameters() {
-    }
-
-    /** What James's {@code MailRepositoryUrl.from} accepts: a protocol, {@code ://}, a path. */
-    static String repositoryUrl(String value) {
-        if (!value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException((String) null);
-        }
-        return value;
     }
 }

@@ -143,6 +143,25 @@ public record ParameterSpec<T>(String name, Optional<String> defaultValue, Parse
 
     public static final String PROCESSOR_FORMS = "letters, digits, '.', '_', '-'";
 
+    /** An optional processor some mail is sent to; blank is unset. */
+    public static ParameterSpec<String> processor(String name, String description) {
+        return optional(name, ParameterSpec::processorName, PROCESSOR_FORMS, description).unsetWhenBlank();
+    }
+
+    /** A mail repository URL, with its default. */
+    public static ParameterSpec<String> repository(String name, String defaultUrl, String description) {
+        return of(name, defaultUrl, ParameterSpec::repositoryUrl, "a mail repository URL <protocol>://<path>, e.g. " + defaultUrl,
+            description);
+    }
+
+    /** What James's {@code MailRepositoryUrl.from} accepts: a protocol, {@code ://}, a path. */
+    static String repositoryUrl(String value) {
+        if (!value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw new IllegalArgumentException((String) null);
+        }
+        return value;
+    }
+
     /** A processor or queue name. */
     public static String processorName(String value) {
         if (!value.matches("[A-Za-z0-9._-]+")) {

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import javax.mail.MessagingException;
@@ -32,7 +33,9 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.james.attributes.ReportAttributes;
 
@@ -199,45 +202,25 @@ class ReceiveTlsReportsTest {
         assertThat(ReportAttributes.received(mail)).isEmpty();
     }
 
-    @Test
-    void refusesAnOversizeReportPart() throws Exception {
-        String padded = REPORT.replace("\"Company-X\"", "\"" + "X".repeat(1 << 20) + "\"");
-        FakeMail mail = jsonMail(padded);
-
-        serviceWithoutThrowing(mailetToMalformedProcessor(), mail);
-
-        assertThat(mail.getState()).isEqualTo(MALFORMED);
-        assertThat(ReportAttributes.malformedProblem(mail)).contains("too-large");
+    static Stream<Arguments> unreadableReports() throws IOException {
+        byte[] json = REPORT.getBytes(StandardCharsets.UTF_8);
+        byte[] oversize = REPORT.replace("\"Company-X\"", "\"" + "X".repeat(1 << 20) + "\"").getBytes(StandardCharsets.UTF_8);
+        return Stream.of(
+            Arguments.of("part over 1 MiB", oversize, "application/tlsrpt+json", "too-large"),
+            Arguments.of("gzip bomb", gzip(new byte[100 << 20]), "application/tlsrpt+gzip", "too-large"),
+            Arguments.of("gzip type, plain JSON", json, "application/tlsrpt+gzip", "not-gzip"),
+            Arguments.of("report headers, no report part", json, "application/json", "no-report"));
     }
 
-    @Test
-    void stopsAGzipBomb() throws Exception {
-        FakeMail mail = reportMail(gzip(new byte[100 << 20]), "application/tlsrpt+gzip");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unreadableReports")
+    void sendsAReportItCannotReadToTheMalformedProcessor(String reason, byte[] body, String mediaType, String problem) throws Exception {
+        FakeMail mail = reportMail(body, mediaType);
 
         serviceWithoutThrowing(mailetToMalformedProcessor(), mail);
 
-        assertThat(mail.getState()).isEqualTo(MALFORMED);
-        assertThat(ReportAttributes.malformedProblem(mail)).contains("too-large");
-    }
-
-    @Test
-    void refusesAGzipPartThatIsNotGzip() throws Exception {
-        FakeMail mail = reportMail(REPORT.getBytes(StandardCharsets.UTF_8), "application/tlsrpt+gzip");
-
-        serviceWithoutThrowing(mailetToMalformedProcessor(), mail);
-
-        assertThat(mail.getState()).isEqualTo(MALFORMED);
-        assertThat(ReportAttributes.malformedProblem(mail)).contains("not-gzip");
-    }
-
-    @Test
-    void refusesAMailWithReportHeadersButNoReportPart() throws Exception {
-        FakeMail mail = reportMail(REPORT.getBytes(StandardCharsets.UTF_8), "application/json");
-
-        serviceWithoutThrowing(mailetToMalformedProcessor(), mail);
-
-        assertThat(mail.getState()).isEqualTo(MALFORMED);
-        assertThat(ReportAttributes.malformedProblem(mail)).contains("no-report");
+        assertThat(mail.getState()).as(reason).isEqualTo(MALFORMED);
+        assertThat(ReportAttributes.malformedProblem(mail)).as(reason).contains(problem);
     }
 
     @Test
