@@ -124,26 +124,31 @@ public class ReceiveTlsReports extends GenericMailet {
 
     @Override
     public void service(Mail mail) {
-        ReceivedReports.Received received;
+        Optional<ReportPart> report;
+        String notFound;
         try {
-            Optional<ReportPart> report = reportPart(mail.getMessage(), 0);
-            if (report.isEmpty()) {
-                if (announcesReport(mail)) {
-                    malformed(mail, new TlsReportFormatException(Problem.NO_REPORT, "$", "a " + ReceivedReports.DOMAIN_HEADER + " or "
-                        + ReceivedReports.SUBMITTER_HEADER + " header but no " + Encoding.JSON.mediaType() + " or "
-                        + Encoding.GZIP.mediaType() + " part"));
-                }
-                return;
+            report = reportPart(mail.getMessage(), 0);
+            notFound = "no " + Encoding.JSON.mediaType() + " or " + Encoding.GZIP.mediaType() + " part";
+        } catch (MessagingException | IOException | RuntimeException e) {
+            report = Optional.empty();
+            notFound = "a MIME structure that cannot be read: " + e;
+        }
+        if (report.isEmpty()) {
+            if (announcesReport(mail)) {
+                malformed(mail, new TlsReportFormatException(Problem.NO_REPORT, "$", "a " + ReceivedReports.DOMAIN_HEADER + " or "
+                    + ReceivedReports.SUBMITTER_HEADER + " header but " + notFound));
             }
-            try (InputStream body = report.get().part().getInputStream()) {
-                received = ReceivedReports.receive(body, report.get().encoding(), clock.instant(), this::isOurs);
-            }
+            return;
+        }
+        ReceivedReports.Received received;
+        try (InputStream body = report.get().part().getInputStream()) {
+            received = ReceivedReports.receive(body, report.get().encoding(), clock.instant(), this::isOurs);
         } catch (TlsReportFormatException e) {
             malformed(mail, e);
             return;
         } catch (MessagingException | IOException | RuntimeException e) {
-            // a MIME structure or transfer encoding that cannot be read: the report cannot be found in it
-            malformed(mail, new TlsReportFormatException(Problem.NO_REPORT, "$", "unreadable MIME: " + e));
+            // a transfer encoding that cannot be decoded, or a part that cannot be read
+            malformed(mail, new TlsReportFormatException(Problem.NO_REPORT, "$", "a report part that cannot be read: " + e));
             return;
         }
         accepted(mail, received);
@@ -167,9 +172,14 @@ public class ReceiveTlsReports extends GenericMailet {
         return Optional.empty();
     }
 
-    private static boolean announcesReport(Mail mail) throws MessagingException {
-        return mail.getMessage().getHeader(ReceivedReports.DOMAIN_HEADER) != null
-            || mail.getMessage().getHeader(ReceivedReports.SUBMITTER_HEADER) != null;
+    /** RFC 8460 §5.3: a report mail carries both headers; either one is taken as announcing a report. */
+    private static boolean announcesReport(Mail mail) {
+        try {
+            return mail.getMessage().getHeader(ReceivedReports.DOMAIN_HEADER) != null
+                || mail.getMessage().getHeader(ReceivedReports.SUBMITTER_HEADER) != null;
+        } catch (MessagingException e) {
+            return false;
+        }
     }
 
     private boolean isOurs(String policyDomain) {

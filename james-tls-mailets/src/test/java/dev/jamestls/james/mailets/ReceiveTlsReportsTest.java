@@ -224,6 +224,21 @@ class ReceiveTlsReportsTest {
     }
 
     @Test
+    void refusesAReportPartWhoseBase64CannotBeDecoded() throws Exception {
+        String raw = String.join("\r\n", "Subject: Report Domain: localhost", "TLS-Report-Domain: localhost",
+            "TLS-Report-Submitter: company-x.example", "MIME-Version: 1.0", "Content-Type: application/tlsrpt+json",
+            "Content-Transfer-Encoding: base64", "", "eyJ%%%%%%%%", "");
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
+            new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(message).state(Mail.DEFAULT).recipient("tlsrpt@localhost").build();
+
+        serviceWithoutThrowing(mailetToMalformedProcessor(), mail);
+
+        assertThat(mail.getState()).isEqualTo(MALFORMED);
+        assertThat(ReportAttributes.malformedProblem(mail)).contains("no-report");
+    }
+
+    @Test
     void storesAMalformedReportInTheRepositoryByDefault() throws Exception {
         FakeMail mail = jsonMail("{");
 
