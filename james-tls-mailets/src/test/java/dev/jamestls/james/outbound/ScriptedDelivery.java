@@ -33,6 +33,7 @@ import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.file.PolicyFileParser;
+import dev.jamestls.tlsrpt.TlsReportCounters;
 import dev.jamestls.verify.JdkTrustAnchors;
 
 /**
@@ -87,9 +88,16 @@ final class ScriptedDelivery {
     /** A round over {@code transport} that also asks {@code secureDns} (DANE) and {@code sts} (MTA-STS), without pooling. */
     static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
                                Optional<StsPolicySource> sts, DeliveryRound.Transport transport, MetricFactory metrics, Clock clock) {
+        return round(policy, dns, secureDns, sts, transport, metrics, clock, Optional.empty());
+    }
+
+    /** As above, counting every attempt in {@code counters} for TLS reports. */
+    static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
+                               Optional<StsPolicySource> sts, DeliveryRound.Transport transport, MetricFactory metrics, Clock clock,
+                               Optional<TlsReportCounters> counters) {
         return new DeliveryRound(() -> policy, dns, secureDns, sts, new DeliveryEndpoints(), JdkTrustAnchors::certificates,
             Optional::empty, transport, new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), clock, connection -> { }),
-            1, SCHEDULE, metrics, clock);
+            1, SCHEDULE, metrics, clock, counters);
     }
 
     /** A transport whose peer answers every plan with {@code peer}'s observation and keeps no connection open. */
