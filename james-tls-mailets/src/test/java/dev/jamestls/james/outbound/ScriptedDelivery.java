@@ -22,6 +22,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.base.test.FakeMail;
 
 import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.dns.DnsAnswer;
 import dev.jamestls.dns.SecureDns;
 import dev.jamestls.mtasts.StsPolicySource;
 import dev.jamestls.outbound.ConnectionPool;
@@ -134,6 +135,19 @@ final class ScriptedDelivery {
         return new AttemptObservation(Optional.of("127.0.0.1"), startTlsOffered, stage, Optional.empty(), Optional.empty(),
             Optional.empty(), stage == TlsStage.ESTABLISHED || stage == TlsStage.NOT_ATTEMPTED ? Optional.empty()
             : Optional.of(stage.toString()), transaction);
+    }
+
+    /** Validated DNS of a scripted zone where no TXT record is ever asked for (no MTA-STS, no TLS-RPT discovery). */
+    abstract static class NoTxtSecureDns implements SecureDns {
+        @Override
+        public DnsAnswer<String> txt(String underscoredLabels, DomainName domain) {
+            throw new AssertionError("no TXT record is looked up at " + underscoredLabels);
+        }
+
+        @Override
+        public DnsAnswer<String> txt(DomainName name) {
+            throw new AssertionError("no TXT record is looked up");
+        }
     }
 
     /** Counters and timers that count nothing. */
