@@ -118,9 +118,11 @@ public final class DestinationRouting {
      * @param targets the hosts to try, in order
      * @param skipped the hosts not tried, and why
      * @param notes what else the decision found (a failed MTA-STS refresh, what {@code testing} would refuse)
+     * @param stsPolicy the MTA-STS policy the hosts of source {@code mta-sts} were decided by (what a TLS report names,
+     *     RFC 8460 §4.4); empty when no such policy decided
      */
     public record Route(OutboundResolution resolution, PolicySource source, OutboundLevel level, List<PlannedTarget> targets,
-                        List<Skipped> skipped, List<String> notes) {
+                        List<Skipped> skipped, List<String> notes, Optional<StsPolicy> stsPolicy) {
         public Route {
             Objects.requireNonNull(resolution, "resolution");
             Objects.requireNonNull(source, "source");
@@ -128,9 +130,16 @@ public final class DestinationRouting {
             targets = List.copyOf(targets);
             skipped = List.copyOf(skipped);
             notes = List.copyOf(notes);
+            Objects.requireNonNull(stsPolicy, "stsPolicy");
             if (targets.isEmpty() && skipped.isEmpty()) {
                 throw new IllegalArgumentException("a route has a host to try or says why there is none");
             }
+        }
+
+        /** A route no MTA-STS policy decided. */
+        public Route(OutboundResolution resolution, PolicySource source, OutboundLevel level, List<PlannedTarget> targets,
+                     List<Skipped> skipped, List<String> notes) {
+            this(resolution, source, level, targets, skipped, notes, Optional.empty());
         }
     }
 
@@ -422,7 +431,7 @@ public final class DestinationRouting {
             targets.add(new PlannedTarget(target, plan(verify, mode, rule, target, anchors, identity), PolicySource.MTA_STS,
                 host.addresses()));
         }
-        return Optional.of(new Route(rule, PolicySource.MTA_STS, verify.level(), targets, skipped, notes));
+        return Optional.of(new Route(rule, PolicySource.MTA_STS, verify.level(), targets, skipped, notes, Optional.of(policy)));
     }
 
     private Route refused(OutboundResolution resolution, DeliveryTarget target, TlsRptResultType type, String reason,

@@ -73,11 +73,16 @@ public final class DeliveryParameters {
     public static final ParameterSpec<String> MTA_STS_CACHE = ParameterSpec.of("mtaStsCache", "file://var/jamestls/mta-sts/",
         ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
         "directory where fetched MTA-STS policies are kept across restarts (one James node; see docs/outbound.md for a cluster)");
+    public static final ParameterSpec<String> TLS_REPORT_COUNTERS = ParameterSpec.of("tlsReportCounters",
+        "file://var/jamestls/tlsrpt-counters.json", ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
+        "file where the daily TLS report counts (RFC 8460) are kept across restarts (one James node; see docs/outbound.md "
+            + "for a cluster)");
 
     public static final List<ParameterSpec<?>> ALL = List.of(POLICY_FILE, TRUST_ANCHORS, OUTGOING_QUEUE, DELAY_TIME, MAX_RETRIES,
         BOUNCE_PROCESSOR, HELO_NAME, DELIVERY_THREADS, CONNECTION_TIMEOUT, TIMEOUT, CONNECTION_POOL_SIZE,
         CONNECTIONS_PER_DESTINATION, CONNECTION_IDLE_TIMEOUT, CLIENT_CERTIFICATES, CLIENT_PRIVATE_KEY, CLIENT_KEYSTORE,
-        CLIENT_KEYSTORE_TYPE, CLIENT_SECRET, DNSSEC_RESOLVER, DNSSEC_TRUST_ANCHOR, DNS_TIMEOUT, MTA_STS_CACHE);
+        CLIENT_KEYSTORE_TYPE, CLIENT_SECRET, DNSSEC_RESOLVER, DNSSEC_TRUST_ANCHOR, DNS_TIMEOUT, MTA_STS_CACHE,
+        TLS_REPORT_COUNTERS);
 
     /** An IP literal with an optional port (53 when absent); a host name is refused: the resolver is not looked up. */
     static InetSocketAddress resolverAddress(String value) {

@@ -8,7 +8,8 @@
  *       {@link dev.jamestls.tlsrpt.TlsReportFormatException});</li>
  *   <li>{@link dev.jamestls.tlsrpt.TlsReportCounters} counts attempts per policy domain, UTC day and policy
  *       (RFC 8460 §4.1, §4.4), with a bound on the failure-detail rows it keeps;</li>
- *   <li>{@link dev.jamestls.tlsrpt.CounterFile} keeps the counters in a file, written atomically;</li>
+ *   <li>{@link dev.jamestls.tlsrpt.CounterFile} keeps the counters in a file, written atomically;
+ *       {@link dev.jamestls.tlsrpt.KeptCounters} holds the counters of one node with their file, old days let go;</li>
  *   <li>{@link dev.jamestls.tlsrpt.ReceivedReports} reads reports other servers send us (RFC 8460 §5.3): which MIME
  *       parts are reports, bounded reading and inflating, future date ranges, which policies are about our
  *       domains.</li>

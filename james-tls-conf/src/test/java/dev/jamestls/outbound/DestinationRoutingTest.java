@@ -303,6 +303,7 @@ class DestinationRoutingTest {
         assertThat(first.plan().tlsMandatory()).isTrue();
         assertThat(first.plan().certificate().orElseThrow().acceptedNames()).containsExactly("mx1.partner.example");
         assertThat(first.plan().certificate().orElseThrow().trustAnchors()).isEqualTo(ANCHORS);
+        assertThat(route.stsPolicy()).isEqualTo(discovery.policy());
     }
 
     @Test
@@ -325,12 +326,14 @@ class DestinationRoutingTest {
         assertThat(route.targets()).hasSize(2);
         assertThat(route.targets()).extracting(t -> t.plan().tlsMandatory()).containsOnly(false);
         assertThat(route.notes()).anyMatch(note -> note.contains("mx1.partner.example"));
+        assertThat(route.stsPolicy()).isEqualTo(discovery.policy());
     }
 
     @Test
     void mtaStsNoneOrAFailedFetchWithoutCacheIsTheDefaults() throws Exception {
         discovery = sts(StsMode.NONE);
         assertThat(route(RuleKind.DEFAULTS, OutboundLevel.MAY, true).source()).isEqualTo(PolicySource.DEFAULT);
+        assertThat(route(RuleKind.DEFAULTS, OutboundLevel.MAY, true).stsPolicy()).isEmpty();
 
         discovery = new StsDiscovery(DOMAIN, Optional.empty(),
             Optional.of(new StsProblem(TlsRptResultType.STS_POLICY_FETCH_ERROR, "connection refused")));

@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -40,6 +43,7 @@ import dev.jamestls.outbound.ResubscribeBackoff;
 import dev.jamestls.parameters.ConfiguredParameters;
 import dev.jamestls.parameters.DeliveryParameters;
 import dev.jamestls.parameters.ParameterSpec;
+import dev.jamestls.tlsrpt.KeptCounters;
 import dev.jamestls.verify.CachingCertificateVerifier;
 import dev.jamestls.verify.ChainVerifier;
 import reactor.core.scheduler.Scheduler;
@@ -60,6 +64,8 @@ import reactor.core.scheduler.Schedulers;
  * log line per incident, counter {@code jamestls.outbound.queue.consumersDown}); a mail taken from the queue is
  * never dropped; a DSN that cannot be sent is tried again on the retry schedule, then the mail goes to James's
  * {@code error} processor. A DSN's {@code Arrival-Date} is the mail's arrival (RFC 3464 §2.2.5).
+ * Every attempt is counted for the daily TLS reports (RFC 8460) in {@code tlsReportCounters}: read at init, written
+ * every minute by a background thread and at {@link #destroy()}.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
@@ -80,12 +86,15 @@ import reactor.core.scheduler.Schedulers;
  *   <clientPrivateKey>file://conf/client-key.pem</clientPrivateKey>       <!-- with clientCertificates -->
  *   <!-- or <clientKeystore>file://conf/client.p12</clientKeystore> <clientKeystoreType>PKCS12</clientKeystoreType>
  *        <clientSecret>...</clientSecret> -->
+ *   <tlsReportCounters>file://var/jamestls/tlsrpt-counters.json</tlsReportCounters> <!-- default -->
  * </mailet>
  * }</pre>
  */
 public class TlsRemoteDelivery extends GenericMailet {
     /** Its init parameters, as {@code check} knows them. */
     public static final List<ParameterSpec<?>> PARAMETERS = DeliveryParameters.ALL;
+    /** How often the TLS report counters are written to their file. */
+    static final Duration COUNTER_SAVE_INTERVAL = Duration.ofMinutes(1);
     private final DNSService dns;
     private final MailQueueFactory<?> queues;
     private final FileSystem fileSystem;
@@ -99,6 +108,8 @@ public class TlsRemoteDelivery extends GenericMailet {
     private MailQueue queue;
     private Scheduler scheduler;
     private QueueConsumer consumer;
+    private KeptCounters reportCounters;
+    private ScheduledExecutorService counterSaves;
 
     @Inject
     public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
@@ -138,6 +149,7 @@ public class TlsRemoteDelivery extends GenericMailet {
         Optional<StsPolicySource> mtaSts;
         try {
             mtaSts = resources.mtaSts(configuration, fileSystem, fetchRoute.route(), clock);
+            reportCounters = DeliveryResources.reportCounters(configuration, fileSystem, clock);
         } catch (IllegalArgumentException e) {
             resources.close();
             throw new MessagingException(e.getMessage(), e);
@@ -145,7 +157,16 @@ public class TlsRemoteDelivery extends GenericMailet {
         DeliveryRound round = new DeliveryRound(resources.policy()::current, deliveryDns, resources.secureDns(), mtaSts,
             endpoints, resources::anchors,
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
-            contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock);
+            contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock,
+            Optional.of(reportCounters.counters()));
+        // Counting happens in memory on the delivery threads; only this thread writes the file.
+        counterSaves = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tls-report-counters");
+            thread.setDaemon(true);
+            return thread;
+        });
+        counterSaves.scheduleWithFixedDelay(reportCounters::save, COUNTER_SAVE_INTERVAL.toSeconds(), COUNTER_SAVE_INTERVAL.toSeconds(),
+            TimeUnit.SECONDS);
         Bouncer bouncer = new Bouncer(getMailetContext(), queue, configuration.schedule(), configuration.bounceProcessor(), helo,
             metrics, clock);
         scheduler = Schedulers.newBoundedElastic(configuration.threads(), Integer.MAX_VALUE, "tls-remote-delivery");
@@ -165,6 +186,21 @@ public class TlsRemoteDelivery extends GenericMailet {
         }
         if (connections != null) {
             connections.close();
+        }
+        if (counterSaves != null) {
+            // A periodic save under way finishes first, so it cannot overwrite the last one with older counts.
+            counterSaves.shutdown();
+            try {
+                counterSaves.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            counterSaves = null;
+        }
+        if (reportCounters != null) {
+            // After the deliveries stopped: the last counts of this run are written.
+            reportCounters.save();
+            reportCounters = null;
         }
         if (resources != null) {
             resources.close();

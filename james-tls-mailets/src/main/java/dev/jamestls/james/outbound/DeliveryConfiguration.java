@@ -27,11 +27,13 @@ import dev.jamestls.parameters.DeliveryParameters;
  * @param queueName the outgoing queue
  * @param clientIdentity our client certificate's files; empty: none is presented
  * @param dns where DNSSEC-validated questions go, and the MTA-STS policy cache
+ * @param tlsReportCounters the location of the file the TLS report counts are kept in
  */
 public record DeliveryConfiguration(String policyFile, Optional<String> trustAnchors, RetrySchedule schedule,
                                     Optional<String> bounceProcessor, Optional<String> heloName, int threads,
                                     Duration connectTimeout, Duration readTimeout, ConnectionReuse reuse, String queueName,
-                                    Optional<ClientIdentityFiles> clientIdentity, PublishedPolicies dns) {
+                                    Optional<ClientIdentityFiles> clientIdentity, PublishedPolicies dns,
+                                    String tlsReportCounters) {
 
     /**
      * How destinations' published policies are looked up (DANE, MTA-STS).
@@ -112,7 +114,8 @@ public record DeliveryConfiguration(String policyFile, Optional<String> trustAnc
             parameters.value(DeliveryParameters.OUTGOING_QUEUE), clientIdentity(parameters),
             new PublishedPolicies(parameters.optional(DeliveryParameters.DNSSEC_RESOLVER),
                 parameters.optional(DeliveryParameters.DNSSEC_TRUST_ANCHOR), parameters.value(DeliveryParameters.DNS_TIMEOUT),
-                parameters.value(DeliveryParameters.MTA_STS_CACHE)));
+                parameters.value(DeliveryParameters.MTA_STS_CACHE)),
+            parameters.value(DeliveryParameters.TLS_REPORT_COUNTERS));
     }
 
     private static Optional<ClientIdentityFiles> clientIdentity(ConfiguredParameters parameters) {

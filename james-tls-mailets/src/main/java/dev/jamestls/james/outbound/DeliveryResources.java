@@ -32,6 +32,8 @@ import dev.jamestls.parameters.DeliveryParameters;
 import dev.jamestls.policy.TrustAnchorFile;
 import dev.jamestls.policy.file.ReloadingPolicy;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tlsrpt.CounterFile;
+import dev.jamestls.tlsrpt.KeptCounters;
 import dev.jamestls.verify.JdkTrustAnchors;
 
 /**
@@ -42,6 +44,8 @@ import dev.jamestls.verify.JdkTrustAnchors;
 public final class DeliveryResources implements AutoCloseable {
     /** How often the client identity's files are compared with what was loaded (content digest). */
     static final Duration IDENTITY_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /** How many UTC days of TLS report counts are kept, today included: a day's report is sent the day after (RFC 8460 §4.1). */
+    public static final int KEPT_REPORT_DAYS = 3;
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
 
     private final Path policyFile;
@@ -172,6 +176,12 @@ public final class DeliveryResources implements AutoCloseable {
             throw refusal(DeliveryParameters.MTA_STS_CACHE.name(), configuration.dns().mtaStsCache(),
                 "a directory James may create and write (" + e.getMessage() + ")");
         }
+    }
+
+    /** The TLS report counters kept in {@code tlsReportCounters}, read back now: empty when there is no file yet. */
+    public static KeptCounters reportCounters(DeliveryConfiguration configuration, FileSystem fileSystem, Clock clock) {
+        Path path = file(fileSystem, DeliveryParameters.TLS_REPORT_COUNTERS.name(), configuration.tlsReportCounters());
+        return KeptCounters.load(new CounterFile(path, clock, KEPT_REPORT_DAYS), clock, KEPT_REPORT_DAYS);
     }
 
     /** Policy fetches validated with the trust anchors in force: a new HTTPS client only when they change. */

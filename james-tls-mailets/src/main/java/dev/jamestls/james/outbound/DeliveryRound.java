@@ -48,6 +48,9 @@ import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tlsrpt.PolicyDetails;
+import dev.jamestls.tlsrpt.TlsReportCounters;
+import dev.jamestls.verify.CertificateRequirement;
 
 /**
  * One delivery round of one mail (SPEC §1.3, §2): route (the rule of the recipient domain, its smart hosts,
@@ -58,6 +61,9 @@ import dev.jamestls.tls.ClientIdentity;
  *
  * <p>A connection that delivered a mail and satisfied the rule is kept for the next mail to the same destination
  * (rule + level + host + port + TLS requirement; never across rules), checked with NOOP before reuse.
+ *
+ * <p>Every attempt, and every host a published policy forbade, is counted for the daily TLS reports (RFC 8460 §4.1)
+ * under the policy that decided it: in memory only, and a failure to count is logged, never a failed delivery.
  */
 public final class DeliveryRound {
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
@@ -107,6 +113,7 @@ public final class DeliveryRound {
     private final RetrySchedule schedule;
     private final MetricFactory metrics;
     private final Clock clock;
+    private final Optional<TlsReportCounters> counters;
 
     public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
                          Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
@@ -123,6 +130,20 @@ public final class DeliveryRound {
                          DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
                          Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
                          int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock) {
+        this(policy, dns, secureDns, sts, endpoints, anchors, identity, transport, pool, maxPerDestination, schedule, metrics, clock,
+            Optional.empty());
+    }
+
+    /**
+     * @param secureDns DNSSEC-validating lookups for levels {@code dane} and {@code dane-only}
+     * @param sts MTA-STS discovery, used when the defaults say {@code mtaSts="true"}
+     * @param counters where attempts are counted for TLS reports; empty: not counted
+     */
+    public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, Optional<SecureDns> secureDns, Optional<StsPolicySource> sts,
+                         DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
+                         Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
+                         int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock,
+                         Optional<TlsReportCounters> counters) {
         this.policy = policy;
         this.dns = dns;
         this.routing = new DestinationRouting(dns, secureDns, sts);
@@ -135,6 +156,7 @@ public final class DeliveryRound {
         this.schedule = schedule;
         this.metrics = metrics;
         this.clock = clock;
+        this.counters = counters;
     }
 
     /**
@@ -161,10 +183,12 @@ public final class DeliveryRound {
                 LOGGER.info("outbound-tls-policy mail={} domain={} {}", mail.getName(), domain, PeerText.escape(note));
             }
             for (DestinationRouting.Skipped skipped : route.skipped()) {
-                attempts.add(logged(AttemptRecord.notAttempted(clock.instant(), resolution, skipped.source(), skipped.level(),
-                    skipped.target(), skipped.type(), skipped.reason())));
+                AttemptRecord record = logged(AttemptRecord.notAttempted(clock.instant(), resolution, skipped.source(), skipped.level(),
+                    skipped.target(), skipped.type(), skipped.reason()));
+                attempts.add(record);
+                count(record, () -> details(route, skipped.source(), skipped.target(), Optional.empty()));
             }
-            attemptAll(envelope(mail), resolution, route.targets(), attempts);
+            attemptAll(envelope(mail), route, attempts);
             decision = route.targets().isEmpty()
                 ? DeliveryDecision.refusedByPolicy(resolution, route.source(), attempts, retries, schedule)
                 : DeliveryDecision.decide(resolution, route.targets().get(0).plan(), attempts, retries, schedule);
@@ -190,28 +214,33 @@ public final class DeliveryRound {
         return new Outcome(attempts, decision, parts, retries, mx);
     }
 
-    private void attemptAll(SmtpAttempt.Envelope envelope, OutboundResolution resolution, List<DestinationRouting.PlannedTarget> targets,
-                            List<AttemptRecord> attempts) {
-        for (DestinationRouting.PlannedTarget planned : targets) {
+    private void attemptAll(SmtpAttempt.Envelope envelope, DestinationRouting.Route route, List<AttemptRecord> attempts) {
+        OutboundResolution resolution = route.resolution();
+        for (DestinationRouting.PlannedTarget planned : route.targets()) {
             DeliveryTarget target = planned.target();
             TlsPlan plan = planned.plan();
             PolicySource source = planned.source();
+            Supplier<PolicyDetails> details = () -> details(route, source, target, plan.certificate());
             List<InetAddress> addresses;
             try {
                 addresses = planned.addresses().isPresent() ? planned.addresses().get() : List.copyOf(dns.addresses(target.host().ascii()));
             } catch (UnknownHostException e) {
                 AttemptObservation none = new AttemptObservation(Optional.empty(), false, TlsStage.CONNECT_FAILED, Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.of("no address for " + target.host().ascii()), TransactionResult.NOT_STARTED);
-                attempts.add(record(resolution, source, plan, target, none));
+                AttemptRecord record = record(resolution, source, plan, target, none);
+                attempts.add(record);
+                count(record, details);
                 continue;
             }
             for (InetAddress address : addresses) {
                 AttemptRecord record = attempt(resolution, source, plan, plan, target, address, envelope);
                 attempts.add(record);
+                count(record, details);
                 if (record.verdict() == AttemptVerdict.TLS_NOT_SECURED && !plan.tlsMandatory() && plan.startTls()) {
                     // SPEC §1.3 may: a failed STARTTLS or handshake is retried on this host in clear text.
                     record = attempt(resolution, source, plan, plan.clearTextFallback(), target, address, envelope);
                     attempts.add(record);
+                    count(record, details);
                 }
                 if (!record.verdict().tryNextHost()) {
                     return;
@@ -301,6 +330,33 @@ public final class DeliveryRound {
                                  AttemptObservation seen) {
         AttemptClassification classification = AttemptClassifier.classify(plan, seen);
         return logged(AttemptRecord.of(clock.instant(), resolution, source, plan, target, seen, classification));
+    }
+
+    /**
+     * What a TLS report says of the policy that decided a host (RFC 8460 §4.4): its TLSA records (DANE; none when the
+     * lookup failed or only unusable ones were published), the route's MTA-STS policy, or no policy.
+     */
+    private static PolicyDetails details(DestinationRouting.Route route, PolicySource source, DeliveryTarget target,
+                                         Optional<CertificateRequirement> certificate) {
+        return switch (source) {
+            case DANE -> PolicyDetails.tlsa(target.host().ascii(), target.port(),
+                certificate.map(CertificateRequirement::tlsa).orElse(List.of()));
+            case MTA_STS -> route.stsPolicy().map(PolicyDetails::sts).orElseGet(PolicyDetails::none);
+            case CONNECTOR, DEFAULT -> PolicyDetails.none();
+        };
+    }
+
+    /** Counts an attempt for the TLS reports; counting never fails a delivery (RFC 8460 reports are best effort). */
+    private void count(AttemptRecord record, Supplier<PolicyDetails> details) {
+        if (counters.isEmpty()) {
+            return;
+        }
+        try {
+            counters.get().record(record, details.get());
+        } catch (RuntimeException e) {
+            LOGGER.warn("outbound-tls domain={} mx={} not counted for TLS reports", record.domain(),
+                PeerText.escape(record.mxHost()), PeerText.escape(e));
+        }
     }
 
     private AttemptRecord logged(AttemptRecord record) {

@@ -42,7 +42,7 @@ class DeliveryConfigurationTest {
             new RetrySchedule(List.of(Duration.ofHours(6)), 5), Optional.empty(), Optional.empty(), 4, Duration.ofSeconds(60),
             Duration.ofSeconds(180), ConnectionReuse.DEFAULT, "outgoing-tls", Optional.empty(),
             new DeliveryConfiguration.PublishedPolicies(Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
-                "file://var/jamestls/mta-sts/")));
+                "file://var/jamestls/mta-sts/"), "file://var/jamestls/tlsrpt-counters.json"));
         assertThat(configuration.schedule()).isEqualTo(RetrySchedule.JAMES_DEFAULT);
     }
 
@@ -56,6 +56,7 @@ class DeliveryConfigurationTest {
             row("dnssecTrustAnchor", "file://conf/root.key", c -> c.dns().trustAnchor(), Optional.of("file://conf/root.key")),
             row("dnsTimeout", "2 s", c -> c.dns().timeout(), Duration.ofSeconds(2)),
             row("mtaStsCache", "file://var/sts/", c -> c.dns().mtaStsCache(), "file://var/sts/"),
+            row("tlsReportCounters", "file://var/tlsrpt.json", DeliveryConfiguration::tlsReportCounters, "file://var/tlsrpt.json"),
             row("outgoingQueue", "outgoing.partners_2", DeliveryConfiguration::queueName, "outgoing.partners_2"),
             row("outgoingQueue", "", DeliveryConfiguration::queueName, "outgoing-tls"),
             row("delayTime", "5 minutes, 2*1 hour", configuration -> configuration.schedule().delays(),
@@ -121,7 +122,8 @@ class DeliveryConfigurationTest {
             .hasMessage("mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
                 + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, connectionPoolSize, "
                 + "connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, dnssecResolver, "
-                + "dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, trustAnchors");
+                + "dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, tlsReportCounters, "
+                + "trustAnchors");
     }
 
     @Test

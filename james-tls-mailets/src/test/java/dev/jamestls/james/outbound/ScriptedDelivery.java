@@ -22,6 +22,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.base.test.FakeMail;
 
 import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.dns.DnsAnswer;
 import dev.jamestls.dns.SecureDns;
 import dev.jamestls.mtasts.StsPolicySource;
 import dev.jamestls.outbound.ConnectionPool;
@@ -33,6 +34,7 @@ import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.policy.file.PolicyFileParser;
+import dev.jamestls.tlsrpt.TlsReportCounters;
 import dev.jamestls.verify.JdkTrustAnchors;
 
 /**
@@ -87,9 +89,16 @@ final class ScriptedDelivery {
     /** A round over {@code transport} that also asks {@code secureDns} (DANE) and {@code sts} (MTA-STS), without pooling. */
     static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
                                Optional<StsPolicySource> sts, DeliveryRound.Transport transport, MetricFactory metrics, Clock clock) {
+        return round(policy, dns, secureDns, sts, transport, metrics, clock, Optional.empty());
+    }
+
+    /** As above, counting every attempt in {@code counters} for TLS reports. */
+    static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
+                               Optional<StsPolicySource> sts, DeliveryRound.Transport transport, MetricFactory metrics, Clock clock,
+                               Optional<TlsReportCounters> counters) {
         return new DeliveryRound(() -> policy, dns, secureDns, sts, new DeliveryEndpoints(), JdkTrustAnchors::certificates,
             Optional::empty, transport, new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), clock, connection -> { }),
-            1, SCHEDULE, metrics, clock);
+            1, SCHEDULE, metrics, clock, counters);
     }
 
     /** A transport whose peer answers every plan with {@code peer}'s observation and keeps no connection open. */
@@ -126,6 +135,19 @@ final class ScriptedDelivery {
         return new AttemptObservation(Optional.of("127.0.0.1"), startTlsOffered, stage, Optional.empty(), Optional.empty(),
             Optional.empty(), stage == TlsStage.ESTABLISHED || stage == TlsStage.NOT_ATTEMPTED ? Optional.empty()
             : Optional.of(stage.toString()), transaction);
+    }
+
+    /** Validated DNS of a scripted zone where no TXT record is ever asked for (no MTA-STS, no TLS-RPT discovery). */
+    abstract static class NoTxtSecureDns implements SecureDns {
+        @Override
+        public DnsAnswer<String> txt(String underscoredLabels, DomainName domain) {
+            throw new AssertionError("no TXT record is looked up at " + underscoredLabels);
+        }
+
+        @Override
+        public DnsAnswer<String> txt(DomainName name) {
+            throw new AssertionError("no TXT record is looked up");
+        }
     }
 
     /** Counters and timers that count nothing. */

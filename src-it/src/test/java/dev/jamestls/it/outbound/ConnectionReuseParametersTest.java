@@ -35,7 +35,8 @@ class ConnectionReuseParametersTest {
             + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
             + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, "
             + "connectionPoolSize, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, "
-            + "dnssecResolver, dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, trustAnchors",
+            + "dnssecResolver, dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, "
+            + "tlsReportCounters, trustAnchors",
     })
     void jamesRefusesToStartWithBadReuseParameters(String reason, String parameter, String message) {
         InProcessJames james = InProcessJames.builder()

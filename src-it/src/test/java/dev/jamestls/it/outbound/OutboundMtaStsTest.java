@@ -2,17 +2,29 @@ package dev.jamestls.it.outbound;
 
 import static dev.jamestls.it.harness.PolicyXml.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+
+import org.apache.commons.io.FileUtils;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamestls.it.harness.AnchorFiles;
@@ -29,14 +41,19 @@ import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.testkit.StsPolicyServer;
 import dev.jamestls.testkit.dns.LoopbackDnsServer;
 import dev.jamestls.testkit.dns.SignedZones;
+import dev.jamestls.tlsrpt.CounterEntry;
+import dev.jamestls.tlsrpt.CounterFile;
+import dev.jamestls.tlsrpt.PolicyType;
 
 /**
  * MTA-STS through a real James 3.8.1: the defaults say {@code mtaSts="true"}; the TXT records come from a loopback
  * DNS server, the policies from loopback HTTPS servers reached under their real names ({@code mta-sts.<domain>},
  * checked against the test CA), and each destination records every byte it receives before TLS. Under
  * {@code enforce} only the MX hosts the policy lists are used, and a certificate that does not name the MX host keeps
- * the mail queued with nothing sent; under {@code testing} the same certificate is delivered to.
+ * the mail queued with nothing sent; under {@code testing} the same certificate is delivered to. Each attempt is
+ * counted for the TLS reports under the policy, and the counts are in the counter file once James has stopped.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutboundMtaStsTest {
     static final String QUEUE = "outgoing-sts";
     static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
@@ -68,8 +85,12 @@ class OutboundMtaStsTest {
         }
     }
 
+    /** James's directory, kept on stop() so that the counter file can be read after James stopped. */
+    static final Path HOME = home();
+
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
+        .workingDirectory(HOME)
         .pki(PKI)
         .listener(Listener.plain("submission"))
         .authorizedAddresses("127.0.0.1")
@@ -109,6 +130,14 @@ class OutboundMtaStsTest {
         }
     }
 
+    static Path home() {
+        try {
+            return Files.createTempDirectory("james-tls-it-sts-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static LoopbackDnsServer dnsServer() {
         try {
             return LoopbackDnsServer.start(ZonesHolder.ZONES);
@@ -145,6 +174,8 @@ class OutboundMtaStsTest {
         ENFORCE.close();
         TESTING.close();
         DNS.close();
+        james.stop();
+        FileUtils.deleteQuietly(HOME.toFile());
     }
 
     @Test
@@ -177,5 +208,36 @@ class OutboundMtaStsTest {
 
         assertThat(OutboundProbe.awaitReceivedWith(trial, "sts-testing").overTls()).isTrue();
         assertThat(TESTING.requests()).extracting(StsPolicyServer.Request::host).contains("mta-sts.trial.example");
+    }
+
+    /** Last: it stops James. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyAttemptIsCountedUnderThePolicyAndTheCountsAreInTheFileAfterJamesStops() throws Exception {
+        OutboundProbe.send(james, "rcpt@enforced.example", "sts-counted");
+        OutboundProbe.awaitReceivedWith(listed, "sts-counted");
+        // A round counts its attempts before it ends, and the delivered counter goes up when it ends.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+            .until(() -> james.metric("jamestls.outbound.delivery.delivered") >= listed.received().size() + trial.received().size());
+
+        james.stop();
+
+        List<CounterEntry> kept = new CounterFile(HOME.resolve("var/jamestls/tlsrpt-counters.json"), Clock.systemUTC(), 3).load();
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        assertThat(kept).filteredOn(entry -> entry.domain().equals("enforced.example")).singleElement().satisfies(entry -> {
+            assertThat(entry.day()).isEqualTo(today);
+            assertThat(entry.counts().policy().type()).isEqualTo(PolicyType.STS);
+            assertThat(entry.counts().policy().strings()).containsExactly("version: STSv1", "mode: enforce", "mx: mx.enforced.example",
+                "mx: *.badcert.example", "max_age: 86400");
+            // Each mail: the unlisted MX host refused by the policy, then delivered to the listed one.
+            long mails = listed.received().size();
+            assertThat(entry.counts().summary().totalSuccessfulSessionCount()).isEqualTo(mails);
+            assertThat(entry.counts().summary().totalFailureSessionCount()).isEqualTo(mails);
+            assertThat(entry.counts().failureDetails()).singleElement().satisfies(row -> {
+                assertThat(row.resultType()).isEqualTo("validation-failure");
+                assertThat(row.receivingMxHostname()).contains("mx.unlisted.example");
+                assertThat(row.failedSessionCount()).isEqualTo(mails);
+            });
+        });
     }
 }
