@@ -72,12 +72,7 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         String status = tlsFailure ? SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY
             : last.verdict() == AttemptVerdict.REJECTED_TEMPORARILY ? peerStatus(last, SmtpReply.OTHER_TEMPORARY)
             : SmtpReply.NO_ANSWER_FROM_HOST_TEMPORARY;
-        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
-        if (delay.isEmpty()) {
-            return new DeliveryDecision(Kind.BOUNCE, status, diagnostic + " (gave up after " + (retriesSoFar + 1)
-                + " attempt round(s))", Optional.empty());
-        }
-        return new DeliveryDecision(Kind.RETRY, status, diagnostic, delay);
+        return retryOrBounce(status, diagnostic, diagnostic + givenUp(retriesSoFar), retriesSoFar, schedule);
     }
 
     /**
@@ -91,10 +86,8 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         String diagnostic = "TLS required by " + source + " (" + resolution.kind().spelling() + " " + resolution.rule() + ", level "
             + resolution.requirement().level() + ") could not be secured for " + resolution.recipientDomain().ascii() + ": "
             + attempts.stream().map(AttemptRecord::summary).collect(Collectors.joining("; "));
-        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
-        return delay.map(d -> new DeliveryDecision(Kind.RETRY, SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY, diagnostic, Optional.of(d)))
-            .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY,
-                diagnostic + " (gave up after " + (retriesSoFar + 1) + " attempt round(s))", Optional.empty()));
+        return retryOrBounce(SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY, diagnostic, diagnostic + givenUp(retriesSoFar),
+            retriesSoFar, schedule);
     }
 
     /**
@@ -108,17 +101,28 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
     /** A round that could not start (DNS failure): temporary. */
     public static DeliveryDecision unroutable(String domain, String reason, int retriesSoFar, RetrySchedule schedule) {
         String diagnostic = "no route to " + domain + ": " + reason;
-        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
-        return delay.map(d -> new DeliveryDecision(Kind.RETRY, SmtpReply.UNABLE_TO_ROUTE_TEMPORARY, diagnostic, Optional.of(d)))
-            .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.UNABLE_TO_ROUTE_TEMPORARY, diagnostic, Optional.empty()));
+        return retryOrBounce(SmtpReply.UNABLE_TO_ROUTE_TEMPORARY, diagnostic, diagnostic, retriesSoFar, schedule);
     }
 
     /** An unexpected exception in our code: never a bounce while retries remain (SPEC §2). */
     public static DeliveryDecision internalError(Throwable error, int retriesSoFar, RetrySchedule schedule) {
         String diagnostic = "internal error: " + error.getClass().getName() + ": " + error.getMessage();
-        Optional<Duration> delay = schedule.delayBeforeRetry(retriesSoFar + 1);
-        return delay.map(d -> new DeliveryDecision(Kind.RETRY, SmtpReply.OTHER_TEMPORARY, diagnostic, Optional.of(d)))
-            .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, SmtpReply.OTHER_TEMPORARY, diagnostic, Optional.empty()));
+        return retryOrBounce(SmtpReply.OTHER_TEMPORARY, diagnostic, diagnostic, retriesSoFar, schedule);
+    }
+
+    /**
+     * A temporary failure: retried after the schedule's next delay, or, with the retries spent, a bounce with the same
+     * status and {@code bounceDiagnostic}.
+     */
+    private static DeliveryDecision retryOrBounce(String status, String diagnostic, String bounceDiagnostic, int retriesSoFar,
+                                                  RetrySchedule schedule) {
+        return schedule.delayBeforeRetry(retriesSoFar + 1)
+            .map(delay -> new DeliveryDecision(Kind.RETRY, status, diagnostic, Optional.of(delay)))
+            .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, status, bounceDiagnostic, Optional.empty()));
+    }
+
+    private static String givenUp(int retriesSoFar) {
+        return " (gave up after " + (retriesSoFar + 1) + " attempt round(s))";
     }
 
     /** The status of the peer's refusal (RFC 3463, as the peer sent it, or X.0.0 of its class), else {@code fallback}. */
