@@ -115,25 +115,6 @@ public final class DeliveryRound {
     private final Clock clock;
     private final Optional<TlsReportCounters> counters;
 
-    public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
-                         Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
-                         int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock) {
-        this(policy, dns, Optional.empty(), Optional.empty(), endpoints, anchors, identity, transport, pool, maxPerDestination, schedule,
-            metrics, clock);
-    }
-
-    /**
-     * @param secureDns DNSSEC-validating lookups for levels {@code dane} and {@code dane-only}
-     * @param sts MTA-STS discovery, used when the defaults say {@code mtaSts="true"}
-     */
-    public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, Optional<SecureDns> secureDns, Optional<StsPolicySource> sts,
-                         DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
-                         Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
-                         int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock) {
-        this(policy, dns, secureDns, sts, endpoints, anchors, identity, transport, pool, maxPerDestination, schedule, metrics, clock,
-            Optional.empty());
-    }
-
     /**
      * @param secureDns DNSSEC-validating lookups for levels {@code dane} and {@code dane-only}
      * @param sts MTA-STS discovery, used when the defaults say {@code mtaSts="true"}

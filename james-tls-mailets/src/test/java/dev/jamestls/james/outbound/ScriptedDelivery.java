@@ -81,24 +81,28 @@ final class ScriptedDelivery {
     /** A round over {@code transport}, without pooling (every attempt opens a connection). */
     static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, DeliveryRound.Transport transport,
                                RetrySchedule schedule, MetricFactory metrics, Clock clock) {
-        return new DeliveryRound(() -> policy, dns, new DeliveryEndpoints(), JdkTrustAnchors::certificates, Optional::empty,
-            transport, new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), clock, connection -> { }), 1,
-            schedule, metrics, clock);
+        return round(policy, dns, Optional.empty(), Optional.empty(), transport, schedule, metrics, clock, Optional.empty());
     }
 
     /** A round over {@code transport} that also asks {@code secureDns} (DANE) and {@code sts} (MTA-STS), without pooling. */
     static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
                                Optional<StsPolicySource> sts, DeliveryRound.Transport transport, MetricFactory metrics, Clock clock) {
-        return round(policy, dns, secureDns, sts, transport, metrics, clock, Optional.empty());
+        return round(policy, dns, secureDns, sts, transport, SCHEDULE, metrics, clock, Optional.empty());
     }
 
     /** As above, counting every attempt in {@code counters} for TLS reports. */
     static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
                                Optional<StsPolicySource> sts, DeliveryRound.Transport transport, MetricFactory metrics, Clock clock,
                                Optional<TlsReportCounters> counters) {
+        return round(policy, dns, secureDns, sts, transport, SCHEDULE, metrics, clock, counters);
+    }
+
+    private static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, Optional<SecureDns> secureDns,
+                                       Optional<StsPolicySource> sts, DeliveryRound.Transport transport, RetrySchedule schedule,
+                                       MetricFactory metrics, Clock clock, Optional<TlsReportCounters> counters) {
         return new DeliveryRound(() -> policy, dns, secureDns, sts, new DeliveryEndpoints(), JdkTrustAnchors::certificates,
             Optional::empty, transport, new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), clock, connection -> { }),
-            1, SCHEDULE, metrics, clock, counters);
+            1, schedule, metrics, clock, counters);
     }
 
     /** A transport whose peer answers every plan with {@code peer}'s observation and keeps no connection open. */
