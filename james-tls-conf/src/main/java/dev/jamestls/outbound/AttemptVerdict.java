@@ -15,7 +15,13 @@ public enum AttemptVerdict implements Spelled {
     /** The peer answered 4xx in the mail transaction. */
     REJECTED_TEMPORARILY(true),
     /** The peer answered 5xx in the mail transaction: the message is refused, no other host is tried. */
-    REJECTED_PERMANENTLY(false);
+    REJECTED_PERMANENTLY(false),
+    /**
+     * The sender's REQUIRETLS (RFC 8689 §4.2.1) could not be met by this host: its TLS is not authenticated by the rule
+     * or a published policy, or its EHLO reply after STARTTLS does not list REQUIRETLS. Nothing of the message was sent;
+     * the next host is tried (§4.2.1: "repeat steps 2-4 with each host").
+     */
+    REQUIRETLS_NOT_MET(true);
 
     private final boolean tryNextHost;
 
