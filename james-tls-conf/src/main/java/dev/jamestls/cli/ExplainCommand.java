@@ -16,6 +16,7 @@ import dev.jamestls.inbound.ViolationKind;
 import dev.jamestls.policy.ClientCertificateRequirement;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationRouting;
+import dev.jamestls.outbound.SenderDemandRules;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.Failure;
@@ -121,6 +122,10 @@ final class ExplainCommand extends CliCommand {
         int step = 1;
         for (String line : DestinationRouting.precedence(resolution, policy.defaults().mtaSts())) {
             out.println("  " + step++ + ". " + line);
+        }
+        out.println("sender:   what the sender's own TLS demand on a message changes:");
+        for (String line : SenderDemandRules.explain(resolution, policy.defaults().mtaSts())) {
+            out.println("  - " + line);
         }
         printTrail(out, resolution.trail());
     }

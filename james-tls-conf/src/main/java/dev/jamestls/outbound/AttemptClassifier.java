@@ -113,6 +113,8 @@ public final class AttemptClassifier {
             case REJECTED -> new AttemptClassification(transaction.reply().orElseThrow().permanent()
                 ? AttemptVerdict.REJECTED_PERMANENTLY : AttemptVerdict.REJECTED_TEMPORARILY, type,
                 reason + "; peer replied: " + transaction.reply().orElseThrow());
+            // RFC 8689 §4.2.1 step 4: no REQUIRETLS in the EHLO reply after STARTTLS; the next host may have it.
+            case WITHHELD -> new AttemptClassification(AttemptVerdict.REQUIRETLS_NOT_MET, type, reason + "; " + transaction.detail());
             case BROKEN, NOT_STARTED -> new AttemptClassification(AttemptVerdict.CONNECTION_FAILED, type,
                 reason + "; connection failed: " + (transaction.detail().isEmpty()
                     ? seen.error().orElse("no reason given") : transaction.detail()));

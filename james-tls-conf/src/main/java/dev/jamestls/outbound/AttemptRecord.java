@@ -41,13 +41,15 @@ import dev.jamestls.verify.TlsRptResultType;
  * @param refusedRecipients the recipients the peer refused at RCPT (per-recipient results, RFC 5321 §3.3)
  * @param peerReply the peer's refusal of the transaction (MAIL, RCPT of every recipient, DATA), as values
  * @param source which policy decided the host's plan: connector, DANE, MTA-STS or defaults
+ * @param senderDemand what the sender's own TLS demand on the message (RFC 8689 REQUIRETLS, {@code TLS-Required: No})
+ *     made of this attempt; empty when the sender demanded nothing
  */
 public record AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
                             String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
                             Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
                             Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
                             Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
-                            Optional<PeerReply> peerReply, PolicySource source) {
+                            Optional<PeerReply> peerReply, PolicySource source, Optional<SenderDemandOutcome> senderDemand) {
     public AttemptRecord {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(domain, "domain");
@@ -69,6 +71,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         refusedRecipients = List.copyOf(refusedRecipients);
         Objects.requireNonNull(peerReply, "peerReply");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(senderDemand, "senderDemand");
     }
 
     /** An attempt under the rule itself (a connector, a table entry or the defaults decided). */
@@ -86,7 +89,27 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         return new AttemptRecord(at, resolution.recipientDomain().ascii(), resolution.rule(), resolution.kind(),
             resolution.mode(), level, target.host().ascii(), target.port(), Optional.empty(), false, TlsStage.NOT_ATTEMPTED,
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            AttemptVerdict.TLS_NOT_SECURED, Optional.of(type), reason, List.of(), Optional.empty(), source);
+            AttemptVerdict.TLS_NOT_SECURED, Optional.of(type), reason, List.of(), Optional.empty(), source, Optional.empty());
+    }
+
+    /**
+     * A host not connected to because its plan cannot meet the sender's REQUIRETLS (RFC 8689 §4.2.1: the server must be
+     * authenticated): no byte was sent.
+     */
+    public static AttemptRecord withheld(Instant at, OutboundResolution resolution, PolicySource source, TlsPlan plan,
+                                         DeliveryTarget target, String reason) {
+        return new AttemptRecord(at, resolution.recipientDomain().ascii(), resolution.rule(), resolution.kind(),
+            resolution.mode(), plan.level(), target.host().ascii(), target.port(), Optional.empty(), false, TlsStage.NOT_ATTEMPTED,
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            AttemptVerdict.REQUIRETLS_NOT_MET, Optional.empty(), reason, List.of(), Optional.empty(), source,
+            Optional.of(SenderDemandOutcome.REQUIRETLS_UNAUTHENTICATED));
+    }
+
+    /** The same attempt with what the sender's TLS demand made of it. */
+    public AttemptRecord withSenderDemand(SenderDemandOutcome outcome) {
+        return new AttemptRecord(at, domain, rule, ruleKind, mode, level, mxHost, port, ip, startTlsOffered, tlsStage, protocol,
+            cipher, peerSubject, peerIssuer, peerSpkiPin, verdict, resultType, reason, refusedRecipients, peerReply, source,
+            Optional.of(outcome));
     }
 
     public static AttemptRecord of(Instant at, OutboundResolution resolution, PolicySource source, TlsPlan plan,
@@ -96,7 +119,8 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
             resolution.mode(), plan.level(), target.host().ascii(), target.port(), seen.ip(), seen.startTlsOffered(),
             seen.stage(), seen.protocol(), seen.cipher(), leaf.map(CertificateFacts::subject),
             leaf.map(CertificateFacts::issuer), leaf.map(CertificateFacts::spkiSha256), classification.verdict(),
-            classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply(), source);
+            classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply(), source,
+            Optional.empty());
     }
 
     /** Field names and values in a fixed order, for a structured log line. */
@@ -120,6 +144,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         fields.put("peerSpki", peerSpkiPin.orElse("-"));
         fields.put("verdict", verdict.spelling());
         fields.put("resultType", resultType.map(TlsRptResultType::spelling).orElse("-"));
+        senderDemand.ifPresent(outcome -> fields.put("senderDemand", outcome.spelling()));
         fields.put("reason", reason);
         if (!refusedRecipients.isEmpty()) {
             fields.put("refused", refusedRecipients.stream().map(RecipientRefusal::toString).collect(java.util.stream.Collectors.joining("; ")));

@@ -59,8 +59,19 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
             return new DeliveryDecision(Kind.BOUNCE, peerStatus(last, SmtpReply.OTHER_PERMANENT),
                 "delivery to " + resolution.recipientDomain().ascii() + " refused: " + last.summary(), Optional.empty());
         }
-        boolean tlsFailure = attempts.stream().anyMatch(a -> a.verdict() == AttemptVerdict.TLS_NOT_SECURED) && plan.tlsMandatory();
         String history = attempts.stream().map(AttemptRecord::summary).collect(Collectors.joining("; "));
+        boolean requireTls = attempts.stream().anyMatch(a -> a.verdict() == AttemptVerdict.REQUIRETLS_NOT_MET);
+        if (requireTls && attempts.stream().allMatch(a -> a.verdict() == AttemptVerdict.REQUIRETLS_NOT_MET)) {
+            // RFC 8689 §4.2.1: no host is a path that meets the sender's REQUIRETLS (none is authenticated by the rule or a
+            // published policy, or none lists REQUIRETLS after STARTTLS), so the message is not transmitted and a
+            // non-delivery notification goes back at once with 5.7.30: waiting changes neither our configuration nor the
+            // destination's software. A failure a retry could cure (no connection, TLS not established) is temporary below.
+            return new DeliveryDecision(Kind.BOUNCE, SmtpReply.REQUIRETLS_SUPPORT_REQUIRED, "the sender requires TLS (REQUIRETLS, "
+                + "RFC 8689) and no host of " + resolution.recipientDomain().ascii() + " meets it: " + history, Optional.empty());
+        }
+        // A REQUIRETLS mail is only ever sent under mandatory, authenticated TLS: any host's TLS failure is one.
+        boolean tlsFailure = attempts.stream().anyMatch(a -> a.verdict() == AttemptVerdict.TLS_NOT_SECURED)
+            && (plan.tlsMandatory() || requireTls);
         String diagnostic = tlsFailure
             ? "TLS required by " + resolution.kind().spelling() + " " + resolution.rule() + " (" + plan.describe()
                 + ") could not be secured for " + resolution.recipientDomain().ascii() + ": " + history

@@ -175,6 +175,19 @@ public final class DestinationRouting {
     private record Candidate(DeliveryTarget target, Optional<List<InetAddress>> addresses) {
     }
 
+    /**
+     * The administrator's own plan for {@code target}: the rule without the destination's published policies (DANE,
+     * MTA-STS), under which a {@code TLS-Required: No} message is delivered (RFC 8689 §4.2.2); empty under level
+     * {@code dane-only}, whose rule demands DANE itself.
+     */
+    public static Optional<TlsPlan> rulePlan(OutboundResolution resolution, DeliveryTarget target, List<X509Certificate> anchors,
+                                             Optional<ClientIdentity> identity) {
+        if (resolution.requirement().level() == OutboundLevel.DANE_ONLY) {
+            return Optional.empty();
+        }
+        return Optional.of(plan(withoutDane(resolution.requirement()), resolution.mode(), resolution, target, anchors, identity));
+    }
+
     /** The hosts left to decide, asked for only when a policy needs them. */
     @FunctionalInterface
     private interface Candidates {

@@ -153,6 +153,16 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
         return new TlsPlan(level, mode, false, false, certificate, OnFailure.RECORD_ONLY, protocols, ciphers, sniHost, clientIdentity);
     }
 
+    /**
+     * The same plan tried, recorded and not enforced, as in mode {@code testing}: STARTTLS first, the certificate checked
+     * and recorded, clear text after a failed STARTTLS or handshake. For a message whose sender said
+     * {@code TLS-Required: No} (RFC 8689 §4.2.2) where the rule allows that.
+     */
+    public TlsPlan tlsOptional() {
+        return new TlsPlan(level, Mode.TESTING, startTls, false, certificate, OnFailure.RECORD_ONLY, protocols, ciphers, sniHost,
+            clientIdentity);
+    }
+
     /** Whether the certificate check was part of what the rule demands (verify, secure, fingerprint). */
     public boolean certificateRequired() {
         return level.authenticates();

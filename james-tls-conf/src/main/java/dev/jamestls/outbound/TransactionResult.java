@@ -24,7 +24,12 @@ public record TransactionResult(Kind kind, Optional<PeerReply> reply, String det
         /** The peer answered 4xx or 5xx to MAIL, RCPT or DATA. */
         REJECTED,
         /** The connection broke during the transaction. */
-        BROKEN
+        BROKEN,
+        /**
+         * Not started by us: the peer does not meet what the sender demanded of this message (its EHLO reply after
+         * STARTTLS does not list REQUIRETLS, RFC 8689 §4.2.1), so no MAIL was sent.
+         */
+        WITHHELD
     }
 
     public static final TransactionResult NOT_STARTED = new TransactionResult(Kind.NOT_STARTED, Optional.empty(), "", List.of());
@@ -58,6 +63,11 @@ public record TransactionResult(Kind kind, Optional<PeerReply> reply, String det
     /** The peer refused MAIL or DATA (or the end of data) with {@code reply}. */
     public static TransactionResult rejected(PeerReply reply) {
         return rejected(reply, List.of());
+    }
+
+    /** The message was not offered to the peer: {@code detail} says which demand of the sender it does not meet. */
+    public static TransactionResult withheld(String detail) {
+        return new TransactionResult(Kind.WITHHELD, Optional.empty(), detail, List.of());
     }
 
     public static TransactionResult broken(String detail) {

@@ -67,14 +67,22 @@ public record Connector(String name, Mode mode, Optional<LocalDate> expires, Opt
      *
      * @param recipientDomains the partner's recipient domains; at least one
      * @param requirement what delivery to them must achieve
+     * @param honourTlsRequiredNo whether a message whose sender said {@code TLS-Required: No} (RFC 8689 §4.2.2) is
+     *     delivered under this connector's level tried and recorded, not enforced; false: the connector is enforced
+     *     whatever the header says (the default: the header never lowers an administrator's rule, SPEC §5)
      */
-    public record Outbound(List<DomainPattern> recipientDomains, OutboundRequirement requirement) {
+    public record Outbound(List<DomainPattern> recipientDomains, OutboundRequirement requirement, boolean honourTlsRequiredNo) {
         public Outbound {
             recipientDomains = List.copyOf(recipientDomains);
             Objects.requireNonNull(requirement, "requirement");
             if (recipientDomains.isEmpty()) {
                 throw new IllegalArgumentException("an outbound part needs at least one recipient domain");
             }
+        }
+
+        /** An outbound part the {@code TLS-Required: No} header never lowers. */
+        public Outbound(List<DomainPattern> recipientDomains, OutboundRequirement requirement) {
+            this(recipientDomains, requirement, false);
         }
     }
 }

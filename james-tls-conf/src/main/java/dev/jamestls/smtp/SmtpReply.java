@@ -38,6 +38,8 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     // delivery whose rule says failure="permanent" (SPEC §3).
     public static final String ENCRYPTION_NEEDED_PERMANENT = "5.7.10";
     // RFC 3463 §3.5: X.4.4 Unable to route (no MX, no address for the destination).
+    /** RFC 8689 §5, §7.2 (RFC 5248 registry): "REQUIRETLS support required": no next hop meets the sender's REQUIRETLS. */
+    public static final String REQUIRETLS_SUPPORT_REQUIRED = "5.7.30";
     public static final String UNABLE_TO_ROUTE_TEMPORARY = "4.4.4";
     // RFC 7505 §4.2: X.1.10 Recipient address has null MX; the DSN status for a domain that accepts no mail.
     public static final String NULL_MX_PERMANENT = "5.1.10";

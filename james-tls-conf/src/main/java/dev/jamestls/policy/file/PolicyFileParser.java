@@ -452,7 +452,8 @@ public final class PolicyFileParser {
 
         private Optional<Connector.Outbound> connectorOutbound(XmlElement element, String connector) {
             Optional<OutboundRequirement> requirement = outboundRequirement(element, true, true);
-            boolean ok = requirement.isPresent();
+            Optional<Boolean> honourTlsRequiredNo = checks.parse(element, "honourTlsRequiredNo", XmlChecks::parseBoolean);
+            boolean ok = requirement.isPresent() && attributeOk(element, "honourTlsRequiredNo", honourTlsRequiredNo);
             Optional<List<DomainPattern>> domains = claimedDomains(element, "recipientDomain", connector, outboundClaims, "outbound");
             ok &= domains.isPresent();
             if (element.children("recipientDomain").isEmpty()) {
@@ -462,7 +463,7 @@ public final class PolicyFileParser {
             if (!ok) {
                 return Optional.empty();
             }
-            return Optional.of(new Connector.Outbound(domains.get(), requirement.get()));
+            return Optional.of(new Connector.Outbound(domains.get(), requirement.get(), honourTlsRequiredNo.orElse(false)));
         }
 
         private Optional<OutboundRequirement> outboundRequirement(XmlElement element, boolean inConnector, boolean levelRequired) {
@@ -470,7 +471,7 @@ public final class PolicyFileParser {
                 ? List.of("recipientDomain", "match", "pin", "smartHost", "trustAnchors", "clientIdentity")
                 : List.of("match");
             List<String> attributes = inConnector
-                ? List.of("level", "minimumProtocol", "ciphers", "excludeCiphers", "failure")
+                ? List.of("level", "minimumProtocol", "ciphers", "excludeCiphers", "failure", "honourTlsRequiredNo")
                 : List.of("level", "minimumProtocol", "ciphers", "excludeCiphers", "mtaSts");
             checks.allow(element, attributes, children);
             Optional<OutboundLevel> level = levelRequired

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamestls.dns.SecureDns;
 import dev.jamestls.james.attributes.OutboundAttributes;
+import dev.jamestls.james.attributes.RequireTlsAttributes;
 import dev.jamestls.mtasts.StsPolicySource;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.outbound.AttemptClassifier;
@@ -37,6 +38,8 @@ import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
 import dev.jamestls.outbound.RecipientParts;
 import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.outbound.SenderDemandOutcome;
+import dev.jamestls.outbound.SenderDemandRules;
 import dev.jamestls.outbound.TargetSelection;
 import dev.jamestls.outbound.DestinationRouting;
 import dev.jamestls.outbound.PolicySource;
@@ -46,6 +49,7 @@ import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.OutboundResolution;
 import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.TlsPolicy;
+import dev.jamestls.requiretls.SenderTlsDemand;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tlsrpt.PolicyDetails;
@@ -157,8 +161,10 @@ public final class DeliveryRound {
         TimeMetric timer = metrics.timer("jamestls.outbound.delivery");
         try {
             TlsPolicy current = policy.get();
-            DestinationRouting.Route route = routing.route(current.resolveOutbound(domain), current.defaults().mtaSts(), anchors.get(),
-                identity.get());
+            OutboundResolution rule = current.resolveOutbound(domain);
+            List<X509Certificate> trusted = anchors.get();
+            Optional<ClientIdentity> ours = identity.get();
+            DestinationRouting.Route route = routing.route(rule, current.defaults().mtaSts(), trusted, ours);
             OutboundResolution resolution = route.resolution();
             for (String note : route.notes()) {
                 LOGGER.info("outbound-tls-policy mail={} domain={} {}", mail.getName(), domain, PeerText.escape(note));
@@ -169,7 +175,8 @@ public final class DeliveryRound {
                 attempts.add(record);
                 count(record, () -> details(route, skipped.source(), skipped.target(), Optional.empty()));
             }
-            attemptAll(envelope(mail), route, attempts);
+            Optional<SenderTlsDemand> demand = RequireTlsAttributes.demand(mail);
+            attemptAll(envelope(mail, demand), route, new SenderDemand(demand, rule, trusted, ours), attempts);
             decision = route.targets().isEmpty()
                 ? DeliveryDecision.refusedByPolicy(resolution, route.source(), attempts, retries, schedule)
                 : DeliveryDecision.decide(resolution, route.targets().get(0).plan(), attempts, retries, schedule);
@@ -195,12 +202,39 @@ public final class DeliveryRound {
         return new Outcome(attempts, decision, parts, retries, mx);
     }
 
-    private void attemptAll(SmtpAttempt.Envelope envelope, DestinationRouting.Route route, List<AttemptRecord> attempts) {
+    /**
+     * The sender's TLS demand on the mail (RFC 8689) and what re-planning a host under it needs: the policy file's rule
+     * for the domain (not the MTA-STS policy standing in for it), the delivery's anchors and identity.
+     */
+    private record SenderDemand(Optional<SenderTlsDemand> demand, OutboundResolution rule, List<X509Certificate> anchors,
+                                Optional<ClientIdentity> identity) {
+        SenderDemandRules.Applied apply(DestinationRouting.PlannedTarget planned) {
+            Optional<TlsPlan> rulePlan = demand.isEmpty() ? Optional.empty()
+                : DestinationRouting.rulePlan(rule, planned.target(), anchors, identity);
+            return SenderDemandRules.apply(demand, planned.plan(), planned.source(), PolicySource.of(rule.kind()), rulePlan,
+                SenderDemandRules.connectorOptsIn(rule));
+        }
+    }
+
+    private void attemptAll(SmtpAttempt.Envelope envelope, DestinationRouting.Route route, SenderDemand sender,
+                            List<AttemptRecord> attempts) {
         OutboundResolution resolution = route.resolution();
         for (DestinationRouting.PlannedTarget planned : route.targets()) {
             DeliveryTarget target = planned.target();
-            TlsPlan plan = planned.plan();
-            PolicySource source = planned.source();
+            SenderDemandRules.Applied applied = sender.apply(planned);
+            if (applied.outcome().isPresent()) {
+                LOGGER.info("outbound-tls-sender-demand domain={} mx={} outcome={} reason=\"{}\"", resolution.recipientDomain().ascii(),
+                    PeerText.escape(target.host().ascii()), applied.outcome().get(), PeerText.escape(applied.reason()));
+            }
+            if (!applied.attempted()) {
+                // RFC 8689 §4.2.1: not connected to; not a TLS attempt, so not counted for TLS reports either.
+                attempts.add(logged(AttemptRecord.withheld(clock.instant(), resolution, applied.source(), applied.plan(), target,
+                    applied.reason())));
+                continue;
+            }
+            TlsPlan plan = applied.plan();
+            PolicySource source = applied.source();
+            Optional<SenderDemandOutcome> outcome = applied.outcome();
             Supplier<PolicyDetails> details = () -> details(route, source, target, plan.certificate());
             List<InetAddress> addresses;
             try {
@@ -208,18 +242,18 @@ public final class DeliveryRound {
             } catch (UnknownHostException e) {
                 AttemptObservation none = new AttemptObservation(Optional.empty(), false, TlsStage.CONNECT_FAILED, Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.of("no address for " + target.host().ascii()), TransactionResult.NOT_STARTED);
-                AttemptRecord record = record(resolution, source, plan, target, none);
+                AttemptRecord record = record(resolution, source, plan, target, none, outcome);
                 attempts.add(record);
                 count(record, details);
                 continue;
             }
             for (InetAddress address : addresses) {
-                AttemptRecord record = attempt(resolution, source, plan, plan, target, address, envelope);
+                AttemptRecord record = attempt(resolution, source, plan, plan, target, address, envelope, outcome);
                 attempts.add(record);
                 count(record, details);
                 if (record.verdict() == AttemptVerdict.TLS_NOT_SECURED && !plan.tlsMandatory() && plan.startTls()) {
                     // SPEC §1.3 may: a failed STARTTLS or handshake is retried on this host in clear text.
-                    record = attempt(resolution, source, plan, plan.clearTextFallback(), target, address, envelope);
+                    record = attempt(resolution, source, plan, plan.clearTextFallback(), target, address, envelope, outcome);
                     attempts.add(record);
                     count(record, details);
                 }
@@ -231,14 +265,15 @@ public final class DeliveryRound {
     }
 
     private AttemptRecord attempt(OutboundResolution resolution, PolicySource source, TlsPlan rulePlan, TlsPlan plan,
-                                  DeliveryTarget target, InetAddress address, SmtpAttempt.Envelope envelope) {
+                                  DeliveryTarget target, InetAddress address, SmtpAttempt.Envelope envelope,
+                                  Optional<SenderDemandOutcome> outcome) {
         TimeMetric timer = metrics.timer("jamestls.outbound.attempt." + plan.level().spelling());
         InetSocketAddress endpoint = endpoints.endpoint(target, address);
         // Never across rules: the key names the rule, its level and TLS requirement (in the plan), host and port.
         PoolKey key = new PoolKey(resolution.kind(), resolution.rule(), rulePlan, endpoint);
         try {
             if (plan.equals(rulePlan)) {
-                Optional<AttemptRecord> reused = reuse(resolution, source, key, target, envelope);
+                Optional<AttemptRecord> reused = reuse(resolution, source, key, target, envelope, outcome);
                 if (reused.isPresent()) {
                     return reused.get();
                 }
@@ -248,7 +283,7 @@ public final class DeliveryRound {
             if (result.observation().stage() == TlsStage.ESTABLISHED) {
                 metrics.generate(result.resumed() ? "jamestls.outbound.tls.resumed" : "jamestls.outbound.tls.fullHandshake").increment();
             }
-            AttemptRecord record = record(resolution, source, plan, target, result.observation());
+            AttemptRecord record = record(resolution, source, plan, target, result.observation(), outcome);
             result.connection().ifPresent(connection -> keepOrClose(key, connection, record));
             return record;
         } finally {
@@ -262,7 +297,7 @@ public final class DeliveryRound {
      * connection) takes the mail. Bounded by the per-destination limit.
      */
     private Optional<AttemptRecord> reuse(OutboundResolution resolution, PolicySource source, PoolKey key, DeliveryTarget target,
-                                          SmtpAttempt.Envelope envelope) {
+                                          SmtpAttempt.Envelope envelope, Optional<SenderDemandOutcome> outcome) {
         for (int tries = 0; tries < maxPerDestination; tries++) {
             Optional<SmtpConnection> idle = pool.borrow(key);
             if (idle.isEmpty()) {
@@ -273,13 +308,19 @@ public final class DeliveryRound {
                 discard(key, connection, "NOOP failed");
                 continue;
             }
+            if (envelope.requireTls() && !connection.meetsRequireTls()) {
+                // RFC 8689 §4.2.1: a REQUIRETLS mail rides only a connection whose peer listed REQUIRETLS after STARTTLS;
+                // this one stays for other mail, and a new connection asks the peer.
+                pool.release(key, connection);
+                return Optional.empty();
+            }
             AttemptObservation seen = connection.send(envelope);
             if (seen.transaction().kind() == TransactionResult.Kind.BROKEN) {
                 discard(key, connection, seen.transaction().detail());
                 continue;
             }
             metrics.generate("jamestls.outbound.connections.reused").increment();
-            AttemptRecord record = record(resolution, source, connection.plan(), target, seen);
+            AttemptRecord record = record(resolution, source, connection.plan(), target, seen, outcome);
             keepOrClose(key, connection, record);
             return Optional.of(record);
         }
@@ -308,9 +349,10 @@ public final class DeliveryRound {
     }
 
     private AttemptRecord record(OutboundResolution resolution, PolicySource source, TlsPlan plan, DeliveryTarget target,
-                                 AttemptObservation seen) {
+                                 AttemptObservation seen, Optional<SenderDemandOutcome> outcome) {
         AttemptClassification classification = AttemptClassifier.classify(plan, seen);
-        return logged(AttemptRecord.of(clock.instant(), resolution, source, plan, target, seen, classification));
+        AttemptRecord record = AttemptRecord.of(clock.instant(), resolution, source, plan, target, seen, classification);
+        return logged(outcome.map(record::withSenderDemand).orElse(record));
     }
 
     /**
@@ -349,7 +391,7 @@ public final class DeliveryRound {
         return record;
     }
 
-    private static SmtpAttempt.Envelope envelope(Mail mail) throws MessagingException {
+    private static SmtpAttempt.Envelope envelope(Mail mail, Optional<SenderTlsDemand> demand) throws MessagingException {
         List<Address> recipients = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             try {
@@ -359,7 +401,8 @@ public final class DeliveryRound {
             }
         }
         String reversePath = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
-        return new SmtpAttempt.Envelope(reversePath, recipients.toArray(Address[]::new), mail.getMessage());
+        return new SmtpAttempt.Envelope(reversePath, recipients.toArray(Address[]::new), mail.getMessage(),
+            demand.filter(d -> d == SenderTlsDemand.REQUIRETLS).isPresent());
     }
 
     /** A mail no delivery round can ever deliver: retrying it would only send it round the queue for ever. */

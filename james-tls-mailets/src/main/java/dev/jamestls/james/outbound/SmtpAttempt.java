@@ -28,9 +28,11 @@ import javax.net.ssl.SSLSocket;
 import com.sun.mail.smtp.SMTPAddressFailedException;
 import com.sun.mail.smtp.SMTPSendFailedException;
 import com.sun.mail.smtp.SMTPSenderFailedException;
+import com.sun.mail.smtp.SMTPTransport;
 
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.RecipientRefusal;
+import dev.jamestls.outbound.SenderDemandRules;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
@@ -50,6 +52,9 @@ import dev.jamestls.verify.VerifyingTrustManager;
  * connection that delivered its mail is handed back open ({@link SmtpConnection}) for reuse.
  */
 public final class SmtpAttempt {
+    /** The SMTP service extension keyword and MAIL FROM parameter of RFC 8689 §2. */
+    static final String REQUIRETLS = "REQUIRETLS";
+
     /**
      * @param heloName the name sent in EHLO
      * @param connectTimeoutMillis TCP connect timeout
@@ -67,11 +72,25 @@ public final class SmtpAttempt {
         private final String reversePath;
         private final Address[] recipients;
         private final MimeMessage message;
+        private final boolean requireTls;
 
         public Envelope(String reversePath, Address[] recipients, MimeMessage message) {
+            this(reversePath, recipients, message, false);
+        }
+
+        /**
+         * @param requireTls whether the sender demanded REQUIRETLS (RFC 8689 §4.2.1): the peer must list it in its EHLO reply
+         *     after STARTTLS, and our MAIL FROM carries it on
+         */
+        public Envelope(String reversePath, Address[] recipients, MimeMessage message, boolean requireTls) {
             this.reversePath = reversePath;
             this.recipients = recipients.clone();
             this.message = message;
+            this.requireTls = requireTls;
+        }
+
+        public boolean requireTls() {
+            return requireTls;
         }
 
         public String reversePath() {
@@ -102,6 +121,12 @@ public final class SmtpAttempt {
 
     public static Result run(String rule, TlsPlan plan, InetSocketAddress endpoint, ClientSettings settings,
                              ChainVerifier verifier, ClientTlsContexts contexts, Envelope envelope) {
+        if (envelope.requireTls() && !SenderDemandRules.authenticates(plan)) {
+            // DeliveryRound never asks this; should it, nothing is sent under a plan that cannot meet RFC 8689 §4.2.1.
+            return new Result(new AttemptObservation(Optional.empty(), false, TlsStage.NOT_ATTEMPTED, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), TransactionResult.withheld("REQUIRETLS needs an authenticating plan, not "
+                    + plan.describe())), Optional.empty(), false);
+        }
         AttemptTap tap = new AttemptTap(plan.tlsMandatory());
         Properties properties = new Properties();
         properties.put("mail.smtp.localhost", settings.heloName());
@@ -160,11 +185,18 @@ public final class SmtpAttempt {
                 return new Result(observation(tap, stage, Optional.empty(), Optional.of("TLS not established"),
                     TransactionResult.NOT_STARTED), Optional.empty(), resumed);
             }
-            TransactionResult transaction = transaction(transport, envelope);
+            boolean requireTlsOffered = requireTlsOffered(transport, stage);
+            if (envelope.requireTls() && !requireTlsOffered) {
+                // RFC 8689 §4.2.1 step 4: only the EHLO reply after STARTTLS counts (JavaMail asks EHLO again after TLS and
+                // forgets the clear-text capabilities, which a man in the middle may have written). QUIT, no MAIL.
+                return new Result(observation(tap, stage, tls, Optional.empty(), TransactionResult.withheld(
+                    "the EHLO reply after STARTTLS does not list REQUIRETLS (RFC 8689 §4.2.1)")), Optional.empty(), resumed);
+            }
+            TransactionResult transaction = transaction(transport, properties, envelope);
             AttemptObservation seen = observation(tap, stage, tls, Optional.empty(), transaction);
             if (transaction.kind() == TransactionResult.Kind.SENT) {
                 keepOpen = true;
-                return new Result(seen, Optional.of(new SmtpConnection(transport, properties, plan, seen)), resumed);
+                return new Result(seen, Optional.of(new SmtpConnection(transport, properties, plan, seen, requireTlsOffered)), resumed);
             }
             return new Result(seen, Optional.empty(), resumed);
         } finally {
@@ -183,6 +215,27 @@ public final class SmtpAttempt {
 
     static String reversePath(Envelope envelope) {
         return envelope.reversePath().isEmpty() ? "<>" : envelope.reversePath();
+    }
+
+    /** Whether the peer listed REQUIRETLS in its EHLO reply over TLS (RFC 8689 §2). */
+    private static boolean requireTlsOffered(Transport transport, TlsStage stage) {
+        return stage == TlsStage.ESTABLISHED && transport instanceof SMTPTransport smtp && smtp.supportsExtension(REQUIRETLS);
+    }
+
+    /**
+     * MAIL, RCPT, DATA of one message (RFC 5321 §3.3) and how it ended, per recipient when the peer refused some. The
+     * MAIL command carries {@code REQUIRETLS} when the sender demanded it (RFC 8689 §2, §4.2.1), nothing else otherwise:
+     * JavaMail reads {@code mail.smtp.from} and {@code mail.smtp.mailextension} from the session's properties at each
+     * MAIL, so a kept connection sends each mail with its own.
+     */
+    static TransactionResult transaction(Transport transport, Properties properties, Envelope envelope) {
+        properties.put("mail.smtp.from", reversePath(envelope));
+        if (envelope.requireTls()) {
+            properties.put("mail.smtp.mailextension", REQUIRETLS);
+        } else {
+            properties.remove("mail.smtp.mailextension");
+        }
+        return transaction(transport, envelope);
     }
 
     /** MAIL, RCPT, DATA of one message (RFC 5321 §3.3) and how it ended, per recipient when the peer refused some. */

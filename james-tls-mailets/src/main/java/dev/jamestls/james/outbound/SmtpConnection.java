@@ -7,6 +7,7 @@ import javax.mail.MessagingException;
 import javax.mail.Transport;
 
 import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.outbound.SenderDemandRules;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TransactionResult;
 
@@ -21,12 +22,22 @@ public final class SmtpConnection {
     private final Properties properties;
     private final TlsPlan plan;
     private final AttemptObservation opened;
+    private final boolean requireTlsOffered;
 
-    SmtpConnection(Transport transport, Properties properties, TlsPlan plan, AttemptObservation opened) {
+    SmtpConnection(Transport transport, Properties properties, TlsPlan plan, AttemptObservation opened, boolean requireTlsOffered) {
         this.transport = transport;
         this.properties = properties;
         this.plan = plan;
         this.opened = opened;
+        this.requireTlsOffered = requireTlsOffered;
+    }
+
+    /**
+     * Whether this connection may carry a mail whose sender demanded REQUIRETLS (RFC 8689 §4.2.1): its TLS was
+     * authenticated by its plan and the peer listed REQUIRETLS in its EHLO reply after STARTTLS.
+     */
+    public boolean meetsRequireTls() {
+        return requireTlsOffered && SenderDemandRules.authenticates(plan);
     }
 
     /** The plan the connection was opened under (the clear-text fallback plan for a {@code may} connection in clear). */
@@ -41,10 +52,8 @@ public final class SmtpConnection {
 
     /** Runs the next mail transaction on this connection. */
     public AttemptObservation send(SmtpAttempt.Envelope envelope) {
-        // JavaMail reads mail.smtp.from from the session's properties at each MAIL command; the session keeps
-        // our Properties object, and a connection is used by one delivery at a time.
-        properties.put("mail.smtp.from", SmtpAttempt.reversePath(envelope));
-        TransactionResult transaction = SmtpAttempt.transaction(transport, envelope);
+        // The session keeps our Properties object (read at each MAIL), and a connection is used by one delivery at a time.
+        TransactionResult transaction = SmtpAttempt.transaction(transport, properties, envelope);
         return new AttemptObservation(opened.ip(), opened.startTlsOffered(), opened.stage(), opened.protocol(), opened.cipher(),
             opened.certificate(), Optional.empty(), transaction);
     }
