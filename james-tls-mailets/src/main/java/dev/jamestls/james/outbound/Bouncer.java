@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueue;
+import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -21,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jamestls.james.attributes.OutboundAttributes;
+import dev.jamestls.james.attributes.RequireTlsAttributes;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.RetrySchedule;
+import dev.jamestls.requiretls.SenderTlsDemand;
 import dev.jamestls.smtp.PeerText;
 
 /**
@@ -135,9 +140,23 @@ public final class Bouncer {
         }
         Collection<MailAddress> recipients = mail.getRecipients();
         MailAddress sender = mail.getMaybeSender().get();
-        context.sendMail(MailAddress.nullSender(), List.of(sender), DeliveryStatusNotification.build(
-            reportingMta, context.getPostmaster().asString(), sender.asString(),
-            recipients.stream().map(MailAddress::asString).toList(), remoteMta, arrival(mail), decision, mail.getMessage()));
+        MimeMessage dsn = DeliveryStatusNotification.build(reportingMta, context.getPostmaster().asString(), sender.asString(),
+            recipients.stream().map(MailAddress::asString).toList(), remoteMta, arrival(mail), decision, mail.getMessage());
+        if (RequireTlsAttributes.demand(mail).filter(demand -> demand == SenderTlsDemand.REQUIRETLS).isEmpty()) {
+            context.sendMail(MailAddress.nullSender(), List.of(sender), dsn);
+            return;
+        }
+        // RFC 8689 §5: the notification of a REQUIRETLS message travels under REQUIRETLS too, and returns the original's
+        // header fields only (as every DSN here does, RFC 3462 text/rfc822-headers), never its content: the attribute
+        // makes this delivery, or the next hop's, apply the same demand to it.
+        MailImpl notification = MailImpl.builder().name(MailImpl.getId()).sender(MailAddress.nullSender()).addRecipient(sender)
+            .mimeMessage(dsn).build();
+        try {
+            RequireTlsAttributes.set(notification, SenderTlsDemand.REQUIRETLS);
+            context.sendMail(notification);
+        } finally {
+            LifecycleUtil.dispose(notification);
+        }
     }
 
     /**

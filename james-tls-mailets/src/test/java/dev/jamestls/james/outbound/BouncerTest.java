@@ -27,6 +27,8 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.Test;
 
 import dev.jamestls.james.attributes.OutboundAttributes;
+import dev.jamestls.james.attributes.RequireTlsAttributes;
+import dev.jamestls.requiretls.SenderTlsDemand;
 import dev.jamestls.outbound.DeliveryDecision;
 
 /**
@@ -96,6 +98,29 @@ class BouncerTest {
         assertThat(dsn.returnedHeaders()).contains("Subject: quarterly report");
         assertThat(queue.enqueued()).isEmpty();
         assertThat(OutboundAttributes.bounceFailures(mail)).isZero();
+    }
+
+    @Test
+    void theDsnOfARequireTlsMailTravelsUnderRequireTlsAndReturnsNoContent() throws Exception {
+        DeliveryDecision refused = new DeliveryDecision(DeliveryDecision.Kind.BOUNCE, "5.7.30",
+            "the sender requires TLS (REQUIRETLS, RFC 8689) and no host of partner.example meets it", Optional.empty());
+        FakeMail mail = failedMail(refused, "a@partner.example");
+        RequireTlsAttributes.set(mail, SenderTlsDemand.REQUIRETLS);
+
+        bouncer().bounceOrRetryLater(mail, refused, "mx2.partner.example");
+
+        FakeMailContext.SentMail sent = james.allSent().get(0);
+        assertThat(james.allSent()).hasSize(1);
+        // FakeMailContext records a Mail's null sender as no sender.
+        assertThat(sent.getSender() == null || sent.getSender().isNullSender()).as("from the null sender").isTrue();
+        assertThat(sent.getRecipients()).containsExactly(new MailAddress("sender@james.local"));
+        assertThat(sent.getAttributes().get(RequireTlsAttributes.TLS_REQUIRED).getValue().value()).isEqualTo("requiretls");
+        Dsn dsn = Dsn.read(sent.getMsg());
+        assertThat(dsn.perRecipient()).singleElement().satisfies(fields -> assertThat(fields).containsEntry("Status", "5.7.30"));
+        assertThat(dsn.returnedHeaders()).contains("Subject: quarterly report");
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        sent.getMsg().writeTo(wire);
+        assertThat(wire.toString(java.nio.charset.StandardCharsets.UTF_8)).as("the original's body").doesNotContain("body");
     }
 
     @Test

@@ -1,0 +1,153 @@
+package dev.jamestls.james.outbound;
+
+import static dev.jamestls.james.outbound.ScriptedDelivery.observed;
+import static dev.jamestls.james.outbound.ScriptedDelivery.twoMxHosts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jamestls.james.attributes.RequireTlsAttributes;
+import dev.jamestls.outbound.AttemptObservation;
+import dev.jamestls.outbound.AttemptRecord;
+import dev.jamestls.outbound.AttemptVerdict;
+import dev.jamestls.outbound.DeliveryDecision;
+import dev.jamestls.outbound.PolicySource;
+import dev.jamestls.outbound.SenderDemandOutcome;
+import dev.jamestls.outbound.TlsPlan;
+import dev.jamestls.outbound.TlsStage;
+import dev.jamestls.outbound.TransactionResult;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.file.PolicyFileParser;
+import dev.jamestls.requiretls.SenderTlsDemand;
+
+/**
+ * What the sender's TLS demand (RFC 8689) makes of a delivery round when the path allows it: REQUIRETLS goes to an
+ * authenticated host that lists it after STARTTLS, and bounces with 5.7.30 when none does; {@code TLS-Required: No} is
+ * delivered past a published policy's TLS failure, and past a connector's only when it opts in. Every attempt records
+ * what the demand did.
+ */
+class SenderDemandRoundTest {
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults><outbound level="may" mtaSts="true"/></defaults>
+          <connector name="verify-partner" mode="enforce">
+            <outbound level="verify"><recipientDomain>verify.example</recipientDomain></outbound>
+          </connector>
+          <connector name="lenient-partner" mode="enforce">
+            <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>lenient.example</recipientDomain></outbound>
+          </connector>
+        </tlsPolicy>
+        """;
+
+    @TempDir
+    Path dir;
+
+    /** Each connection: its plan, and whether the mail asked the peer for REQUIRETLS. */
+    private final List<TlsPlan> plans = new ArrayList<>();
+    private final List<Boolean> requireTls = new ArrayList<>();
+
+    private DeliveryRound.Outcome deliver(String recipient, Optional<SenderTlsDemand> demand,
+                                          BiFunction<TlsPlan, SmtpAttempt.Envelope, AttemptObservation> peer) throws Exception {
+        Path file = dir.resolve("tls-policy.xml");
+        Files.writeString(file, POLICY);
+        DeliveryRound round = ScriptedDelivery.round(new PolicyFileParser(ScriptedDelivery.CLOCK).parse(file).policyOrThrow(),
+            twoMxHosts(), Optional.empty(), Optional.of(RequireTlsAttackTest.STS), (rule, plan, endpoint, envelope) -> {
+                plans.add(plan);
+                requireTls.add(envelope.requireTls());
+                return new SmtpAttempt.Result(peer.apply(plan, envelope), Optional.empty(), false);
+            }, ScriptedDelivery.noMetrics(), ScriptedDelivery.CLOCK);
+        FakeMail mail = ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), ScriptedDelivery.ARRIVAL,
+            recipient);
+        demand.ifPresent(d -> RequireTlsAttributes.set(mail, d));
+        return round.deliver(mail);
+    }
+
+    private static AttemptObservation withheld() {
+        return observed(TlsStage.ESTABLISHED, true, TransactionResult.withheld("the EHLO reply after STARTTLS does not list REQUIRETLS"));
+    }
+
+    @Test
+    void requireTlsGoesToAnAuthenticatedHostAndAsksItForRequireTls() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@verify.example", Optional.of(SenderTlsDemand.REQUIRETLS),
+            (plan, envelope) -> observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT));
+
+        assertThat(requireTls).containsExactly(true);
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.DELIVERED);
+        assertThat(outcome.attempts()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.senderDemand()).contains(SenderDemandOutcome.REQUIRETLS_AUTHENTICATED);
+            assertThat(attempt.logLine()).contains("senderDemand=requiretls-authenticated");
+        });
+    }
+
+    @Test
+    void requireTlsThatNoHostListsAfterStartTlsBouncesAtOnceWith5730() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@verify.example", Optional.of(SenderTlsDemand.REQUIRETLS),
+            (plan, envelope) -> withheld());
+
+        assertThat(plans).as("every MX host is asked (RFC 8689 §4.2.1)").hasSize(2);
+        assertThat(outcome.attempts()).extracting(AttemptRecord::verdict).containsOnly(AttemptVerdict.REQUIRETLS_NOT_MET);
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.BOUNCE);
+        assertThat(outcome.decision().status()).isEqualTo("5.7.30");
+    }
+
+    @Test
+    void requireTlsWithAHostWhoseTlsFailedIsRetriedNotBounced() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@verify.example", Optional.of(SenderTlsDemand.REQUIRETLS),
+            (plan, envelope) -> plan.sniHost().startsWith("mx1.") ? withheld()
+                : observed(TlsStage.HANDSHAKE_FAILED, true, TransactionResult.NOT_STARTED));
+
+        assertThat(outcome.attempts()).extracting(AttemptRecord::verdict)
+            .containsExactly(AttemptVerdict.REQUIRETLS_NOT_MET, AttemptVerdict.TLS_NOT_SECURED);
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
+        assertThat(outcome.decision().status()).isEqualTo("4.7.5");
+    }
+
+    @Test
+    void tlsRequiredNoIsDeliveredPastAPublishedPolicysTlsFailureTryingTlsFirst() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@sts.example", Optional.of(SenderTlsDemand.TLS_OPTIONAL),
+            (plan, envelope) -> plan.startTls() ? observed(TlsStage.HANDSHAKE_FAILED, true, TransactionResult.NOT_STARTED)
+                : observed(TlsStage.NOT_ATTEMPTED, true, TransactionResult.SENT));
+
+        assertThat(plans).extracting(TlsPlan::startTls).containsExactly(true, false);
+        assertThat(requireTls).containsOnly(false);
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.DELIVERED);
+        assertThat(outcome.attempts()).extracting(AttemptRecord::senderDemand)
+            .containsOnly(Optional.of(SenderDemandOutcome.TLS_REQUIRED_NO_POLICY_IGNORED));
+        assertThat(outcome.attempts()).extracting(AttemptRecord::source).containsOnly(PolicySource.DEFAULT);
+        assertThat(outcome.attempts().get(1).verdict()).isEqualTo(AttemptVerdict.DELIVERED_IN_CLEAR);
+    }
+
+    @Test
+    void tlsRequiredNoLowersAConnectorThatOptsInToItsLevelRecordedNotEnforced() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@lenient.example", Optional.of(SenderTlsDemand.TLS_OPTIONAL),
+            (plan, envelope) -> plan.startTls() ? observed(TlsStage.REFUSED, true, TransactionResult.NOT_STARTED)
+                : observed(TlsStage.NOT_ATTEMPTED, true, TransactionResult.SENT));
+
+        assertThat(plans.get(0).mode()).isEqualTo(Mode.TESTING);
+        assertThat(plans.get(0).tlsMandatory()).isFalse();
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.DELIVERED);
+        assertThat(outcome.attempts()).extracting(AttemptRecord::senderDemand)
+            .containsOnly(Optional.of(SenderDemandOutcome.TLS_REQUIRED_NO_CONNECTOR_OPTED_IN));
+    }
+
+    @Test
+    void withoutTlsRequiredNoTheOptedInConnectorIsEnforced() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@lenient.example", Optional.empty(),
+            (plan, envelope) -> observed(TlsStage.REFUSED, true, TransactionResult.NOT_STARTED));
+
+        assertThat(plans).allMatch(TlsPlan::tlsMandatory);
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
+        assertThat(outcome.attempts()).extracting(AttemptRecord::senderDemand).containsOnly(Optional.empty());
+    }
+}
