@@ -164,7 +164,14 @@ class PolicyFileParserTest {
                 "<defaults><outbound level=\"encrypt\"/><outbound level=\"may\"/></defaults>",
                 "<outbound>: appears more than once in <defaults>; accepted: at most one"),
             Arguments.of("MTA-STS in a connector: an explicit rule outranks a published policy", out(" level=\"encrypt\" mtaSts=\"true\"", ""),
-                "<outbound mtaSts=\"true\">: unknown attribute 'mtaSts'; accepted: level, minimumProtocol, ciphers, excludeCiphers, failure"),
+                "<outbound mtaSts=\"true\">: unknown attribute 'mtaSts'; accepted: level, minimumProtocol, ciphers, excludeCiphers, failure, "
+                    + "honourTlsRequiredNo"),
+            Arguments.of("TLS-Required: No opt-in not a boolean", out(" level=\"verify\" honourTlsRequiredNo=\"yes\"", ""),
+                "<outbound honourTlsRequiredNo=\"yes\">: not a boolean 'yes'; accepted: true, false"),
+            Arguments.of("TLS-Required: No opt-in in the defaults: only a connector opts in",
+                "<defaults><outbound level=\"encrypt\" honourTlsRequiredNo=\"true\"/></defaults>",
+                "<outbound honourTlsRequiredNo=\"true\">: unknown attribute 'honourTlsRequiredNo'; accepted: level, minimumProtocol, "
+                    + "ciphers, excludeCiphers, mtaSts"),
             Arguments.of("MTA-STS switch not a boolean", "<defaults><outbound level=\"may\" mtaSts=\"yes\"/></defaults>",
                 "<outbound mtaSts=\"yes\">: not a boolean 'yes'; accepted: true, false"),
             Arguments.of("DANE with a smart host", out(" level=\"dane\"", "<smartHost>[relay.example]</smartHost>"),
@@ -187,6 +194,18 @@ class PolicyFileParserTest {
         assertThat(result.errors()).extracting(Problem::detail).as(reason)
             .containsExactly(expected.replace("DIR", dir.toAbsolutePath().toString()));
         assertThat(result.errors()).extracting(Problem::line).as(reason).allMatch(line -> line == 2);
+    }
+
+    @Test
+    void aConnectorOptsInToTlsRequiredNoOnlyWhenItSaysSo() throws Exception {
+        TlsPolicy policy = parse(partner("<outbound level=\"verify\" honourTlsRequiredNo=\"true\"><recipientDomain>lenient.example"
+            + "</recipientDomain></outbound>") + "<connector name=\"q\" mode=\"enforce\"><outbound level=\"verify\">"
+            + "<recipientDomain>strict.example</recipientDomain></outbound></connector>").policyOrThrow();
+
+        assertThat(policy.resolveOutbound("lenient.example").connector().orElseThrow().outbound().orElseThrow().honourTlsRequiredNo())
+            .isTrue();
+        assertThat(policy.resolveOutbound("strict.example").connector().orElseThrow().outbound().orElseThrow().honourTlsRequiredNo())
+            .as("never assumed").isFalse();
     }
 
     @Test
