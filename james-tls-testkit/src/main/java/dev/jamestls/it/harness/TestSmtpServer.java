@@ -33,7 +33,8 @@ import dev.jamestls.pki.IssuedCertificate;
  * whose TLS identity and behaviour the test chooses: the certificate chain it presents (valid,
  * expired, wrong name, self-signed, without its intermediate), the protocols it enables, whether EHLO
  * lists STARTTLS (the "stripped" destination), whether STARTTLS is answered 454, how long it takes to
- * accept a message (a slow destination), whether it defers the recipients of one domain. It records every byte
+ * accept a message (a slow destination), whether it defers the recipients of one domain, whether EHLO lists REQUIRETLS
+ * (RFC 8689: over TLS, or only in clear as a forged reply would). It records every byte
  * it received in clear text, the messages it accepted (and whether over TLS), and counts TCP accepts.
  */
 public final class TestSmtpServer implements AutoCloseable {
@@ -46,6 +47,8 @@ public final class TestSmtpServer implements AutoCloseable {
     private final List<String> protocols;
     private final boolean offerStartTls;
     private final boolean refuseStartTls;
+    private final boolean requireTlsOverTls;
+    private final boolean requireTlsInClear;
     private final boolean requireClientCertificate;
     private final Map<String, String> rcptReplies;
     private final String name;
@@ -69,6 +72,8 @@ public final class TestSmtpServer implements AutoCloseable {
         this.protocols = List.copyOf(builder.protocols);
         this.offerStartTls = builder.offerStartTls;
         this.refuseStartTls = builder.refuseStartTls;
+        this.requireTlsOverTls = builder.requireTlsOverTls;
+        this.requireTlsInClear = builder.requireTlsInClear;
         this.rcptReplies = Map.copyOf(builder.rcptReplies);
         this.dataDelay = builder.dataDelay;
         this.deferredDomain = builder.deferredDomain;
@@ -185,6 +190,9 @@ public final class TestSmtpServer implements AutoCloseable {
                     StringBuilder reply = new StringBuilder("250-" + name + "\r\n");
                     if (offerStartTls && tls.isPresent() && session.ssl == null) {
                         reply.append("250-STARTTLS\r\n");
+                    }
+                    if (session.ssl == null ? requireTlsInClear : requireTlsOverTls) {
+                        reply.append("250-REQUIRETLS\r\n");
                     }
                     reply.append("250 8BITMIME");
                     session.reply(reply.toString());
@@ -368,6 +376,8 @@ public final class TestSmtpServer implements AutoCloseable {
         private List<String> protocols = List.of("TLSv1.2", "TLSv1.3");
         private boolean offerStartTls = true;
         private boolean refuseStartTls;
+        private boolean requireTlsOverTls;
+        private boolean requireTlsInClear;
         private Optional<List<X509Certificate>> clientAnchors = Optional.empty();
         private final Map<String, String> rcptReplies = new java.util.HashMap<>();
         private int port;
@@ -398,6 +408,18 @@ public final class TestSmtpServer implements AutoCloseable {
         /** EHLO does not list STARTTLS (as when a man in the middle strips it). */
         public Builder withoutStartTls() {
             this.offerStartTls = false;
+            return this;
+        }
+
+        /** EHLO after STARTTLS lists REQUIRETLS (RFC 8689 §2); MAIL FROM is recorded with its parameters. */
+        public Builder requireTls() {
+            this.requireTlsOverTls = true;
+            return this;
+        }
+
+        /** EHLO lists REQUIRETLS in clear text only, not after STARTTLS (what a forged clear-text reply would say). */
+        public Builder requireTlsInClearOnly() {
+            this.requireTlsInClear = true;
             return this;
         }
 

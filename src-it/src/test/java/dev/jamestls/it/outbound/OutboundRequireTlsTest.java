@@ -1,0 +1,206 @@
+package dev.jamestls.it.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.jamestls.it.harness.InProcessJames;
+import dev.jamestls.it.harness.Listener;
+import dev.jamestls.it.harness.QueueProbe.QueuedMail;
+import dev.jamestls.it.harness.StoredMail;
+import dev.jamestls.it.harness.TestSmtpServer;
+import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
+import dev.jamestls.james.outbound.DeliveryEndpoints;
+
+/**
+ * The sender's TLS demand (RFC 8689) on outbound delivery, against a real James 3.8.1 whose root processor sets the
+ * demand with James's own {@code SetMailAttribute} (subjects starting {@code requiretls} or {@code tlsoptional}); each
+ * destination records every byte it receives before TLS. The attacker's rows: a REQUIRETLS mail never reaches a host
+ * whose TLS is not authenticated (no connection at all), one that does not list REQUIRETLS after STARTTLS, or one
+ * whose clear-text EHLO alone lists it, nor rides a kept connection of such a host; a stripped STARTTLS never ends in
+ * clear text, whatever {@code TLS-Required: No} says, unless the connector opts in; the DSN of a refused REQUIRETLS
+ * mail returns no content and travels under REQUIRETLS itself.
+ */
+class OutboundRequireTlsTest {
+    static final String QUEUE = "outgoing-requiretls";
+    static final String LOCAL = "memory://var/mail/local/";
+    static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
+
+    static final String POLICY = """
+        <tlsPolicy>
+          <defaults><outbound level="may"/></defaults>
+          <connector name="verify-partner" mode="enforce">
+            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
+          </connector>
+          <connector name="encrypt-partner" mode="enforce">
+            <outbound level="encrypt"><recipientDomain>*.encrypt.example</recipientDomain></outbound>
+          </connector>
+          <connector name="lenient-partner" mode="enforce">
+            <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>*.lenient.example</recipientDomain></outbound>
+          </connector>
+        </tlsPolicy>
+        """;
+
+    @RegisterExtension
+    static InProcessJames james = InProcessJames.builder()
+        .listener(Listener.plain("submission"))
+        .authorizedAddresses("127.0.0.1")
+        .confFile("tls-policy.xml", POLICY)
+        .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
+        .rootProcessor("""
+                  <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
+                  <mailet match="SubjectStartsWith=requiretls" class="SetMailAttribute">
+                    <dev.jamestls.tlsRequired>requiretls</dev.jamestls.tlsRequired>
+                  </mailet>
+                  <mailet match="SubjectStartsWith=tlsoptional" class="SetMailAttribute">
+                    <dev.jamestls.tlsRequired>tls-required-no</dev.jamestls.tlsRequired>
+                  </mailet>
+            %s""".formatted(LOCAL, TlsRemoteDeliveryXml.toLoopback(QUEUE).xml()))
+        .build();
+
+    /** Each destination by name: its host is {@code mx.<name>.dest.example}. */
+    static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void startDestinations() throws Exception {
+        start("capable", TestSmtpServer.Builder::requireTls);
+        start("incapable", builder -> builder);
+        start("clearonly", TestSmtpServer.Builder::requireTlsInClearOnly);
+        start("unauthenticated", TestSmtpServer.Builder::requireTls);
+        start("stripped", builder -> builder.requireTls().withoutStartTls());
+        start("lenient", TestSmtpServer.Builder::withoutStartTls);
+        start("pooled", builder -> builder);
+        james.dns().mx("capable.verify.example", "mx.capable.dest.example");
+        james.dns().mx("incapable.verify.example", "mx.incapable.dest.example");
+        james.dns().mx("clearonly.verify.example", "mx.clearonly.dest.example");
+        james.dns().mx("unauthenticated.example", "mx.unauthenticated.dest.example");
+        james.dns().mx("unauthenticated.encrypt.example", "mx.unauthenticated.dest.example");
+        james.dns().mx("stripped.verify.example", "mx.stripped.dest.example");
+        james.dns().mx("stripped.encrypt.example", "mx.stripped.dest.example");
+        james.dns().mx("stripped.lenient.example", "mx.lenient.dest.example");
+        james.dns().mx("pooled.verify.example", "mx.pooled.dest.example");
+    }
+
+    private static void start(String name, UnaryOperator<TestSmtpServer.Builder> behaviour) throws Exception {
+        String host = "mx." + name + ".dest.example";
+        TestSmtpServer server = behaviour.apply(TestSmtpServer.builder(host)
+            .certificate(OutboundProbe.serverCertificate(james.pki(), host).issue())).start();
+        SERVERS.put(name, server);
+        james.dns().loopbackHost(host);
+        ENDPOINTS.map(host, server.port());
+    }
+
+    @AfterAll
+    static void stopDestinations() throws Exception {
+        for (TestSmtpServer server : SERVERS.values()) {
+            server.close();
+        }
+    }
+
+    @Test
+    void requireTlsGoesToAVerifiedHostListingItAfterStartTlsAndIsPassedOnInMailFrom() throws Exception {
+        OutboundProbe.send(james, "rcpt@capable.verify.example", "requiretls-capable");
+
+        TestSmtpServer.Received received = OutboundProbe.awaitReceivedWith(SERVERS.get("capable"), "requiretls-capable");
+        assertThat(received.overTls()).isTrue();
+        assertThat(received.mailFrom()).isEqualTo("<sender@james.local> REQUIRETLS");
+    }
+
+    @Test
+    void aPlainMailToTheSameHostDoesNotClaimRequireTls() throws Exception {
+        OutboundProbe.send(james, "plain@capable.verify.example", "plain-capable");
+
+        assertThat(OutboundProbe.awaitReceivedWith(SERVERS.get("capable"), "plain-capable").mailFrom()).isEqualTo("<sender@james.local>");
+    }
+
+    @Test
+    void aVerifiedHostThatDoesNotListRequireTlsGetsNothingAndTheSenderA5730DsnWithoutContent() throws Exception {
+        OutboundProbe.send(james, "rcpt@incapable.verify.example", "requiretls-incapable");
+
+        StoredMail dsn = OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@incapable.verify.example");
+        assertThat(dsn.content()).contains("Status: 5.7.30").contains("Subject: requiretls-incapable")
+            .as("the original's body").doesNotContain("Hello from the james-tls tests");
+        assertThat(dsn.attribute("dev.jamestls.tlsRequired")).as("the DSN travels under REQUIRETLS").contains("requiretls");
+        assertNothingSent("incapable", "requiretls-incapable");
+        assertThat(SERVERS.get("incapable").quits()).as("RFC 8689 §4.2.1: QUIT, no MAIL").isPositive();
+    }
+
+    @Test
+    void aHostListingRequireTlsInClearTextOnlyGetsNothing() throws Exception {
+        OutboundProbe.send(james, "rcpt@clearonly.verify.example", "requiretls-clearonly");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@clearonly.verify.example").content()).contains("Status: 5.7.30");
+        assertNothingSent("clearonly", "requiretls-clearonly");
+    }
+
+    @Test
+    void requireTlsUnderAMayOrEncryptRouteIsNotEvenConnected() throws Exception {
+        OutboundProbe.send(james, "rcpt@unauthenticated.example", "requiretls-may");
+        OutboundProbe.send(james, "rcpt@unauthenticated.encrypt.example", "requiretls-encrypt");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@unauthenticated.example").content()).contains("Status: 5.7.30")
+            .contains("requiretls-not-met");
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@unauthenticated.encrypt.example").content()).contains("Status: 5.7.30");
+        assertThat(SERVERS.get("unauthenticated").accepts()).as("connections to a host nobody authenticates").isZero();
+    }
+
+    @Test
+    void requireTlsWhoseStartTlsIsStrippedWaitsInTheQueueAndNothingLeavesInClear() throws Exception {
+        OutboundProbe.send(james, "rcpt@stripped.verify.example", "requiretls-stripped");
+
+        QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "rcpt@stripped.verify.example");
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
+            .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
+        assertNothingSent("stripped", "requiretls-stripped");
+    }
+
+    @Test
+    void tlsRequiredNoNeverLowersAConnectorThatDoesNotOptIn() throws Exception {
+        OutboundProbe.send(james, "rcpt@stripped.encrypt.example", "tlsoptional-strict");
+
+        QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "rcpt@stripped.encrypt.example");
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured");
+        assertThat(queued.attributes().get("dev.jamestls.outbound.attempts")).contains("senderDemand=tls-required-no-rule-kept");
+        assertNothingSent("stripped", "tlsoptional-strict");
+    }
+
+    @Test
+    void tlsRequiredNoLowersAConnectorThatOptsInAfterTryingTls() throws Exception {
+        OutboundProbe.send(james, "rcpt@stripped.lenient.example", "tlsoptional-lenient");
+
+        TestSmtpServer.Received received = OutboundProbe.awaitReceivedWith(SERVERS.get("lenient"), "tlsoptional-lenient");
+        assertThat(received.overTls()).isFalse();
+        assertThat(received.mailFrom()).isEqualTo("<sender@james.local>");
+    }
+
+    @Test
+    void requireTlsNeverRidesAKeptConnectionOfAHostThatDoesNotListIt() throws Exception {
+        TestSmtpServer pooled = SERVERS.get("pooled");
+        OutboundProbe.send(james, "first@pooled.verify.example", "plain-pooled");
+        OutboundProbe.awaitReceivedWith(pooled, "plain-pooled");
+        assertThat(pooled.openConnections()).as("the connection is kept for the next mail").isEqualTo(1);
+
+        OutboundProbe.send(james, "second@pooled.verify.example", "requiretls-pooled");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "second@pooled.verify.example").content()).contains("Status: 5.7.30");
+        assertThat(OutboundProbe.receivedWith(pooled, "requiretls-pooled")).isEmpty();
+        assertThat(pooled.received()).hasSize(1);
+        assertThat(pooled.accepts()).as("a new connection asked the host").isEqualTo(2);
+    }
+
+    /** The destination saw no mail transaction for {@code subject}: no MAIL in clear text, nothing received over TLS. */
+    private static void assertNothingSent(String server, String subject) throws InterruptedException {
+        Thread.sleep(Duration.ofMillis(200).toMillis());
+        TestSmtpServer destination = SERVERS.get(server);
+        assertThat(OutboundProbe.receivedWith(destination, subject)).isEmpty();
+        assertThat(destination.clearText()).doesNotContainIgnoringCase("MAIL FROM").doesNotContain(subject);
+    }
+}
