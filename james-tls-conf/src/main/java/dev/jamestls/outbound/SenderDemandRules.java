@@ -79,17 +79,19 @@ public final class SenderDemandRules {
     public static List<String> explain(OutboundResolution resolution, boolean mtaSts) {
         OutboundLevel level = resolution.requirement().level();
         boolean enforced = resolution.mode() == Mode.ENFORCE;
-        String requireTls = "REQUIRETLS (RFC 8689 §4.2.1): sent only to a host whose TLS is authenticated and whose EHLO reply "
-            + "after STARTTLS lists REQUIRETLS, the parameter passed on in MAIL FROM; here: "
-            + (enforced && level.authenticates() ? "level " + level + " authenticates"
-                : level.usesDane() ? "hosts with usable TLSA records under DNSSEC only"
-                : resolution.kind() == RuleKind.DEFAULTS && mtaSts ? "hosts under an MTA-STS policy in mode enforce only"
-                : "no host (level " + level + ", mode " + resolution.mode() + " does not authenticate)")
-            + "; none: not sent, 5.7.30";
+        String requireTls = "REQUIRETLS (RFC 8689 §4.2.1): only to a host whose TLS is authenticated and that lists REQUIRETLS "
+            + "after STARTTLS, passed on in MAIL FROM, else not sent (5.7.30); authenticated here: "
+            + (level.usesDane() ? "hosts with usable TLSA records under DNSSEC"
+                    + (resolution.kind() == RuleKind.DEFAULTS && mtaSts && level != OutboundLevel.DANE_ONLY
+                        ? ", else hosts under an MTA-STS policy in mode enforce" : "")
+                : enforced && level.authenticates() ? "every host (level " + level + ")"
+                : resolution.kind() == RuleKind.DEFAULTS && mtaSts ? "hosts under an MTA-STS policy in mode enforce"
+                : "none (level " + level + " in mode " + resolution.mode() + ")");
         String tlsOptional = "TLS-Required: No (RFC 8689 §4.2.2): "
-            + (resolution.kind() == RuleKind.DEFAULTS ? "DANE and MTA-STS failures recorded, not enforced"
-                + (level == OutboundLevel.DANE_ONLY ? " (except level dane-only, which the defaults demand)" : "")
-                + "; the defaults' own level " + level + " enforced as configured"
+            + (resolution.kind() == RuleKind.DEFAULTS
+                ? (level == OutboundLevel.DANE_ONLY ? "level dane-only enforced as configured"
+                    : "DANE and MTA-STS failures recorded, not enforced; the defaults' own level "
+                        + (level.usesDane() ? OutboundLevel.MAY : level) + " enforced as configured")
                 : connectorOptsIn(resolution) ? "the connector says honourTlsRequiredNo=\"true\": level " + level
                     + " tried and recorded, not enforced"
                 : "the rule is enforced as configured (only a connector saying honourTlsRequiredNo=\"true\" is lowered)");

@@ -358,6 +358,9 @@ class JamesTlsCliTest {
             "decides:  in this order, the first that applies:",
             "  1. an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)",
             "  2. the rule: level secure",
+            "sender:   what the sender's own TLS demand on a message changes:",
+            "  - REQUIRETLS (RFC 8689 §4.2.1): only to a host whose TLS is authenticated and that lists REQUIRETLS after STARTTLS, passed on in MAIL FROM, else not sent (5.7.30); authenticated here: every host (level secure)",
+            "  - TLS-Required: No (RFC 8689 §4.2.2): the rule is enforced as configured (only a connector saying honourTlsRequiredNo=\"true\" is lowered)",
             "trail:",
             "  1. applied   connector partner-example (partner.example): connector claims the domain exactly",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
@@ -439,6 +442,11 @@ class JamesTlsCliTest {
             "  3. MTA-STS (RFC 8461), when DANE does not apply: mode enforce: only MX hosts matching the policy, a certificate valid "
                 + "for the MX name (level verify), TLS 1.2+, else deferred; mode testing: delivered as below, what enforce would refuse recorded",
             "  4. the defaults: level may",
+            "sender:   what the sender's own TLS demand on a message changes:",
+            "  - REQUIRETLS (RFC 8689 §4.2.1): only to a host whose TLS is authenticated and that lists REQUIRETLS after STARTTLS, passed on in MAIL FROM, else not sent (5.7.30); authenticated here: hosts with usable TLSA records under DNSSEC, "
+                + "else hosts under an MTA-STS policy in mode enforce",
+            "  - TLS-Required: No (RFC 8689 §4.2.2): DANE and MTA-STS failures recorded, not enforced; the defaults' own level may "
+                + "enforced as configured",
             "trail:"));
         assertThat(code).isEqualTo(0);
     }
@@ -454,6 +462,9 @@ class JamesTlsCliTest {
             "decides:  in this order, the first that applies:",
             "  1. an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)",
             "  2. the rule: level encrypt",
+            "sender:   what the sender's own TLS demand on a message changes:",
+            "  - REQUIRETLS (RFC 8689 §4.2.1): only to a host whose TLS is authenticated and that lists REQUIRETLS after STARTTLS, passed on in MAIL FROM, else not sent (5.7.30); authenticated here: none (level encrypt in mode enforce)",
+            "  - TLS-Required: No (RFC 8689 §4.2.2): the rule is enforced as configured (only a connector saying honourTlsRequiredNo=\"true\" is lowered)",
             "trail:",
             "  1. applied   domain table tls_policy:9 legacy.example (legacy.example): table entry for the domain exactly",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
@@ -471,6 +482,9 @@ class JamesTlsCliTest {
             "decides:  in this order, the first that applies:",
             "  1. an explicit rule: DANE and MTA-STS are not consulted (an administrator's rule outranks a published policy)",
             "  2. the rule: level encrypt",
+            "sender:   what the sender's own TLS demand on a message changes:",
+            "  - REQUIRETLS (RFC 8689 §4.2.1): only to a host whose TLS is authenticated and that lists REQUIRETLS after STARTTLS, passed on in MAIL FROM, else not sent (5.7.30); authenticated here: none (level encrypt in mode enforce)",
+            "  - TLS-Required: No (RFC 8689 §4.2.2): the rule is enforced as configured (only a connector saying honourTlsRequiredNo=\"true\" is lowered)",
             "trail:",
             "  1. applied   domain table tls_policy:7 .subsidiary.example (.subsidiary.example): table entry for a parent domain",
             "  2. outranked defaults defaults (-): defaults apply only when no rule matches", ""));
