@@ -183,6 +183,23 @@ class JamesTlsCliTest {
     }
 
     @Test
+    void checkReportsAnOptInToTlsRequiredNoThatIsNotABooleanWithItsLine() throws IOException {
+        Files.writeString(conf.resolve("tls-policy.xml"), """
+            <tlsPolicy>
+              <connector name="lenient" mode="enforce">
+                <outbound level="encrypt" honourTlsRequiredNo="yes"><recipientDomain>lenient.example</recipientDomain></outbound>
+              </connector>
+            </tlsPolicy>
+            """);
+
+        int code = run("check", conf.toString());
+
+        assertThat(out.toString()).contains(conf.resolve("tls-policy.xml") + "\n")
+            .containsPattern("  3:\\d+ +error   <outbound honourTlsRequiredNo=\"yes\">: not a boolean 'yes'; accepted: true, false");
+        assertThat(code).isEqualTo(1);
+    }
+
+    @Test
     void checkReportsASecondOutboundDefaultAndANextHopTableEntryWithTheirLines() throws IOException {
         Path policy = conf.resolve("tls-policy.xml");
         String sample = Files.readString(policy);
