@@ -18,8 +18,8 @@ import java.util.Optional;
 
 import dev.jamestls.policy.file.XmlElement;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.IssuerLinks;
 import dev.jamestls.tls.PemFiles;
-import dev.jamestls.verify.IssuerLinks;
 import dev.jamestls.wiring.ConfigurationCheck;
 import dev.jamestls.wiring.OutboundIdentities;
 

@@ -40,6 +40,17 @@ final class ListenerCertificates {
         this.fileSystem = fileSystem;
     }
 
+    /** The certificates one listener presents, leaf first, as its key material holds them. */
+    record ListenerChain(CertificateRole role, List<X509Certificate> chain) {
+        ListenerChain {
+            chain = List.copyOf(chain);
+        }
+
+        List<WatchedCertificate> watched() {
+            return chain.stream().map(certificate -> WatchedCertificate.of(certificate, role)).toList();
+        }
+    }
+
     /**
      * Every certificate of every TLS listener's key material (each chain whole: an intermediate that expires
      * breaks the chain as surely as the leaf).
@@ -47,7 +58,16 @@ final class ListenerCertificates {
      * @throws IllegalStateException naming the file, the listener and the element when one does not load
      */
     List<WatchedCertificate> read() {
-        List<WatchedCertificate> certificates = new ArrayList<>();
+        return chains().stream().flatMap(chain -> chain.watched().stream()).toList();
+    }
+
+    /**
+     * The chain of every TLS listener, as {@link #read()} finds them.
+     *
+     * @throws IllegalStateException naming the file, the listener and the element when one does not load
+     */
+    List<ListenerChain> chains() {
+        List<ListenerChain> chains = new ArrayList<>();
         for (String name : CONFIGURATIONS) {
             if (!configurationFileExists(name)) {
                 continue;
@@ -66,13 +86,10 @@ final class ListenerCertificates {
                 String bind = server.getString("bind", "?");
                 String listener = server.getString("jmxName", "smtpserver") + " (" + bind + ")";
                 String where = "conf/" + name + ".xml <smtpserver> " + listener;
-                CertificateRole role = CertificateRole.listener(listener);
-                for (X509Certificate certificate : chain(server, where)) {
-                    certificates.add(WatchedCertificate.of(certificate, role));
-                }
+                chains.add(new ListenerChain(CertificateRole.listener(listener), chain(server, where)));
             }
         }
-        return certificates;
+        return chains;
     }
 
     private boolean configurationFileExists(String name) {
