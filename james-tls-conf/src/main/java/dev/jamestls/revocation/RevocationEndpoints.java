@@ -19,6 +19,7 @@ import org.bouncycastle.cert.ocsp.OCSPResp;
 
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.IssuerLinks;
+import dev.jamestls.tls.NetworkFailure;
 
 /**
  * Asks every CRL distribution point and OCSP responder named by a chain, one request each, and
@@ -198,8 +199,7 @@ public final class RevocationEndpoints {
                 status = OptionalInt.of(http.status());
                 return done(EndpointResult.Outcome.HTTP_ERROR, "HTTP " + http.status());
             }
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return done(EndpointResult.Outcome.UNREACHABLE, message);
+            return done(EndpointResult.Outcome.UNREACHABLE, NetworkFailure.describe(e));
         }
 
         EndpointResult done(EndpointResult.Outcome outcome, String detail) {
