@@ -7,10 +7,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
@@ -21,6 +19,7 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 
 import dev.jamestls.expiry.CertificateRole;
 import dev.jamestls.expiry.WatchedCertificate;
+import dev.jamestls.tls.KeyStoreChains;
 import dev.jamestls.tls.PemFiles;
 
 /**
@@ -136,19 +135,9 @@ final class ListenerCertificates {
 
     private static List<X509Certificate> keystoreChains(File file, String type, String secret, String where, String location) {
         try (InputStream in = Files.newInputStream(file.toPath())) {
-            KeyStore store = KeyStore.getInstance(type);
-            store.load(in, secret.toCharArray());
-            List<X509Certificate> certificates = new ArrayList<>();
-            for (String alias : Collections.list(store.aliases())) {
-                Certificate[] chain = store.isKeyEntry(alias) ? store.getCertificateChain(alias) : null;
-                if (chain != null) {
-                    for (Certificate certificate : chain) {
-                        if (certificate instanceof X509Certificate x509) {
-                            certificates.add(x509);
-                        }
-                    }
-                }
-            }
+            KeyStore store = KeyStoreChains.load(in, type, secret.toCharArray());
+            List<X509Certificate> certificates = KeyStoreChains.keyEntryChains(store).values().stream()
+                .flatMap(List::stream).toList();
             if (certificates.isEmpty()) {
                 throw new IllegalStateException(where + ": <keystore> " + location + " holds no private key with a certificate");
             }
