@@ -1,10 +1,8 @@
 package dev.jamestls.james.outbound;
 
 import static dev.jamestls.james.outbound.ScriptedDelivery.observed;
-import static dev.jamestls.james.outbound.ScriptedDelivery.twoMxHosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +30,6 @@ import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
-import dev.jamestls.policy.file.PolicyFileParser;
 import dev.jamestls.requiretls.SenderTlsDemand;
 
 /**
@@ -51,6 +48,12 @@ class RequireTlsAttackTest {
           </connector>
           <connector name="testing-partner" mode="testing">
             <outbound level="verify"><recipientDomain>testing.example</recipientDomain></outbound>
+          </connector>
+          <connector name="verify-partner" mode="enforce">
+            <outbound level="verify"><recipientDomain>verify.example</recipientDomain></outbound>
+          </connector>
+          <connector name="lenient-partner" mode="enforce">
+            <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>lenient.example</recipientDomain></outbound>
           </connector>
         </tlsPolicy>
         """;
@@ -110,19 +113,16 @@ class RequireTlsAttackTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void theSendersDemandIsNeverTurnedAgainstIt(Attack attack) throws Exception {
-        Path file = dir.resolve("tls-policy.xml");
-        Files.writeString(file, POLICY);
         List<TlsPlan> opened = new ArrayList<>();
         List<TlsPlan> sentMail = new ArrayList<>();
-        DeliveryRound round = ScriptedDelivery.round(new PolicyFileParser(ScriptedDelivery.CLOCK).parse(file).policyOrThrow(),
-            twoMxHosts(), Optional.empty(), Optional.of(STS), ScriptedDelivery.peer(plan -> {
-                opened.add(plan);
-                AttemptObservation seen = attack.peer().apply(plan);
-                if (seen.transaction().kind() == TransactionResult.Kind.SENT) {
-                    sentMail.add(plan);
-                }
-                return seen;
-            }), ScriptedDelivery.noMetrics(), ScriptedDelivery.CLOCK);
+        DeliveryRound round = ScriptedDelivery.round(dir, POLICY, Optional.of(STS), ScriptedDelivery.peer(plan -> {
+            opened.add(plan);
+            AttemptObservation seen = attack.peer().apply(plan);
+            if (seen.transaction().kind() == TransactionResult.Kind.SENT) {
+                sentMail.add(plan);
+            }
+            return seen;
+        }));
         FakeMail mail = ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), ScriptedDelivery.ARRIVAL,
             attack.recipient());
         attack.demand().ifPresent(demand -> RequireTlsAttributes.set(mail, demand));

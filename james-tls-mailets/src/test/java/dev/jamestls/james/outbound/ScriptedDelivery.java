@@ -78,6 +78,18 @@ final class ScriptedDelivery {
         return new PolicyFileParser(clock).parse(file).policyOrThrow();
     }
 
+    /**
+     * A round under the policy file {@code policyXml} (written into {@code dir}) that asks {@code sts} for MTA-STS, over
+     * {@code transport}, without pooling; every MX domain has the hosts of {@link #twoMxHosts()}.
+     */
+    static DeliveryRound round(Path dir, String policyXml, Optional<StsPolicySource> sts, DeliveryRound.Transport transport)
+        throws Exception {
+        Path file = dir.resolve("tls-policy.xml");
+        Files.writeString(file, policyXml);
+        return round(new PolicyFileParser(CLOCK).parse(file).policyOrThrow(), twoMxHosts(), Optional.empty(), sts, transport,
+            noMetrics(), CLOCK);
+    }
+
     /** A round over {@code transport}, without pooling (every attempt opens a connection). */
     static DeliveryRound round(TlsPolicy policy, DeliveryRound.Resolver dns, DeliveryRound.Transport transport,
                                RetrySchedule schedule, MetricFactory metrics, Clock clock) {

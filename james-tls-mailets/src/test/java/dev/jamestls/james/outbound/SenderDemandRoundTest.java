@@ -1,10 +1,8 @@
 package dev.jamestls.james.outbound;
 
 import static dev.jamestls.james.outbound.ScriptedDelivery.observed;
-import static dev.jamestls.james.outbound.ScriptedDelivery.twoMxHosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +26,6 @@ import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.Mode;
-import dev.jamestls.policy.file.PolicyFileParser;
 import dev.jamestls.requiretls.SenderTlsDemand;
 
 /**
@@ -38,18 +35,6 @@ import dev.jamestls.requiretls.SenderTlsDemand;
  * what the demand did.
  */
 class SenderDemandRoundTest {
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><outbound level="may" mtaSts="true"/></defaults>
-          <connector name="verify-partner" mode="enforce">
-            <outbound level="verify"><recipientDomain>verify.example</recipientDomain></outbound>
-          </connector>
-          <connector name="lenient-partner" mode="enforce">
-            <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>lenient.example</recipientDomain></outbound>
-          </connector>
-        </tlsPolicy>
-        """;
-
     @TempDir
     Path dir;
 
@@ -59,14 +44,12 @@ class SenderDemandRoundTest {
 
     private DeliveryRound.Outcome deliver(String recipient, Optional<SenderTlsDemand> demand,
                                           BiFunction<TlsPlan, SmtpAttempt.Envelope, AttemptObservation> peer) throws Exception {
-        Path file = dir.resolve("tls-policy.xml");
-        Files.writeString(file, POLICY);
-        DeliveryRound round = ScriptedDelivery.round(new PolicyFileParser(ScriptedDelivery.CLOCK).parse(file).policyOrThrow(),
-            twoMxHosts(), Optional.empty(), Optional.of(RequireTlsAttackTest.STS), (rule, plan, endpoint, envelope) -> {
+        DeliveryRound round = ScriptedDelivery.round(dir, RequireTlsAttackTest.POLICY, Optional.of(RequireTlsAttackTest.STS),
+            (rule, plan, endpoint, envelope) -> {
                 plans.add(plan);
                 requireTls.add(envelope.requireTls());
                 return new SmtpAttempt.Result(peer.apply(plan, envelope), Optional.empty(), false);
-            }, ScriptedDelivery.noMetrics(), ScriptedDelivery.CLOCK);
+            });
         FakeMail mail = ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), ScriptedDelivery.ARRIVAL,
             recipient);
         demand.ifPresent(d -> RequireTlsAttributes.set(mail, d));

@@ -54,18 +54,12 @@ class OutboundRequireTlsDaneTest {
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
         .rootProcessor("""
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
-                  <mailet match="SubjectStartsWith=requiretls" class="SetMailAttribute">
-                    <dev.jamestls.tlsRequired>requiretls</dev.jamestls.tlsRequired>
-                  </mailet>
-                  <mailet match="SubjectStartsWith=tlsoptional" class="SetMailAttribute">
-                    <dev.jamestls.tlsRequired>tls-required-no</dev.jamestls.tlsRequired>
-                  </mailet>
-            %s""".formatted(LOCAL, TlsRemoteDeliveryXml.toLoopback(QUEUE).trustAnchors("file://conf/outbound-cas.pem")
+            %s%s""".formatted(LOCAL, SenderDemandFixtures.DEMAND_BY_SUBJECT, TlsRemoteDeliveryXml.toLoopback(QUEUE).trustAnchors("file://conf/outbound-cas.pem")
             .parameter("dnssecResolver", "127.0.0.1:" + DNS.address().getPort())
             .parameter("dnssecTrustAnchor", "file://conf/dnssec-root.key").xml()))
         .build();
 
-    static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
+    static final SenderDemandFixtures.Destinations SERVERS = new SenderDemandFixtures.Destinations(ENDPOINTS);
 
     static Map<String, IssuedCertificate> certificates() {
         Map<String, IssuedCertificate> certificates = new LinkedHashMap<>();
@@ -101,25 +95,16 @@ class OutboundRequireTlsDaneTest {
 
     @BeforeAll
     static void startDestinations() throws Exception {
-        start("capable", "mx.capable.example", TestSmtpServer.Builder::requireTls);
-        start("stripped", "mx.stripped.example", builder -> builder.requireTls().withoutStartTls());
-        start("lenient", "mx.lenient.example", TestSmtpServer.Builder::withoutStartTls);
-        start("insecure", "mx.plain.insecure", TestSmtpServer.Builder::requireTls);
+        SERVERS.start("capable", "mx.capable.example", CERTIFICATES.get("capable"), TestSmtpServer.Builder::requireTls);
+        SERVERS.start("stripped", "mx.stripped.example", CERTIFICATES.get("stripped"), builder -> builder.requireTls().withoutStartTls());
+        SERVERS.start("lenient", "mx.lenient.example", CERTIFICATES.get("lenient"), TestSmtpServer.Builder::withoutStartTls);
+        SERVERS.start("insecure", "mx.plain.insecure", CERTIFICATES.get("insecure"), TestSmtpServer.Builder::requireTls);
         james.dns().mx("plain.insecure", "mx.plain.insecure").loopbackHost("mx.plain.insecure");
-    }
-
-    private static void start(String name, String host, java.util.function.UnaryOperator<TestSmtpServer.Builder> behaviour)
-        throws Exception {
-        TestSmtpServer server = behaviour.apply(TestSmtpServer.builder(host).certificate(CERTIFICATES.get(name))).start();
-        SERVERS.put(name, server);
-        ENDPOINTS.map(host, server.port());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (TestSmtpServer server : SERVERS.values()) {
-            server.close();
-        }
+        SERVERS.closeAll();
         DNS.close();
     }
 
@@ -139,9 +124,7 @@ class OutboundRequireTlsDaneTest {
         QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "rcpt@stripped.example");
         assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
             .containsEntry("dev.jamestls.outbound.source", "dane").containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
-        TestSmtpServer stripped = SERVERS.get("stripped");
-        assertThat(OutboundProbe.receivedWith(stripped, "requiretls-dane-stripped")).isEmpty();
-        assertThat(stripped.clearText()).doesNotContainIgnoringCase("MAIL FROM").doesNotContain("requiretls-dane-stripped");
+        SERVERS.assertNothingSent("stripped", "requiretls-dane-stripped");
     }
 
     @Test

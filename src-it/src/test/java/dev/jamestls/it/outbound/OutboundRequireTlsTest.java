@@ -2,10 +2,6 @@ package dev.jamestls.it.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,50 +30,29 @@ class OutboundRequireTlsTest {
     static final String LOCAL = "memory://var/mail/local/";
     static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><outbound level="may"/></defaults>
-          <connector name="verify-partner" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
-          </connector>
-          <connector name="encrypt-partner" mode="enforce">
-            <outbound level="encrypt"><recipientDomain>*.encrypt.example</recipientDomain></outbound>
-          </connector>
-          <connector name="lenient-partner" mode="enforce">
-            <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>*.lenient.example</recipientDomain></outbound>
-          </connector>
-        </tlsPolicy>
-        """;
-
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
         .listener(Listener.plain("submission"))
         .authorizedAddresses("127.0.0.1")
-        .confFile("tls-policy.xml", POLICY)
+        .confFile("tls-policy.xml", SenderDemandFixtures.POLICY)
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
         .rootProcessor("""
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
-                  <mailet match="SubjectStartsWith=requiretls" class="SetMailAttribute">
-                    <dev.jamestls.tlsRequired>requiretls</dev.jamestls.tlsRequired>
-                  </mailet>
-                  <mailet match="SubjectStartsWith=tlsoptional" class="SetMailAttribute">
-                    <dev.jamestls.tlsRequired>tls-required-no</dev.jamestls.tlsRequired>
-                  </mailet>
-            %s""".formatted(LOCAL, TlsRemoteDeliveryXml.toLoopback(QUEUE).xml()))
+            %s%s""".formatted(LOCAL, SenderDemandFixtures.DEMAND_BY_SUBJECT, TlsRemoteDeliveryXml.toLoopback(QUEUE).xml()))
         .build();
 
     /** Each destination by name: its host is {@code mx.<name>.dest.example}. */
-    static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
+    static final SenderDemandFixtures.Destinations SERVERS = new SenderDemandFixtures.Destinations(ENDPOINTS);
 
     @BeforeAll
     static void startDestinations() throws Exception {
-        start("capable", TestSmtpServer.Builder::requireTls);
-        start("incapable", builder -> builder);
-        start("clearonly", TestSmtpServer.Builder::requireTlsInClearOnly);
-        start("unauthenticated", TestSmtpServer.Builder::requireTls);
-        start("stripped", builder -> builder.requireTls().withoutStartTls());
-        start("lenient", TestSmtpServer.Builder::withoutStartTls);
-        start("pooled", builder -> builder);
+        SERVERS.start(james, "capable", TestSmtpServer.Builder::requireTls);
+        SERVERS.start(james, "incapable", builder -> builder);
+        SERVERS.start(james, "clearonly", TestSmtpServer.Builder::requireTlsInClearOnly);
+        SERVERS.start(james, "unauthenticated", TestSmtpServer.Builder::requireTls);
+        SERVERS.start(james, "stripped", builder -> builder.requireTls().withoutStartTls());
+        SERVERS.start(james, "lenient", TestSmtpServer.Builder::withoutStartTls);
+        SERVERS.start(james, "pooled", builder -> builder);
         james.dns().mx("capable.verify.example", "mx.capable.dest.example");
         james.dns().mx("incapable.verify.example", "mx.incapable.dest.example");
         james.dns().mx("clearonly.verify.example", "mx.clearonly.dest.example");
@@ -89,20 +64,9 @@ class OutboundRequireTlsTest {
         james.dns().mx("pooled.verify.example", "mx.pooled.dest.example");
     }
 
-    private static void start(String name, UnaryOperator<TestSmtpServer.Builder> behaviour) throws Exception {
-        String host = "mx." + name + ".dest.example";
-        TestSmtpServer server = behaviour.apply(TestSmtpServer.builder(host)
-            .certificate(OutboundProbe.serverCertificate(james.pki(), host).issue())).start();
-        SERVERS.put(name, server);
-        james.dns().loopbackHost(host);
-        ENDPOINTS.map(host, server.port());
-    }
-
     @AfterAll
     static void stopDestinations() throws Exception {
-        for (TestSmtpServer server : SERVERS.values()) {
-            server.close();
-        }
+        SERVERS.closeAll();
     }
 
     @Test
@@ -129,7 +93,7 @@ class OutboundRequireTlsTest {
         assertThat(dsn.content()).contains("Status: 5.7.30").contains("Subject: requiretls-incapable")
             .as("the original's body").doesNotContain("Hello from the james-tls tests");
         assertThat(dsn.attribute("dev.jamestls.tlsRequired")).as("the DSN travels under REQUIRETLS").contains("requiretls");
-        assertNothingSent("incapable", "requiretls-incapable");
+        SERVERS.assertNothingSent("incapable", "requiretls-incapable");
         assertThat(SERVERS.get("incapable").quits()).as("RFC 8689 §4.2.1: QUIT, no MAIL").isPositive();
     }
 
@@ -138,7 +102,7 @@ class OutboundRequireTlsTest {
         OutboundProbe.send(james, "rcpt@clearonly.verify.example", "requiretls-clearonly");
 
         assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@clearonly.verify.example").content()).contains("Status: 5.7.30");
-        assertNothingSent("clearonly", "requiretls-clearonly");
+        SERVERS.assertNothingSent("clearonly", "requiretls-clearonly");
     }
 
     @Test
@@ -159,7 +123,7 @@ class OutboundRequireTlsTest {
         QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "rcpt@stripped.verify.example");
         assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
             .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
-        assertNothingSent("stripped", "requiretls-stripped");
+        SERVERS.assertNothingSent("stripped", "requiretls-stripped");
     }
 
     @Test
@@ -169,7 +133,7 @@ class OutboundRequireTlsTest {
         QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "rcpt@stripped.encrypt.example");
         assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured");
         assertThat(queued.attributes().get("dev.jamestls.outbound.attempts")).contains("senderDemand=tls-required-no-rule-kept");
-        assertNothingSent("stripped", "tlsoptional-strict");
+        SERVERS.assertNothingSent("stripped", "tlsoptional-strict");
     }
 
     @Test
@@ -196,11 +160,4 @@ class OutboundRequireTlsTest {
         assertThat(pooled.accepts()).as("a new connection asked the host").isEqualTo(2);
     }
 
-    /** The destination saw no mail transaction for {@code subject}: no MAIL in clear text, nothing received over TLS. */
-    private static void assertNothingSent(String server, String subject) throws InterruptedException {
-        Thread.sleep(Duration.ofMillis(200).toMillis());
-        TestSmtpServer destination = SERVERS.get(server);
-        assertThat(OutboundProbe.receivedWith(destination, subject)).isEmpty();
-        assertThat(destination.clearText()).doesNotContainIgnoringCase("MAIL FROM").doesNotContain(subject);
-    }
 }

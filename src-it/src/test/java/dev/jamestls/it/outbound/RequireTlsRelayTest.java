@@ -2,10 +2,7 @@ package dev.jamestls.it.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,56 +28,33 @@ class RequireTlsRelayTest {
     static final String LOCAL = "memory://var/mail/local/";
     static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
 
-    static final String POLICY = """
-        <tlsPolicy>
-          <defaults><outbound level="may"/></defaults>
-          <connector name="verify-partner" mode="enforce">
-            <outbound level="verify"><recipientDomain>*.verify.example</recipientDomain></outbound>
-          </connector>
-          <connector name="lenient-partner" mode="enforce">
-            <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>*.lenient.example</recipientDomain></outbound>
-          </connector>
-        </tlsPolicy>
-        """;
-
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
         .listener(Listener.startTls("mx"))
         .handler("<handler class=\"dev.jamestls.james.smtp.RequireTlsHook\"/>")
         .authorizedAddresses("127.0.0.1")
-        .confFile("tls-policy.xml", POLICY)
+        .confFile("tls-policy.xml", SenderDemandFixtures.POLICY)
         .binding(binder -> binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS))
         .rootProcessor("""
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
             %s""".formatted(LOCAL, TlsRemoteDeliveryXml.toLoopback(QUEUE).xml()))
         .build();
 
-    static final Map<String, TestSmtpServer> SERVERS = new LinkedHashMap<>();
+    static final SenderDemandFixtures.Destinations SERVERS = new SenderDemandFixtures.Destinations(ENDPOINTS);
 
     @BeforeAll
     static void startDestinations() throws Exception {
-        start("capable", TestSmtpServer.Builder::requireTls);
-        start("incapable", builder -> builder);
-        start("stripped", TestSmtpServer.Builder::withoutStartTls);
+        SERVERS.start(james, "capable", TestSmtpServer.Builder::requireTls);
+        SERVERS.start(james, "incapable", builder -> builder);
+        SERVERS.start(james, "stripped", TestSmtpServer.Builder::withoutStartTls);
         james.dns().mx("capable.verify.example", "mx.capable.dest.example");
         james.dns().mx("incapable.verify.example", "mx.incapable.dest.example");
         james.dns().mx("stripped.lenient.example", "mx.stripped.dest.example");
     }
 
-    private static void start(String name, UnaryOperator<TestSmtpServer.Builder> behaviour) throws Exception {
-        String host = "mx." + name + ".dest.example";
-        TestSmtpServer server = behaviour.apply(TestSmtpServer.builder(host)
-            .certificate(OutboundProbe.serverCertificate(james.pki(), host).issue())).start();
-        SERVERS.put(name, server);
-        james.dns().loopbackHost(host);
-        ENDPOINTS.map(host, server.port());
-    }
-
     @AfterAll
     static void stopDestinations() throws Exception {
-        for (TestSmtpServer server : SERVERS.values()) {
-            server.close();
-        }
+        SERVERS.closeAll();
     }
 
     @Test
@@ -98,8 +72,7 @@ class RequireTlsRelayTest {
 
         StoredMail dsn = OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@incapable.verify.example");
         assertThat(dsn.content()).contains("Status: 5.7.30").doesNotContain("Hello from the james-tls tests");
-        assertThat(OutboundProbe.receivedWith(SERVERS.get("incapable"), "refused-requiretls")).isEmpty();
-        assertThat(SERVERS.get("incapable").clearText()).doesNotContainIgnoringCase("MAIL FROM");
+        SERVERS.assertNothingSent("incapable", "refused-requiretls");
     }
 
     @Test
