@@ -66,6 +66,10 @@ import reactor.core.scheduler.Schedulers;
  * {@code error} processor. A DSN's {@code Arrival-Date} is the mail's arrival (RFC 3464 §2.2.5).
  * Every attempt is counted for the daily TLS reports (RFC 8460) in {@code tlsReportCounters}: read at init, written
  * every minute by a background thread and at {@link #destroy()}.
+ * The sender's own TLS demand on a mail (RFC 8689, attribute {@code dev.jamestls.tlsRequired}) applies to every round:
+ * REQUIRETLS goes only to hosts whose TLS the rule or a published policy authenticates and that list REQUIRETLS after
+ * STARTTLS, else it is bounced with {@code 5.7.30} (its DSN travels under REQUIRETLS); {@code TLS-Required: No}
+ * lowers published policies, and a connector only when it says {@code honourTlsRequiredNo="true"}.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
