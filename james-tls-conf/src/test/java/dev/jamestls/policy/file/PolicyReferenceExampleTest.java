@@ -57,7 +57,9 @@ class PolicyReferenceExampleTest {
 
         assertThat(result.problems()).isEmpty();
         TlsPolicy policy = result.policy().orElseThrow();
-        assertThat(policy.connectors()).hasSize(6);
+        assertThat(policy.connectors()).hasSize(7);
+        assertThat(policy.resolveOutbound("news.example").connector().orElseThrow().outbound().orElseThrow().honourTlsRequiredNo())
+            .isTrue();
         assertThat(policy.resolveOutbound("private-ca.example").requirement().trustAnchors()).isPresent();
         assertThat(policy.resolveOutbound("private-ca.example").requirement().clientIdentity().orElseThrow().leaf())
             .isEqualTo(client.certificate());
