@@ -21,7 +21,8 @@ import dev.jamestls.james.outbound.DeliveryEndpoints;
  * REQUIRETLS end to end through a real James 3.8.1 (RFC 8689): a client hands James a mail with {@code REQUIRETLS} on
  * MAIL FROM over STARTTLS, {@code RequireTlsHook} records the demand, and TlsRemoteDelivery relays it with REQUIRETLS
  * to a verified destination that lists it after STARTTLS, or refuses it with 5.7.30 where the destination does not; a
- * {@code TLS-Required: No} header read by the hook lets a mail past the TLS failure of a connector that opts in.
+ * {@code TLS-Required: No} header read by the hook lets a mail past the TLS failure of a connector that opts in, but
+ * never a mail that also carries REQUIRETLS.
  */
 class RequireTlsRelayTest {
     static final String QUEUE = "outgoing-requiretls-relay";
@@ -73,6 +74,16 @@ class RequireTlsRelayTest {
         StoredMail dsn = OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@incapable.verify.example");
         assertThat(dsn.content()).contains("Status: 5.7.30").doesNotContain("Hello from the james-tls tests");
         SERVERS.assertNothingSent("incapable", "refused-requiretls");
+    }
+
+    @Test
+    void requireTlsWithATlsRequiredNoHeaderStaysRequireTls() throws Exception {
+        submit("<sender@james.local> REQUIRETLS", "both@stripped.lenient.example", "TLS-Required: No\n", "relayed-both");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "both@stripped.lenient.example").content()).contains("Status: 5.7.30");
+        // The same destination takes the TLS-Required: No mail of the next row in clear text: this mail left nothing there.
+        assertThat(OutboundProbe.receivedWith(SERVERS.get("stripped"), "relayed-both")).isEmpty();
+        assertThat(SERVERS.get("stripped").clearText()).doesNotContain("both@stripped.lenient.example").doesNotContain("relayed-both");
     }
 
     @Test
