@@ -83,6 +83,7 @@ public final class PartnerLedger {
     public void reportReceived(ReceivedReport report) {
         synchronized (this) {
             reports.addLast(report);
+            changes++;
             while (reports.size() > maxReports) {
                 reports.removeFirst();
             }

@@ -25,6 +25,7 @@ import org.apache.james.queue.api.MailQueueName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
+import dev.jamestls.james.ledger.SharedLedger;
 import dev.jamestls.james.outbound.Bouncer;
 import dev.jamestls.james.outbound.ClientTlsContexts;
 import dev.jamestls.james.outbound.DeliveryConfiguration;
@@ -65,7 +66,8 @@ import reactor.core.scheduler.Schedulers;
  * never dropped; a DSN that cannot be sent is tried again on the retry schedule, then the mail goes to James's
  * {@code error} processor. A DSN's {@code Arrival-Date} is the mail's arrival (RFC 3464 §2.2.5).
  * Every attempt is counted for the daily TLS reports (RFC 8460) in {@code tlsReportCounters}: read at init, written
- * every minute by a background thread and at {@link #destroy()}.
+ * every minute by a background thread and at {@link #destroy()}. Every attempt is also recorded in the partner ledger
+ * ({@link SharedLedger}) under the recipient domain, with the certificate the server presented.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
@@ -102,6 +104,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final DeliveryEndpoints endpoints;
     private final PolicyFetchRoute fetchRoute;
     private final DeliveryDns deliveryDns;
+    private final SharedLedger ledger;
     private final Clock clock = Clock.systemUTC();
     private DeliveryResources resources;
     private KeptConnections connections;
@@ -113,7 +116,7 @@ public class TlsRemoteDelivery extends GenericMailet {
 
     @Inject
     public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
-                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute, DeliveryDns deliveryDns) {
+                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute, DeliveryDns deliveryDns, SharedLedger ledger) {
         this.dns = dns;
         this.queues = queues;
         this.fileSystem = fileSystem;
@@ -121,6 +124,7 @@ public class TlsRemoteDelivery extends GenericMailet {
         this.endpoints = endpoints;
         this.fetchRoute = fetchRoute;
         this.deliveryDns = deliveryDns;
+        this.ledger = ledger;
     }
 
     @Override
@@ -158,7 +162,7 @@ public class TlsRemoteDelivery extends GenericMailet {
             endpoints, resources::anchors,
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
             contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock,
-            Optional.of(reportCounters.counters()));
+            Optional.of(reportCounters.counters()), Optional.of(ledger.ledger()));
         // Counting happens in memory on the delivery threads; only this thread writes the file.
         counterSaves = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tls-report-counters");
