@@ -140,6 +140,24 @@ class DropInIT {
         assertThat(subjectsIn(CLIENT_CERTIFICATE)).doesNotContain(sent.subject());
     }
 
+    /** The ledger routes come from our jar in extensions-jars/, loaded by James through webadmin.properties' extensions.routes. */
+    @Test
+    void theLedgerRoutesShowTheSendersDomainWithTheTlsItUsed() throws Exception {
+        Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.3"), Optional.empty(), "ledger");
+        assertThat(sent.accepted()).as("accepted: %s", sent.transcript()).isTrue();
+
+        java.net.http.HttpResponse<String> partner = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + sandbox.webAdminPort + "/jamestls/partners/elsewhere.example"))
+                .timeout(Duration.ofSeconds(10)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(partner.statusCode()).as(partner.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(partner.body());
+        assertThat(json.path("protocols").toString()).contains("TLSv1.3");
+        assertThat(json.path("inboundVerdicts").path("defaults").path("compliant").asLong()).isPositive();
+        assertThat(json.path("inboundIdentity").asText()).isEqualTo("unverified-sender-domain");
+    }
+
     @Test
     void tls12MailMatchesSentOverTlsButNotItsTls13Condition() throws Exception {
         Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.2"), Optional.empty(), "tls12");
