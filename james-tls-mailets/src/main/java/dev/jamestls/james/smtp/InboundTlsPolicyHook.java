@@ -47,7 +47,8 @@ import dev.jamestls.smtp.SmtpReply;
  * connector's {@code failure="temporary"} {@code 451 4.7.0}, {@code 450 4.7.1});
  * otherwise the hook answers DECLINED so James's own checks (relay,
  * recipients) still run — never OK. Every accepted mail carries the verdict
- * ({@link InboundAttributes}).
+ * ({@link InboundAttributes}). Every decision about a sender with a domain is recorded in the partner ledger
+ * ({@link SharedLedger}) under that domain, with the session's protocol, cipher, client certificate and EHLO name.
  *
  * <pre>{@code
  * <handlerchain>
