@@ -140,9 +140,11 @@ public final class PartnerLedger {
         }
         List<NewCertificate> fresh = new ArrayList<>();
         synchronized (this) {
-            PartnerRecord before = partners.remove(key);
+            PartnerRecord before = partners.get(key);
             PartnerRecord start = before != null ? before : PartnerRecord.empty(key, at);
+            // computed before the map changes: an observation that cannot be applied leaves the partner as it was
             PartnerRecord after = change.apply(start);
+            partners.remove(key);
             partners.put(key, after);
             trimPartners();
             changes++;
