@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.jamestls.io.AtomicFiles;
+import dev.jamestls.files.AtomicFiles;
 
 /**
  * The ledger in one JSON file, so it survives a restart: written whole to a temporary file beside it and moved over
@@ -105,6 +105,6 @@ public final class LedgerFile {
         root.put("savedAt", clock.instant().toString());
         root.set("partners", LedgerJson.partners(contents.partners(), Optional.empty()));
         root.set("reportsReceived", LedgerJson.reports(contents.reports()));
-        AtomicFiles.write(file, MAPPER.writeValueAsString(root));
+        AtomicFiles.writeString(file, MAPPER.writeValueAsString(root));
     }
 }

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.jamestls.io.AtomicFiles;
+import dev.jamestls.files.AtomicFiles;
 
 /**
  * The report counters in one JSON file, so they survive a restart of one node: written to a temporary file
@@ -130,6 +130,6 @@ public final class CounterFile {
             row.put("dropped-failure-details", entry.droppedFailureDetails());
             row.set("policy-report", TlsReportJson.policyReport(entry.counts()));
         }
-        AtomicFiles.write(file, MAPPER.writeValueAsString(root));
+        AtomicFiles.writeString(file, MAPPER.writeValueAsString(root));
     }
 }

@@ -1,4 +1,4 @@
-package dev.jamestls.io;
+package dev.jamestls.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,16 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes a whole file at once: a crash or a concurrent reader sees the old content or the new one, never a mix. */
+/**
+ * Files written whole: the text goes to a temporary file in the same directory, which is then moved over the
+ * file, atomically where the file system can. A reader (or a James restarted after a crash) sees the old
+ * content or the new one, never half of it.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /**
-     * Writes {@code text} (UTF-8) in place of the file's content: a temporary file beside it, then a move over it,
-     * atomic where the file system can. Creates the parent directories.
-     */
-    public static void write(Path file, String text) throws IOException {
+    /** Writes {@code text} (UTF-8) to {@code file}, creating its directory when missing. */
+    public static void writeString(Path file, String text) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
