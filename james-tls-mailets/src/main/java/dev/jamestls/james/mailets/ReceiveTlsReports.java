@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -67,7 +68,8 @@ public class ReceiveTlsReports extends GenericMailet {
     private static final int MAX_DEPTH = 4;
 
     private final MailRepositoryStore repositories;
-    private final PartnerLedger ledger;
+    /** Where an accepted report is kept: the partner ledger. */
+    private final Consumer<ReceivedReport> ledger;
     private final Clock clock;
     private Settings settings;
 
@@ -98,10 +100,14 @@ public class ReceiveTlsReports extends GenericMailet {
 
     @Inject
     public ReceiveTlsReports(MailRepositoryStore repositories, SharedLedger ledger) {
-        this(repositories, ledger.ledger(), Clock.systemUTC());
+        this(repositories, report -> ledger.ledger().reportReceived(report), Clock.systemUTC());
     }
 
     ReceiveTlsReports(MailRepositoryStore repositories, PartnerLedger ledger, Clock clock) {
+        this(repositories, ledger::reportReceived, clock);
+    }
+
+    private ReceiveTlsReports(MailRepositoryStore repositories, Consumer<ReceivedReport> ledger, Clock clock) {
         this.repositories = repositories;
         this.ledger = ledger;
         this.clock = clock;
@@ -216,7 +222,7 @@ public class ReceiveTlsReports extends GenericMailet {
     private void keep(Mail mail, ReceivedReports.Received received) {
         String partner = mail.getMaybeSender().asOptional().map(sender -> sender.getDomain().asString()).orElse("");
         try {
-            ledger.reportReceived(ReceivedReport.of(clock.instant(), partner, received));
+            ledger.accept(ReceivedReport.of(clock.instant(), partner, received));
         } catch (RuntimeException e) {
             LOGGER.warn("tls-report mail={} not kept in the TLS ledger", mail.getName(), PeerText.escape(e));
         }
