@@ -38,6 +38,7 @@ class RequireTlsInboundTest {
     static InProcessJames james = InProcessJames.builder()
         .listener(Listener.startTls("mx"))
         .listener(Listener.implicitTls("smtps"))
+        .listener(Listener.startTls("wanted").wantingClientCertificate())
         .handler("<handler class=\"dev.jamestls.james.smtp.RequireTlsHook\"/>")
         .rootProcessor("""
                   <mailet match="All" class="ToRepository">
@@ -77,6 +78,21 @@ class RequireTlsInboundTest {
             assertThat(rcptAndData(client, "implicit-requiretls", "")).isEqualTo(250);
         }
         assertThat(received("implicit-requiretls").attribute(ATTRIBUTE)).contains("requiretls");
+    }
+
+    /** Our certificate-wanted listener (the sandbox's MX port) builds its handler chain as James does. */
+    @Test
+    void requireTlsOnTheCertificateWantedListenerIsAnnouncedAndRecorded() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("wanted"), james.pki(), Optional.empty())) {
+            assertThat(ehloReplies(client).get(0)).doesNotContain("REQUIRETLS");
+            assertThat(ehloReplies(client).get(1)).contains("250-REQUIRETLS");
+            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
+            assertThat(rcptAndData(client, "wanted-requiretls", "")).isEqualTo(250);
+        }
+        try (SmtpTestClient clear = SmtpTestClient.plain(james.port("wanted"))) {
+            assertThat(mailFrom(clear, "<alice@client.test> REQUIRETLS")).startsWith("530 5.7.10");
+        }
+        assertThat(received("wanted-requiretls").attribute(ATTRIBUTE)).contains("requiretls");
     }
 
     @ParameterizedTest(name = "{0}: {2}")
