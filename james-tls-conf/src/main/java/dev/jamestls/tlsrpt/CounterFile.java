@@ -2,7 +2,6 @@ package dev.jamestls.tlsrpt;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,6 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.jamestls.files.AtomicFiles;
 
 /**
  * The report counters in one JSON file, so they survive a restart of one node: written to a temporary file
@@ -129,18 +130,6 @@ public final class CounterFile {
             row.put("dropped-failure-details", entry.droppedFailureDetails());
             row.set("policy-report", TlsReportJson.policyReport(entry.counts()));
         }
-        Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temporary, MAPPER.writeValueAsString(root), StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.writeString(file, MAPPER.writeValueAsString(root));
     }
 }
