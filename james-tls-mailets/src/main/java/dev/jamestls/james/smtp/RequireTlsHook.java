@@ -71,11 +71,7 @@ public class RequireTlsHook implements EhloExtension, MailParametersHook, JamesM
     /** Refuses parameters: a misspelt element of another hook placed here is not ignored. */
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
-        try {
-            JamesParameters.ofHandler("hook RequireTlsHook", configuration, PARAMETERS);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        JamesParameters.ofHook("hook RequireTlsHook", configuration, PARAMETERS);
     }
 
     @Override
