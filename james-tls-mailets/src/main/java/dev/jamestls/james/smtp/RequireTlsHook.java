@@ -148,7 +148,7 @@ public class RequireTlsHook implements EhloExtension, MailParametersHook, JamesM
             String[] values = mail.getMessage().getHeader(TlsRequiredHeader.FIELD);
             return values == null ? List.of() : Arrays.asList(values);
         } catch (MessagingException | RuntimeException e) {
-            LOGGER.warn("requiretls session={} mail={}: cannot read the {} header; read as absent", session.getSessionID(),
+            LOGGER.warn("requiretls session={} mail={}: cannot read the {} header; read as absent: {}", session.getSessionID(),
                 mail.getName(), TlsRequiredHeader.FIELD, PeerText.escape(e));
             return List.of();
         }
