@@ -13,7 +13,7 @@ import dev.jamestls.tls.CertificateFacts;
  * @param senderDomain the {@code MAIL FROM} domain: the partner
  * @param rule the rule that applied (a connector, a table line, {@code defaults})
  * @param verdict {@code compliant} or {@code violation}
- * @param violation the violation's kind and reason, when there is one
+ * @param violation what was wrong, when something was
  * @param protocol the negotiated protocol, empty in clear text
  * @param cipher the negotiated cipher suite, empty in clear text
  * @param clientCertificate the leaf the client presented, if any
@@ -21,7 +21,7 @@ import dev.jamestls.tls.CertificateFacts;
  * @param verifiedConnector the connector whose client certificate requirement the session satisfied, if any
  * @param helo the name the client gave in EHLO/HELO: its own claim, never checked
  */
-public record InboundSeen(Instant at, String senderDomain, String rule, String verdict, Optional<String> violation,
+public record InboundSeen(Instant at, String senderDomain, String rule, String verdict, Optional<Violation> violation,
                           Optional<String> protocol, Optional<String> cipher, Optional<CertificateFacts> clientCertificate,
                           String certificateCheck, Optional<String> verifiedConnector, Optional<String> helo) {
     public InboundSeen {
@@ -36,6 +36,19 @@ public record InboundSeen(Instant at, String senderDomain, String rule, String v
         Objects.requireNonNull(certificateCheck, "certificateCheck");
         Objects.requireNonNull(verifiedConnector, "verifiedConnector");
         Objects.requireNonNull(helo, "helo");
+    }
+
+    /**
+     * A violation of the rule.
+     *
+     * @param kind its kind ({@code tls-required}, {@code certificate-required}, ...)
+     * @param reason both sides, peer text as it came
+     */
+    public record Violation(String kind, String reason) {
+        public Violation {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(reason, "reason");
+        }
     }
 
     public InboundIdentity identity() {

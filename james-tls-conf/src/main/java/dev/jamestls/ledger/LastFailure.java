@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param at when
  * @param direction inbound (a policy violation) or outbound (an attempt that did not deliver)
- * @param kind the violation kind or the attempt's verdict
+ * @param kind the violation's kind (inbound) or the attempt's verdict (outbound)
  * @param reason both sides, escaped peer text, bounded
  */
 public record LastFailure(Instant at, Direction direction, String kind, String reason) {

@@ -81,7 +81,8 @@ public record PartnerRecord(String domain, Instant firstSeen, Instant lastSeen, 
             .map(connector -> Bounded.recent(verifiedConnectors, LedgerText.of(connector), PartnerLedger.MAX_VALUES))
             .orElse(verifiedConnectors);
         Optional<LastFailure> failure = seen.violation()
-            .map(reason -> new LastFailure(seen.at(), Direction.INBOUND, LedgerText.of(seen.rule()), LedgerText.of(reason)))
+            .map(violation -> new LastFailure(seen.at(), Direction.INBOUND, LedgerText.of(violation.kind()),
+                LedgerText.of("rule " + seen.rule() + ": " + violation.reason())))
             .or(() -> lastFailure);
         List<SeenCertificate> seenCertificates = seen.clientCertificate()
             .map(leaf -> withCertificate(SeenCertificate.of(leaf, CertificateSide.CLIENT, seen.verifiedConnector().orElse(seen.rule()),

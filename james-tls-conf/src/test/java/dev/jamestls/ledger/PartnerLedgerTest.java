@@ -52,7 +52,7 @@ class PartnerLedgerTest {
 
         ledger.inbound(inbound(NOW, "Partner.Example", "partner", Optional.of(client), Optional.of("partner"), Optional.empty()));
         ledger.inbound(inbound(NOW.plusSeconds(1), "partner.example", "partner", Optional.empty(), Optional.empty(),
-            Optional.of("tls-required: the client did not use STARTTLS")));
+            Optional.of(new InboundSeen.Violation("tls-required", "the client did not use STARTTLS"))));
         ledger.outbound(attempt(NOW.plusSeconds(2), "partner.example", AttemptVerdict.DELIVERED, "TLSv1.2"), Optional.of(server));
         ledger.outbound(attempt(NOW.plusSeconds(3), "partner.example", AttemptVerdict.TLS_NOT_SECURED, null), Optional.empty());
 
@@ -77,6 +77,21 @@ class PartnerLedgerTest {
             .containsExactly(org.assertj.core.groups.Tuple.tuple(CertificateSide.CLIENT, "partner", "verified"),
                 org.assertj.core.groups.Tuple.tuple(CertificateSide.SERVER, "mx.partner.example", "delivered"));
         assertThat(partner.soonestExpiring()).hasValueSatisfying(c -> assertThat(c.daysLeft(NOW)).isEqualTo(10));
+    }
+
+    @Test
+    void anInboundViolationIsTheLastFailureByItsKindWithTheRuleInTheReason() {
+        PartnerLedger ledger = new PartnerLedger();
+
+        ledger.inbound(inbound(NOW, "partner.example", "partner", Optional.empty(), Optional.empty(),
+            Optional.of(new InboundSeen.Violation("certificate-required", "connector partner requires one for partner.example"))));
+
+        assertThat(ledger.partner("partner.example").orElseThrow().lastFailure()).hasValueSatisfying(failure -> {
+            assertThat(failure.direction()).isEqualTo(Direction.INBOUND);
+            assertThat(failure.kind()).isEqualTo("certificate-required");
+            assertThat(failure.reason()).isEqualTo("rule partner: connector partner requires one for partner.example");
+            assertThat(failure.at()).isEqualTo(NOW);
+        });
     }
 
     @Test
@@ -169,12 +184,13 @@ class PartnerLedgerTest {
         String hostile = pattern.equals("HUGE") ? "CN=" + "\r\n".repeat(5_000) : unescape(pattern);
         PartnerLedger ledger = new PartnerLedger();
         CertificateFacts leaf = facts(hostile, "c", NOW.plus(Duration.ofDays(30)));
-        ledger.inbound(new InboundSeen(NOW, "partner.example", hostile, "violation", Optional.of(hostile), Optional.of("TLSv1.3"),
+        ledger.inbound(new InboundSeen(NOW, "partner.example", hostile, "violation", Optional.of(new InboundSeen.Violation(hostile, hostile)), Optional.of("TLSv1.3"),
             Optional.of("TLS_AES_128_GCM_SHA256"), Optional.of(leaf), "rejected", Optional.empty(), Optional.of(hostile)));
 
         PartnerRecord partner = ledger.partner("partner.example").orElseThrow();
         List<String> texts = List.of(partner.certificates().get(0).subject(), partner.lastHelo().orElseThrow(),
-            partner.lastFailure().orElseThrow().reason(), partner.inboundVerdicts().keySet().iterator().next());
+            partner.lastFailure().orElseThrow().reason(), partner.lastFailure().orElseThrow().kind(),
+            partner.inboundVerdicts().keySet().iterator().next());
         assertThat(texts).as(attack).allSatisfy(text -> {
             assertThat(PeerText.hasControlCharacters(text)).isFalse();
             assertThat(text.length()).isLessThanOrEqualTo(LedgerText.MAX_LENGTH);
@@ -193,7 +209,7 @@ class PartnerLedgerTest {
     void theFileKeepsTheLedgerAcrossARestart() throws IOException {
         PartnerLedger ledger = new PartnerLedger();
         ledger.inbound(inbound(NOW, "partner.example", "partner", Optional.of(facts("CN=x", "d", NOW.plus(Duration.ofDays(3)))),
-            Optional.of("partner"), Optional.of("protocol-too-old: TLSv1.1 < TLSv1.2")));
+            Optional.of("partner"), Optional.of(new InboundSeen.Violation("protocol-too-old", "TLSv1.1 < TLSv1.2"))));
         ledger.outbound(attempt(NOW.plusSeconds(1), "other.example", AttemptVerdict.DELIVERED, "TLSv1.3"), Optional.empty());
         ledger.reportReceived(ReceivedReport.of(NOW.plusSeconds(2), "reporter.example", received("r1", 1, 1)));
         LedgerFile file = new LedgerFile(directory.resolve("var/jamestls/ledger.json"), Clock.fixed(NOW, ZoneOffset.UTC));
@@ -234,7 +250,7 @@ class PartnerLedgerTest {
     }
 
     static InboundSeen inbound(Instant at, String domain, String rule, Optional<CertificateFacts> certificate,
-                               Optional<String> verified, Optional<String> violation) {
+                               Optional<String> verified, Optional<InboundSeen.Violation> violation) {
         return new InboundSeen(at, domain, rule, violation.isPresent() ? "violation" : "compliant", violation, Optional.of("TLSv1.3"),
             Optional.of("TLS_AES_128_GCM_SHA256"), certificate, verified.isPresent() ? "verified" : "not-checked", verified,
             Optional.of("mta.partner.example"));

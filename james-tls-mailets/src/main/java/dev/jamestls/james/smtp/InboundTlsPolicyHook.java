@@ -202,7 +202,7 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
     private void record(SMTPSession session, String senderDomain, InboundSession inbound, InboundVerdict verdict) {
         ledger.record("inbound session " + session.getSessionID(), partners -> partners.inbound(new InboundSeen(Instant.now(),
             senderDomain, verdict.rule(), verdict.verdictName(),
-            verdict.violation().map(violation -> violation.kind().spelling() + ": " + violation.reason()),
+            verdict.violation().map(violation -> new InboundSeen.Violation(violation.kind().spelling(), violation.reason())),
             inbound.facts().protocol(), inbound.facts().cipher(), inbound.facts().peerCertificate(),
             verdict.certificateCheck().spelling(), verdict.verifiedPartner(),
             session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection))));

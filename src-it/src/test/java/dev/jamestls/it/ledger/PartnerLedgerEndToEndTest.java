@@ -170,7 +170,8 @@ class PartnerLedgerEndToEndTest {
             assertThat(partner.path("lastHeloUnverified").asText()).isNotEmpty();
             assertThat(partner.path("outboundResults").path("delivered").asLong()).isEqualTo(1);
             assertThat(partner.path("lastFailure").path("direction").asText()).isEqualTo("inbound");
-            assertThat(partner.path("lastFailure").path("reason").asText()).startsWith("certificate-required:");
+            assertThat(partner.path("lastFailure").path("kind").asText()).isEqualTo("certificate-required");
+            assertThat(partner.path("lastFailure").path("reason").asText()).startsWith("rule partner-example: ");
             JsonNode client = certificate(partner, "client");
             assertThat(client.path("sha256").asText()).isEqualTo(EXPIRING_SHA);
             assertThat(client.path("check").asText()).isEqualTo("verified");
@@ -228,7 +229,7 @@ class PartnerLedgerEndToEndTest {
         List<String> lines = out.toString().lines().toList();
         assertThat(lines.get(0)).startsWith("PARTNER").contains("CERT EXPIRY", "REPORTS ABOUT US");
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("partner.example ")
-            .contains("1 compliant, 1 violation", "delivered 1", "inbound partner-example at", "days (client)"));
+            .contains("1 compliant, 1 violation", "delivered 1", "inbound certificate-required at", "days (client)"));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("fail.example ").contains("tls-not-secured 1"));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("reporter.example ").contains("1 report: 40 ok, 2 failed"));
 
