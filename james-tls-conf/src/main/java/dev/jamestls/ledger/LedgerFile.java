@@ -1,25 +1,19 @@
 package dev.jamestls.ledger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.jamestls.files.AtomicFiles;
+import dev.jamestls.files.KeptFiles;
 
 /**
  * The ledger in one JSON file, so it survives a restart: written whole to a temporary file beside it and moved over
@@ -27,7 +21,6 @@ import dev.jamestls.files.AtomicFiles;
  * with a warning and the ledger starts empty: losing the ledger never stops mail.
  */
 public final class LedgerFile {
-    private static final Logger LOG = LoggerFactory.getLogger(LedgerFile.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The version of the file's layout, checked when read. */
     static final int FORMAT = 1;
@@ -56,28 +49,7 @@ public final class LedgerFile {
 
     /** What the file holds; nothing when there is no file or it is unreadable (then set aside). */
     public Contents load() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Contents.EMPTY;
-        } catch (IOException e) {
-            LOG.warn("TLS ledger: cannot read {} ({}); starting with an empty ledger", file, e.toString());
-            return Contents.EMPTY;
-        }
-        try {
-            return contents(MAPPER.readTree(text));
-        } catch (LedgerJson.FormatException | IOException | RuntimeException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
-            LOG.warn("TLS ledger: {} is not a ledger file ({}); set aside as {}, starting with an empty ledger", file,
-                e.getMessage(), aside);
-            try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException moveFailed) {
-                LOG.warn("TLS ledger: cannot set {} aside: {}", file, moveFailed.toString());
-            }
-            return Contents.EMPTY;
-        }
+        return KeptFiles.readOrSetAside(file, "TLS ledger", Contents.EMPTY, text -> contents(MAPPER.readTree(text)));
     }
 
     private static Contents contents(JsonNode root) throws LedgerJson.FormatException {
