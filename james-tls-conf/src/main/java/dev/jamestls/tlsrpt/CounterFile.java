@@ -2,11 +2,9 @@ package dev.jamestls.tlsrpt;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -66,11 +64,10 @@ public final class CounterFile {
         try {
             return entries(text);
         } catch (TlsReportFormatException | RuntimeException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
             LOG.warn("TLS report counters: {} is not a counters file ({}); set aside as {}, starting with empty counters",
-                file, e.getMessage(), aside);
+                file, e.getMessage(), AtomicFile.aside(file));
             try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFile.setAside(file);
             } catch (IOException moveFailed) {
                 LOG.warn("TLS report counters: cannot set {} aside: {}", file, moveFailed.toString());
             }
@@ -129,18 +126,6 @@ public final class CounterFile {
             row.put("dropped-failure-details", entry.droppedFailureDetails());
             row.set("policy-report", TlsReportJson.policyReport(entry.counts()));
         }
-        Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temporary, MAPPER.writeValueAsString(root), StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFile.write(file, MAPPER.writeValueAsString(root));
     }
 }
