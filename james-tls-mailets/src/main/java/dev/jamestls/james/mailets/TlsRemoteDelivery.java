@@ -24,9 +24,12 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.jamestls.james.outbound.Bouncer;
 import dev.jamestls.james.outbound.ClientTlsContexts;
+import dev.jamestls.james.outbound.DeliveryClock;
 import dev.jamestls.james.outbound.DeliveryConfiguration;
 import dev.jamestls.james.outbound.DeliveryDns;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
@@ -38,6 +41,7 @@ import dev.jamestls.james.outbound.KeptConnections;
 import dev.jamestls.james.outbound.QueueConsumer;
 import dev.jamestls.james.outbound.QueuedMailDelivery;
 import dev.jamestls.james.outbound.SmtpAttempt;
+import dev.jamestls.james.outbound.TlsReporting;
 import dev.jamestls.outbound.HeloName;
 import dev.jamestls.outbound.ResubscribeBackoff;
 import dev.jamestls.parameters.ConfiguredParameters;
@@ -65,7 +69,9 @@ import reactor.core.scheduler.Schedulers;
  * never dropped; a DSN that cannot be sent is tried again on the retry schedule, then the mail goes to James's
  * {@code error} processor. A DSN's {@code Arrival-Date} is the mail's arrival (RFC 3464 §2.2.5).
  * Every attempt is counted for the daily TLS reports (RFC 8460) in {@code tlsReportCounters}: read at init, written
- * every minute by a background thread and at {@link #destroy()}.
+ * every minute by a background thread and at {@link #destroy()}. With {@code tlsReports} true, the same thread sends,
+ * after each UTC day, the day's report of every policy domain to the destinations its {@code _smtp._tls} record lists
+ * ({@link TlsReporting}; docs/outbound.md), never holding up a delivery.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.jamestls.james.mailets.TlsRemoteDelivery">
@@ -91,10 +97,9 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  */
 public class TlsRemoteDelivery extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
     /** Its init parameters, as {@code check} knows them. */
     public static final List<ParameterSpec<?>> PARAMETERS = DeliveryParameters.ALL;
-    /** How often the TLS report counters are written to their file. */
-    static final Duration COUNTER_SAVE_INTERVAL = Duration.ofMinutes(1);
     private final DNSService dns;
     private final MailQueueFactory<?> queues;
     private final FileSystem fileSystem;
@@ -102,7 +107,8 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final DeliveryEndpoints endpoints;
     private final PolicyFetchRoute fetchRoute;
     private final DeliveryDns deliveryDns;
-    private final Clock clock = Clock.systemUTC();
+    private final DeliveryClock time;
+    private final Clock clock;
     private DeliveryResources resources;
     private KeptConnections connections;
     private MailQueue queue;
@@ -110,10 +116,11 @@ public class TlsRemoteDelivery extends GenericMailet {
     private QueueConsumer consumer;
     private KeptCounters reportCounters;
     private ScheduledExecutorService counterSaves;
+    private Optional<TlsReporting> reporting = Optional.empty();
 
     @Inject
     public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
-                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute, DeliveryDns deliveryDns) {
+                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute, DeliveryDns deliveryDns, DeliveryClock time) {
         this.dns = dns;
         this.queues = queues;
         this.fileSystem = fileSystem;
@@ -121,6 +128,8 @@ public class TlsRemoteDelivery extends GenericMailet {
         this.endpoints = endpoints;
         this.fetchRoute = fetchRoute;
         this.deliveryDns = deliveryDns;
+        this.time = time;
+        this.clock = time.clock();
     }
 
     @Override
@@ -150,6 +159,8 @@ public class TlsRemoteDelivery extends GenericMailet {
         try {
             mtaSts = resources.mtaSts(configuration, fileSystem, fetchRoute.route(), clock);
             reportCounters = DeliveryResources.reportCounters(configuration, fileSystem, clock);
+            reporting = TlsReporting.open(configuration, fileSystem, resources, dns, getMailetContext(), fetchRoute.route(),
+                reportCounters, clock);
         } catch (IllegalArgumentException e) {
             resources.close();
             throw new MessagingException(e.getMessage(), e);
@@ -159,14 +170,14 @@ public class TlsRemoteDelivery extends GenericMailet {
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
             contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock,
             Optional.of(reportCounters.counters()));
-        // Counting happens in memory on the delivery threads; only this thread writes the file.
+        // Counting happens in memory on the delivery threads; only this thread writes the file, and sends the reports.
         counterSaves = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tls-report-counters");
             thread.setDaemon(true);
             return thread;
         });
-        counterSaves.scheduleWithFixedDelay(reportCounters::save, COUNTER_SAVE_INTERVAL.toSeconds(), COUNTER_SAVE_INTERVAL.toSeconds(),
-            TimeUnit.SECONDS);
+        long interval = time.backgroundInterval().toMillis();
+        counterSaves.scheduleWithFixedDelay(this::background, interval, interval, TimeUnit.MILLISECONDS);
         Bouncer bouncer = new Bouncer(getMailetContext(), queue, configuration.schedule(), configuration.bounceProcessor(), helo,
             metrics, clock);
         scheduler = Schedulers.newBoundedElastic(configuration.threads(), Integer.MAX_VALUE, "tls-remote-delivery");
@@ -202,9 +213,24 @@ public class TlsRemoteDelivery extends GenericMailet {
             reportCounters.save();
             reportCounters = null;
         }
+        reporting.ifPresent(TlsReporting::close);
+        reporting = Optional.empty();
         if (resources != null) {
             resources.close();
             resources = null;
+        }
+    }
+
+    /**
+     * The background work: the counters written, then the reports of finished days sent. A scheduled task that
+     * throws is never run again, so nothing may escape.
+     */
+    private void background() {
+        try {
+            reportCounters.save();
+            reporting.ifPresent(TlsReporting::run);
+        } catch (RuntimeException e) {
+            LOGGER.warn("TLS reports: background work failed ({}); it runs again in {}", e.toString(), time.backgroundInterval(), e);
         }
     }
 
