@@ -86,11 +86,10 @@ public final class DeliveryParameters {
         DeliveryParameters::mailAddress, ADDRESS_FORMS, "sender of the report mails; its domain is the reports' submitter; "
             + "absent: James's postmaster").unsetWhenBlank();
     public static final ParameterSpec<String> TLS_REPORT_ORGANIZATION = ParameterSpec.optional("tlsReportOrganization",
-        ParameterSpec::nonBlank, "any text, e.g. Example Ltd", "organization-name of the reports; absent: the submitter domain")
-        .unsetWhenBlank();
+        ParameterSpec::nonBlank, "any text, e.g. Example Ltd", "organization-name of the reports; absent: the submitter domain");
     public static final ParameterSpec<String> TLS_REPORT_CONTACT = ParameterSpec.optional("tlsReportContact",
         ParameterSpec::nonBlank, "a mail address or URI, e.g. tlsrpt@example.com",
-        "contact-info of the reports; absent: the report sender").unsetWhenBlank();
+        "contact-info of the reports; absent: the report sender");
     public static final ParameterSpec<String> TLS_REPORT_STORE = ParameterSpec.of("tlsReportStore",
         "file://var/jamestls/tlsrpt-sent.json", ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
         "file where the reports made and where each was sent are kept across restarts (one James node)");

@@ -108,7 +108,7 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final PolicyFetchRoute fetchRoute;
     private final DeliveryDns deliveryDns;
     private final DeliveryClock time;
-    private final Clock clock;
+    private Clock clock;
     private DeliveryResources resources;
     private KeptConnections connections;
     private MailQueue queue;
@@ -129,7 +129,6 @@ public class TlsRemoteDelivery extends GenericMailet {
         this.fetchRoute = fetchRoute;
         this.deliveryDns = deliveryDns;
         this.time = time;
-        this.clock = time.clock();
     }
 
     @Override
@@ -145,6 +144,7 @@ public class TlsRemoteDelivery extends GenericMailet {
             configuration = DeliveryConfiguration.parse(ConfiguredParameters.of(DeliveryConfiguration.COMPONENT,
                 getInitParameterNames(), this::getInitParameter, PARAMETERS));
             helo = heloName(configuration);
+            clock = time.clock();
             resources = DeliveryResources.open(configuration, fileSystem, clock);
         } catch (IllegalArgumentException e) {
             throw new MessagingException(e.getMessage(), e);
