@@ -13,8 +13,8 @@ import java.util.OptionalInt;
 
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.IssuerLinks;
 import dev.jamestls.verify.DnsNames;
-import dev.jamestls.verify.IssuerLinks;
 
 /**
  * Turns our chain into {@link ChainReport}: the facts partners need and the warnings

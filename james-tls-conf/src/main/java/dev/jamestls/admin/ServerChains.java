@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,8 +17,9 @@ import java.util.Optional;
 
 import dev.jamestls.policy.file.XmlElement;
 import dev.jamestls.tls.ClientIdentity;
+import dev.jamestls.tls.IssuerLinks;
+import dev.jamestls.tls.KeyStoreChains;
 import dev.jamestls.tls.PemFiles;
-import dev.jamestls.verify.IssuerLinks;
 import dev.jamestls.wiring.ConfigurationCheck;
 import dev.jamestls.wiring.OutboundIdentities;
 
@@ -177,8 +177,7 @@ public final class ServerChains {
             Path path = keystore.orElseThrow();
             KeyStore store;
             try (InputStream in = Files.newInputStream(path)) {
-                store = KeyStore.getInstance(keystoreType);
-                store.load(in, secret.toCharArray());
+                store = KeyStoreChains.load(in, keystoreType, secret.toCharArray());
             } catch (NoSuchFileException e) {
                 throw new AdminException(where + ": <keystore> " + location + " not found (looked at " + path + ")");
             } catch (IOException | GeneralSecurityException e) {
@@ -232,39 +231,30 @@ public final class ServerChains {
     }
 
     private static String chooseAlias(KeyStore store, Path file, Optional<String> alias) throws AdminException {
-        try {
-            List<String> keys = new ArrayList<>();
-            for (String name : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(name)) {
-                    keys.add(name);
-                }
+        List<String> keys = new ArrayList<>(keyEntryChains(store, file).keySet());
+        if (alias.isPresent()) {
+            if (!keys.contains(alias.get())) {
+                throw new AdminException("key store " + file + " has no key entry '" + alias.get() + "'; key entries: " + keys);
             }
-            if (alias.isPresent()) {
-                if (!keys.contains(alias.get())) {
-                    throw new AdminException("key store " + file + " has no key entry '" + alias.get() + "'; key entries: " + keys);
-                }
-                return alias.get();
-            }
-            if (keys.isEmpty()) {
-                throw new AdminException("key store " + file + " holds no private key with a certificate");
-            }
-            if (keys.size() > 1) {
-                Collections.sort(keys);
-                throw new AdminException("key store " + file + " holds several keys " + keys + "; choose one with --alias");
-            }
-            return keys.get(0);
-        } catch (java.security.KeyStoreException e) {
-            throw new AdminException("key store " + file + " cannot be read: " + e.getMessage(), e);
+            return alias.get();
         }
+        if (keys.isEmpty()) {
+            throw new AdminException("key store " + file + " holds no private key with a certificate");
+        }
+        if (keys.size() > 1) {
+            Collections.sort(keys);
+            throw new AdminException("key store " + file + " holds several keys " + keys + "; choose one with --alias");
+        }
+        return keys.get(0);
     }
 
     private static List<X509Certificate> keyEntryChain(KeyStore store, Path file, String alias) throws AdminException {
+        return ordered(keyEntryChains(store, file).get(alias));
+    }
+
+    private static Map<String, List<X509Certificate>> keyEntryChains(KeyStore store, Path file) throws AdminException {
         try {
-            Certificate[] chain = store.getCertificateChain(alias);
-            if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate)) {
-                throw new AdminException("key store " + file + ": entry '" + alias + "' has no X.509 certificate chain");
-            }
-            return ordered(java.util.Arrays.stream(chain).map(X509Certificate.class::cast).toList());
+            return KeyStoreChains.keyEntryChains(store);
         } catch (java.security.KeyStoreException e) {
             throw new AdminException("key store " + file + " cannot be read: " + e.getMessage(), e);
         }

@@ -32,6 +32,7 @@ import dev.jamestls.outbound.HeloName;
 import dev.jamestls.outbound.StartTlsLayer;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.tls.HandshakeFailure;
+import dev.jamestls.tls.NetworkFailure;
 import dev.jamestls.verify.CertificateRequirement;
 import dev.jamestls.verify.ChainVerifier;
 import dev.jamestls.verify.VerificationOutcome;
@@ -232,8 +233,7 @@ public final class SmtpProbe {
             // A TLS alert after the handshake (a TLS 1.3 server refusing our certificate) is named like a handshake failure.
             return HandshakeFailure.of(e).describe();
         }
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        return NetworkFailure.describe(e);
     }
 
     /** One SMTP reply (RFC 5321 §4.2): code and lines without the code. */

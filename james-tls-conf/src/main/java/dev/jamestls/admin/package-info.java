@@ -7,9 +7,9 @@
  *       a PEM file or James's {@code smtpserver.xml}; {@link dev.jamestls.admin.ChainInspection}
  *       turns it into publishable facts and warnings (expiry, RSA below 2048 bits, SHA-1,
  *       incomplete chain, helloName not covered).</li>
- *   <li>{@link dev.jamestls.admin.RevocationEndpoints} asks every CRL distribution point
- *       (RFC 5280 §4.2.1.13) and OCSP responder (RFC 6960) of a chain, with the product's
- *       fetcher, OCSP request builder and response verifier.</li>
+ *   <li>{@code revocation-check} asks every CRL distribution point (RFC 5280 §4.2.1.13) and OCSP
+ *       responder (RFC 6960) of a chain through {@link dev.jamestls.revocation.RevocationEndpoints},
+ *       which the certificate expiry watch inside James uses too.</li>
  *   <li>{@link dev.jamestls.admin.SmtpProbe} connects to a partner's MX hosts, runs
  *       EHLO / STARTTLS (RFC 3207) / QUIT without sending a message, and
  *       {@link dev.jamestls.admin.LevelJudge} says which outbound levels the partner would

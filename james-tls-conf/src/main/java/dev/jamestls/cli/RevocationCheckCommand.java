@@ -13,10 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import dev.jamestls.admin.AdminException;
-import dev.jamestls.admin.EndpointResult;
-import dev.jamestls.admin.RevocationEndpoints;
 import dev.jamestls.admin.ServerChain;
 import dev.jamestls.admin.TrustAnchors;
+import dev.jamestls.revocation.EndpointResult;
+import dev.jamestls.revocation.RevocationEndpoints;
 import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.tls.CertificateFacts;
 

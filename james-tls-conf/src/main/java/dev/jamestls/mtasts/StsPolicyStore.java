@@ -2,13 +2,10 @@ package dev.jamestls.mtasts;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +19,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamestls.files.AtomicFiles;
 import dev.jamestls.policy.DomainName;
 
 /**
@@ -100,29 +98,14 @@ public final class StsPolicyStore {
 
     /** Replaces the file's content with {@code policies}; a failure is logged, the cache goes on in memory. */
     public void save(Map<DomainName, StsPolicy> policies) {
-        Path temporary = null;
+        StringBuilder text = new StringBuilder(FORMAT_KEY + "=" + FORMAT + "\n");
+        for (Map.Entry<DomainName, StsPolicy> entry : policies.entrySet()) {
+            text.append(PREFIX).append(entry.getKey().ascii()).append('=').append(encode(entry.getValue())).append('\n');
+        }
         try {
-            temporary = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
-            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                writer.write(FORMAT_KEY + "=" + FORMAT + "\n");
-                for (Map.Entry<DomainName, StsPolicy> entry : policies.entrySet()) {
-                    writer.write(PREFIX + entry.getKey().ascii() + "=" + encode(entry.getValue()) + "\n");
-                }
-            }
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.writeString(file, text.toString());
         } catch (IOException e) {
             LOGGER.warn("MTA-STS cache file {} cannot be written, policies stay cached in memory only: {}", file, e.toString());
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // the warning above says enough
-                }
-            }
         }
     }
 

@@ -13,6 +13,8 @@
  * ({@link dev.jamestls.revocation.OcspResponseVerifier},
  * {@link dev.jamestls.revocation.CrlFreshness}) is kept apart from fetching
  * ({@link dev.jamestls.revocation.HttpFetcher}) and caching
- * ({@link dev.jamestls.revocation.RevocationCache}).
+ * ({@link dev.jamestls.revocation.RevocationCache}). {@link dev.jamestls.revocation.RevocationEndpoints}
+ * asks every endpoint of one chain and reports each answer ({@code james-tls.jar revocation-check}, and the
+ * periodic check of our own listeners' certificates).
  */
 package dev.jamestls.revocation;

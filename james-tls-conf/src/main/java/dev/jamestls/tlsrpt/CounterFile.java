@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -20,6 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.jamestls.files.AtomicFiles;
 
 /**
  * The report counters in one JSON file, so they survive a restart of one node: written to a temporary file
@@ -64,10 +67,11 @@ public final class CounterFile {
         try {
             return entries(text);
         } catch (TlsReportFormatException | RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
             LOG.warn("TLS report counters: {} is not a counters file ({}); set aside as {}, starting with empty counters",
-                file, e.getMessage(), AtomicFile.aside(file));
+                file, e.getMessage(), aside);
             try {
-                AtomicFile.setAside(file);
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException moveFailed) {
                 LOG.warn("TLS report counters: cannot set {} aside: {}", file, moveFailed.toString());
             }
@@ -126,6 +130,6 @@ public final class CounterFile {
             row.put("dropped-failure-details", entry.droppedFailureDetails());
             row.set("policy-report", TlsReportJson.policyReport(entry.counts()));
         }
-        AtomicFile.write(file, MAPPER.writeValueAsString(root));
+        AtomicFiles.writeString(file, MAPPER.writeValueAsString(root));
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.jamestls.files.AtomicFiles;
 import dev.jamestls.tls.Spelled;
 
 /**
@@ -76,10 +78,10 @@ public final class SentReportStore {
             }
             return new SentReportStore(file, root.get("node").textValue(), reports);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("TLS reports: {} is not a sent-reports file ({}); set aside as {}, starting anew", file, e.getMessage(),
-                AtomicFile.aside(file));
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            LOG.warn("TLS reports: {} is not a sent-reports file ({}); set aside as {}, starting anew", file, e.getMessage(), aside);
             try {
-                AtomicFile.setAside(file);
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException moveFailed) {
                 LOG.warn("TLS reports: cannot set {} aside: {}", file, moveFailed.toString());
             }
@@ -133,7 +135,7 @@ public final class SentReportStore {
         root.put("node", node);
         root.set("reports", toTree(List.copyOf(reports.values()), true));
         try {
-            AtomicFile.write(file, MAPPER.writeValueAsString(root));
+            AtomicFiles.writeString(file, MAPPER.writeValueAsString(root));
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.warn("TLS reports: cannot write {} ({}); kept in memory, the next save tries again", file, e.toString());

@@ -47,6 +47,7 @@ import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.revocation.RevocationStatus;
 import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
+import dev.jamestls.tls.IssuerLinks;
 
 /**
  * The verification core. Order of checks, first failure wins:

@@ -16,6 +16,8 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
+import dev.jamestls.tls.IssuerLinks;
+
 /**
  * The RFC 5280 §4 certificate profile, checked on the certificates of a validated
  * path: the rules the JDK's PKIX validator does not enforce. Pure.

@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +32,7 @@ import dev.jamestls.policy.file.Problem;
 import dev.jamestls.policy.file.SystemPropertyReferences;
 import dev.jamestls.policy.file.XmlElement;
 import dev.jamestls.tls.CipherSuites;
+import dev.jamestls.tls.KeyStoreChains;
 import dev.jamestls.tls.PemFiles;
 
 /**
@@ -464,18 +464,8 @@ public final class ConfigurationCheck {
         }
         Path resolved = jamesRoot.resolve(path.get()).normalize();
         try (InputStream in = Files.newInputStream(resolved)) {
-            KeyStore store = KeyStore.getInstance(type);
-            store.load(in, secret.toCharArray());
-            List<X509Certificate> chain = null;
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias)) {
-                    Certificate[] certificates = store.getCertificateChain(alias);
-                    if (certificates != null && certificates.length > 0 && certificates[0] instanceof X509Certificate) {
-                        chain = java.util.Arrays.stream(certificates).map(X509Certificate.class::cast).toList();
-                        break;
-                    }
-                }
-            }
+            KeyStore store = KeyStoreChains.load(in, type, secret.toCharArray());
+            List<X509Certificate> chain = KeyStoreChains.keyEntryChains(store).values().stream().findFirst().orElse(null);
             if (chain == null) {
                 problems.add(Problem.error(file, tls.line(), tls.column(), subject, "the keystore holds no private key with a certificate"));
                 return;

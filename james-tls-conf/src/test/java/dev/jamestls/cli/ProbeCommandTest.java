@@ -317,8 +317,8 @@ class ProbeCommandTest {
             "--timeout", "1", "--level", "may");
 
         assertThat(run.code()).isEqualTo(1);
-        assertThat(run.out()).containsPattern("\n  greeting    FAIL Read timed out \\(1\\d{3} ms\\)\n");
-        assertThat(verdict(run, "none")).isEqualTo("none fail no SMTP session: no greeting: Read timed out");
+        assertThat(run.out()).containsPattern("\n  greeting    FAIL timed-out \\(1\\d{3} ms\\)\n");
+        assertThat(verdict(run, "none")).isEqualTo("none fail no SMTP session: no greeting: timed-out");
     }
 
     @Test
@@ -331,8 +331,8 @@ class ProbeCommandTest {
         Cli.Run run = probe("partner.example", closed, "--level", "none");
 
         assertThat(run.code()).isEqualTo(1);
-        assertThat(run.out()).containsPattern("\n  connect     FAIL Connection refused \\(\\d+ ms\\)\n");
-        assertThat(summary(run)).startsWith("would fail none: no SMTP session: connect failed: Connection refused; would fail may:");
+        assertThat(run.out()).containsPattern("\n  connect     FAIL connection-refused \\(\\d+ ms\\)\n");
+        assertThat(summary(run)).startsWith("would fail none: no SMTP session: connect failed: connection-refused; would fail may:");
     }
 
     @Test

@@ -31,6 +31,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.pki.OcspResponses;
+import dev.jamestls.tls.NetworkFailure;
 import dev.jamestls.tls.PemFiles;
 
 /** revocation-check against a CRL distribution point and an OCSP responder served over loopback HTTP. */
@@ -177,7 +178,7 @@ class RevocationCheckCommandTest {
             assertThat(endpoint.get("outcome").asText()).isEqualTo("unreachable");
             assertThat(endpoint.get("reachable").asBoolean()).isFalse();
             assertThat(endpoint.get("httpStatus").isNull()).isTrue();
-            assertThat(endpoint.get("detail").asText()).isEqualTo("ConnectException: Connection refused");
+            assertThat(endpoint.get("detail").asText()).isEqualTo(NetworkFailure.CONNECTION_REFUSED.spelling());
         }
         assertThat(endpoints).hasSize(2);
     }

@@ -1,10 +1,6 @@
 package dev.jamestls.sandbox;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
@@ -12,6 +8,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import dev.jamestls.files.AtomicFiles;
 import dev.jamestls.sandbox.james.PublishedDestination;
 import dev.jamestls.testkit.StsPolicyServer;
 import dev.jamestls.testkit.dns.LoopbackDnsServer;
@@ -62,8 +59,8 @@ public final class PublishedPolicies {
                  ClientIdentity.read(pki.resolve(SandboxPki.STS_POLICY_HOST), pki.resolve(SandboxPki.STS_POLICY_HOST_KEY)),
                  StsPolicyServer.Response.policy(STS_POLICY))) {
             int proxyPort = proxyPort(policyHost);
-            writeAtomically(sandbox.resolve(TRUST_ANCHOR), zones.trustAnchor() + "\n");
-            writeAtomically(sandbox.resolve(PORTS_FILE), "JAMES_TLS_DNS_PORT=" + dns.address().getPort() + "\n"
+            AtomicFiles.writeString(sandbox.resolve(TRUST_ANCHOR), zones.trustAnchor() + "\n");
+            AtomicFiles.writeString(sandbox.resolve(PORTS_FILE), "JAMES_TLS_DNS_PORT=" + dns.address().getPort() + "\n"
                 + "JAMES_TLS_POLICY_PROXY_PORT=" + proxyPort + "\n");
             System.err.println("run: published policies on 127.0.0.1: DNS (DNSSEC-signed dane.example, dane-wrong.example; "
                 + "sts.example) port " + dns.address().getPort() + ", trust anchor " + TRUST_ANCHOR + "; MTA-STS policy host "
@@ -103,10 +100,4 @@ public final class PublishedPolicies {
             .get(0).address()).getPort();
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }

@@ -1,7 +1,9 @@
 package dev.jamestls.james.expiry;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +24,16 @@ import org.slf4j.LoggerFactory;
 
 import dev.jamestls.expiry.ExpiryWarning;
 import dev.jamestls.expiry.ExpiryWatch;
+import dev.jamestls.expiry.RevocationHealth;
+import dev.jamestls.expiry.RevocationWatch;
 import dev.jamestls.expiry.WatchedCertificate;
+import dev.jamestls.james.expiry.ListenerCertificates.ListenerChain;
+import dev.jamestls.revocation.EndpointResult;
+import dev.jamestls.revocation.JdkHttpFetcher;
+import dev.jamestls.revocation.RevocationEndpoints;
+import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.smtp.PeerText;
+import dev.jamestls.verify.JdkTrustAnchors;
 
 /**
  * Watches the certificates of every TLS listener for expiry. At start it reads them (see
@@ -32,7 +42,15 @@ import dev.jamestls.smtp.PeerText;
  * (whole days left, negative once expired), and logs a WARN line for each certificate within 30, 14 or 7 days
  * of expiry or expired, once per threshold. Every hour, on a thread of its own that never touches mail, it
  * reads the listeners' key material again (a renewed key store is a new certificate) and logs what has become
- * due. Enable it in {@code conf/extensions.properties}:
+ * due.
+ *
+ * <p>It also asks the CRL distribution points and OCSP responders our certificates name (RFC 5280 §4.2.1.13,
+ * RFC 6960), as {@code james-tls.jar revocation-check} does, once soon after start and every
+ * {@value #REVOCATION_CHECK_HOURS} hours: a gauge per certificate,
+ * {@code jamestls.certificate.revocation.<origin>.<first 16 hex digits>} ({@code 2} revoked, {@code 1} an endpoint
+ * gave no usable answer, {@code 0} every endpoint answered good, {@code -1} the certificate names no endpoint), and a
+ * WARN line per endpoint when a problem appears or changes, an INFO line when it is gone. An issuer missing from the
+ * key material is looked up among the JDK's trust anchors. Enable it in {@code conf/extensions.properties}:
  *
  * <pre>
  * guice.extension.startable=dev.jamestls.james.expiry.CertificateExpiryWatch
@@ -44,6 +62,8 @@ import dev.jamestls.smtp.PeerText;
  */
 public class CertificateExpiryWatch implements UserDefinedStartable {
     public static final String GAUGE_PREFIX = "jamestls.certificate.daysLeft.";
+    public static final String REVOCATION_GAUGE_PREFIX = "jamestls.certificate.revocation.";
+    public static final int REVOCATION_CHECK_HOURS = 6;
     public static final Duration CHECK_INTERVAL = Duration.ofHours(1);
     public static final String THREAD_NAME = "james-tls-certificate-expiry";
     private static final Logger LOGGER = LoggerFactory.getLogger(CertificateExpiryWatch.class);
@@ -52,7 +72,10 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
     private final GaugeRegistry gauges;
     private final Clock clock;
     private final ExpiryWatch watch;
+    private final RevocationEndpoints endpoints;
+    private final RevocationWatch revocation = new RevocationWatch();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private volatile List<ListenerChain> chains = List.of();
     private volatile ScheduledExecutorService scheduler;
 
     @Inject
@@ -65,13 +88,15 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
         this.gauges = gauges;
         this.clock = clock;
         this.watch = ExpiryWatch.withDefaults(clock);
+        this.endpoints = new RevocationEndpoints(JdkHttpFetcher.DEFAULT, clock, RevocationSettings.DEFAULT);
     }
 
     @Override
     public void start() {
         List<WatchedCertificate> own;
         try {
-            own = listeners.read();
+            chains = listeners.chains();
+            own = chains.stream().flatMap(chain -> chain.watched().stream()).toList();
         } catch (IllegalStateException e) {
             throw new IllegalStateException("certificate expiry watch: " + e.getMessage(), e);
         }
@@ -86,6 +111,8 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
             return daemon;
         });
         thread.scheduleWithFixedDelay(this::refresh, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        // Endpoints answer over the network (seconds each, at worst): never on James's start thread.
+        thread.scheduleWithFixedDelay(this::checkRevocation, 0, REVOCATION_CHECK_HOURS, TimeUnit.HOURS);
         scheduler = thread;
     }
 
@@ -100,7 +127,8 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
     /** Reads the listeners' key material again, then {@link #check()}s. */
     void refresh() {
         try {
-            watch.watchOwn(listeners.read());
+            chains = listeners.chains();
+            watch.watchOwn(chains.stream().flatMap(chain -> chain.watched().stream()).toList());
         } catch (RuntimeException e) {
             // An exception would end the schedule: the watch keeps the certificates read before and says why.
             LOGGER.warn("certificate expiry watch: the listeners' certificates cannot be read again, keeping those read before: {}",
@@ -122,6 +150,50 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
         }
     }
 
+    /**
+     * Asks every endpoint of every listener certificate, publishes each certificate's {@link RevocationHealth} and
+     * logs what changed.
+     */
+    void checkRevocation() {
+        try {
+            List<X509Certificate> anchors = JdkTrustAnchors.certificates();
+            List<RevocationWatch.Checked> checks = new ArrayList<>();
+            for (ListenerChain listener : chains) {
+                for (X509Certificate certificate : listener.chain()) {
+                    checks.add(new RevocationWatch.Checked(WatchedCertificate.of(certificate, listener.role()),
+                        endpoints.check(certificate, listener.chain(), anchors)));
+                }
+            }
+            for (RevocationWatch.Checked check : checks) {
+                WatchedCertificate certificate = check.certificate();
+                String name = REVOCATION_GAUGE_PREFIX + certificate.role().origin().spelling() + "." + certificate.shortId();
+                if (registered.add(name)) {
+                    gauges.register(name, () -> revocation.health(certificate.sha256()).map(RevocationHealth::gaugeValue).orElse(-1));
+                }
+            }
+            for (RevocationWatch.Notice notice : revocation.update(checks)) {
+                if (notice.recovered()) {
+                    LOGGER.info("certificate revocation: " + where(notice.certificate()) + " every endpoint answers again ("
+                        + notice.health().spelling() + ")");
+                }
+                for (EndpointResult problem : notice.problems()) {
+                    LOGGER.warn("certificate revocation: " + where(notice.certificate()) + " " + problem.type() + " "
+                        + PeerText.escape(problem.url()) + ": " + problem.outcome().spelling() + " ("
+                        + PeerText.escape(problem.detail()) + ")");
+                }
+            }
+        } catch (RuntimeException e) {
+            // An exception would end the schedule; the next check comes at the next interval.
+            LOGGER.warn("certificate revocation: the check failed and is tried again in {} hours: {}", REVOCATION_CHECK_HOURS,
+                PeerText.escape(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static String where(WatchedCertificate certificate) {
+        return certificate.role().origin().spelling() + " " + PeerText.escape(certificate.role().where())
+            + ": certificate subject=\"" + PeerText.escape(certificate.subject()) + "\" sha256=" + certificate.sha256();
+    }
+
     static String gaugeName(WatchedCertificate certificate) {
         return GAUGE_PREFIX + certificate.role().origin().spelling() + "." + certificate.shortId();
     }
@@ -133,7 +205,6 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
             ? "expired at " + certificate.notAfter() + " (" + -warning.daysLeft() + " day(s) ago)"
             : "expires at " + certificate.notAfter() + ", in " + warning.daysLeft() + " day(s) (threshold "
                 + warning.thresholdDays() + " days)";
-        return "certificate expiry: " + certificate.role().origin().spelling() + " " + PeerText.escape(certificate.role().where())
-            + ": certificate subject=\"" + PeerText.escape(certificate.subject()) + "\" sha256=" + certificate.sha256() + " " + when;
+        return "certificate expiry: " + where(certificate) + " " + when;
     }
 }

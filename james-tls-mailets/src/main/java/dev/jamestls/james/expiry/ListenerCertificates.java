@@ -7,10 +7,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
@@ -21,6 +19,7 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 
 import dev.jamestls.expiry.CertificateRole;
 import dev.jamestls.expiry.WatchedCertificate;
+import dev.jamestls.tls.KeyStoreChains;
 import dev.jamestls.tls.PemFiles;
 
 /**
@@ -40,6 +39,17 @@ final class ListenerCertificates {
         this.fileSystem = fileSystem;
     }
 
+    /** The certificates one listener presents, leaf first, as its key material holds them. */
+    record ListenerChain(CertificateRole role, List<X509Certificate> chain) {
+        ListenerChain {
+            chain = List.copyOf(chain);
+        }
+
+        List<WatchedCertificate> watched() {
+            return chain.stream().map(certificate -> WatchedCertificate.of(certificate, role)).toList();
+        }
+    }
+
     /**
      * Every certificate of every TLS listener's key material (each chain whole: an intermediate that expires
      * breaks the chain as surely as the leaf).
@@ -47,7 +57,16 @@ final class ListenerCertificates {
      * @throws IllegalStateException naming the file, the listener and the element when one does not load
      */
     List<WatchedCertificate> read() {
-        List<WatchedCertificate> certificates = new ArrayList<>();
+        return chains().stream().flatMap(chain -> chain.watched().stream()).toList();
+    }
+
+    /**
+     * The chain of every TLS listener, as {@link #read()} finds them.
+     *
+     * @throws IllegalStateException naming the file, the listener and the element when one does not load
+     */
+    List<ListenerChain> chains() {
+        List<ListenerChain> chains = new ArrayList<>();
         for (String name : CONFIGURATIONS) {
             if (!configurationFileExists(name)) {
                 continue;
@@ -66,13 +85,10 @@ final class ListenerCertificates {
                 String bind = server.getString("bind", "?");
                 String listener = server.getString("jmxName", "smtpserver") + " (" + bind + ")";
                 String where = "conf/" + name + ".xml <smtpserver> " + listener;
-                CertificateRole role = CertificateRole.listener(listener);
-                for (X509Certificate certificate : chain(server, where)) {
-                    certificates.add(WatchedCertificate.of(certificate, role));
-                }
+                chains.add(new ListenerChain(CertificateRole.listener(listener), chain(server, where)));
             }
         }
-        return certificates;
+        return chains;
     }
 
     private boolean configurationFileExists(String name) {
@@ -119,19 +135,9 @@ final class ListenerCertificates {
 
     private static List<X509Certificate> keystoreChains(File file, String type, String secret, String where, String location) {
         try (InputStream in = Files.newInputStream(file.toPath())) {
-            KeyStore store = KeyStore.getInstance(type);
-            store.load(in, secret.toCharArray());
-            List<X509Certificate> certificates = new ArrayList<>();
-            for (String alias : Collections.list(store.aliases())) {
-                Certificate[] chain = store.isKeyEntry(alias) ? store.getCertificateChain(alias) : null;
-                if (chain != null) {
-                    for (Certificate certificate : chain) {
-                        if (certificate instanceof X509Certificate x509) {
-                            certificates.add(x509);
-                        }
-                    }
-                }
-            }
+            KeyStore store = KeyStoreChains.load(in, type, secret.toCharArray());
+            List<X509Certificate> certificates = KeyStoreChains.keyEntryChains(store).values().stream()
+                .flatMap(List::stream).toList();
             if (certificates.isEmpty()) {
                 throw new IllegalStateException(where + ": <keystore> " + location + " holds no private key with a certificate");
             }

@@ -20,6 +20,7 @@ import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.smtpserver.netty.SMTPServer;
 import org.apache.james.smtpserver.netty.SmtpMetrics;
 
+import dev.jamestls.tls.KeyStoreChains;
 import dev.jamestls.tls.PemFiles;
 
 /**
@@ -69,9 +70,8 @@ public class CertificateWantedSmtpServer extends SMTPServer {
         KeyStore store;
         char[] secret = tls.getSecret() == null ? new char[0] : tls.getSecret().toCharArray();
         if (tls.getKeystore() != null) {
-            store = KeyStore.getInstance(tls.getKeystoreType());
             try (InputStream in = files.getResource(tls.getKeystore())) {
-                store.load(in, secret);
+                store = KeyStoreChains.load(in, tls.getKeystoreType(), secret);
             }
         } else if (tls.getPrivateKey() != null && tls.getCertificates() != null) {
             store = KeyStore.getInstance("PKCS12");

@@ -2,10 +2,19 @@ package dev.jamestls.it.expiry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
@@ -19,7 +28,8 @@ import dev.jamestls.tls.PemFiles;
 
 /**
  * The certificate expiry watch in a real James, enabled as an administrator does it
- * ({@code conf/extensions.properties}): a STARTTLS listener whose certificate expires in 10 days.
+ * ({@code conf/extensions.properties}): a STARTTLS listener whose certificate expires in 10 days, and one whose
+ * CRL (served on loopback) lists it as revoked while its OCSP responder does not answer.
  */
 class CertificateExpiryWatchTest {
     private static final String WATCH_LOGGER = CertificateExpiryWatch.class.getName();
@@ -58,7 +68,65 @@ class CertificateExpiryWatchTest {
             james.stop();
         }
         // the watch's thread stops with James
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
             .noneMatch(thread -> thread.getName().equals(CertificateExpiryWatch.THREAD_NAME)));
+    }
+
+    @Test
+    void reportsTheRevokedListenerCertificateAndTheSilentResponderOfItsOwnEndpoints() throws Exception {
+        TestPki pki = new TestPki();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String crlUrl = "http://127.0.0.1:" + http.getAddress().getPort() + "/issuing.crl";
+        String ocspUrl = "http://127.0.0.1:" + closedPort() + "/ocsp";
+        IssuedCertificate revoked = pki.intermediate.leaf("CN=james.local,O=james-tls tests")
+            .dnsNames("james.local", "localhost").extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH)
+            .keyPair(pki.server.keyPair()).crlUrl(crlUrl).ocspUrl(ocspUrl).issue();
+        http.createContext("/issuing.crl", exchange -> {
+            byte[] body;
+            try {
+                body = pki.intermediate.crl(List.of(revoked.certificate().getSerialNumber()), pki.now.minus(Duration.ofHours(1)),
+                    pki.now.plus(Duration.ofDays(1))).getEncoded();
+            } catch (GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        http.start();
+        String leaf = CertificatePins.certificateSha256(revoked.certificate());
+        String intermediate = CertificatePins.certificateSha256(pki.intermediate.certificate().certificate());
+        InProcessJames james = InProcessJames.builder()
+            .pki(pki)
+            .listener(Listener.startTls("mx"))
+            .rootProcessor("<mailet match=\"All\" class=\"Null\"/>")
+            .confFile("server.pem", PemFiles.certificates(revoked.presentedChain()))
+            .confFile("extensions.properties", "guice.extension.startable=" + CertificateExpiryWatch.class.getName() + "\n")
+            .build();
+
+        try (LogCapture log = LogCapture.start()) {
+            james.start();
+
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                james.gauge(CertificateExpiryWatch.REVOCATION_GAUGE_PREFIX + "listener." + leaf.substring(0, 16))).contains(2));
+            List<String> warnings = log.lines().stream()
+                .filter(line -> line.contains(" WARN " + WATCH_LOGGER + " - certificate revocation: ")).toList();
+            assertThat(warnings).hasSize(2).allSatisfy(line -> assertThat(line).contains("sha256=" + leaf));
+            assertThat(warnings).anySatisfy(line -> assertThat(line).contains("CRL " + crlUrl + ": revoked"));
+            assertThat(warnings).anySatisfy(line -> assertThat(line).contains("OCSP " + ocspUrl + ": unreachable"));
+            // the intermediate names no endpoint: nothing to check, nothing to warn about
+            assertThat(james.gauge(CertificateExpiryWatch.REVOCATION_GAUGE_PREFIX + "listener." + intermediate.substring(0, 16)))
+                .contains(-1);
+        } finally {
+            james.stop();
+            http.stop(0);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,8 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 
 import org.apache.commons.io.FileUtils;
+import org.apache.james.webadmin.RandomPortSupplier;
+import org.apache.james.webadmin.WebAdminConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,6 +38,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
@@ -43,6 +52,7 @@ import dev.jamestls.james.ReportStores;
 import dev.jamestls.james.outbound.DeliveryClock;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
 import dev.jamestls.james.outbound.PolicyFetchRoute;
+import dev.jamestls.james.webadmin.SentReportsRoutes;
 import dev.jamestls.policy.OutboundLevel;
 import dev.jamestls.testkit.MovableClock;
 import dev.jamestls.testkit.StsPolicyServer;
@@ -62,7 +72,8 @@ import dev.jamestls.tlsrpt.TlsReportJson;
  * certificate naming another host); then the UTC day is made to end (the delivery's clock is moved, nothing sleeps a
  * day) and each domain's report goes where its {@code _smtp._tls} record (on a loopback DNS server) says: by mail
  * through James's own pipeline to a loopback SMTP server, and by HTTPS POST to a loopback HTTPS server that is down at
- * first, so the report is retried later, the same report, while mail keeps being delivered.
+ * first, so the report is retried later, the same report, while mail keeps being delivered. WebAdmin lists the reports
+ * ({@code GET /jamestls/reports/sent}, the route loaded as {@code extensions.routes} loads it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutboundTlsReportsTest {
@@ -104,12 +115,16 @@ class OutboundTlsReportsTest {
         .pki(PKI)
         .listener(Listener.plain("submission"))
         .authorizedAddresses("127.0.0.1")
+        .webAdmin()
         .confFile("tls-policy.xml", PolicyXml.policy().defaults(outbound(OutboundLevel.MAY))
             .connector(connector("broken").outbound(outbound(OutboundLevel.VERIFY).recipientDomain("broken.example"))).xml())
         .binding(binder -> {
             binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS);
             binder.bind(PolicyFetchRoute.class).toInstance(new LoopbackReportHost());
             binder.bind(DeliveryClock.class).toInstance(new TestClock());
+            // As extensions.routes in webadmin.properties loads it.
+            binder.bind(WebAdminConfiguration.class).toInstance(WebAdminConfiguration.builder().enabled().corsDisabled()
+                .host("127.0.0.1").port(new RandomPortSupplier()).additionalRoute(SentReportsRoutes.class.getName()).build());
         })
         .rootProcessor(TlsRemoteDeliveryXml.toLoopback(QUEUE)
             .parameter("dnssecResolver", "127.0.0.1:" + DNS.address().getPort())
@@ -286,5 +301,37 @@ class OutboundTlsReportsTest {
         });
         assertThat(broken.received()).as("the failing destination got nothing").isEmpty();
         assertThat(REPORTS_HTTPS.requests()).extracting(StsPolicyServer.Request::host).containsOnly("tlsrpt.reports.example");
+    }
+
+    @Test
+    @Order(4)
+    void webAdminListsTheReportsAndWhereEachWent() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + james.webAdminPort() + "/jamestls/reports/sent")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        JsonNode rows = new ObjectMapper().readTree(response.body());
+        assertThat(rows).hasSize(2);
+        JsonNode okReport = find(rows, "ok.example");
+        assertThat(okReport.get("day").textValue()).isEqualTo(DAY.toString());
+        assertThat(okReport.get("phase").textValue()).isEqualTo("delivering");
+        assertThat(okReport.has("report")).as("no report body").isFalse();
+        assertThat(okReport.get("deliveries").get(0).get("uri").textValue()).isEqualTo("mailto:tlsrpt@reports.example");
+        assertThat(okReport.get("deliveries").get(0).get("state").textValue()).isEqualTo("sent");
+        JsonNode brokenReport = find(rows, "broken.example");
+        assertThat(brokenReport.get("deliveries").get(0).get("state").textValue()).isEqualTo("sent");
+        assertThat(brokenReport.get("deliveries").get(0).get("attempts").intValue()).isEqualTo(2);
+        assertThat(brokenReport.get("report-id").textValue()).startsWith(DAY + ".broken.example.");
+    }
+
+    private static JsonNode find(JsonNode rows, String domain) {
+        for (JsonNode row : rows) {
+            if (row.get("domain").textValue().equals(domain)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no report for " + domain + " in " + rows);
     }
 }

@@ -1,4 +1,4 @@
-package dev.jamestls.verify;
+package dev.jamestls.tls;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;

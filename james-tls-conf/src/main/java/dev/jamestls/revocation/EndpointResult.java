@@ -1,4 +1,4 @@
-package dev.jamestls.admin;
+package dev.jamestls.revocation;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.jamestls.tlsrpt;
+package dev.jamestls.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes a file whole or not at all: a temporary file beside it, then a move over it (atomic where the file system can). */
-final class AtomicFile {
-    private AtomicFile() {
+/**
+ * Files written whole: the text goes to a temporary file in the same directory, which is then moved over the
+ * file, atomically where the file system can. A reader (or a James restarted after a crash) sees the old
+ * content or the new one, never half of it.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
     }
 
-    static void write(Path file, String text) throws IOException {
+    /** Writes {@code text} (UTF-8) to {@code file}, creating its directory when missing. */
+    public static void writeString(Path file, String text) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
@@ -26,15 +31,5 @@ final class AtomicFile {
         } finally {
             Files.deleteIfExists(temporary);
         }
-    }
-
-    /** Where {@link #setAside} moves {@code file}: {@code <name>.corrupt} beside it. */
-    static Path aside(Path file) {
-        return file.resolveSibling(file.getFileName() + ".corrupt");
-    }
-
-    /** Moves an unreadable file aside, replacing an earlier one set aside. */
-    static void setAside(Path file) throws IOException {
-        Files.move(file, aside(file), StandardCopyOption.REPLACE_EXISTING);
     }
 }

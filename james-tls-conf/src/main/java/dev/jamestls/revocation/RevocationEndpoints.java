@@ -1,4 +1,4 @@
-package dev.jamestls.admin;
+package dev.jamestls.revocation;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,16 +17,9 @@ import java.util.OptionalInt;
 
 import org.bouncycastle.cert.ocsp.OCSPResp;
 
-import dev.jamestls.revocation.CrlFreshness;
-import dev.jamestls.revocation.HttpFetcher;
-import dev.jamestls.revocation.HttpStatusException;
-import dev.jamestls.revocation.OcspRequests;
-import dev.jamestls.revocation.OcspResponseVerifier;
-import dev.jamestls.revocation.OcspVerdict;
-import dev.jamestls.revocation.RevocationChecker;
-import dev.jamestls.revocation.RevocationSettings;
 import dev.jamestls.tls.CertificateFacts;
-import dev.jamestls.verify.IssuerLinks;
+import dev.jamestls.tls.IssuerLinks;
+import dev.jamestls.tls.NetworkFailure;
 
 /**
  * Asks every CRL distribution point and OCSP responder named by a chain, one request each, and
@@ -52,16 +45,25 @@ public final class RevocationEndpoints {
      */
     public List<EndpointResult> check(List<X509Certificate> chain, List<X509Certificate> anchors) {
         List<EndpointResult> results = new ArrayList<>();
-        for (int i = 0; i < chain.size(); i++) {
-            X509Certificate certificate = chain.get(i);
-            CertificateFacts facts = CertificateFacts.of(certificate);
-            Optional<X509Certificate> issuer = issuer(certificate, chain, anchors);
-            for (String url : facts.ocspUrls()) {
-                results.add(ocsp(url, certificate, facts, issuer));
-            }
-            for (String url : facts.crlUrls()) {
-                results.add(crl(url, Optional.of(certificate), issuer));
-            }
+        for (X509Certificate certificate : chain) {
+            results.addAll(check(certificate, chain, anchors));
+        }
+        return results;
+    }
+
+    /**
+     * Every endpoint of {@code certificate}, one certificate of {@code chain}: OCSP responders, then CRL distribution
+     * points; its issuer is found as in {@link #check(List, List)}. Empty when it names none.
+     */
+    public List<EndpointResult> check(X509Certificate certificate, List<X509Certificate> chain, List<X509Certificate> anchors) {
+        List<EndpointResult> results = new ArrayList<>();
+        CertificateFacts facts = CertificateFacts.of(certificate);
+        Optional<X509Certificate> issuer = issuer(certificate, chain, anchors);
+        for (String url : facts.ocspUrls()) {
+            results.add(ocsp(url, certificate, facts, issuer));
+        }
+        for (String url : facts.crlUrls()) {
+            results.add(crl(url, Optional.of(certificate), issuer));
         }
         return results;
     }
@@ -197,8 +199,7 @@ public final class RevocationEndpoints {
                 status = OptionalInt.of(http.status());
                 return done(EndpointResult.Outcome.HTTP_ERROR, "HTTP " + http.status());
             }
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return done(EndpointResult.Outcome.UNREACHABLE, message);
+            return done(EndpointResult.Outcome.UNREACHABLE, NetworkFailure.describe(e));
         }
 
         EndpointResult done(EndpointResult.Outcome outcome, String detail) {
