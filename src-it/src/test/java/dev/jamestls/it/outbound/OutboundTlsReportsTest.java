@@ -297,6 +297,7 @@ class OutboundTlsReportsTest {
             assertThat(row.resultType()).isEqualTo("certificate-host-mismatch");
             assertThat(row.receivingMxHostname()).contains("mx.broken.example");
             assertThat(row.receivingIp()).contains("127.0.0.1");
+            assertThat(row.sendingMtaIp()).as("our end of the connection").contains("127.0.0.1");
             assertThat(row.failedSessionCount()).isEqualTo(policy.summary().totalFailureSessionCount());
         });
         assertThat(broken.received()).as("the failing destination got nothing").isEmpty();
