@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,10 +81,10 @@ class OutboundTlsReportsTest {
     static final MovableClock CLOCK = new MovableClock(Instant.now());
     static final LocalDate DAY = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC);
     static final Instant DAY_REPORTED = DAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofMinutes(5));
-    static final LoopbackDnsServer DNS = dnsServer();
+    static final LoopbackDnsServer DNS = OutboundProbe.dnsServer(ZonesHolder.ZONES);
     static final StsPolicyServer REPORTS_HTTPS = StsPolicyServer.start(
         OutboundProbe.serverCertificate(PKI, "tlsrpt.reports.example").issue(), StsPolicyServer.Response.of(503, "text/plain", "down"));
-    static final Path HOME = home();
+    static final Path HOME = OutboundProbe.home("james-tls-it-rpt-");
 
     /** The delivery's clock is the test's; the background work runs every 200 ms. */
     static final class TestClock extends DeliveryClock {
@@ -142,35 +140,9 @@ class OutboundTlsReportsTest {
 
     /** The reporting policies: TXT records need no DNSSEC (RFC 8460 §3). */
     static final class ZonesHolder {
-        static final SignedZones ZONES = zones();
-
-        static SignedZones zones() {
-            try {
-                return SignedZones.builder()
-                    .unsignedZone("example.")
-                    .record("_smtp._tls.ok.example. 300 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@reports.example\"")
-                    .record("_smtp._tls.broken.example. 300 IN TXT \"v=TLSRPTv1; rua=https://tlsrpt.reports.example/v1/report\"")
-                    .build();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    static Path home() {
-        try {
-            return Files.createTempDirectory("james-tls-it-rpt-");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static LoopbackDnsServer dnsServer() {
-        try {
-            return LoopbackDnsServer.start(ZonesHolder.ZONES);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        static final SignedZones ZONES = OutboundProbe.unsignedExample(
+            "_smtp._tls.ok.example. 300 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@reports.example\"",
+            "_smtp._tls.broken.example. 300 IN TXT \"v=TLSRPTv1; rua=https://tlsrpt.reports.example/v1/report\"");
     }
 
     @BeforeAll
@@ -183,10 +155,7 @@ class OutboundTlsReportsTest {
     }
 
     private static TestSmtpServer destination(String host, String certifiedName) throws Exception {
-        TestSmtpServer server = TestSmtpServer.builder(host).certificate(OutboundProbe.serverCertificate(PKI, certifiedName).issue()).start();
-        ENDPOINTS.map(host, server.port());
-        james.dns().loopbackHost(host);
-        return server;
+        return OutboundProbe.destination(james, ENDPOINTS, PKI, host, certifiedName);
     }
 
     @AfterAll
