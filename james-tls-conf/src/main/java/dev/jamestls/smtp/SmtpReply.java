@@ -19,6 +19,8 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     // RFC 5321 §4.2.2/§4.2.3: 450 mailbox unavailable, "e.g., ... temporarily blocked for policy reasons";
     // the temporary twin of 550.
     public static final int POLICY_REJECTED_TEMPORARY = 450;
+    // RFC 5321 §4.2.2: 501 Syntax error in parameters or arguments.
+    public static final int SYNTAX_ERROR_IN_PARAMETERS = 501;
     // RFC 5321 §4.5.3.1.5: the maximum total length of a reply line including the reply code and the CRLF.
     public static final int MAX_LINE_OCTETS = 512;
 
@@ -37,6 +39,8 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     // RFC 7372 §3 (registered in RFC 5248's registry): X.7.10 Encryption Needed; the DSN status of an outbound
     // delivery whose rule says failure="permanent" (SPEC §3).
     public static final String ENCRYPTION_NEEDED_PERMANENT = "5.7.10";
+    // RFC 3463 §3.6: X.5.4 Invalid command arguments (a MAIL FROM parameter the server cannot accept as written).
+    public static final String INVALID_COMMAND_ARGUMENTS = "5.5.4";
     // RFC 3463 §3.5: X.4.4 Unable to route (no MX, no address for the destination).
     public static final String UNABLE_TO_ROUTE_TEMPORARY = "4.4.4";
     // RFC 7505 §4.2: X.1.10 Recipient address has null MX; the DSN status for a domain that accepts no mail.

@@ -89,6 +89,7 @@ public final class ComponentCatalog {
         return new ComponentCatalog(List.of(
             new Component("dev.jamestls.james.smtp.TlsFactsHook", Kind.HOOK, List.of(), Optional.empty()),
             new Component("dev.jamestls.james.smtp.InboundTlsPolicyHook", Kind.HOOK, InboundParameters.HOOK, Optional.empty()),
+            new Component("dev.jamestls.james.smtp.RequireTlsHook", Kind.HOOK, List.of(), Optional.empty()),
             new Component("dev.jamestls.james.matchers.SentOverTls", Kind.MATCHER, List.of(),
                 Optional.of(MatcherConditions.MINIMUM_PROTOCOL)),
             new Component("dev.jamestls.james.matchers.HasClientCertificate", Kind.MATCHER, List.of(), Optional.empty()),

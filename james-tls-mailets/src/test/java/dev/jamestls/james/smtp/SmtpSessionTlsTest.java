@@ -124,7 +124,7 @@ class SmtpSessionTlsTest {
     record Counted(SSLSession session, AtomicInteger peerCertificateCalls) {
     }
 
-    private static Counted handshake(Optional<IssuedCertificate> client) throws Exception {
+    static Counted handshake(Optional<IssuedCertificate> client) throws Exception {
         SSLContext serverContext = SslContexts.context(Optional.of(SERVER), List.<X509Certificate>of(CA.certificate().certificate()));
         SSLContext clientContext = SslContexts.context(client, List.<X509Certificate>of(CA.certificate().certificate()));
         try (SSLServerSocket server = (SSLServerSocket) serverContext.getServerSocketFactory()

@@ -141,6 +141,27 @@ class DropInIT {
     }
 
     @Test
+    void theSandboxAnnouncesRequireTlsInsideTlsOnly() {
+        Sent upgraded = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of(), Optional.empty(), "ehlo-starttls");
+        Sent implicit = send(sandbox.smtpsPort, SmtpSecurity.IMPLICIT_TLS, List.of(), Optional.of(partner), "ehlo-implicit");
+        Sent clear = send(sandbox.smtpPort, SmtpSecurity.CLEAR_TEXT, List.of(), Optional.empty(), "ehlo-clear");
+
+        assertThat(ehloReplies(upgraded)).as("before and after STARTTLS: %s", upgraded.transcript()).hasSize(2);
+        assertThat(ehloReplies(upgraded).get(0)).doesNotContain("REQUIRETLS");
+        assertThat(ehloReplies(upgraded).get(1)).contains("250-REQUIRETLS");
+        assertThat(ehloReplies(implicit)).as(implicit.transcript().toString()).singleElement().asString().contains("250-REQUIRETLS");
+        assertThat(ehloReplies(clear)).singleElement().asString().doesNotContain("REQUIRETLS");
+    }
+
+    /** The server's answers to EHLO in a transcript. */
+    private static List<String> ehloReplies(Sent sent) {
+        List<String> transcript = sent.transcript();
+        return java.util.stream.IntStream.range(1, transcript.size())
+            .filter(i -> transcript.get(i - 1).startsWith("C: EHLO"))
+            .mapToObj(transcript::get).toList();
+    }
+
+    @Test
     void tls12MailMatchesSentOverTlsButNotItsTls13Condition() throws Exception {
         Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.2"), Optional.empty(), "tls12");
 
