@@ -16,6 +16,7 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import javax.mail.util.ByteArrayDataSource;
 
+import dev.jamestls.requiretls.TlsRequiredHeader;
 import dev.jamestls.tlsrpt.ReceivedReports;
 import dev.jamestls.tlsrpt.ReportFile;
 
@@ -29,8 +30,6 @@ import dev.jamestls.tlsrpt.ReportFile;
 public final class ReportMail {
     /** RFC 8460 §5.3: the {@code report-type} of the {@code multipart/report}. */
     public static final String REPORT_TYPE = "tlsrpt";
-    /** RFC 8689 §5: the header by which a sender asks that TLS failures of published policies not stop its message. */
-    public static final String TLS_REQUIRED_HEADER = "TLS-Required";
 
     private ReportMail() {
     }
@@ -47,7 +46,7 @@ public final class ReportMail {
             + report.reportId() + ">", "US-ASCII");
         message.setHeader(ReceivedReports.DOMAIN_HEADER, report.policyDomain());
         message.setHeader(ReceivedReports.SUBMITTER_HEADER, report.submitter());
-        message.setHeader(TLS_REQUIRED_HEADER, "No");
+        message.setHeader(TlsRequiredHeader.FIELD, "No");
 
         MimeBodyPart text = new MimeBodyPart();
         text.setText("This is an aggregate TLS report from " + report.submitter() + " about " + report.policyDomain()

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Properties;
 import java.util.zip.GZIPInputStream;
 
@@ -19,6 +20,7 @@ import javax.mail.internet.MimeMultipart;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jamestls.requiretls.TlsRequiredHeader;
 import dev.jamestls.tlsrpt.DateRange;
 import dev.jamestls.tlsrpt.ReportFile;
 import dev.jamestls.tlsrpt.Reporter;
@@ -46,7 +48,8 @@ class ReportMailTest {
             .isEqualTo("Report Domain: example.net Submitter: sender.example Report-ID: <2026-12-03.example.net.n1@sender.example>");
         assertThat(received.getHeader("TLS-Report-Domain", null)).isEqualTo("example.net");
         assertThat(received.getHeader("TLS-Report-Submitter", null)).isEqualTo("sender.example");
-        assertThat(received.getHeader("TLS-Required", null)).isEqualTo("No");
+        assertThat(TlsRequiredHeader.read(List.of(received.getHeader(TlsRequiredHeader.FIELD))))
+            .as("RFC 8689 §3, read as a receiver reads it").isEqualTo(TlsRequiredHeader.NO);
         assertThat(received.getFrom()[0].toString()).isEqualTo("postmaster@sender.example");
         assertThat(received.getAllRecipients()[0].toString()).isEqualTo("tlsrpt@example.net");
         assertThat(received.getSentDate().toInstant()).isEqualTo(Instant.parse("2026-12-04T00:05:00Z"));
