@@ -2,6 +2,7 @@ package dev.jamestls.tlsrpt;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -116,7 +117,7 @@ public record OutgoingReport(String domain, LocalDate day, String reportId, Stri
     }
 
     OutgoingReport withDelivery(int index, Delivery delivery) {
-        List<Delivery> updated = new java.util.ArrayList<>(deliveries);
+        List<Delivery> updated = new ArrayList<>(deliveries);
         updated.set(index, delivery);
         return new OutgoingReport(domain, day, reportId, json, created, phase, lookups, next, detail, updated);
     }

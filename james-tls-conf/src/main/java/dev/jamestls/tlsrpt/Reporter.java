@@ -2,6 +2,7 @@ package dev.jamestls.tlsrpt;
 
 import java.time.LocalDate;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.jamestls.policy.DomainName;
@@ -46,7 +47,7 @@ public record Reporter(String organization, String contact, String submitter, St
     }
 
     /** The report of {@code domain} for {@code day} made from {@code counters}; empty when nothing was counted. */
-    public java.util.Optional<TlsReport> report(TlsReportCounters counters, String domain, LocalDate day) {
+    public Optional<TlsReport> report(TlsReportCounters counters, String domain, LocalDate day) {
         return counters.reportFor(domain, day, organization, contact, reportId(domain, day));
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -266,7 +267,7 @@ class ReportSendingTest {
         for (int day = 1; day <= 9; day++) {
             clock.advance(Duration.ofDays(1));
             // As KeptCounters does every save: the counters keep 3 days, the store 7 more.
-            counters.discardBefore(LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).minusDays(2));
+            counters.discardBefore(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(2));
             sending(store).run();
         }
 
