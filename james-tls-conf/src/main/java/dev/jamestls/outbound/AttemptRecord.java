@@ -41,13 +41,14 @@ import dev.jamestls.verify.TlsRptResultType;
  * @param refusedRecipients the recipients the peer refused at RCPT (per-recipient results, RFC 5321 §3.3)
  * @param peerReply the peer's refusal of the transaction (MAIL, RCPT of every recipient, DATA), as values
  * @param source which policy decided the host's plan: connector, DANE, MTA-STS or defaults
+ * @param sendingIp our address on the connection (RFC 8460 §4.4 {@code sending-mta-ip}), empty when none was made
  */
 public record AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
                             String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
                             Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
                             Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
                             Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
-                            Optional<PeerReply> peerReply, PolicySource source) {
+                            Optional<PeerReply> peerReply, PolicySource source, Optional<String> sendingIp) {
     public AttemptRecord {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(domain, "domain");
@@ -69,6 +70,18 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         refusedRecipients = List.copyOf(refusedRecipients);
         Objects.requireNonNull(peerReply, "peerReply");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(sendingIp, "sendingIp");
+    }
+
+    /** A record without our own address. */
+    public AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
+                         String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
+                         Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
+                         Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
+                         Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
+                         Optional<PeerReply> peerReply, PolicySource source) {
+        this(at, domain, rule, ruleKind, mode, level, mxHost, port, ip, startTlsOffered, tlsStage, protocol, cipher, peerSubject,
+            peerIssuer, peerSpkiPin, verdict, resultType, reason, refusedRecipients, peerReply, source, Optional.empty());
     }
 
     /** An attempt under the rule itself (a connector, a table entry or the defaults decided). */
@@ -96,7 +109,8 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
             resolution.mode(), plan.level(), target.host().ascii(), target.port(), seen.ip(), seen.startTlsOffered(),
             seen.stage(), seen.protocol(), seen.cipher(), leaf.map(CertificateFacts::subject),
             leaf.map(CertificateFacts::issuer), leaf.map(CertificateFacts::spkiSha256), classification.verdict(),
-            classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply(), source);
+            classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply(), source,
+            seen.localIp());
     }
 
     /** Field names and values in a fixed order, for a structured log line. */

@@ -1,6 +1,7 @@
 /**
- * James WebAdmin routes under {@code /jamestls}, loaded through James's own extension mechanism
- * ({@code extensions.routes} in {@code conf/webadmin.properties}). Thin: they read the shared ledger and answer with
- * its JSON ({@link dev.jamestls.ledger.LedgerJson}).
+ * WebAdmin routes of james-tls under {@code /jamestls} (James's {@code org.apache.james.webadmin.Routes}, loaded
+ * through James's own extension mechanism, {@code extensions.routes} in {@code conf/webadmin.properties}): the partner
+ * ledger and the TLS reports received and sent. Thin: they read the shared ledger or the report stores and answer in
+ * JSON.
  */
 package dev.jamestls.james.webadmin;
