@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code james-tls.jar}. */
 @Command(name = "james-tls", mixinStandardHelpOptions = true, versionProvider = JamesTlsCli.Version.class,
     description = "TLS connectors for Apache James: check a James configuration, explain which TLS rule applies, "
-        + "publish our certificate facts, check revocation endpoints, probe a partner before enforcing TLS.",
-    subcommands = {CheckCommand.class, ExplainCommand.class, FactsCommand.class, RevocationCheckCommand.class, ProbeCommand.class},
+        + "publish our certificate facts, check revocation endpoints, probe a partner before enforcing TLS, print the per-partner TLS ledger of a running James.",
+    subcommands = {CheckCommand.class, ExplainCommand.class, FactsCommand.class, RevocationCheckCommand.class, ProbeCommand.class,
+        LedgerCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:clean", "1:errors found", "2:usage error"})
 public final class JamesTlsCli implements Runnable {
@@ -25,7 +26,7 @@ public final class JamesTlsCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: check, explain, facts, revocation-check or probe");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: check, explain, facts, revocation-check, probe or ledger");
     }
 
     public static void main(String[] args) {

@@ -115,6 +115,14 @@ public final class HttpsStsFetcher implements StsPolicyFetcher {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("an MTA-STS policy host is validated against trust anchors; none given");
         }
+        return new HttpsStsFetcher(anchoredContext(anchors), connectTimeout, DEFAULT_TOTAL_TIMEOUT, route, clock);
+    }
+
+    /**
+     * A TLS context that validates servers against {@code anchors} only (PKIX; the HTTP client adds the host name
+     * check).
+     */
+    public static SSLContext anchoredContext(List<X509Certificate> anchors) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -125,7 +133,7 @@ public final class HttpsStsFetcher implements StsPolicyFetcher {
             trust.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
-            return new HttpsStsFetcher(context, connectTimeout, DEFAULT_TOTAL_TIMEOUT, route, clock);
+            return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("the JDK cannot build a TLS context from " + anchors.size() + " trust anchor(s)", e);
         }

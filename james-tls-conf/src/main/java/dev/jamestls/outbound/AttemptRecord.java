@@ -41,6 +41,7 @@ import dev.jamestls.verify.TlsRptResultType;
  * @param refusedRecipients the recipients the peer refused at RCPT (per-recipient results, RFC 5321 §3.3)
  * @param peerReply the peer's refusal of the transaction (MAIL, RCPT of every recipient, DATA), as values
  * @param source which policy decided the host's plan: connector, DANE, MTA-STS or defaults
+ * @param sendingIp our address on the connection (RFC 8460 §4.4 {@code sending-mta-ip}), empty when none was made
  * @param senderDemand what the sender's own TLS demand on the message (RFC 8689 REQUIRETLS, {@code TLS-Required: No})
  *     made of this attempt; empty when the sender demanded nothing
  */
@@ -49,7 +50,8 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
                             Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
                             Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
                             Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
-                            Optional<PeerReply> peerReply, PolicySource source, Optional<SenderDemandOutcome> senderDemand) {
+                            Optional<PeerReply> peerReply, PolicySource source, Optional<String> sendingIp,
+                            Optional<SenderDemandOutcome> senderDemand) {
     public AttemptRecord {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(domain, "domain");
@@ -71,7 +73,30 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         refusedRecipients = List.copyOf(refusedRecipients);
         Objects.requireNonNull(peerReply, "peerReply");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(sendingIp, "sendingIp");
         Objects.requireNonNull(senderDemand, "senderDemand");
+    }
+
+    /** A record without our own address, of a mail whose sender demanded nothing of TLS. */
+    public AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
+                         String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
+                         Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
+                         Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
+                         Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
+                         Optional<PeerReply> peerReply, PolicySource source) {
+        this(at, domain, rule, ruleKind, mode, level, mxHost, port, ip, startTlsOffered, tlsStage, protocol, cipher, peerSubject,
+            peerIssuer, peerSpkiPin, verdict, resultType, reason, refusedRecipients, peerReply, source, Optional.empty());
+    }
+
+    /** A record of a mail whose sender demanded nothing of TLS. */
+    public AttemptRecord(Instant at, String domain, String rule, RuleKind ruleKind, Mode mode, OutboundLevel level,
+                         String mxHost, int port, Optional<String> ip, boolean startTlsOffered, TlsStage tlsStage,
+                         Optional<String> protocol, Optional<String> cipher, Optional<String> peerSubject,
+                         Optional<String> peerIssuer, Optional<String> peerSpkiPin, AttemptVerdict verdict,
+                         Optional<TlsRptResultType> resultType, String reason, List<RecipientRefusal> refusedRecipients,
+                         Optional<PeerReply> peerReply, PolicySource source, Optional<String> sendingIp) {
+        this(at, domain, rule, ruleKind, mode, level, mxHost, port, ip, startTlsOffered, tlsStage, protocol, cipher, peerSubject,
+            peerIssuer, peerSpkiPin, verdict, resultType, reason, refusedRecipients, peerReply, source, sendingIp, Optional.empty());
     }
 
     /** An attempt under the rule itself (a connector, a table entry or the defaults decided). */
@@ -89,7 +114,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         return new AttemptRecord(at, resolution.recipientDomain().ascii(), resolution.rule(), resolution.kind(),
             resolution.mode(), level, target.host().ascii(), target.port(), Optional.empty(), false, TlsStage.NOT_ATTEMPTED,
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            AttemptVerdict.TLS_NOT_SECURED, Optional.of(type), reason, List.of(), Optional.empty(), source, Optional.empty());
+            AttemptVerdict.TLS_NOT_SECURED, Optional.of(type), reason, List.of(), Optional.empty(), source);
     }
 
     /**
@@ -101,7 +126,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
         return new AttemptRecord(at, resolution.recipientDomain().ascii(), resolution.rule(), resolution.kind(),
             resolution.mode(), plan.level(), target.host().ascii(), target.port(), Optional.empty(), false, TlsStage.NOT_ATTEMPTED,
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            AttemptVerdict.REQUIRETLS_NOT_MET, Optional.empty(), reason, List.of(), Optional.empty(), source,
+            AttemptVerdict.REQUIRETLS_NOT_MET, Optional.empty(), reason, List.of(), Optional.empty(), source, Optional.empty(),
             Optional.of(SenderDemandOutcome.REQUIRETLS_UNAUTHENTICATED));
     }
 
@@ -109,7 +134,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
     public AttemptRecord withSenderDemand(SenderDemandOutcome outcome) {
         return new AttemptRecord(at, domain, rule, ruleKind, mode, level, mxHost, port, ip, startTlsOffered, tlsStage, protocol,
             cipher, peerSubject, peerIssuer, peerSpkiPin, verdict, resultType, reason, refusedRecipients, peerReply, source,
-            Optional.of(outcome));
+            sendingIp, Optional.of(outcome));
     }
 
     public static AttemptRecord of(Instant at, OutboundResolution resolution, PolicySource source, TlsPlan plan,
@@ -120,7 +145,7 @@ public record AttemptRecord(Instant at, String domain, String rule, RuleKind rul
             seen.stage(), seen.protocol(), seen.cipher(), leaf.map(CertificateFacts::subject),
             leaf.map(CertificateFacts::issuer), leaf.map(CertificateFacts::spkiSha256), classification.verdict(),
             classification.resultType(), classification.reason(), seen.transaction().refused(), seen.transaction().reply(), source,
-            Optional.empty());
+            seen.localIp(), Optional.empty());
     }
 
     /** Field names and values in a fixed order, for a structured log line. */

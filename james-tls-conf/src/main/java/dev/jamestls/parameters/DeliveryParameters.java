@@ -77,12 +77,39 @@ public final class DeliveryParameters {
         "file://var/jamestls/tlsrpt-counters.json", ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
         "file where the daily TLS report counts (RFC 8460) are kept across restarts (one James node; see docs/outbound.md "
             + "for a cluster)");
+    public static final ParameterSpec<Boolean> TLS_REPORTS = ParameterSpec.of("tlsReports", "false", ParameterSpec::strictBoolean,
+        ParameterSpec.BOOLEAN_FORMS, "whether the daily TLS reports (RFC 8460) are sent, after each UTC day, to the domains "
+            + "that publish a _smtp._tls record");
+    /** The accepted form of {@link #TLS_REPORT_SENDER}. */
+    public static final String ADDRESS_FORMS = "a mail address local@domain, e.g. tlsrpt@example.com";
+    public static final ParameterSpec<String> TLS_REPORT_SENDER = ParameterSpec.optional("tlsReportSender",
+        DeliveryParameters::mailAddress, ADDRESS_FORMS, "sender of the report mails; its domain is the reports' submitter; "
+            + "absent: James's postmaster").unsetWhenBlank();
+    public static final ParameterSpec<String> TLS_REPORT_ORGANIZATION = ParameterSpec.optional("tlsReportOrganization",
+        ParameterSpec::nonBlank, "any text, e.g. Example Ltd", "organization-name of the reports; absent: the submitter domain");
+    public static final ParameterSpec<String> TLS_REPORT_CONTACT = ParameterSpec.optional("tlsReportContact",
+        ParameterSpec::nonBlank, "a mail address or URI, e.g. tlsrpt@example.com",
+        "contact-info of the reports; absent: the report sender");
+    public static final ParameterSpec<String> TLS_REPORT_STORE = ParameterSpec.of("tlsReportStore",
+        "file://var/jamestls/tlsrpt-sent.json", ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
+        "file where the reports made and where each was sent are kept across restarts (one James node)");
 
     public static final List<ParameterSpec<?>> ALL = List.of(POLICY_FILE, TRUST_ANCHORS, OUTGOING_QUEUE, DELAY_TIME, MAX_RETRIES,
         BOUNCE_PROCESSOR, HELO_NAME, DELIVERY_THREADS, CONNECTION_TIMEOUT, TIMEOUT, CONNECTION_POOL_SIZE,
         CONNECTIONS_PER_DESTINATION, CONNECTION_IDLE_TIMEOUT, CLIENT_CERTIFICATES, CLIENT_PRIVATE_KEY, CLIENT_KEYSTORE,
         CLIENT_KEYSTORE_TYPE, CLIENT_SECRET, DNSSEC_RESOLVER, DNSSEC_TRUST_ANCHOR, DNS_TIMEOUT, MTA_STS_CACHE,
-        TLS_REPORT_COUNTERS);
+        TLS_REPORT_COUNTERS, TLS_REPORTS, TLS_REPORT_SENDER, TLS_REPORT_ORGANIZATION, TLS_REPORT_CONTACT, TLS_REPORT_STORE);
+
+    /** {@code local@domain}: a local part without white space or {@code @}, a domain name ({@link DomainName#parse}). */
+    static String mailAddress(String value) {
+        String text = value.strip();
+        int at = text.lastIndexOf('@');
+        if (at < 1 || text.substring(0, at).matches(".*[\\s@<>()\\[\\],;:\"].*")) {
+            throw new IllegalArgumentException("'" + value + "' is not a mail address; accepted: " + ADDRESS_FORMS);
+        }
+        DomainName.parse(text.substring(at + 1));
+        return text;
+    }
 
     /** An IP literal with an optional port (53 when absent); a host name is refused: the resolver is not looked up. */
     static InetSocketAddress resolverAddress(String value) {

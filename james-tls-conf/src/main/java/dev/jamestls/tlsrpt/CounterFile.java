@@ -1,11 +1,7 @@
 package dev.jamestls.tlsrpt;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,15 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.jamestls.files.AtomicFiles;
+import dev.jamestls.files.KeptFiles;
 
 /**
  * The report counters in one JSON file, so they survive a restart of one node: written to a temporary file
@@ -31,7 +25,6 @@ import dev.jamestls.files.AtomicFiles;
  * never stops mail. Days older than {@code keepDays} before today (the injected clock's UTC day) are not read back.
  */
 public final class CounterFile {
-    private static final Logger LOG = LoggerFactory.getLogger(CounterFile.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The version of the file's layout, checked when read. */
     static final int FORMAT = 1;
@@ -55,28 +48,7 @@ public final class CounterFile {
 
     /** The counts kept, those of the last {@code keepDays} days; none when there is no file or it is unreadable. */
     public List<CounterEntry> load() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            LOG.warn("TLS report counters: cannot read {} ({}); starting with empty counters", file, e.toString());
-            return List.of();
-        }
-        try {
-            return entries(text);
-        } catch (TlsReportFormatException | RuntimeException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
-            LOG.warn("TLS report counters: {} is not a counters file ({}); set aside as {}, starting with empty counters",
-                file, e.getMessage(), aside);
-            try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException moveFailed) {
-                LOG.warn("TLS report counters: cannot set {} aside: {}", file, moveFailed.toString());
-            }
-            return List.of();
-        }
+        return KeptFiles.readOrSetAside(file, "TLS report counters", List.of(), this::entries);
     }
 
     private List<CounterEntry> entries(String text) throws TlsReportFormatException {

@@ -94,7 +94,7 @@ public final class TlsReportCounters {
             tally.successes++;
         } else {
             tally.failures++;
-            FailureDetail row = new FailureDetail(attempt.resultType().orElseThrow().spelling(), Optional.empty(),
+            FailureDetail row = new FailureDetail(attempt.resultType().orElseThrow().spelling(), attempt.sendingIp(),
                 Optional.of(attempt.mxHost()), Optional.empty(), attempt.ip(), 0, Optional.empty(), Optional.empty());
             addDetail(tally, row, 1);
         }

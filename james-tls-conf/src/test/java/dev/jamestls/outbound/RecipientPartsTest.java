@@ -115,6 +115,6 @@ class RecipientPartsTest {
         return new AttemptRecord(Instant.now(), "partner.example", "partner", RuleKind.CONNECTOR, Mode.ENFORCE, OutboundLevel.VERIFY,
             "mx1.partner.example", 25, Optional.of("127.0.0.1"), true, TlsStage.ESTABLISHED, Optional.of("TLSv1.3"),
             Optional.of("TLS_AES_128_GCM_SHA256"), Optional.empty(), Optional.empty(), Optional.empty(), verdict, Optional.empty(),
-            "test", refused, Optional.empty(), PolicySource.CONNECTOR, Optional.empty());
+            "test", refused, Optional.empty(), PolicySource.CONNECTOR);
     }
 }

@@ -174,6 +174,6 @@ final class ScriptedDay {
             established ? Optional.of("TLSv1.3") : Optional.empty(),
             established ? Optional.of("TLS_AES_128_GCM_SHA256") : Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), verdict, Optional.ofNullable(type), type == null ? "ok" : type.spelling(), List.of(),
-            Optional.empty(), source, Optional.empty());
+            Optional.empty(), source);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jamestls.outbound.AttemptRecord;
 import dev.jamestls.outbound.PolicySource;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.tlsrpt.TlsReportCounters.Counted;
@@ -76,6 +78,26 @@ class TlsReportCountersTest {
             assertThat(row.receivingIp()).isEmpty();
             assertThat(row.failedSessionCount()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void aFailureNamesTheAddressWeSentFromAndEachOfOurAddressesIsItsOwnRow() {
+        TlsReportCounters counters = new TlsReportCounters();
+        for (String local : List.of("198.51.100.7", "198.51.100.7", "2001:db8::7")) {
+            AttemptRecord seen = ScriptedDay.attempt("2026-12-03T10:00:00Z", "plain.example", PolicySource.DEFAULT, "mx.plain.example",
+                "203.0.113.5", TlsStage.NOT_OFFERED, TlsRptResultType.STARTTLS_NOT_SUPPORTED);
+            counters.record(new AttemptRecord(seen.at(), seen.domain(), seen.rule(), seen.ruleKind(), seen.mode(), seen.level(),
+                seen.mxHost(), seen.port(), seen.ip(), seen.startTlsOffered(), seen.tlsStage(), seen.protocol(), seen.cipher(),
+                seen.peerSubject(), seen.peerIssuer(), seen.peerSpkiPin(), seen.verdict(), seen.resultType(), seen.reason(),
+                seen.refusedRecipients(), seen.peerReply(), seen.source(), Optional.of(local)), PolicyDetails.none());
+        }
+
+        PolicyReport policy = counters.reportFor("plain.example", ScriptedDay.DAY, "o", "c@example", "r").orElseThrow().policies().get(0);
+
+        assertThat(policy.failureDetails()).extracting(row -> row.sendingMtaIp().orElseThrow(), FailureDetail::failedSessionCount)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("198.51.100.7", 2L), org.assertj.core.groups.Tuple.tuple("2001:db8::7", 1L));
+        assertThat(TlsReportJson.write(counters.reportFor("plain.example", ScriptedDay.DAY, "o", "c@example", "r").orElseThrow()))
+            .contains("\"sending-mta-ip\":\"198.51.100.7\"");
     }
 
     @Test

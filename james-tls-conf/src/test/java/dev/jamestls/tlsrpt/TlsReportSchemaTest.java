@@ -49,6 +49,17 @@ class TlsReportSchemaTest {
     }
 
     @Test
+    void theReportsWeSendMeetTheSchema() throws Exception {
+        TlsReportCounters counters = new TlsReportCounters();
+        ScriptedDay.play(counters);
+
+        for (String domain : List.of("dane.example", "sts.example", "plain.example")) {
+            TlsReport report = ReportFileTest.REPORTER.report(counters, domain, ScriptedDay.DAY).orElseThrow();
+            assertThat(schema.validate(JSON.readTree(TlsReportJson.write(report)))).as(domain).isEmpty();
+        }
+    }
+
+    @Test
     void theExampleOfTheRfcMeetsTheSchema() throws Exception {
         assertThat(schema.validate(JSON.readTree(TlsReportJsonTest.RFC_EXAMPLE))).isEmpty();
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 
 import org.apache.james.filesystem.api.FileSystem;
 
@@ -35,6 +36,20 @@ public final class JamesParameters {
             }
         });
         return ConfiguredParameters.of(component, names.iterator(), name -> configuration.getString(name, null), accepted);
+    }
+
+    /**
+     * {@link #ofHandler} as a hook's {@code init} reports it: the same message, as the exception James expects.
+     *
+     * @throws ConfigurationException naming unknown parameters and the accepted ones
+     */
+    public static ConfiguredParameters ofHook(String component, Configuration configuration, List<ParameterSpec<?>> accepted)
+        throws ConfigurationException {
+        try {
+            return ofHandler(component, configuration, accepted);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
     }
 
     /**

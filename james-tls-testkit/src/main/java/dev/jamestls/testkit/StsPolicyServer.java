@@ -33,7 +33,7 @@ import dev.jamestls.pki.SslContexts;
  * An MTA-STS policy host on 127.0.0.1 (RFC 8461 §3.3): an HTTPS server presenting the certificate the test
  * chose (for {@code mta-sts.<domain>}, a wrong name, an untrusted issuer) and answering every request with the
  * {@link Response} the test set (a policy, a redirect, a status, another media type, an oversize or slow body).
- * It counts and records the requests.
+ * It counts and records the requests, and the bodies of those that carry one (an uploaded TLS report).
  *
  * <p>Clients reach it through {@link #route()}: an HTTP proxy on loopback that answers every {@code CONNECT}
  * (whatever host it names) with a tunnel to this server. The client keeps the real host name
@@ -41,6 +41,7 @@ import dev.jamestls.pki.SslContexts;
  */
 public final class StsPolicyServer implements AutoCloseable {
     private static final int MAX_CONNECT_HEADER = 8192;
+    private static final int MAX_UPLOAD = 1 << 20;
 
     /**
      * One answer.
@@ -95,6 +96,21 @@ public final class StsPolicyServer implements AutoCloseable {
     public record Request(String host, String method, String path) {
     }
 
+    /**
+     * A request that carried a body (a TLS report POSTed to an {@code https:} rua, RFC 8460 §5.4): its path, its
+     * {@code Content-Type} header (empty when absent) and the body.
+     */
+    public record Upload(String path, String contentType, byte[] body) {
+        public Upload {
+            body = body.clone();
+        }
+
+        @Override
+        public byte[] body() {
+            return body.clone();
+        }
+    }
+
     private final HttpsServer server;
     private final ServerSocket proxy;
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -105,6 +121,7 @@ public final class StsPolicyServer implements AutoCloseable {
     private final AtomicReference<Response> response = new AtomicReference<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> tunnelTargets = Collections.synchronizedList(new ArrayList<>());
+    private final List<Upload> uploads = Collections.synchronizedList(new ArrayList<>());
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     private StsPolicyServer(IssuedCertificate identity, Response initial) throws IOException {
@@ -145,6 +162,13 @@ public final class StsPolicyServer implements AutoCloseable {
         }
     }
 
+    /** The request bodies received so far, in order. */
+    public List<Upload> uploads() {
+        synchronized (uploads) {
+            return List.copyOf(uploads);
+        }
+    }
+
     public int requestCount() {
         return requests.size();
     }
@@ -160,6 +184,11 @@ public final class StsPolicyServer implements AutoCloseable {
         try (exchange) {
             requests.add(new Request(exchange.getRequestHeaders().getFirst("Host"), exchange.getRequestMethod(),
                 exchange.getRequestURI().getRawPath()));
+            byte[] sent = exchange.getRequestBody().readNBytes(MAX_UPLOAD);
+            if (sent.length > 0) {
+                String type = exchange.getRequestHeaders().getFirst("Content-Type");
+                uploads.add(new Upload(exchange.getRequestURI().getRawPath(), type == null ? "" : type, sent));
+            }
             Response current = response.get();
             current.contentType().ifPresent(type -> exchange.getResponseHeaders().set("Content-Type", type));
             current.location().ifPresent(location -> exchange.getResponseHeaders().set("Location", location));

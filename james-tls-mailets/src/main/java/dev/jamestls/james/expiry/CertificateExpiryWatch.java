@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import javax.annotation.PreDestroy;
@@ -22,12 +24,18 @@ import org.apache.james.utils.UserDefinedStartable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamestls.expiry.CertificateOrigin;
+import dev.jamestls.expiry.CertificateRole;
 import dev.jamestls.expiry.ExpiryWarning;
 import dev.jamestls.expiry.ExpiryWatch;
 import dev.jamestls.expiry.RevocationHealth;
 import dev.jamestls.expiry.RevocationWatch;
 import dev.jamestls.expiry.WatchedCertificate;
 import dev.jamestls.james.expiry.ListenerCertificates.ListenerChain;
+import dev.jamestls.james.ledger.SharedLedger;
+import dev.jamestls.ledger.CertificateSide;
+import dev.jamestls.ledger.PartnerLedger;
+import dev.jamestls.ledger.SeenCertificate;
 import dev.jamestls.revocation.EndpointResult;
 import dev.jamestls.revocation.JdkHttpFetcher;
 import dev.jamestls.revocation.RevocationEndpoints;
@@ -50,7 +58,12 @@ import dev.jamestls.verify.JdkTrustAnchors;
  * {@code jamestls.certificate.revocation.<origin>.<first 16 hex digits>} ({@code 2} revoked, {@code 1} an endpoint
  * gave no usable answer, {@code 0} every endpoint answered good, {@code -1} the certificate names no endpoint), and a
  * WARN line per endpoint when a problem appears or changes, an INFO line when it is gone. An issuer missing from the
- * key material is looked up among the JDK's trust anchors. Enable it in {@code conf/extensions.properties}:
+ * key material is looked up among the JDK's trust anchors.
+ *
+ * <p>It also watches the expiry of the partner certificates the TLS ledger saw ({@link SharedLedger}: partners' client
+ * certificates as origin {@code partner}, their servers' as {@code destination}): those read back with the ledger at
+ * start, and each new one as soon as the ledger records it (checked on the watch's thread, never on the mail's).
+ * Enable it in {@code conf/extensions.properties}:
  *
  * <pre>
  * guice.extension.startable=dev.jamestls.james.expiry.CertificateExpiryWatch
@@ -68,27 +81,43 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
     public static final String THREAD_NAME = "james-tls-certificate-expiry";
     private static final Logger LOGGER = LoggerFactory.getLogger(CertificateExpiryWatch.class);
 
+    /**
+     * How many gauges of partner and destination certificates are registered at most: James cannot unregister a
+     * gauge, so past this many the certificates seen later still get their warnings and their ledger field, but no
+     * gauge (one log line says so).
+     */
+    public static final int MAX_PEER_GAUGES = 500;
+
     private final ListenerCertificates listeners;
     private final GaugeRegistry gauges;
     private final Clock clock;
     private final ExpiryWatch watch;
     private final RevocationEndpoints endpoints;
     private final RevocationWatch revocation = new RevocationWatch();
+    private final Optional<PartnerLedger> ledger;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger peerGauges = new AtomicInteger();
     private volatile List<ListenerChain> chains = List.of();
     private volatile ScheduledExecutorService scheduler;
 
     @Inject
-    public CertificateExpiryWatch(ConfigurationProvider configurationProvider, FileSystem fileSystem, GaugeRegistry gauges) {
-        this(new ListenerCertificates(configurationProvider, fileSystem), gauges, Clock.systemUTC());
+    public CertificateExpiryWatch(ConfigurationProvider configurationProvider, FileSystem fileSystem, GaugeRegistry gauges,
+                                  SharedLedger ledger) {
+        this(new ListenerCertificates(configurationProvider, fileSystem), gauges, Clock.systemUTC(), Optional.of(ledger.ledger()));
     }
 
     CertificateExpiryWatch(ListenerCertificates listeners, GaugeRegistry gauges, Clock clock) {
+        this(listeners, gauges, clock, Optional.empty());
+    }
+
+    /** @param ledger the partner ledger whose certificates are watched too, from start on */
+    CertificateExpiryWatch(ListenerCertificates listeners, GaugeRegistry gauges, Clock clock, Optional<PartnerLedger> ledger) {
         this.listeners = listeners;
         this.gauges = gauges;
         this.clock = clock;
         this.watch = ExpiryWatch.withDefaults(clock);
         this.endpoints = new RevocationEndpoints(JdkHttpFetcher.DEFAULT, clock, RevocationSettings.DEFAULT);
+        this.ledger = ledger;
     }
 
     @Override
@@ -101,6 +130,8 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
             throw new IllegalStateException("certificate expiry watch: " + e.getMessage(), e);
         }
         watch.watchOwn(own);
+        ledger.ifPresent(partners -> partners.partners().forEach(partner -> partner.certificates()
+            .forEach(certificate -> watch.seen(watched(partner.domain(), certificate)))));
         check();
         LOGGER.info("certificate expiry watch: {} certificate(s) of the TLS listeners, checked every {}, warnings at {} days"
             + " before expiry", own.stream().map(WatchedCertificate::sha256).distinct().count(), CHECK_INTERVAL,
@@ -114,6 +145,21 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
         // Endpoints answer over the network (seconds each, at worst): never on James's start thread.
         thread.scheduleWithFixedDelay(this::checkRevocation, 0, REVOCATION_CHECK_HOURS, TimeUnit.HOURS);
         scheduler = thread;
+        // A partner certificate new to the ledger is watched at once and checked on this watch's thread, off the mail path.
+        ledger.ifPresent(partners -> partners.onNewCertificate(seen -> {
+            watch.seen(watched(seen.partner(), seen.certificate()));
+            ScheduledExecutorService running = scheduler;
+            if (running != null && !running.isShutdown()) {
+                running.execute(this::check);
+            }
+        }));
+    }
+
+    /** A partner's certificate as the watch keys it: a client certificate is a partner's, a server's a destination's. */
+    static WatchedCertificate watched(String partner, SeenCertificate certificate) {
+        String where = partner + " (" + certificate.where() + ")";
+        CertificateRole role = certificate.side() == CertificateSide.CLIENT ? CertificateRole.partner(where) : CertificateRole.destination(where);
+        return new WatchedCertificate(certificate.sha256(), role, certificate.subject(), certificate.notAfter());
     }
 
     @PreDestroy
@@ -137,17 +183,41 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
         check();
     }
 
-    /** Registers a gauge for each certificate not seen before and logs the warnings due now. */
-    void check() {
-        for (WatchedCertificate certificate : watch.certificates()) {
-            String name = gaugeName(certificate);
-            if (registered.add(name)) {
-                gauges.register(name, () -> certificate.daysLeft(clock.instant()));
+    /**
+     * Registers a gauge for each certificate not seen before (peers' up to {@value #MAX_PEER_GAUGES}) and logs the
+     * warnings due now. Runs on the watch's thread (and once at start); never throws, so the schedule goes on.
+     */
+    synchronized void check() {
+        try {
+            for (WatchedCertificate certificate : watch.certificates()) {
+                register(certificate);
             }
+            for (ExpiryWarning warning : watch.due()) {
+                LOGGER.warn(line(warning));
+            }
+        } catch (RuntimeException e) {
+            LOGGER.error("certificate expiry watch: check failed", PeerText.escape(e));
         }
-        for (ExpiryWarning warning : watch.due()) {
-            LOGGER.warn(line(warning));
+    }
+
+    private void register(WatchedCertificate certificate) {
+        String name = gaugeName(certificate);
+        if (registered.contains(name)) {
+            return;
         }
+        if (certificate.role().origin() != CertificateOrigin.LISTENER && peerGauges.get() >= MAX_PEER_GAUGES) {
+            if (peerGauges.getAndIncrement() == MAX_PEER_GAUGES) {
+                LOGGER.warn("certificate expiry watch: {} gauges of partner and destination certificates registered; certificates"
+                    + " seen from now on get warnings and a ledger field, but no gauge", MAX_PEER_GAUGES);
+            }
+            return;
+        }
+        if (certificate.role().origin() != CertificateOrigin.LISTENER) {
+            peerGauges.incrementAndGet();
+        }
+        registered.add(name);
+        // The gauge holds the certificate's own expiry: it stays right after the certificate leaves the watch.
+        gauges.register(name, () -> certificate.daysLeft(clock.instant()));
     }
 
     /**

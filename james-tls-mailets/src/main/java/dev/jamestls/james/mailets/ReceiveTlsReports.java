@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -22,6 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jamestls.james.attributes.ReportAttributes;
+import dev.jamestls.james.ledger.SharedLedger;
+import dev.jamestls.ledger.PartnerLedger;
+import dev.jamestls.ledger.ReceivedReport;
 import dev.jamestls.parameters.ConfiguredParameters;
 import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.parameters.ReportParameters;
@@ -40,10 +44,12 @@ import dev.jamestls.tlsrpt.TlsReportFormatException.Problem;
  * <p>The report is read within bounds (1 MiB as sent, 10 MiB inflated) and parsed strictly; a date range ending
  * more than an hour from now is refused. Of an accepted report, the policies whose {@code policy-domain} is one of
  * James's domains are kept, the others only named; the summary goes to the log and to the attribute
- * {@code dev.jamestls.tlsrpt.received}, and the mail goes on, or to {@code reportProcessor} when set. A malformed
+ * {@code dev.jamestls.tlsrpt.received}, the report is kept in the partner ledger under the envelope sender's domain
+ * (what it says about our domains, the newest {@value dev.jamestls.ledger.PartnerLedger#MAX_REPORTS} reports; WebAdmin
+ * {@code GET /jamestls/reports/received}), and the mail goes on, or to {@code reportProcessor} when set. A malformed
  * report gets {@code dev.jamestls.tlsrpt.malformedProblem} and {@code dev.jamestls.tlsrpt.malformed} (problem, member
  * path, detail) and goes to {@code malformedProcessor} when set, otherwise is stored in {@code malformedRepository}.
- * No report is dropped, and no malformed report makes the mailet throw. Reports are not kept anywhere else.
+ * No report is dropped, and no malformed report makes the mailet throw.
  *
  * <pre>{@code
  * <mailet match="RecipientIs=tlsrpt@example.com" class="dev.jamestls.james.mailets.ReceiveTlsReports">
@@ -62,6 +68,8 @@ public class ReceiveTlsReports extends GenericMailet {
     private static final int MAX_DEPTH = 4;
 
     private final MailRepositoryStore repositories;
+    /** Where an accepted report is kept: the partner ledger. */
+    private final Consumer<ReceivedReport> ledger;
     private final Clock clock;
     private Settings settings;
 
@@ -91,12 +99,17 @@ public class ReceiveTlsReports extends GenericMailet {
     }
 
     @Inject
-    public ReceiveTlsReports(MailRepositoryStore repositories) {
-        this(repositories, Clock.systemUTC());
+    public ReceiveTlsReports(MailRepositoryStore repositories, SharedLedger ledger) {
+        this(repositories, report -> ledger.ledger().reportReceived(report), Clock.systemUTC());
     }
 
-    ReceiveTlsReports(MailRepositoryStore repositories, Clock clock) {
+    ReceiveTlsReports(MailRepositoryStore repositories, PartnerLedger ledger, Clock clock) {
+        this(repositories, ledger::reportReceived, clock);
+    }
+
+    private ReceiveTlsReports(MailRepositoryStore repositories, Consumer<ReceivedReport> ledger, Clock clock) {
         this.repositories = repositories;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -198,7 +211,21 @@ public class ReceiveTlsReports extends GenericMailet {
             received.report().dateRange().start(), received.report().dateRange().end(),
             received.ours().stream().map(ReceiveTlsReports::counts).collect(Collectors.joining(", ")),
             PeerText.escape(String.join(", ", received.otherDomains())));
+        keep(mail, received);
         settings.reportProcessor().ifPresent(mail::setState);
+    }
+
+    /**
+     * Keeps the report in the partner ledger, filed under the envelope sender's domain (the null sender files it under
+     * no partner); keeping it never stops the mail.
+     */
+    private void keep(Mail mail, ReceivedReports.Received received) {
+        String partner = mail.getMaybeSender().asOptional().map(sender -> sender.getDomain().asString()).orElse("");
+        try {
+            ledger.accept(ReceivedReport.of(clock.instant(), partner, received));
+        } catch (RuntimeException e) {
+            LOGGER.warn("tls-report mail={} not kept in the TLS ledger", mail.getName(), PeerText.escape(e));
+        }
     }
 
     private static String counts(PolicyReport policy) {

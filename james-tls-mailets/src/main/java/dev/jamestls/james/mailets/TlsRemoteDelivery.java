@@ -24,9 +24,13 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import dev.jamestls.james.ledger.SharedLedger;
 import dev.jamestls.james.outbound.Bouncer;
 import dev.jamestls.james.outbound.ClientTlsContexts;
+import dev.jamestls.james.outbound.DeliveryClock;
 import dev.jamestls.james.outbound.DeliveryConfiguration;
 import dev.jamestls.james.outbound.DeliveryDns;
 import dev.jamestls.james.outbound.DeliveryEndpoints;
@@ -38,6 +42,7 @@ import dev.jamestls.james.outbound.KeptConnections;
 import dev.jamestls.james.outbound.QueueConsumer;
 import dev.jamestls.james.outbound.QueuedMailDelivery;
 import dev.jamestls.james.outbound.SmtpAttempt;
+import dev.jamestls.james.outbound.TlsReporting;
 import dev.jamestls.outbound.HeloName;
 import dev.jamestls.outbound.ResubscribeBackoff;
 import dev.jamestls.parameters.ConfiguredParameters;
@@ -65,7 +70,10 @@ import reactor.core.scheduler.Schedulers;
  * never dropped; a DSN that cannot be sent is tried again on the retry schedule, then the mail goes to James's
  * {@code error} processor. A DSN's {@code Arrival-Date} is the mail's arrival (RFC 3464 §2.2.5).
  * Every attempt is counted for the daily TLS reports (RFC 8460) in {@code tlsReportCounters}: read at init, written
- * every minute by a background thread and at {@link #destroy()}.
+ * every minute by a background thread and at {@link #destroy()}. With {@code tlsReports} true, the same thread sends,
+ * after each UTC day, the day's report of every policy domain to the destinations its {@code _smtp._tls} record lists
+ * ({@link TlsReporting}; docs/outbound.md), never holding up a delivery. Every attempt is also recorded in the partner
+ * ledger ({@link SharedLedger}) under the recipient domain, with the certificate the server presented.
  * The sender's own TLS demand on a mail (RFC 8689, attribute {@code dev.jamestls.tlsRequired}) applies to every round:
  * REQUIRETLS goes only to hosts whose TLS the rule or a published policy authenticates and that list REQUIRETLS after
  * STARTTLS, else it is bounced with {@code 5.7.30} (its DSN travels under REQUIRETLS); {@code TLS-Required: No}
@@ -95,10 +103,9 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  */
 public class TlsRemoteDelivery extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
     /** Its init parameters, as {@code check} knows them. */
     public static final List<ParameterSpec<?>> PARAMETERS = DeliveryParameters.ALL;
-    /** How often the TLS report counters are written to their file. */
-    static final Duration COUNTER_SAVE_INTERVAL = Duration.ofMinutes(1);
     private final DNSService dns;
     private final MailQueueFactory<?> queues;
     private final FileSystem fileSystem;
@@ -106,7 +113,9 @@ public class TlsRemoteDelivery extends GenericMailet {
     private final DeliveryEndpoints endpoints;
     private final PolicyFetchRoute fetchRoute;
     private final DeliveryDns deliveryDns;
-    private final Clock clock = Clock.systemUTC();
+    private final SharedLedger ledger;
+    private final DeliveryClock time;
+    private Clock clock;
     private DeliveryResources resources;
     private KeptConnections connections;
     private MailQueue queue;
@@ -114,10 +123,12 @@ public class TlsRemoteDelivery extends GenericMailet {
     private QueueConsumer consumer;
     private KeptCounters reportCounters;
     private ScheduledExecutorService counterSaves;
+    private Optional<TlsReporting> reporting = Optional.empty();
 
     @Inject
     public TlsRemoteDelivery(DNSService dns, MailQueueFactory<?> queues, FileSystem fileSystem, MetricFactory metrics,
-                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute, DeliveryDns deliveryDns) {
+                             DeliveryEndpoints endpoints, PolicyFetchRoute fetchRoute, DeliveryDns deliveryDns, SharedLedger ledger,
+                             DeliveryClock time) {
         this.dns = dns;
         this.queues = queues;
         this.fileSystem = fileSystem;
@@ -125,6 +136,8 @@ public class TlsRemoteDelivery extends GenericMailet {
         this.endpoints = endpoints;
         this.fetchRoute = fetchRoute;
         this.deliveryDns = deliveryDns;
+        this.ledger = ledger;
+        this.time = time;
     }
 
     @Override
@@ -140,6 +153,7 @@ public class TlsRemoteDelivery extends GenericMailet {
             configuration = DeliveryConfiguration.parse(ConfiguredParameters.of(DeliveryConfiguration.COMPONENT,
                 getInitParameterNames(), this::getInitParameter, PARAMETERS));
             helo = heloName(configuration);
+            clock = time.clock();
             resources = DeliveryResources.open(configuration, fileSystem, clock);
         } catch (IllegalArgumentException e) {
             throw new MessagingException(e.getMessage(), e);
@@ -154,6 +168,8 @@ public class TlsRemoteDelivery extends GenericMailet {
         try {
             mtaSts = resources.mtaSts(configuration, fileSystem, fetchRoute.route(), clock);
             reportCounters = DeliveryResources.reportCounters(configuration, fileSystem, clock);
+            reporting = TlsReporting.open(configuration, fileSystem, resources, dns, getMailetContext(), fetchRoute.route(),
+                reportCounters, clock);
         } catch (IllegalArgumentException e) {
             resources.close();
             throw new MessagingException(e.getMessage(), e);
@@ -162,15 +178,15 @@ public class TlsRemoteDelivery extends GenericMailet {
             endpoints, resources::anchors,
             resources::clientIdentity, (rule, plan, endpoint, envelope) -> SmtpAttempt.run(rule, plan, endpoint, client, verifier,
             contexts, envelope), connections.pool(), configuration.reuse().maxPerDestination(), configuration.schedule(), metrics, clock,
-            Optional.of(reportCounters.counters()));
-        // Counting happens in memory on the delivery threads; only this thread writes the file.
+            Optional.of(reportCounters.counters()), Optional.of(ledger.ledger()));
+        // Counting happens in memory on the delivery threads; only this thread writes the file, and sends the reports.
         counterSaves = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tls-report-counters");
             thread.setDaemon(true);
             return thread;
         });
-        counterSaves.scheduleWithFixedDelay(reportCounters::save, COUNTER_SAVE_INTERVAL.toSeconds(), COUNTER_SAVE_INTERVAL.toSeconds(),
-            TimeUnit.SECONDS);
+        long interval = time.backgroundInterval().toMillis();
+        counterSaves.scheduleWithFixedDelay(this::background, interval, interval, TimeUnit.MILLISECONDS);
         Bouncer bouncer = new Bouncer(getMailetContext(), queue, configuration.schedule(), configuration.bounceProcessor(), helo,
             metrics, clock);
         scheduler = Schedulers.newBoundedElastic(configuration.threads(), Integer.MAX_VALUE, "tls-remote-delivery");
@@ -206,9 +222,24 @@ public class TlsRemoteDelivery extends GenericMailet {
             reportCounters.save();
             reportCounters = null;
         }
+        reporting.ifPresent(TlsReporting::close);
+        reporting = Optional.empty();
         if (resources != null) {
             resources.close();
             resources = null;
+        }
+    }
+
+    /**
+     * The background work: the counters written, then the reports of finished days sent. A scheduled task that
+     * throws is never run again, so nothing may escape.
+     */
+    private void background() {
+        try {
+            reportCounters.save();
+            reporting.ifPresent(TlsReporting::run);
+        } catch (RuntimeException e) {
+            LOGGER.warn("TLS reports: background work failed ({}); it runs again in {}", e.toString(), time.backgroundInterval(), e);
         }
     }
 

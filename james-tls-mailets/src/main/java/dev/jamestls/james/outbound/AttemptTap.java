@@ -34,6 +34,7 @@ final class AttemptTap {
 
     private final boolean guardClearText;
     private volatile InetAddress connectedTo;
+    private volatile InetAddress connectedFrom;
     private volatile boolean ehloSent;
     private volatile boolean ehloDone;
     private volatile boolean startTlsOffered;
@@ -55,6 +56,11 @@ final class AttemptTap {
 
     Optional<InetAddress> connectedTo() {
         return Optional.ofNullable(connectedTo);
+    }
+
+    /** Our own address on the connection (RFC 8460 §4.4 {@code sending-mta-ip}). */
+    Optional<InetAddress> connectedFrom() {
+        return Optional.ofNullable(connectedFrom);
     }
 
     boolean ehloDone() {
@@ -114,8 +120,9 @@ final class AttemptTap {
         return ehloDone && !tlsLayered && !transactionStarted && !quitSent;
     }
 
-    void connected(InetAddress address) {
+    void connected(InetAddress address, InetAddress local) {
         connectedTo = address;
+        connectedFrom = local;
     }
 
     void tlsLayered(SSLSocket socket) {

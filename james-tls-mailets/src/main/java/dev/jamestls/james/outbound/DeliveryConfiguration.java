@@ -28,12 +28,26 @@ import dev.jamestls.parameters.DeliveryParameters;
  * @param clientIdentity our client certificate's files; empty: none is presented
  * @param dns where DNSSEC-validated questions go, and the MTA-STS policy cache
  * @param tlsReportCounters the location of the file the TLS report counts are kept in
+ * @param reports whether and how the daily TLS reports are sent
  */
 public record DeliveryConfiguration(String policyFile, Optional<String> trustAnchors, RetrySchedule schedule,
                                     Optional<String> bounceProcessor, Optional<String> heloName, int threads,
                                     Duration connectTimeout, Duration readTimeout, ConnectionReuse reuse, String queueName,
                                     Optional<ClientIdentityFiles> clientIdentity, PublishedPolicies dns,
-                                    String tlsReportCounters) {
+                                    String tlsReportCounters, Reports reports) {
+
+    /**
+     * Sending the daily TLS reports (RFC 8460).
+     *
+     * @param enabled whether they are sent
+     * @param sender the report mails' sender; empty: James's postmaster
+     * @param organization {@code organization-name}; empty: the submitter domain
+     * @param contact {@code contact-info}; empty: the sender
+     * @param store the location of the file of reports made and sent
+     */
+    public record Reports(boolean enabled, Optional<String> sender, Optional<String> organization, Optional<String> contact,
+                          String store) {
+    }
 
     /**
      * How destinations' published policies are looked up (DANE, MTA-STS).
@@ -115,7 +129,10 @@ public record DeliveryConfiguration(String policyFile, Optional<String> trustAnc
             new PublishedPolicies(parameters.optional(DeliveryParameters.DNSSEC_RESOLVER),
                 parameters.optional(DeliveryParameters.DNSSEC_TRUST_ANCHOR), parameters.value(DeliveryParameters.DNS_TIMEOUT),
                 parameters.value(DeliveryParameters.MTA_STS_CACHE)),
-            parameters.value(DeliveryParameters.TLS_REPORT_COUNTERS));
+            parameters.value(DeliveryParameters.TLS_REPORT_COUNTERS),
+            new Reports(parameters.value(DeliveryParameters.TLS_REPORTS), parameters.optional(DeliveryParameters.TLS_REPORT_SENDER),
+                parameters.optional(DeliveryParameters.TLS_REPORT_ORGANIZATION), parameters.optional(DeliveryParameters.TLS_REPORT_CONTACT),
+                parameters.value(DeliveryParameters.TLS_REPORT_STORE)));
     }
 
     private static Optional<ClientIdentityFiles> clientIdentity(ConfiguredParameters parameters) {

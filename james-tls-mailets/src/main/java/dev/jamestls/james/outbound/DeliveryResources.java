@@ -186,32 +186,15 @@ public final class DeliveryResources implements AutoCloseable {
 
     /** Policy fetches validated with the trust anchors in force: a new HTTPS client only when they change. */
     private static final class AnchoredFetcher implements StsPolicyFetcher {
-        private final Supplier<List<X509Certificate>> anchors;
-        private final Duration connectTimeout;
-        private final ProxySelector route;
-        private final Clock clock;
-        private List<X509Certificate> current;
-        private HttpsStsFetcher fetcher;
+        private final Anchored<HttpsStsFetcher> fetcher;
 
         AnchoredFetcher(Supplier<List<X509Certificate>> anchors, Duration connectTimeout, ProxySelector route, Clock clock) {
-            this.anchors = anchors;
-            this.connectTimeout = connectTimeout;
-            this.route = route;
-            this.clock = clock;
+            this.fetcher = new Anchored<>(anchors, now -> HttpsStsFetcher.trusting(now, connectTimeout, route, clock));
         }
 
         @Override
         public StsFetchResult fetch(DomainName domain, String id) {
-            return fetcher().fetch(domain, id);
-        }
-
-        private synchronized HttpsStsFetcher fetcher() {
-            List<X509Certificate> now = anchors.get();
-            if (fetcher == null || !now.equals(current)) {
-                current = now;
-                fetcher = HttpsStsFetcher.trusting(now, connectTimeout, route, clock);
-            }
-            return fetcher;
+            return fetcher.get().fetch(domain, id);
         }
     }
 

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import dev.jamestls.dns.SecureDns;
 import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.james.attributes.RequireTlsAttributes;
+import dev.jamestls.ledger.PartnerLedger;
 import dev.jamestls.mtasts.StsPolicySource;
 import dev.jamestls.outbound.AttemptClassification;
 import dev.jamestls.outbound.AttemptClassifier;
@@ -51,6 +52,7 @@ import dev.jamestls.policy.RuleKind;
 import dev.jamestls.policy.TlsPolicy;
 import dev.jamestls.requiretls.SenderTlsDemand;
 import dev.jamestls.smtp.PeerText;
+import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.ClientIdentity;
 import dev.jamestls.tlsrpt.PolicyDetails;
 import dev.jamestls.tlsrpt.TlsReportCounters;
@@ -67,7 +69,8 @@ import dev.jamestls.verify.CertificateRequirement;
  * (rule + level + host + port + TLS requirement; never across rules), checked with NOOP before reuse.
  *
  * <p>Every attempt, and every host a published policy forbade, is counted for the daily TLS reports (RFC 8460 §4.1)
- * under the policy that decided it: in memory only, and a failure to count is logged, never a failed delivery.
+ * under the policy that decided it: in memory only, and a failure to count is logged, never a failed delivery. Every
+ * attempt is recorded in the same way in the partner ledger, under the recipient domain.
  */
 public final class DeliveryRound {
     private static final Logger LOGGER = LoggerFactory.getLogger("dev.jamestls.outbound");
@@ -118,17 +121,19 @@ public final class DeliveryRound {
     private final MetricFactory metrics;
     private final Clock clock;
     private final Optional<TlsReportCounters> counters;
+    private final Optional<PartnerLedger> ledger;
 
     /**
      * @param secureDns DNSSEC-validating lookups for levels {@code dane} and {@code dane-only}
      * @param sts MTA-STS discovery, used when the defaults say {@code mtaSts="true"}
      * @param counters where attempts are counted for TLS reports; empty: not counted
+     * @param ledger where attempts are recorded under the recipient domain, with the server's certificate; empty: not recorded
      */
     public DeliveryRound(Supplier<TlsPolicy> policy, Resolver dns, Optional<SecureDns> secureDns, Optional<StsPolicySource> sts,
                          DeliveryEndpoints endpoints, Supplier<List<X509Certificate>> anchors,
                          Supplier<Optional<ClientIdentity>> identity, Transport transport, ConnectionPool<PoolKey, SmtpConnection> pool,
                          int maxPerDestination, RetrySchedule schedule, MetricFactory metrics, Clock clock,
-                         Optional<TlsReportCounters> counters) {
+                         Optional<TlsReportCounters> counters, Optional<PartnerLedger> ledger) {
         this.policy = policy;
         this.dns = dns;
         this.routing = new DestinationRouting(dns, secureDns, sts);
@@ -142,6 +147,7 @@ public final class DeliveryRound {
         this.metrics = metrics;
         this.clock = clock;
         this.counters = counters;
+        this.ledger = ledger;
     }
 
     /**
@@ -172,6 +178,7 @@ public final class DeliveryRound {
             for (DestinationRouting.Skipped skipped : route.skipped()) {
                 AttemptRecord record = logged(AttemptRecord.notAttempted(clock.instant(), resolution, skipped.source(), skipped.level(),
                     skipped.target(), skipped.type(), skipped.reason()));
+                recordInLedger(record, Optional.empty());
                 attempts.add(record);
                 count(record, () -> details(route, skipped.source(), skipped.target(), Optional.empty()));
             }
@@ -352,7 +359,22 @@ public final class DeliveryRound {
                                  AttemptObservation seen, Optional<SenderDemandOutcome> outcome) {
         AttemptClassification classification = AttemptClassifier.classify(plan, seen);
         AttemptRecord record = AttemptRecord.of(clock.instant(), resolution, source, plan, target, seen, classification);
-        return logged(outcome.map(record::withSenderDemand).orElse(record));
+        record = logged(outcome.map(record::withSenderDemand).orElse(record));
+        recordInLedger(record, seen.certificate().flatMap(verified -> verified.leaf()));
+        return record;
+    }
+
+    /** Records an attempt in the partner ledger; like counting, recording never fails a delivery. */
+    private void recordInLedger(AttemptRecord record, Optional<CertificateFacts> serverCertificate) {
+        if (ledger.isEmpty()) {
+            return;
+        }
+        try {
+            ledger.get().outbound(record, serverCertificate);
+        } catch (RuntimeException e) {
+            LOGGER.warn("outbound-tls domain={} mx={} not recorded in the TLS ledger", record.domain(),
+                PeerText.escape(record.mxHost()), PeerText.escape(e));
+        }
     }
 
     /**

@@ -375,7 +375,8 @@ public final class SmtpAttempt {
     private static AttemptObservation observation(AttemptTap tap, TlsStage stage, Optional<SSLSession> session,
                                                   Optional<String> error, TransactionResult transaction) {
         return new AttemptObservation(tap.connectedTo().map(address -> address.getHostAddress()), tap.startTlsOffered(), stage,
-            session.map(SSLSession::getProtocol), session.map(SSLSession::getCipherSuite), tap.certificate(), error, transaction);
+            session.map(SSLSession::getProtocol), session.map(SSLSession::getCipherSuite), tap.certificate(), error, transaction,
+            tap.connectedFrom().map(address -> address.getHostAddress()));
     }
 
     /**

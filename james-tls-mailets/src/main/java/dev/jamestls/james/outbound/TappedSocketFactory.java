@@ -68,7 +68,7 @@ final class TappedSocketFactory extends SocketFactory {
         @Override
         public void connect(SocketAddress endpoint, int timeout) throws IOException {
             super.connect(endpoint, timeout);
-            tap.connected(getInetAddress());
+            tap.connected(getInetAddress(), getLocalAddress());
         }
 
         /** The SMTP library closes the socket; a session it abandoned after EHLO in clear text is ended with QUIT first. */

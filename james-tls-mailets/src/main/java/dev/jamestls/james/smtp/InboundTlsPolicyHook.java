@@ -1,6 +1,7 @@
 package dev.jamestls.james.smtp;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +31,8 @@ import dev.jamestls.james.InboundDecisionMetrics;
 import dev.jamestls.james.InboundPolicyRuntime;
 import dev.jamestls.james.JamesParameters;
 import dev.jamestls.james.attributes.InboundAttributes;
+import dev.jamestls.james.ledger.SharedLedger;
+import dev.jamestls.ledger.InboundSeen;
 import dev.jamestls.parameters.ConfiguredParameters;
 import dev.jamestls.parameters.InboundParameters;
 import dev.jamestls.parameters.ParameterSpec;
@@ -44,7 +47,8 @@ import dev.jamestls.smtp.SmtpReply;
  * connector's {@code failure="temporary"} {@code 451 4.7.0}, {@code 450 4.7.1});
  * otherwise the hook answers DECLINED so James's own checks (relay,
  * recipients) still run — never OK. Every accepted mail carries the verdict
- * ({@link InboundAttributes}).
+ * ({@link InboundAttributes}). Every decision about a sender with a domain is recorded in the partner ledger
+ * ({@link SharedLedger}) under that domain, with the session's protocol, cipher, client certificate and EHLO name.
  *
  * <pre>{@code
  * <handlerchain>
@@ -73,12 +77,14 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
 
     private final FileSystem fileSystem;
     private final InboundDecisionMetrics metrics;
+    private final SharedLedger ledger;
     private InboundPolicyRuntime runtime;
 
     @Inject
-    public InboundTlsPolicyHook(FileSystem fileSystem, MetricFactory metrics) {
+    public InboundTlsPolicyHook(FileSystem fileSystem, MetricFactory metrics, SharedLedger ledger) {
         this.fileSystem = fileSystem;
         this.metrics = new InboundDecisionMetrics(metrics);
+        this.ledger = ledger;
     }
 
     @Override
@@ -166,6 +172,9 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
         try {
             InboundSession inbound = SmtpSessionTls.inboundSession(session);
             InboundVerdict verdict = runtime.decide(runtime.resolve(senderDomain), inbound, metrics);
+            if (senderDomain != null) {
+                record(session, senderDomain, inbound, verdict);
+            }
             // James keeps a refused MAIL's transaction state: only a sender that is let through (or
             // the null sender, whose refusals repeat at each RCPT) leaves its verdict for RCPT and DATA.
             if (!verdict.rejects() || senderDomain == null) {
@@ -184,6 +193,19 @@ public class InboundTlsPolicyHook implements HeloHook, MailHook, RcptHook, James
                 session.getSessionID(), PeerText.escape(senderDomain), internalError, PeerText.escape(e));
             return reply(internalError);
         }
+    }
+
+    /**
+     * Records the decision in the partner ledger under the sender domain (the partner the rule was resolved for);
+     * the null sender names no partner and is not recorded.
+     */
+    private void record(SMTPSession session, String senderDomain, InboundSession inbound, InboundVerdict verdict) {
+        ledger.record("inbound session " + session.getSessionID(), partners -> partners.inbound(new InboundSeen(Instant.now(),
+            senderDomain, verdict.rule(), verdict.verdictName(),
+            verdict.violation().map(violation -> new InboundSeen.Violation(violation.kind().spelling(), violation.reason())),
+            inbound.facts().protocol(), inbound.facts().cipher(), inbound.facts().peerCertificate(),
+            verdict.certificateCheck().spelling(), verdict.verifiedPartner(),
+            session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection))));
     }
 
     private void grantRelayToVerifiedPartner(SMTPSession session, InboundSession inbound) {

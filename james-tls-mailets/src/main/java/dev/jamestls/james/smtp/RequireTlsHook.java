@@ -2,6 +2,7 @@ package dev.jamestls.james.smtp;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -30,6 +31,7 @@ import dev.jamestls.parameters.ParameterSpec;
 import dev.jamestls.requiretls.ReceivedDemand;
 import dev.jamestls.requiretls.RequireTlsExtension;
 import dev.jamestls.requiretls.RequireTlsExtension.ParameterVerdict;
+import dev.jamestls.requiretls.SenderTlsDemand;
 import dev.jamestls.requiretls.TlsRequiredHeader;
 import dev.jamestls.smtp.PeerText;
 import dev.jamestls.smtp.SmtpReply;
@@ -59,8 +61,8 @@ public class RequireTlsHook implements EhloExtension, MailParametersHook, JamesM
     private static final Logger LOGGER = LoggerFactory.getLogger(RequireTlsHook.class);
     private static final String[] SPELLINGS = RequireTlsExtension.spellings().toArray(String[]::new);
     private static final String MAIL_COMMAND = "MAIL";
-    /** Header text shown in a log line at most (then cut): the field is the sender's to fill. */
-    private static final int SHOWN_HEADER_CHARACTERS = 200;
+    /** Client text (a header, a parameter value) shown in a log line at most, then cut. */
+    private static final int SHOWN_CHARACTERS = 200;
     /** The parameter was accepted in the MAIL command being answered. */
     private static final ProtocolSession.AttachmentKey<Boolean> IN_COMMAND =
         ProtocolSession.AttachmentKey.of("dev.jamestls.requireTlsInCommand", Boolean.class);
@@ -71,11 +73,7 @@ public class RequireTlsHook implements EhloExtension, MailParametersHook, JamesM
     /** Refuses parameters: a misspelt element of another hook placed here is not ignored. */
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
-        try {
-            JamesParameters.ofHandler("hook RequireTlsHook", configuration, PARAMETERS);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        JamesParameters.ofHook("hook RequireTlsHook", configuration, PARAMETERS);
     }
 
     @Override
@@ -137,9 +135,9 @@ public class RequireTlsHook implements EhloExtension, MailParametersHook, JamesM
         if (received.demand().isPresent() || !values.isEmpty()) {
             LOGGER.info("requiretls session={} mail={}: REQUIRETLS parameter {}, {} header {} ({}){}: recorded {}",
                 session.getSessionID(), mail.getName(), parameter ? "given" : "not given", TlsRequiredHeader.FIELD,
-                shown(String.join(" | ", values)), received.header().name().toLowerCase(java.util.Locale.ROOT),
+                shown(String.join(" | ", values)), received.header().name().toLowerCase(Locale.ROOT),
                 received.headerIgnored() ? ", ignored under REQUIRETLS" : "",
-                received.demand().map(demand -> demand.spelling()).orElse("nothing"));
+                received.demand().map(SenderTlsDemand::spelling).orElse("nothing"));
         }
         return HookResult.DECLINED;
     }
@@ -150,7 +148,7 @@ public class RequireTlsHook implements EhloExtension, MailParametersHook, JamesM
             String[] values = mail.getMessage().getHeader(TlsRequiredHeader.FIELD);
             return values == null ? List.of() : Arrays.asList(values);
         } catch (MessagingException | RuntimeException e) {
-            LOGGER.warn("requiretls session={} mail={}: cannot read the {} header; read as absent", session.getSessionID(),
+            LOGGER.warn("requiretls session={} mail={}: cannot read the {} header; read as absent: {}", session.getSessionID(),
                 mail.getName(), TlsRequiredHeader.FIELD, PeerText.escape(e));
             return List.of();
         }
@@ -161,7 +159,7 @@ public class RequireTlsHook implements EhloExtension, MailParametersHook, JamesM
     }
 
     private static String shown(String text) {
-        String cut = text.length() <= SHOWN_HEADER_CHARACTERS ? text : text.substring(0, SHOWN_HEADER_CHARACTERS) + "...";
+        String cut = text.length() <= SHOWN_CHARACTERS ? text : text.substring(0, SHOWN_CHARACTERS) + "...";
         return "'" + PeerText.escape(cut) + "'";
     }
 }

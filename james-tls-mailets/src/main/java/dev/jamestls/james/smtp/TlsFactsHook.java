@@ -42,11 +42,7 @@ public class TlsFactsHook implements JamesMessageHook {
     /** Refuses parameters: a misspelt element of another hook placed here is not ignored. */
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
-        try {
-            JamesParameters.ofHandler("hook TlsFactsHook", configuration, PARAMETERS);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        JamesParameters.ofHook("hook TlsFactsHook", configuration, PARAMETERS);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -31,9 +32,19 @@ import dev.jamestls.expiry.CertificateOrigin;
 import dev.jamestls.expiry.CertificateRole;
 import dev.jamestls.expiry.ExpiryWarning;
 import dev.jamestls.expiry.WatchedCertificate;
+import dev.jamestls.ledger.InboundSeen;
+import dev.jamestls.ledger.PartnerLedger;
+import dev.jamestls.outbound.AttemptRecord;
+import dev.jamestls.outbound.AttemptVerdict;
+import dev.jamestls.outbound.PolicySource;
+import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.pki.CertificateAuthority;
+import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.OutboundLevel;
+import dev.jamestls.policy.RuleKind;
 import dev.jamestls.pki.IssuedCertificate;
 import dev.jamestls.testkit.MovableClock;
+import dev.jamestls.tls.CertificateFacts;
 import dev.jamestls.tls.CertificatePins;
 import dev.jamestls.tls.PemFiles;
 
@@ -156,6 +167,55 @@ class CertificateExpiryWatchTest {
         assertThat(gauges.daysLeft()).containsOnlyKeys(gaugeOf(expiringIn10Days));
         clock.advance(Duration.ofDays(5));
         assertThat(gauges.registered.get(gaugeOf(expiringIn10Days)).get()).isEqualTo(5L);
+    }
+
+    @Test
+    void watchesThePartnerCertificatesOfTheLedgerThoseReadBackAndThoseSeenLater() throws Exception {
+        smtpserverXml("");
+        PartnerLedger ledger = new PartnerLedger();
+        ledger.inbound(new InboundSeen(NOW, "partner.example", "partner", "compliant", Optional.empty(), Optional.of("TLSv1.3"),
+            Optional.of("TLS_AES_128_GCM_SHA256"), Optional.of(CertificateFacts.of(expiringIn10Days.certificate())), "verified",
+            Optional.of("partner"), Optional.empty()));
+        started = new CertificateExpiryWatch(listenerCertificates(), gauges, clock, Optional.of(ledger));
+        started.start();
+
+        String client = CertificateExpiryWatch.GAUGE_PREFIX + "partner."
+            + CertificatePins.certificateSha256(expiringIn10Days.certificate()).substring(0, 16);
+        assertThat(gauges.registered).containsOnlyKeys(client);
+        assertThat(gauges.registered.get(client).get()).isEqualTo(10L);
+
+        ledger.outbound(attempt("partner.example"), Optional.of(CertificateFacts.of(expiringIn200Days.certificate())));
+        String server = CertificateExpiryWatch.GAUGE_PREFIX + "destination."
+            + CertificatePins.certificateSha256(expiringIn200Days.certificate()).substring(0, 16);
+        // The ledger told the watch at once; its check runs on the watch's thread (src-it awaits its WARN line), here now.
+        started.check();
+        assertThat(gauges.registered.get(server).get()).isEqualTo(200L);
+    }
+
+    @Test
+    void registersAtMostTheCapOfPeerGaugesBecauseJamesCannotUnregisterOne() throws Exception {
+        smtpserverXml(listener("smtpserver-mx", "0.0.0.0:25", "startTLS", keystore("file://conf/mx.p12", "PKCS12")));
+        PartnerLedger ledger = new PartnerLedger();
+        for (int i = 0; i <= CertificateExpiryWatch.MAX_PEER_GAUGES; i++) {
+            String sha = String.format("%016x", i + 1) + "0".repeat(48);
+            ledger.outbound(attempt("p" + i + ".example"), Optional.of(new CertificateFacts("CN=p" + i, "CN=CA", "1",
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(20)), List.of(), List.of(), sha, "pin", "EC", 256,
+                "SHA256withECDSA", List.of(), List.of(), List.of())));
+        }
+        started = new CertificateExpiryWatch(listenerCertificates(), gauges, clock, Optional.of(ledger));
+
+        started.start();
+
+        assertThat(gauges.registered.keySet().stream().filter(name -> name.contains(".destination."))).hasSize(
+            CertificateExpiryWatch.MAX_PEER_GAUGES);
+        assertThat(gauges.registered).containsKey(gaugeOf(expiringIn10Days));
+    }
+
+    private static AttemptRecord attempt(String domain) {
+        return new AttemptRecord(NOW, domain, "defaults", RuleKind.DEFAULTS, Mode.ENFORCE, OutboundLevel.VERIFY, "mx." + domain, 25,
+            Optional.of("192.0.2.1"), true, TlsStage.ESTABLISHED, Optional.of("TLSv1.3"), Optional.of("TLS_AES_256_GCM_SHA384"),
+            Optional.empty(), Optional.empty(), Optional.empty(), AttemptVerdict.DELIVERED, Optional.empty(), "delivered", List.of(),
+            Optional.empty(), PolicySource.DEFAULT);
     }
 
     @Test

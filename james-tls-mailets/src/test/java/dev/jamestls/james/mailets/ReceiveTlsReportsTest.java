@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.james.attributes.ReportAttributes;
+import dev.jamestls.ledger.PartnerLedger;
+import dev.jamestls.ledger.ReceivedReport;
 
 class ReceiveTlsReportsTest {
     private static final Instant NOW = Instant.parse("2016-04-02T06:00:00Z");
@@ -63,13 +65,14 @@ class ReceiveTlsReportsTest {
         """;
 
     private final List<Mail> stored = new ArrayList<>();
+    private final PartnerLedger ledger = new PartnerLedger();
 
     private ReceiveTlsReports mailet(String... keyValues) throws MessagingException {
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("ReceiveTlsReports");
         for (int i = 0; i < keyValues.length; i += 2) {
             config.setProperty(keyValues[i], keyValues[i + 1]);
         }
-        ReceiveTlsReports mailet = new ReceiveTlsReports(repositoryStore(), Clock.fixed(NOW, ZoneOffset.UTC));
+        ReceiveTlsReports mailet = new ReceiveTlsReports(repositoryStore(), ledger, Clock.fixed(NOW, ZoneOffset.UTC));
         mailet.init(config.build());
         return mailet;
     }
@@ -122,7 +125,8 @@ class ReceiveTlsReportsTest {
         report.addBodyPart(part);
         message.setContent(report);
         message.saveChanges();
-        return FakeMail.builder().name("report").mimeMessage(message).state(Mail.DEFAULT).recipient("tlsrpt@localhost").build();
+        return FakeMail.builder().name("report").mimeMessage(message).state(Mail.DEFAULT)
+            .sender("noreply-smtp-tls-reporting@reporter.example").recipient("tlsrpt@localhost").build();
     }
 
     private static FakeMail jsonMail(String json) throws MessagingException {
@@ -147,6 +151,20 @@ class ReceiveTlsReportsTest {
             "\"other-domains\":[\"company-y.example\"]");
         assertThat(summary).doesNotContain("\"policy-domain\":\"company-y.example\"");
         assertThat(ReportAttributes.malformedProblem(mail)).isEmpty();
+    }
+
+    @Test
+    void keepsAnAcceptedReportInTheLedgerUnderTheSendersDomain() throws Exception {
+        serviceWithoutThrowing(mailetToMalformedProcessor(), jsonMail(REPORT));
+
+        assertThat(ledger.receivedReports()).singleElement().satisfies(report -> {
+            assertThat(report.partner()).isEqualTo("reporter.example");
+            assertThat(report.reportId()).isEqualTo("5065427c-23d3-47ca-b6e0-946ea0e8c4be");
+            assertThat(report.receivedAt()).isEqualTo(NOW);
+            assertThat(report.ours()).extracting(ReceivedReport.PolicyCounts::domain).containsExactly("localhost");
+            assertThat(report.otherPolicies()).isEqualTo(1);
+        });
+        assertThat(ledger.partner("reporter.example").orElseThrow().reports().reports()).isEqualTo(1);
     }
 
     @Test

@@ -42,7 +42,9 @@ class DeliveryConfigurationTest {
             new RetrySchedule(List.of(Duration.ofHours(6)), 5), Optional.empty(), Optional.empty(), 4, Duration.ofSeconds(60),
             Duration.ofSeconds(180), ConnectionReuse.DEFAULT, "outgoing-tls", Optional.empty(),
             new DeliveryConfiguration.PublishedPolicies(Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
-                "file://var/jamestls/mta-sts/"), "file://var/jamestls/tlsrpt-counters.json"));
+                "file://var/jamestls/mta-sts/"), "file://var/jamestls/tlsrpt-counters.json",
+            new DeliveryConfiguration.Reports(false, Optional.empty(), Optional.empty(), Optional.empty(),
+                "file://var/jamestls/tlsrpt-sent.json")));
         assertThat(configuration.schedule()).isEqualTo(RetrySchedule.JAMES_DEFAULT);
     }
 
@@ -57,6 +59,11 @@ class DeliveryConfigurationTest {
             row("dnsTimeout", "2 s", c -> c.dns().timeout(), Duration.ofSeconds(2)),
             row("mtaStsCache", "file://var/sts/", c -> c.dns().mtaStsCache(), "file://var/sts/"),
             row("tlsReportCounters", "file://var/tlsrpt.json", DeliveryConfiguration::tlsReportCounters, "file://var/tlsrpt.json"),
+            row("tlsReports", "true", c -> c.reports().enabled(), true),
+            row("tlsReportSender", "tlsrpt@example.com", c -> c.reports().sender(), Optional.of("tlsrpt@example.com")),
+            row("tlsReportOrganization", "Example Ltd", c -> c.reports().organization(), Optional.of("Example Ltd")),
+            row("tlsReportContact", "https://example.com/tls", c -> c.reports().contact(), Optional.of("https://example.com/tls")),
+            row("tlsReportStore", "file://var/sent.json", c -> c.reports().store(), "file://var/sent.json"),
             row("outgoingQueue", "outgoing.partners_2", DeliveryConfiguration::queueName, "outgoing.partners_2"),
             row("outgoingQueue", "", DeliveryConfiguration::queueName, "outgoing-tls"),
             row("delayTime", "5 minutes, 2*1 hour", configuration -> configuration.schedule().delays(),
@@ -104,6 +111,9 @@ class DeliveryConfigurationTest {
         "key store type         | clientKeystoreType        | BKS        | invalid clientKeystoreType 'BKS': unknown key store type 'BKS'; accepted: PKCS12, JKS",
         "resolver by name       | dnssecResolver            | dns.example | invalid dnssecResolver 'dns.example': 'dns.example' is not an IP address; accepted: an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, [::1]:53",
         "resolver port          | dnssecResolver            | 127.0.0.1:0 | invalid dnssecResolver '127.0.0.1:0': port '0' of '127.0.0.1:0' is not 1-65535; accepted: an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, [::1]:53",
+        "reports yes            | tlsReports                | yes        | invalid tlsReports 'yes'; accepted: true, false",
+        "sender without domain  | tlsReportSender           | postmaster | invalid tlsReportSender 'postmaster': 'postmaster' is not a mail address; accepted: a mail address local@domain, e.g. tlsrpt@example.com",
+        "sender domain          | tlsReportSender           | rpt@mx_1.example | invalid tlsReportSender 'rpt@mx_1.example': not a domain name 'mx_1.example': character '_' is not allowed (letters, digits, hyphen; labels separated by dots); accepted: a mail address local@domain, e.g. tlsrpt@example.com",
         "DNS timeout unit       | dnsTimeout                | soon       | invalid dnsTimeout 'soon': 'soon' is not a duration; accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
     })
     void badValueNamesTheMailetTheParameterTheValueAndTheAcceptedForms(String reason, String parameter, String value, String message) {
@@ -122,8 +132,8 @@ class DeliveryConfigurationTest {
             .hasMessage("mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
                 + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, connectionPoolSize, "
                 + "connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, dnssecResolver, "
-                + "dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, tlsReportCounters, "
-                + "trustAnchors");
+                + "dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, tlsReportContact, "
+                + "tlsReportCounters, tlsReportOrganization, tlsReportSender, tlsReportStore, tlsReports, trustAnchors");
     }
 
     @Test

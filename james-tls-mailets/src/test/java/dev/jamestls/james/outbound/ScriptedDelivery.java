@@ -114,7 +114,7 @@ final class ScriptedDelivery {
                                        MetricFactory metrics, Clock clock, Optional<TlsReportCounters> counters) {
         return new DeliveryRound(() -> policy, dns, secureDns, sts, new DeliveryEndpoints(), JdkTrustAnchors::certificates,
             Optional::empty, transport, new ConnectionPool<>(new ConnectionReuse(0, 1, Duration.ofSeconds(1)), clock, connection -> { }),
-            1, schedule, metrics, clock, counters);
+            1, schedule, metrics, clock, counters, Optional.empty());
     }
 
     /** A transport whose peer answers every plan with {@code peer}'s observation and keeps no connection open. */

@@ -67,8 +67,7 @@ class RequireTlsHookTest {
     void keepsTheParameterForTheTransactionOnceJamesAnswersTheMailCommand250() throws Exception {
         SMTPSession session = encrypted();
 
-        assertThat(hook.doMailParameter(session, "REQUIRETLS", "")).isEqualTo(HookResult.DECLINED);
-        hook.onResponse(session, new SMTPResponse("250", "2.1.0 Sender <a@b.example> OK"), 0, MAIL);
+        requireTlsAnswered(session, "250");
 
         assertThat(demandOn(session, message())).contains(SenderTlsDemand.REQUIRETLS);
         session.resetState();
@@ -79,8 +78,7 @@ class RequireTlsHookTest {
     void dropsTheParameterOfAMailCommandJamesRefused() throws Exception {
         SMTPSession session = encrypted();
 
-        hook.doMailParameter(session, "REQUIRETLS", "");
-        hook.onResponse(session, new SMTPResponse("501", "5.1.7 Syntax error in sender address"), 0, MAIL);
+        requireTlsAnswered(session, "501");
         hook.onResponse(session, new SMTPResponse("250", "2.1.0 Sender <a@b.example> OK"), 0, MAIL);
 
         assertThat(demandOn(session, message())).isEmpty();
@@ -91,8 +89,7 @@ class RequireTlsHookTest {
     @Test
     void aRefusedMailCommandEndsTheFlagOfTheTransactionBeforeIt() throws Exception {
         SMTPSession session = encrypted();
-        hook.doMailParameter(session, "REQUIRETLS", "");
-        hook.onResponse(session, new SMTPResponse("250", "2.1.0 Sender <a@b.example> OK"), 0, MAIL);
+        requireTlsAnswered(session, "250");
 
         hook.onResponse(session, new SMTPResponse("503", "5.5.0 Sender already specified"), 0, MAIL);
         hook.onResponse(session, new SMTPResponse("250", "2.1.0 Sender <c@d.example> OK"), 0, MAIL);
@@ -131,8 +128,7 @@ class RequireTlsHookTest {
         assertThat(demandOn(withoutParameter, message("TLS-Required", "Yes"))).isEmpty();
 
         SMTPSession withParameter = encrypted();
-        hook.doMailParameter(withParameter, "REQUIRETLS", "");
-        hook.onResponse(withParameter, new SMTPResponse("250", "2.1.0 OK"), 0, MAIL);
+        requireTlsAnswered(withParameter, "250");
         assertThat(demandOn(withParameter, message("TLS-Required", "No"))).contains(SenderTlsDemand.REQUIRETLS);
     }
 
@@ -143,6 +139,12 @@ class RequireTlsHookTest {
 
         assertThatThrownBy(() -> hook.init(configuration)).isInstanceOf(ConfigurationException.class)
             .hasMessageContaining("RequireTlsHook").hasMessageContaining("policyFile");
+    }
+
+    /** A MAIL command with REQUIRETLS, which James then answers {@code code}. */
+    private void requireTlsAnswered(SMTPSession session, String code) {
+        assertThat(hook.doMailParameter(session, "REQUIRETLS", "")).isEqualTo(HookResult.DECLINED);
+        hook.onResponse(session, new SMTPResponse(code, "answer"), 0, MAIL);
     }
 
     private Optional<SenderTlsDemand> demandOn(SMTPSession session, FakeMail mail) {

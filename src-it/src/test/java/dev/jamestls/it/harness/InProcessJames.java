@@ -51,6 +51,9 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private static final com.google.inject.Module WEBADMIN_MAIL_QUEUES = Modules.override(
             Modules.combine(new WebAdminServerModule(), new MailQueueRoutesModule()))
         .with(MemoryJamesServerMain.WEBADMIN_NO_AUTH_MODULE, new NoJwtModule());
+    /** James's WebAdmin as conf/webadmin.properties configures it (routes of extensions.routes included); no JWT. */
+    private static final com.google.inject.Module WEBADMIN_FROM_CONF = Modules.override(new WebAdminServerModule())
+        .with(new NoJwtModule());
 
     private final List<Listener> listeners;
     private final List<String> handlers;
@@ -61,6 +64,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
     private final List<com.google.inject.Module> bindings;
     private final Path sharedWorkingDirectory;
     private final boolean webAdmin;
+    private final boolean webAdminFromConf;
     private final TestPki pki;
     private final FakeDns dns = new FakeDns();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -77,7 +81,8 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         this.pki = builder.pki != null ? builder.pki : new TestPki();
         this.bindings = List.copyOf(builder.bindings);
         this.sharedWorkingDirectory = builder.workingDirectory;
-        this.webAdmin = builder.webAdmin;
+        this.webAdmin = builder.webAdmin || builder.webAdminFromConf;
+        this.webAdminFromConf = builder.webAdminFromConf;
     }
 
     public static Builder builder() {
@@ -108,7 +113,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
             .combineWith(new MemoryUsersRepositoryModule())
             .combineWith(listeners.stream().anyMatch(Listener::certificateWanted)
                 ? new CertificateWantedSmtpModule() : binder -> { })
-            .combineWith(webAdmin ? WEBADMIN_MAIL_QUEUES : binder -> { })
+            .combineWith(webAdminFromConf ? WEBADMIN_FROM_CONF : webAdmin ? WEBADMIN_MAIL_QUEUES : binder -> { })
             .overrideWith(binder -> binder.bind(DNSService.class).toInstance(dns))
             .overrideWith(binder -> {
                 Multibinder<GuiceProbe> probes = Multibinder.newSetBinder(binder, GuiceProbe.class);
@@ -222,6 +227,7 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         private TestPki pki;
         private Path workingDirectory;
         private boolean webAdmin;
+        private boolean webAdminFromConf;
 
         /** Use this PKI (e.g. because the policy file names its pins); a fresh one by default. */
         public Builder pki(TestPki testPki) {
@@ -294,6 +300,15 @@ public final class InProcessJames implements BeforeAllCallback, AfterAllCallback
         /** Also start James's WebAdmin (mail queue and task routes, random port, no authentication). */
         public Builder webAdmin() {
             this.webAdmin = true;
+            return this;
+        }
+
+        /**
+         * Start James's WebAdmin as an installation does: configured by the {@code webadmin.properties} the test gives
+         * with {@link #confFile} (port 0 picks a free one; {@code extensions.routes} loads route classes); no JWT.
+         */
+        public Builder webAdminFromConf() {
+            this.webAdminFromConf = true;
             return this;
         }
 

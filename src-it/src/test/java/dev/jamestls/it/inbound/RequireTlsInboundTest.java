@@ -12,11 +12,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
@@ -38,6 +41,7 @@ class RequireTlsInboundTest {
     static InProcessJames james = InProcessJames.builder()
         .listener(Listener.startTls("mx"))
         .listener(Listener.implicitTls("smtps"))
+        .listener(Listener.startTls("wanted").wantingClientCertificate())
         .handler("<handler class=\"dev.jamestls.james.smtp.RequireTlsHook\"/>")
         .rootProcessor("""
                   <mailet match="All" class="ToRepository">
@@ -64,19 +68,28 @@ class RequireTlsInboundTest {
     @Test
     void requireTlsOverTlsIsRecordedOnTheMail() throws Exception {
         try (SmtpTestClient client = startTls()) {
-            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
-            assertThat(rcptAndData(client, "tls-requiretls", "")).isEqualTo(250);
+            assertThat(demandRecorded(client, "REQUIRETLS", "tls-requiretls", "")).contains("requiretls");
         }
-        assertThat(received("tls-requiretls").attribute(ATTRIBUTE)).contains("requiretls");
     }
 
     @Test
     void requireTlsOverImplicitTlsIsRecordedOnTheMail() throws Exception {
         try (SmtpTestClient client = SmtpTestClient.implicitTls(james.port("smtps"), james.pki(), Optional.empty())) {
-            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
-            assertThat(rcptAndData(client, "implicit-requiretls", "")).isEqualTo(250);
+            assertThat(demandRecorded(client, "REQUIRETLS", "implicit-requiretls", "")).contains("requiretls");
         }
-        assertThat(received("implicit-requiretls").attribute(ATTRIBUTE)).contains("requiretls");
+    }
+
+    /** Our certificate-wanted listener (the sandbox's MX port) builds its handler chain as James does. */
+    @Test
+    void requireTlsOnTheCertificateWantedListenerIsAnnouncedAndRecorded() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.startTls(james.port("wanted"), james.pki(), Optional.empty())) {
+            assertThat(ehloReplies(client).get(0)).doesNotContain("REQUIRETLS");
+            assertThat(ehloReplies(client).get(1)).contains("250-REQUIRETLS");
+            assertThat(demandRecorded(client, "REQUIRETLS", "wanted-requiretls", "")).contains("requiretls");
+        }
+        try (SmtpTestClient clear = SmtpTestClient.plain(james.port("wanted"))) {
+            assertThat(mailFrom(clear, "<alice@client.test> REQUIRETLS")).startsWith("530 5.7.10");
+        }
     }
 
     @ParameterizedTest(name = "{0}: {2}")
@@ -107,10 +120,8 @@ class RequireTlsInboundTest {
     void requireTlsSpellingsOverTlsAreRecorded(String parameter, String expected, String reason) throws Exception {
         String subject = "spelling-" + parameter;
         try (SmtpTestClient client = startTls()) {
-            assertThat(mailFrom(client, "<alice@client.test> " + parameter)).as(reason).startsWith("250");
-            assertThat(rcptAndData(client, subject, "")).isEqualTo(250);
+            assertThat(demandRecorded(client, parameter, subject, "")).as(reason).contains(expected);
         }
-        assertThat(received(subject).attribute(ATTRIBUTE)).as(reason).contains(expected);
     }
 
     @ParameterizedTest(name = "{0}: {2}")
@@ -125,56 +136,43 @@ class RequireTlsInboundTest {
         String subject = "after-malformed-" + parameters.replace(' ', '_').replace('=', '-');
         try (SmtpTestClient client = startTls()) {
             assertThat(mailFrom(client, "<alice@client.test> " + parameters)).as(reason).startsWith(expected);
-            assertThat(mailFrom(client, "<alice@client.test>")).startsWith("250");
-            assertThat(rcptAndData(client, subject, "")).isEqualTo(250);
+            assertThat(demandRecorded(client, "", subject, "")).as("the next MAIL of the session").isEmpty();
         }
-        assertThat(received(subject).attribute(ATTRIBUTE)).as("the next MAIL of the session").isEmpty();
     }
 
-    @Test
-    void requireTlsOnAMailFromJamesRefusesForAnotherReasonDoesNotCarryOverToTheNextMail() throws Exception {
-        try (SmtpTestClient client = startTls()) {
-            // The parameter is read before the address: this MAIL is refused after REQUIRETLS was accepted.
-            assertThat(mailFrom(client, "<alice@@client.test> REQUIRETLS")).startsWith("501");
-            assertThat(mailFrom(client, "<alice@client.test>")).startsWith("250");
-            assertThat(rcptAndData(client, "after-refused-address", "")).isEqualTo(250);
-        }
-        assertThat(received("after-refused-address").attribute(ATTRIBUTE)).isEmpty();
+    /** What a test does to a fresh TLS session before its plain MAIL. */
+    @FunctionalInterface
+    interface Step {
+        void run(SmtpTestClient client) throws IOException;
     }
 
-    @Test
-    void requireTlsDiesWithItsTransactionAtRset() throws Exception {
-        try (SmtpTestClient client = startTls()) {
-            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
-            assertThat(client.rset()).isEqualTo(250);
-            assertThat(mailFrom(client, "<alice@client.test>")).startsWith("250");
-            assertThat(rcptAndData(client, "after-rset", "")).isEqualTo(250);
-        }
-        assertThat(received("after-rset").attribute(ATTRIBUTE)).isEmpty();
+    static Stream<Arguments> endsOfATransactionWithRequireTls() {
+        return Stream.of(
+            Arguments.of("a MAIL James refuses after reading the parameter (a bad address)", (Step) client ->
+                assertThat(mailFrom(client, "<alice@@client.test> REQUIRETLS")).startsWith("501")),
+            Arguments.of("RSET", (Step) client -> {
+                assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
+                assertThat(client.rset()).isEqualTo(250);
+            }),
+            Arguments.of("a second MAIL, answered 503, after which James drops the sender", (Step) client -> {
+                assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
+                assertThat(mailFrom(client, "<alice@client.test>")).startsWith("503");
+                assertThat(client.rcptTo(RECIPIENT)).isEqualTo(503);
+            }),
+            Arguments.of("the end of DATA", (Step) client -> {
+                assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
+                assertThat(rcptAndData(client, "first-with-requiretls", "")).isEqualTo(250);
+            }));
     }
 
-    @Test
-    void requireTlsDiesWithItsTransactionAfterData() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("endsOfATransactionWithRequireTls")
+    void requireTlsDiesWithItsTransaction(String end, Step step) throws Exception {
+        String subject = "after-" + Integer.toHexString(end.hashCode());
         try (SmtpTestClient client = startTls()) {
-            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
-            assertThat(rcptAndData(client, "first-with-requiretls", "")).isEqualTo(250);
-            assertThat(mailFrom(client, "<alice@client.test>")).startsWith("250");
-            assertThat(rcptAndData(client, "second-without", "")).isEqualTo(250);
+            step.run(client);
+            assertThat(demandRecorded(client, "", subject, "")).as("the next mail of the session, after " + end).isEmpty();
         }
-        assertThat(received("first-with-requiretls").attribute(ATTRIBUTE)).contains("requiretls");
-        assertThat(received("second-without").attribute(ATTRIBUTE)).isEmpty();
-    }
-
-    @Test
-    void aSecondMailFromEndsTheTransactionAndItsFlagWithIt() throws Exception {
-        try (SmtpTestClient client = startTls()) {
-            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
-            assertThat(mailFrom(client, "<alice@client.test>")).as("sender already specified").startsWith("503");
-            assertThat(client.rcptTo(RECIPIENT)).as("James dropped the sender with the 503").isEqualTo(503);
-            assertThat(mailFrom(client, "<alice@client.test>")).startsWith("250");
-            assertThat(rcptAndData(client, "after-503", "")).isEqualTo(250);
-        }
-        assertThat(received("after-503").attribute(ATTRIBUTE)).isEmpty();
     }
 
     /**
@@ -184,10 +182,7 @@ class RequireTlsInboundTest {
     @Test
     void requireTlsInjectedBehindStartTlsIsNotHonouredInsideTls() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), james.port("mx"))) {
-            socket.setSoTimeout(15_000);
-            RawSmtp clear = new RawSmtp(socket);
-            assertThat(clear.reply()).startsWith("220");
-            assertThat(clear.command("EHLO client.test")).startsWith("250");
+            RawSmtp clear = RawSmtp.greeted(socket);
             clear.write("STARTTLS\r\nMAIL FROM:<injected@client.test> REQUIRETLS\r\n");
             assertThat(clear.reply()).as("James 3.8.1 refuses STARTTLS with a command behind it").startsWith("451");
             assertThatThrownBy(() -> clear.command("RCPT TO:<" + RECIPIENT + ">")).as("and closes the connection")
@@ -200,10 +195,7 @@ class RequireTlsInboundTest {
     @Test
     void clearTextWrittenAfterStartTlsIsNeverACommand() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), james.port("mx"))) {
-            socket.setSoTimeout(15_000);
-            RawSmtp clear = new RawSmtp(socket);
-            assertThat(clear.reply()).startsWith("220");
-            assertThat(clear.command("EHLO client.test")).startsWith("250");
+            RawSmtp clear = RawSmtp.greeted(socket);
             assertThat(clear.command("STARTTLS")).startsWith("220");
             clear.write("MAIL FROM:<after-starttls@client.test> REQUIRETLS\r\nRCPT TO:<" + RECIPIENT + ">\r\nDATA\r\n");
             assertThatThrownBy(() -> {
@@ -219,12 +211,9 @@ class RequireTlsInboundTest {
     @Test
     void tlsRequiredNoWithRequireTlsIsIgnoredAndTheMailCarriesRequireTls() throws Exception {
         try (SmtpTestClient client = startTls()) {
-            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
-            assertThat(rcptAndData(client, "both", "TLS-Required: No\n")).isEqualTo(250);
+            assertThat(demandRecorded(client, "REQUIRETLS", "both", "TLS-Required: No\n")).contains("requiretls");
         }
-        StoredMail mail = received("both");
-        assertThat(mail.attribute(ATTRIBUTE)).contains("requiretls");
-        assertThat(mail.header("TLS-Required")).as("the header travels on, RFC 8689 section 4.1").contains("No");
+        assertThat(received("both").header("TLS-Required")).as("the header travels on, RFC 8689 section 4.1").contains("No");
     }
 
     /** {@code {LF}} stands for a line break, {@code {TAB}} for a tab. */
@@ -244,11 +233,10 @@ class RequireTlsInboundTest {
         """)
     void tlsRequiredHeaderVariantsWithoutRequireTls(String header, String expected, String reason) throws Exception {
         String subject = "header-" + Integer.toHexString(header.hashCode());
+        Optional<Object> recorded;
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
-            assertThat(mailFrom(client, "<alice@client.test>")).startsWith("250");
-            assertThat(rcptAndData(client, subject, header.replace("{TAB}", "\t").replace("{LF}", "\n") + "\n")).isEqualTo(250);
+            recorded = demandRecorded(client, "", subject, header.replace("{TAB}", "\t").replace("{LF}", "\n") + "\n");
         }
-        Optional<Object> recorded = received(subject).attribute(ATTRIBUTE);
         if (expected.equals("-")) {
             assertThat(recorded).as(reason).isEmpty();
         } else {
@@ -261,11 +249,9 @@ class RequireTlsInboundTest {
         String forged = "12:00:00.000 INFO FORGED";
         try (LogCapture log = LogCapture.start()) {
             try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
-                assertThat(mailFrom(client, "<alice@client.test>")).startsWith("250");
-                assertThat(rcptAndData(client, "hostile",
-                    "TLS-Required: Yes\u001b[2K\u202e\r" + forged + "\n\t" + forged + "\n")).isEqualTo(250);
+                assertThat(demandRecorded(client, "", "hostile",
+                    "TLS-Required: Yes\u001b[2K\u202e\r" + forged + "\n\t" + forged + "\n")).isEmpty();
             }
-            assertThat(received("hostile").attribute(ATTRIBUTE)).isEmpty();
             List<String> lines = log.lines();
             assertThat(lines).as("our line about the header, the escape character shown escaped")
                 .anyMatch(line -> line.contains("TLS-Required header 'Yes\\x1B[2K"));
@@ -280,6 +266,17 @@ class RequireTlsInboundTest {
 
     private static String mailFrom(SmtpTestClient client, String reversePathAndParameters) throws IOException {
         return client.pipeline("MAIL FROM:" + reversePathAndParameters + "\n", 1).get(0);
+    }
+
+    /**
+     * One mail over {@code client}, {@code parameters} (may be empty) after its MAIL FROM address and
+     * {@code extraHeaders} in its header; the sender's demand James recorded on it.
+     */
+    private static Optional<Object> demandRecorded(SmtpTestClient client, String parameters, String subject,
+                                                   String extraHeaders) throws IOException {
+        assertThat(mailFrom(client, ("<alice@client.test> " + parameters).trim())).startsWith("250");
+        assertThat(rcptAndData(client, subject, extraHeaders)).isEqualTo(250);
+        return received(subject).attribute(ATTRIBUTE);
     }
 
     /** RCPT and DATA with {@code extraHeaders} (each ending in a newline) before the usual ones. */
@@ -307,6 +304,15 @@ class RequireTlsInboundTest {
         RawSmtp(Socket socket) throws IOException {
             this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             this.out = socket.getOutputStream();
+        }
+
+        /** A clear-text session on {@code socket} after the greeting and EHLO. */
+        static RawSmtp greeted(Socket socket) throws IOException {
+            socket.setSoTimeout(15_000);
+            RawSmtp session = new RawSmtp(socket);
+            assertThat(session.reply()).startsWith("220");
+            assertThat(session.command("EHLO client.test")).startsWith("250");
+            return session;
         }
 
         void write(String text) throws IOException {

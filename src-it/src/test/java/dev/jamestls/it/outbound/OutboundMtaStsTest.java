@@ -9,7 +9,6 @@ import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class OutboundMtaStsTest {
     static final String QUEUE = "outgoing-sts";
     static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
     static final TestPki PKI = new TestPki();
-    static final LoopbackDnsServer DNS = dnsServer();
+    static final LoopbackDnsServer DNS = OutboundProbe.dnsServer(ZonesHolder.ZONES);
     static final StsPolicyServer ENFORCE = StsPolicyServer.start(
         OutboundProbe.serverCertificate(PKI, "mta-sts.enforced.example").dnsNames("mta-sts.enforced.example", "mta-sts.badcert.example")
             .issue(),
@@ -86,7 +85,7 @@ class OutboundMtaStsTest {
     }
 
     /** James's directory, kept on stop() so that the counter file can be read after James stopped. */
-    static final Path HOME = home();
+    static final Path HOME = OutboundProbe.home("james-tls-it-sts-");
 
     @RegisterExtension
     static InProcessJames james = InProcessJames.builder()
@@ -114,36 +113,10 @@ class OutboundMtaStsTest {
 
     /** TXT records only: MTA-STS does not need DNSSEC (RFC 8461 §10.1: the policy's HTTPS is what it trusts). */
     static final class ZonesHolder {
-        static final SignedZones ZONES = zones();
-
-        static SignedZones zones() {
-            try {
-                return SignedZones.builder()
-                    .unsignedZone("example.")
-                    .record("_mta-sts.enforced.example. 300 IN TXT \"v=STSv1; id=20261203T1\"")
-                    .record("_mta-sts.badcert.example. 300 IN TXT \"v=STSv1; id=20261203T1\"")
-                    .record("_mta-sts.trial.example. 300 IN TXT \"v=STSv1; id=20261203T1\"")
-                    .build();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    static Path home() {
-        try {
-            return Files.createTempDirectory("james-tls-it-sts-");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static LoopbackDnsServer dnsServer() {
-        try {
-            return LoopbackDnsServer.start(ZonesHolder.ZONES);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        static final SignedZones ZONES = OutboundProbe.unsignedExample(
+            "_mta-sts.enforced.example. 300 IN TXT \"v=STSv1; id=20261203T1\"",
+            "_mta-sts.badcert.example. 300 IN TXT \"v=STSv1; id=20261203T1\"",
+            "_mta-sts.trial.example. 300 IN TXT \"v=STSv1; id=20261203T1\"");
     }
 
     @BeforeAll
@@ -158,10 +131,7 @@ class OutboundMtaStsTest {
     }
 
     private static TestSmtpServer destination(String host, String certifiedName) throws Exception {
-        TestSmtpServer server = TestSmtpServer.builder(host).certificate(OutboundProbe.serverCertificate(PKI, certifiedName).issue()).start();
-        ENDPOINTS.map(host, server.port());
-        james.dns().loopbackHost(host);
-        return server;
+        return OutboundProbe.destination(james, ENDPOINTS, PKI, host, certifiedName);
     }
 
     @AfterAll

@@ -3,6 +3,10 @@ package dev.jamestls.it.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -14,6 +18,8 @@ import dev.jamestls.it.harness.TestPki;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.pki.CertificateAuthority;
 import dev.jamestls.pki.ExtendedKeyUsage;
+import dev.jamestls.testkit.dns.LoopbackDnsServer;
+import dev.jamestls.testkit.dns.SignedZones;
 
 /** What the outbound tests submit to James and wait for: a mail sent, received by a destination, queued, or its DSN. */
 public final class OutboundProbe {
@@ -66,5 +72,44 @@ public final class OutboundProbe {
     /** A destination's certificate from the test PKI's intermediate, for {@code host}. */
     public static CertificateAuthority.Builder serverCertificate(TestPki pki, String host) {
         return pki.intermediate.leaf("CN=" + host + ",O=destination").dnsNames(host).extendedKeyUsages(ExtendedKeyUsage.SERVER_AUTH);
+    }
+
+    /** A James directory of its own, kept after stop() so that files James wrote can be read. */
+    static Path home(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An unsigned {@code example.} zone with {@code records} (TXT records need no DNSSEC: MTA-STS, TLSRPT). */
+    static SignedZones unsignedExample(String... records) {
+        try {
+            SignedZones.Builder zones = SignedZones.builder().unsignedZone("example.");
+            for (String record : records) {
+                zones.record(record);
+            }
+            return zones.build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static LoopbackDnsServer dnsServer(SignedZones zones) {
+        try {
+            return LoopbackDnsServer.start(zones);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A loopback destination for {@code host} presenting a certificate for {@code certifiedName}, known to James's DNS. */
+    static TestSmtpServer destination(InProcessJames james, LoopbackEndpoints endpoints, TestPki pki, String host,
+                                      String certifiedName) throws IOException {
+        TestSmtpServer server = TestSmtpServer.builder(host).certificate(serverCertificate(pki, certifiedName).issue()).start();
+        endpoints.map(host, server.port());
+        james.dns().loopbackHost(host);
+        return server;
     }
 }

@@ -140,6 +140,45 @@ class DropInIT {
         assertThat(subjectsIn(CLIENT_CERTIFICATE)).doesNotContain(sent.subject());
     }
 
+    /** The ledger routes come from our jar in extensions-jars/, loaded by James through webadmin.properties' extensions.routes. */
+    @Test
+    void theLedgerRoutesShowTheSendersDomainWithTheTlsItUsed() throws Exception {
+        Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.3"), Optional.empty(), "ledger");
+        assertThat(sent.accepted()).as("accepted: %s", sent.transcript()).isTrue();
+
+        java.net.http.HttpResponse<String> partner = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + sandbox.webAdminPort + "/jamestls/partners/elsewhere.example"))
+                .timeout(Duration.ofSeconds(10)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(partner.statusCode()).as(partner.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(partner.body());
+        assertThat(json.path("protocols").toString()).contains("TLSv1.3");
+        assertThat(json.path("inboundVerdicts").path("defaults").path("compliant").asLong()).isPositive();
+        assertThat(json.path("inboundIdentity").asText()).isEqualTo("unverified-sender-domain");
+    }
+
+    @Test
+    void theSandboxAnnouncesRequireTlsInsideTlsOnly() {
+        Sent upgraded = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of(), Optional.empty(), "ehlo-starttls");
+        Sent implicit = send(sandbox.smtpsPort, SmtpSecurity.IMPLICIT_TLS, List.of(), Optional.of(partner), "ehlo-implicit");
+        Sent clear = send(sandbox.smtpPort, SmtpSecurity.CLEAR_TEXT, List.of(), Optional.empty(), "ehlo-clear");
+
+        assertThat(ehloReplies(upgraded)).as("before and after STARTTLS: %s", upgraded.transcript()).hasSize(2);
+        assertThat(ehloReplies(upgraded).get(0)).doesNotContain("REQUIRETLS");
+        assertThat(ehloReplies(upgraded).get(1)).contains("250-REQUIRETLS");
+        assertThat(ehloReplies(implicit)).as(implicit.transcript().toString()).singleElement().asString().contains("250-REQUIRETLS");
+        assertThat(ehloReplies(clear)).singleElement().asString().doesNotContain("REQUIRETLS");
+    }
+
+    /** The server's answers to EHLO in a transcript. */
+    private static List<String> ehloReplies(Sent sent) {
+        List<String> transcript = sent.transcript();
+        return java.util.stream.IntStream.range(1, transcript.size())
+            .filter(i -> transcript.get(i - 1).startsWith("C: EHLO"))
+            .mapToObj(transcript::get).toList();
+    }
+
     @Test
     void tls12MailMatchesSentOverTlsButNotItsTls13Condition() throws Exception {
         Sent sent = send(sandbox.smtpPort, SmtpSecurity.STARTTLS, List.of("TLSv1.2"), Optional.empty(), "tls12");
