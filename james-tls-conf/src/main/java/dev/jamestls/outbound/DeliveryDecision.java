@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.jamestls.mtasts.StsProblem;
 import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.policy.OutboundResolution;
@@ -39,15 +40,23 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         return new DeliveryDecision(Kind.DELIVERED, "", "", Optional.empty());
     }
 
+    /** A round whose route lacked no published policy it announced. */
+    public static DeliveryDecision decide(OutboundResolution resolution, TlsPlan plan, List<AttemptRecord> attempts,
+                                          int retriesSoFar, RetrySchedule schedule) {
+        return decide(resolution, plan, attempts, Optional.empty(), retriesSoFar, schedule);
+    }
+
     /**
      * @param resolution the rule applied
      * @param plan what the rule required (its description goes into the DSN)
      * @param attempts this round's attempts, in order
+     * @param stsUnavailable why the domain's announced MTA-STS policy could not be learnt this round
+     *     ({@link DestinationRouting.Route#stsUnavailable}), empty when nothing was missing
      * @param retriesSoFar how many rounds were retries already (0 on the first round)
      * @param schedule the retry schedule
      */
     public static DeliveryDecision decide(OutboundResolution resolution, TlsPlan plan, List<AttemptRecord> attempts,
-                                          int retriesSoFar, RetrySchedule schedule) {
+                                          Optional<StsProblem> stsUnavailable, int retriesSoFar, RetrySchedule schedule) {
         if (attempts.stream().anyMatch(a -> a.verdict().delivered())) {
             return delivered();
         }
@@ -61,11 +70,24 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         }
         String history = attempts.stream().map(AttemptRecord::summary).collect(Collectors.joining("; "));
         boolean requireTls = attempts.stream().anyMatch(a -> a.verdict() == AttemptVerdict.REQUIRETLS_NOT_MET);
+        if (requireTls && attempts.stream().allMatch(a -> a.verdict() == AttemptVerdict.REQUIRETLS_NOT_MET)
+            && stsUnavailable.isPresent() && attempts.stream().anyMatch(DeliveryDecision::notAuthenticated)) {
+            // RFC 8689 §4.2.1 and §5: a temporary failure while a retry could succeed. The domain announced an MTA-STS policy
+            // we could not fetch (an outage, or an attacker between us and its policy host); once fetched it may
+            // authenticate the hosts left unauthenticated now (RFC 8461 §3.3, §5). Nothing was sent.
+            StsProblem problem = stsUnavailable.get();
+            String diagnostic = "the sender requires TLS (REQUIRETLS, RFC 8689) and no host of " + resolution.recipientDomain().ascii()
+                + " is authenticated while its MTA-STS policy cannot be fetched (" + problem.type() + ": " + problem.reason() + "): "
+                + history;
+            return retryOrBounce(SmtpReply.OUTBOUND_TLS_NOT_SECURED_TEMPORARY, diagnostic, diagnostic + givenUp(retriesSoFar),
+                retriesSoFar, schedule);
+        }
         if (requireTls && attempts.stream().allMatch(a -> a.verdict() == AttemptVerdict.REQUIRETLS_NOT_MET)) {
             // RFC 8689 §4.2.1: no host is a path that meets the sender's REQUIRETLS (none is authenticated by the rule or a
             // published policy, or none lists REQUIRETLS after STARTTLS), so the message is not transmitted and a
             // non-delivery notification goes back at once with 5.7.30: waiting changes neither our configuration nor the
-            // destination's software. A failure a retry could cure (no connection, TLS not established) is temporary below.
+            // destination's software. A failure a retry could cure (no connection, TLS not established, a policy not yet
+            // fetched) is temporary.
             return new DeliveryDecision(Kind.BOUNCE, SmtpReply.REQUIRETLS_SUPPORT_REQUIRED, "the sender requires TLS (REQUIRETLS, "
                 + "RFC 8689) and no host of " + resolution.recipientDomain().ascii() + " meets it: " + history, Optional.empty());
         }
@@ -130,6 +152,11 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         return schedule.delayBeforeRetry(retriesSoFar + 1)
             .map(delay -> new DeliveryDecision(Kind.RETRY, status, diagnostic, Optional.of(delay)))
             .orElseGet(() -> new DeliveryDecision(Kind.BOUNCE, status, bounceDiagnostic, Optional.empty()));
+    }
+
+    /** A host not connected to for REQUIRETLS because nothing authenticated it (not one that answered without REQUIRETLS). */
+    private static boolean notAuthenticated(AttemptRecord attempt) {
+        return attempt.senderDemand().filter(outcome -> outcome == SenderDemandOutcome.REQUIRETLS_UNAUTHENTICATED).isPresent();
     }
 
     private static String givenUp(int retriesSoFar) {

@@ -17,6 +17,7 @@ import dev.jamestls.mtasts.StsDiscovery;
 import dev.jamestls.mtasts.StsMode;
 import dev.jamestls.mtasts.StsPolicy;
 import dev.jamestls.mtasts.StsPolicySource;
+import dev.jamestls.mtasts.StsProblem;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.Failure;
 import dev.jamestls.policy.Mode;
@@ -97,14 +98,24 @@ public final class DestinationRouting {
      * @param level the level that policy stands for
      * @param type the RFC 8460 result type
      * @param reason one line
+     * @param unlisted the host as it would be tried had the policy listed it, present only when nothing but the published
+     *     policy's host list leaves it out (an MTA-STS policy in mode {@code enforce}, RFC 8461 §4.1): a message whose sender
+     *     says {@code TLS-Required: No}, which ignores the recipient's published policies (RFC 8689 §4.2.2), tries it
      */
-    public record Skipped(DeliveryTarget target, PolicySource source, OutboundLevel level, TlsRptResultType type, String reason) {
+    public record Skipped(DeliveryTarget target, PolicySource source, OutboundLevel level, TlsRptResultType type, String reason,
+                          Optional<PlannedTarget> unlisted) {
         public Skipped {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(level, "level");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(unlisted, "unlisted");
+        }
+
+        /** A host no sender's demand reopens (a failed DNSSEC lookup, {@code dane-only} without DANE). */
+        public Skipped(DeliveryTarget target, PolicySource source, OutboundLevel level, TlsRptResultType type, String reason) {
+            this(target, source, level, type, reason, Optional.empty());
         }
     }
 
@@ -120,9 +131,13 @@ public final class DestinationRouting {
      * @param notes what else the decision found (a failed MTA-STS refresh, what {@code testing} would refuse)
      * @param stsPolicy the MTA-STS policy the hosts of source {@code mta-sts} were decided by (what a TLS report names,
      *     RFC 8460 §4.4); empty when no such policy decided
+     * @param stsUnavailable why the domain's MTA-STS policy, announced by its TXT record, could not be learnt (a fetch that
+     *     failed with nothing cached, RFC 8461 §3.3): it decided nothing this round, and a later round may find it and
+     *     authenticate the hosts (what a REQUIRETLS message waits for, RFC 8689 §4.2.1); empty when a policy decided or
+     *     none was announced
      */
     public record Route(OutboundResolution resolution, PolicySource source, OutboundLevel level, List<PlannedTarget> targets,
-                        List<Skipped> skipped, List<String> notes, Optional<StsPolicy> stsPolicy) {
+                        List<Skipped> skipped, List<String> notes, Optional<StsPolicy> stsPolicy, Optional<StsProblem> stsUnavailable) {
         public Route {
             Objects.requireNonNull(resolution, "resolution");
             Objects.requireNonNull(source, "source");
@@ -131,15 +146,41 @@ public final class DestinationRouting {
             skipped = List.copyOf(skipped);
             notes = List.copyOf(notes);
             Objects.requireNonNull(stsPolicy, "stsPolicy");
+            Objects.requireNonNull(stsUnavailable, "stsUnavailable");
             if (targets.isEmpty() && skipped.isEmpty()) {
                 throw new IllegalArgumentException("a route has a host to try or says why there is none");
+            }
+            if (stsPolicy.isPresent() && stsUnavailable.isPresent()) {
+                throw new IllegalArgumentException("a route decided by an MTA-STS policy has learnt it");
             }
         }
 
         /** A route no MTA-STS policy decided. */
         public Route(OutboundResolution resolution, PolicySource source, OutboundLevel level, List<PlannedTarget> targets,
                      List<Skipped> skipped, List<String> notes) {
-            this(resolution, source, level, targets, skipped, notes, Optional.empty());
+            this(resolution, source, level, targets, skipped, notes, Optional.empty(), Optional.empty());
+        }
+
+        /** The same route, saying why the domain's announced MTA-STS policy could not be learnt. */
+        Route withStsUnavailable(Optional<StsProblem> problem) {
+            return new Route(resolution, source, level, targets, skipped, notes, stsPolicy, problem);
+        }
+
+        /**
+         * The route of a message whose sender says {@code TLS-Required: No} (RFC 8689 §4.2.2: the recipient's published
+         * TLS policies are ignored): the hosts only an MTA-STS policy's host list left out are tried too, in MX order; the
+         * plan of every host under a published policy is lowered by {@link SenderDemandRules#apply}. Hosts skipped for a
+         * failed DNSSEC lookup stay skipped.
+         */
+        public Route ignoringPublishedHostList() {
+            if (skipped.stream().allMatch(host -> host.unlisted().isEmpty())) {
+                return this;
+            }
+            List<PlannedTarget> all = new ArrayList<>(targets);
+            skipped.stream().flatMap(host -> host.unlisted().stream()).forEach(all::add);
+            all.sort(Comparator.comparingInt(planned -> planned.target().preference()));
+            return new Route(resolution, source, level, all, skipped.stream().filter(host -> host.unlisted().isEmpty()).toList(),
+                notes, stsPolicy, stsUnavailable);
         }
     }
 
@@ -162,13 +203,24 @@ public final class DestinationRouting {
                 return dane.get();
             }
         }
+        Optional<StsProblem> stsUnavailable = Optional.empty();
         if (honoursSts) {
-            Optional<Route> policy = mtaSts(resolution, () -> ordinaryHosts(resolution), List.of(), anchors, identity, notes);
-            if (policy.isPresent()) {
-                return policy.get();
+            StsRoute policy = mtaSts(resolution, () -> ordinaryHosts(resolution), List.of(), anchors, identity, notes);
+            if (policy.route().isPresent()) {
+                return policy.route().get();
             }
+            stsUnavailable = policy.unavailable();
         }
-        return ordinary(resolution, ordinaryHosts(resolution), List.of(), anchors, identity, notes);
+        return ordinary(resolution, ordinaryHosts(resolution), List.of(), anchors, identity, notes).withStsUnavailable(stsUnavailable);
+    }
+
+    /**
+     * What the domain's MTA-STS policy decided.
+     *
+     * @param route the route it decided; empty when it has no policy that applies
+     * @param unavailable why an announced policy could not be learnt, when that is why it decided nothing
+     */
+    private record StsRoute(Optional<Route> route, Optional<StsProblem> unavailable) {
     }
 
     /** A host a policy may still decide, with the addresses the validating resolver found (empty: looked up later). */
@@ -337,15 +389,17 @@ public final class DestinationRouting {
             // The validated answer stays: asking unvalidated DNS again would let a forged one (a null MX, other hosts)
             // replace it.
             List<Candidate> rest = targets.stream().map(planned -> new Candidate(planned.target(), planned.addresses())).toList();
+            Optional<StsProblem> stsUnavailable = Optional.empty();
             if (honoursSts) {
-                Optional<Route> policy = mtaSts(resolution, () -> rest, skipped, anchors, identity, notes);
-                if (policy.isPresent()) {
-                    return policy;
+                StsRoute policy = mtaSts(resolution, () -> rest, skipped, anchors, identity, notes);
+                if (policy.route().isPresent()) {
+                    return policy.route();
                 }
+                stsUnavailable = policy.unavailable();
             }
-            if (skipped.isEmpty()) {
-                return Optional.of(ordinary(resolution, rest, List.of(), anchors, identity, notes));
-            }
+            Route route = skipped.isEmpty() ? ordinary(resolution, rest, List.of(), anchors, identity, notes)
+                : new Route(resolution, PolicySource.of(resolution.kind()), requirement.level(), targets, skipped, notes);
+            return Optional.of(route.withStsUnavailable(stsUnavailable));
         }
         PolicySource source = anyDane || only ? PolicySource.DANE : PolicySource.of(resolution.kind());
         return Optional.of(new Route(resolution, source, requirement.level(), targets, skipped, notes));
@@ -387,11 +441,11 @@ public final class DestinationRouting {
     }
 
     /**
-     * The domain's MTA-STS policy on {@code hosts}; empty when it has none that applies.
+     * The domain's MTA-STS policy on {@code hosts}; no route when it has none that applies.
      *
      * @param skippedBefore hosts already refused (a failed DNSSEC lookup): they stay refused
      */
-    private Optional<Route> mtaSts(OutboundResolution resolution, Candidates hosts, List<Skipped> skippedBefore,
+    private StsRoute mtaSts(OutboundResolution resolution, Candidates hosts, List<Skipped> skippedBefore,
                                    List<X509Certificate> anchors, Optional<ClientIdentity> identity, List<String> notes)
         throws DestinationDns.DnsLookupException, TargetSelection.NullMxException {
         DomainName domain = resolution.recipientDomain();
@@ -399,7 +453,8 @@ public final class DestinationRouting {
         discovery.problem().ifPresent(problem -> notes.add("mta-sts: " + problem.type() + ": " + problem.reason()));
         Optional<StsPolicy> found = discovery.policy().filter(policy -> policy.mode() != StsMode.NONE);
         if (found.isEmpty()) {
-            return Optional.empty();
+            // RFC 8461 §5: delivered as without a policy; a fetch that failed with nothing cached may succeed next round.
+            return new StsRoute(Optional.empty(), discovery.policy().isEmpty() ? discovery.problem() : Optional.empty());
         }
         StsPolicy policy = found.get();
         Mode mode = policy.mode() == StsMode.ENFORCE ? Mode.ENFORCE : Mode.TESTING;
@@ -415,7 +470,7 @@ public final class DestinationRouting {
                         + domain.ascii() + " (enforce would not use it)");
                 }
             }
-            return Optional.of(ordinary(resolution, candidates, skippedBefore, anchors, identity, notes));
+            return new StsRoute(Optional.of(ordinary(resolution, candidates, skippedBefore, anchors, identity, notes)), Optional.empty());
         }
         // RFC 8461 §4.2: the certificate must be PKIX-valid for the MX host name, over TLS 1.2 or later. Defaults that
         // already authenticate the server under enforce (secure's names, fingerprint's pins, their own anchors) keep
@@ -431,20 +486,23 @@ public final class DestinationRouting {
         List<Skipped> skipped = new ArrayList<>(skippedBefore);
         for (Candidate host : hosts.get()) {
             DeliveryTarget target = host.target();
+            PlannedTarget planned = new PlannedTarget(target, plan(verify, mode, rule, target, anchors, identity), PolicySource.MTA_STS,
+                host.addresses());
             if (!policy.mxMatches(target.host())) {
                 String why = target.host().ascii() + " does not match the MTA-STS mx patterns of " + domain.ascii();
                 if (mode == Mode.ENFORCE) {
-                    // RFC 8461 §4.1: a non-matching MX host is never used under enforce.
+                    // RFC 8461 §4.1: a non-matching MX host is never used under enforce (unless the sender says
+                    // TLS-Required: No, RFC 8689 §4.2.2: Route#ignoringPublishedHostList).
                     skipped.add(new Skipped(target, PolicySource.MTA_STS, OutboundLevel.VERIFY, TlsRptResultType.VALIDATION_FAILURE,
-                        why));
+                        why, Optional.of(planned)));
                     continue;
                 }
                 notes.add("mta-sts testing: " + why + " (enforce would not use it)");
             }
-            targets.add(new PlannedTarget(target, plan(verify, mode, rule, target, anchors, identity), PolicySource.MTA_STS,
-                host.addresses()));
+            targets.add(planned);
         }
-        return Optional.of(new Route(rule, PolicySource.MTA_STS, verify.level(), targets, skipped, notes, Optional.of(policy)));
+        return new StsRoute(Optional.of(new Route(rule, PolicySource.MTA_STS, verify.level(), targets, skipped, notes, Optional.of(policy),
+            Optional.empty())), Optional.empty());
     }
 
     private Route refused(OutboundResolution resolution, DeliveryTarget target, TlsRptResultType type, String reason,

@@ -341,4 +341,52 @@ class DestinationRoutingTest {
         assertThat(route.source()).isEqualTo(PolicySource.DEFAULT);
         assertThat(route.notes()).anyMatch(note -> note.contains("sts-policy-fetch-error"));
     }
+
+    @Test
+    void aPolicyThatCouldNotBeFetchedIsCarriedOnTheRouteAsWhatALaterRoundMayLearn() throws Exception {
+        StsProblem problem = new StsProblem(TlsRptResultType.STS_WEBPKI_INVALID, "certificate of mta-sts.partner.example expired");
+        discovery = new StsDiscovery(DOMAIN, Optional.empty(), Optional.of(problem));
+        assertThat(route(RuleKind.DEFAULTS, OutboundLevel.MAY, true).stsUnavailable()).contains(problem);
+        assertThat(route(RuleKind.DEFAULTS, OutboundLevel.DANE, true).stsUnavailable()).as("no host has DANE").contains(problem);
+
+        secure.tlsa.put("mx2.partner.example", DnsAnswer.failed("SERVFAIL"));
+        DestinationRouting.Route withSkipped = route(RuleKind.DEFAULTS, OutboundLevel.DANE, true);
+        assertThat(withSkipped.skipped()).extracting(DestinationRouting.Skipped::type).containsExactly(TlsRptResultType.DNSSEC_INVALID);
+        assertThat(withSkipped.stsUnavailable()).contains(problem);
+
+        discovery = new StsDiscovery(DOMAIN, sts(StsMode.ENFORCE, "*.partner.example").policy(), Optional.of(problem));
+        assertThat(route(RuleKind.DEFAULTS, OutboundLevel.MAY, true).stsUnavailable()).as("a cached policy decided").isEmpty();
+        discovery = StsDiscovery.none(DOMAIN);
+        assertThat(route(RuleKind.DEFAULTS, OutboundLevel.MAY, true).stsUnavailable()).as("no policy announced").isEmpty();
+    }
+
+    @Test
+    void ignoringThePublishedHostListTriesTheUnlistedMxHostsInMxOrder() throws Exception {
+        discovery = sts(StsMode.ENFORCE, "mx2.partner.example");
+        jamesMx.add("mx3.partner.example");
+
+        DestinationRouting.Route route = route(RuleKind.DEFAULTS, OutboundLevel.MAY, true);
+        DestinationRouting.Route ignoring = route.ignoringPublishedHostList();
+
+        assertThat(route.targets()).extracting(t -> t.target().host().ascii()).containsExactly("mx2.partner.example");
+        assertThat(ignoring.targets()).extracting(t -> t.target().host().ascii())
+            .containsExactly("mx1.partner.example", "mx2.partner.example", "mx3.partner.example");
+        assertThat(ignoring.targets()).extracting(DestinationRouting.PlannedTarget::source).containsOnly(PolicySource.MTA_STS);
+        assertThat(ignoring.skipped()).isEmpty();
+        assertThat(ignoring.stsPolicy()).isEqualTo(route.stsPolicy());
+    }
+
+    @Test
+    void ignoringThePublishedHostListNeverReopensAHostWhoseDnssecLookupFailed() throws Exception {
+        secure.tlsa.put("mx1.partner.example", DnsAnswer.bogus("RRSIG expired"));
+        discovery = sts(StsMode.ENFORCE, "mx1.partner.example");
+
+        DestinationRouting.Route route = route(RuleKind.DEFAULTS, OutboundLevel.DANE, true);
+        DestinationRouting.Route ignoring = route.ignoringPublishedHostList();
+
+        assertThat(route.skipped()).extracting(DestinationRouting.Skipped::type)
+            .containsExactly(TlsRptResultType.DNSSEC_INVALID, TlsRptResultType.VALIDATION_FAILURE);
+        assertThat(ignoring.targets()).extracting(t -> t.target().host().ascii()).containsExactly("mx2.partner.example");
+        assertThat(ignoring.skipped()).extracting(DestinationRouting.Skipped::type).containsExactly(TlsRptResultType.DNSSEC_INVALID);
+    }
 }

@@ -170,7 +170,11 @@ public final class DeliveryRound {
             OutboundResolution rule = current.resolveOutbound(domain);
             List<X509Certificate> trusted = anchors.get();
             Optional<ClientIdentity> ours = identity.get();
-            DestinationRouting.Route route = routing.route(rule, current.defaults().mtaSts(), trusted, ours);
+            Optional<SenderTlsDemand> demand = RequireTlsAttributes.demand(mail);
+            DestinationRouting.Route routed = routing.route(rule, current.defaults().mtaSts(), trusted, ours);
+            // RFC 8689 §4.2.2: TLS-Required: No ignores the recipient's published policies, its MTA-STS host list too.
+            DestinationRouting.Route route = demand.filter(d -> d == SenderTlsDemand.TLS_OPTIONAL).isPresent()
+                ? routed.ignoringPublishedHostList() : routed;
             OutboundResolution resolution = route.resolution();
             for (String note : route.notes()) {
                 LOGGER.info("outbound-tls-policy mail={} domain={} {}", mail.getName(), domain, PeerText.escape(note));
@@ -182,11 +186,10 @@ public final class DeliveryRound {
                 attempts.add(record);
                 count(record, () -> details(route, skipped.source(), skipped.target(), Optional.empty()));
             }
-            Optional<SenderTlsDemand> demand = RequireTlsAttributes.demand(mail);
             attemptAll(envelope(mail, demand), route, new SenderDemand(demand, rule, trusted, ours), attempts);
             decision = route.targets().isEmpty()
                 ? DeliveryDecision.refusedByPolicy(resolution, route.source(), attempts, retries, schedule)
-                : DeliveryDecision.decide(resolution, route.targets().get(0).plan(), attempts, retries, schedule);
+                : DeliveryDecision.decide(resolution, route.targets().get(0).plan(), attempts, route.stsUnavailable(), retries, schedule);
         } catch (DestinationDns.DnsLookupException e) {
             decision = DeliveryDecision.unroutable(domain, e.getMessage(), retries, schedule);
         } catch (TargetSelection.NullMxException e) {

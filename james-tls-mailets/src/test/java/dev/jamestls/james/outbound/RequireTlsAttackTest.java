@@ -23,6 +23,7 @@ import dev.jamestls.mtasts.StsDiscovery;
 import dev.jamestls.mtasts.StsMode;
 import dev.jamestls.mtasts.StsPolicy;
 import dev.jamestls.mtasts.StsPolicySource;
+import dev.jamestls.mtasts.StsProblem;
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.AttemptRecord;
 import dev.jamestls.outbound.AttemptVerdict;
@@ -30,7 +31,9 @@ import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
+import dev.jamestls.policy.DomainName;
 import dev.jamestls.requiretls.SenderTlsDemand;
+import dev.jamestls.verify.TlsRptResultType;
 
 /**
  * The attacks on the sender's TLS demand (RFC 8689) that a delivery round alone must stop, one row per attack: a
@@ -58,11 +61,23 @@ class RequireTlsAttackTest {
         </tlsPolicy>
         """;
 
-    /** {@code sts.example} publishes an MTA-STS policy in mode enforce naming both its MX hosts; no other domain has one. */
-    static final StsPolicySource STS = domain -> domain.ascii().equals("sts.example")
-        ? new StsDiscovery(domain, Optional.of(new StsPolicy(StsMode.ENFORCE, List.of("mx1.sts.example", "mx2.sts.example"),
-            Duration.ofDays(1), "1", ScriptedDelivery.CLOCK.instant())), Optional.empty())
-        : StsDiscovery.none(domain);
+    /**
+     * {@code sts.example} publishes an MTA-STS policy in mode enforce naming both its MX hosts, {@code narrow.example} one
+     * naming only {@code mx1.narrow.example}; the policy of {@code unfetched.example} cannot be fetched (nothing cached);
+     * no other domain has one.
+     */
+    static final StsPolicySource STS = domain -> switch (domain.ascii()) {
+        case "sts.example" -> enforce(domain, "mx1.sts.example", "mx2.sts.example");
+        case "narrow.example" -> enforce(domain, "mx1.narrow.example");
+        case "unfetched.example" -> new StsDiscovery(domain, Optional.empty(),
+            Optional.of(new StsProblem(TlsRptResultType.STS_POLICY_FETCH_ERROR, "connection to mta-sts.unfetched.example timed out")));
+        default -> StsDiscovery.none(domain);
+    };
+
+    private static StsDiscovery enforce(DomainName domain, String... mx) {
+        return new StsDiscovery(domain, Optional.of(new StsPolicy(StsMode.ENFORCE, List.of(mx), Duration.ofDays(1), "1",
+            ScriptedDelivery.CLOCK.instant())), Optional.empty());
+    }
 
     static final Function<TlsPlan, AttemptObservation> DELIVERS = plan -> plan.startTls()
         ? observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT)
@@ -102,6 +117,12 @@ class RequireTlsAttackTest {
             new Attack("REQUIRETLS with a TLS-Required: No header too: REQUIRETLS wins (RFC 8689 §4.1), nothing is sent",
                 "user@other.example", requireTls, true, DELIVERS, 0, DeliveryDecision.Kind.BOUNCE, "5.7.30",
                 Optional.of(AttemptVerdict.REQUIRETLS_NOT_MET)),
+            new Attack("REQUIRETLS to a domain whose MTA-STS policy an attacker keeps from us (fetch fails, nothing cached): "
+                + "nothing is sent, retried (4.7.5), not bounced for good", "user@unfetched.example", requireTls, false, DELIVERS, 0,
+                DeliveryDecision.Kind.RETRY, "4.7.5", Optional.of(AttemptVerdict.REQUIRETLS_NOT_MET)),
+            new Attack("REQUIRETLS to an MTA-STS enforce route leaving an MX host out: the unlisted host is never tried",
+                "user@narrow.example", requireTls, false, STARTTLS_STRIPPED, 1, DeliveryDecision.Kind.RETRY, "4.7.5",
+                Optional.of(AttemptVerdict.TLS_NOT_SECURED)),
             new Attack("REQUIRETLS on an MTA-STS enforce route whose STARTTLS a MITM strips: never in clear, retried",
                 "user@sts.example", requireTls, false, STARTTLS_STRIPPED, 2, DeliveryDecision.Kind.RETRY, "4.7.5",
                 Optional.of(AttemptVerdict.TLS_NOT_SECURED)),

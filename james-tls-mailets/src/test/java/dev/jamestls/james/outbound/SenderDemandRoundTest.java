@@ -15,6 +15,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.james.attributes.RequireTlsAttributes;
 import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.AttemptRecord;
@@ -27,6 +28,7 @@ import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
 import dev.jamestls.policy.Mode;
 import dev.jamestls.requiretls.SenderTlsDemand;
+import dev.jamestls.verify.TlsRptResultType;
 
 /**
  * What the sender's TLS demand (RFC 8689) makes of a delivery round when the path allows it: REQUIRETLS goes to an
@@ -44,7 +46,13 @@ class SenderDemandRoundTest {
 
     private DeliveryRound.Outcome deliver(String recipient, Optional<SenderTlsDemand> demand,
                                           BiFunction<TlsPlan, SmtpAttempt.Envelope, AttemptObservation> peer) throws Exception {
-        DeliveryRound round = ScriptedDelivery.round(dir, RequireTlsAttackTest.POLICY, Optional.of(RequireTlsAttackTest.STS),
+        return deliver(RequireTlsAttackTest.POLICY, recipient, demand, 0, peer);
+    }
+
+    /** @param retries the rounds already retried */
+    private DeliveryRound.Outcome deliver(String policy, String recipient, Optional<SenderTlsDemand> demand, int retries,
+                                          BiFunction<TlsPlan, SmtpAttempt.Envelope, AttemptObservation> peer) throws Exception {
+        DeliveryRound round = ScriptedDelivery.round(dir, policy, Optional.of(RequireTlsAttackTest.STS),
             (rule, plan, endpoint, envelope) -> {
                 plans.add(plan);
                 requireTls.add(envelope.requireTls());
@@ -53,6 +61,7 @@ class SenderDemandRoundTest {
         FakeMail mail = ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), ScriptedDelivery.ARRIVAL,
             recipient);
         demand.ifPresent(d -> RequireTlsAttributes.set(mail, d));
+        OutboundAttributes.setRetries(mail, retries);
         return round.deliver(mail);
     }
 
@@ -92,6 +101,81 @@ class SenderDemandRoundTest {
 
         assertThat(outcome.attempts()).extracting(AttemptRecord::verdict)
             .containsExactly(AttemptVerdict.REQUIRETLS_NOT_MET, AttemptVerdict.TLS_NOT_SECURED);
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
+        assertThat(outcome.decision().status()).isEqualTo("4.7.5");
+    }
+
+    @Test
+    void requireTlsWhileThePolicyCannotBeFetchedIsRetriedThenBouncedWith475WhenTheScheduleIsSpent() throws Exception {
+        DeliveryRound.Outcome first = deliver(RequireTlsAttackTest.POLICY, "user@unfetched.example",
+            Optional.of(SenderTlsDemand.REQUIRETLS), 0, (plan, envelope) -> observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT));
+        DeliveryRound.Outcome last = deliver(RequireTlsAttackTest.POLICY, "user@unfetched.example",
+            Optional.of(SenderTlsDemand.REQUIRETLS), ScriptedDelivery.SCHEDULE.maxRetries(),
+            (plan, envelope) -> observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT));
+
+        assertThat(plans).as("no host is connected to before its TLS is authenticated (RFC 8689 §4.2.1)").isEmpty();
+        assertThat(first.attempts()).extracting(AttemptRecord::senderDemand)
+            .containsOnly(Optional.of(SenderDemandOutcome.REQUIRETLS_UNAUTHENTICATED));
+        assertThat(first.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
+        assertThat(first.decision().status()).isEqualTo("4.7.5");
+        assertThat(last.decision().kind()).isEqualTo(DeliveryDecision.Kind.BOUNCE);
+        assertThat(last.decision().status()).as("the status of the failure, not 5.7.30").isEqualTo("4.7.5");
+    }
+
+    @Test
+    void requireTlsKeeps5730WhenEveryAuthenticatedHostAnswersWithoutItThoughThePolicyCannotBeFetched() throws Exception {
+        String verifyDefaults = RequireTlsAttackTest.POLICY.replace("<outbound level=\"may\" mtaSts=\"true\"/>",
+            "<outbound level=\"verify\" mtaSts=\"true\"/>");
+        DeliveryRound.Outcome outcome = deliver(verifyDefaults, "user@unfetched.example", Optional.of(SenderTlsDemand.REQUIRETLS), 0,
+            (plan, envelope) -> withheld());
+
+        assertThat(plans).as("the defaults authenticate both hosts; both are asked").hasSize(2);
+        assertThat(outcome.attempts()).extracting(AttemptRecord::senderDemand)
+            .containsOnly(Optional.of(SenderDemandOutcome.REQUIRETLS_AUTHENTICATED));
+        assertThat(outcome.decision().kind()).as("a fetched policy would not change their software").isEqualTo(DeliveryDecision.Kind.BOUNCE);
+        assertThat(outcome.decision().status()).isEqualTo("5.7.30");
+    }
+
+    @Test
+    void tlsRequiredNoAlsoTriesTheMxHostAnMtaStsEnforcePolicyLeavesOut() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@narrow.example", Optional.of(SenderTlsDemand.TLS_OPTIONAL),
+            (plan, envelope) -> plan.sniHost().startsWith("mx1.") ? observed(TlsStage.CONNECT_FAILED, false, TransactionResult.NOT_STARTED)
+                : observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT));
+
+        assertThat(plans).extracting(TlsPlan::sniHost).containsExactly("mx1.narrow.example", "mx2.narrow.example");
+        assertThat(plans.get(1).tlsMandatory()).as("the defaults' own plan: may").isFalse();
+        assertThat(plans.get(1).startTls()).as("STARTTLS still tried first (RFC 8689 §4.2.2)").isTrue();
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.DELIVERED);
+        assertThat(outcome.attempts()).extracting(AttemptRecord::mxHost).containsExactly("mx1.narrow.example", "mx2.narrow.example");
+        assertThat(outcome.attempts()).extracting(AttemptRecord::senderDemand)
+            .containsOnly(Optional.of(SenderDemandOutcome.TLS_REQUIRED_NO_POLICY_IGNORED));
+        assertThat(outcome.attempts().get(1).verdict()).isEqualTo(AttemptVerdict.DELIVERED);
+        assertThat(outcome.attempts().get(1).source()).isEqualTo(PolicySource.DEFAULT);
+    }
+
+    @Test
+    void withoutTlsRequiredNoTheMxHostTheEnforcePolicyLeavesOutIsNeverTried() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@narrow.example", Optional.empty(),
+            (plan, envelope) -> plan.sniHost().startsWith("mx1.") ? observed(TlsStage.CONNECT_FAILED, false, TransactionResult.NOT_STARTED)
+                : observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT));
+
+        assertThat(plans).extracting(TlsPlan::sniHost).containsExactly("mx1.narrow.example");
+        assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
+        assertThat(outcome.attempts()).filteredOn(attempt -> attempt.mxHost().equals("mx2.narrow.example")).singleElement()
+            .satisfies(attempt -> {
+                assertThat(attempt.tlsStage()).isEqualTo(TlsStage.NOT_ATTEMPTED);
+                assertThat(attempt.resultType()).contains(TlsRptResultType.VALIDATION_FAILURE);
+                assertThat(attempt.source()).isEqualTo(PolicySource.MTA_STS);
+            });
+    }
+
+    @Test
+    void requireTlsNeverTriesTheMxHostTheEnforcePolicyLeavesOut() throws Exception {
+        DeliveryRound.Outcome outcome = deliver("user@narrow.example", Optional.of(SenderTlsDemand.REQUIRETLS),
+            (plan, envelope) -> plan.sniHost().startsWith("mx1.") ? observed(TlsStage.CONNECT_FAILED, false, TransactionResult.NOT_STARTED)
+                : observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT));
+
+        assertThat(plans).extracting(TlsPlan::sniHost).containsExactly("mx1.narrow.example");
         assertThat(outcome.decision().kind()).isEqualTo(DeliveryDecision.Kind.RETRY);
         assertThat(outcome.decision().status()).isEqualTo("4.7.5");
     }
