@@ -79,18 +79,19 @@ public final class SenderDemandRules {
     public static List<String> explain(OutboundResolution resolution, boolean mtaSts) {
         OutboundLevel level = resolution.requirement().level();
         boolean enforced = resolution.mode() == Mode.ENFORCE;
+        boolean sts = resolution.kind() == RuleKind.DEFAULTS && mtaSts && level != OutboundLevel.DANE_ONLY;
+        String stsHosts = "hosts under an MTA-STS policy in mode enforce (while the policy cannot be fetched: retried, 4.7.5)";
         String requireTls = "REQUIRETLS (RFC 8689 §4.2.1): only to a host whose TLS is authenticated and that lists REQUIRETLS "
             + "after STARTTLS, passed on in MAIL FROM, else not sent (5.7.30); authenticated here: "
-            + (level.usesDane() ? "hosts with usable TLSA records under DNSSEC"
-                    + (resolution.kind() == RuleKind.DEFAULTS && mtaSts && level != OutboundLevel.DANE_ONLY
-                        ? ", else hosts under an MTA-STS policy in mode enforce" : "")
+            + (level.usesDane() ? "hosts with usable TLSA records under DNSSEC" + (sts ? ", else " + stsHosts : "")
                 : enforced && level.authenticates() ? "every host (level " + level + ")"
-                : resolution.kind() == RuleKind.DEFAULTS && mtaSts ? "hosts under an MTA-STS policy in mode enforce"
+                : sts ? stsHosts
                 : "none (level " + level + " in mode " + resolution.mode() + ")");
         String tlsOptional = "TLS-Required: No (RFC 8689 §4.2.2): "
             + (resolution.kind() == RuleKind.DEFAULTS
                 ? (level == OutboundLevel.DANE_ONLY ? "level dane-only enforced as configured"
-                    : "DANE and MTA-STS failures recorded, not enforced; the defaults' own level "
+                    : "DANE and MTA-STS failures recorded, not enforced" + (sts ? ", MX hosts an MTA-STS policy leaves out tried too" : "")
+                        + "; the defaults' own level "
                         + (level.usesDane() ? OutboundLevel.MAY : level) + " enforced as configured")
                 : connectorOptsIn(resolution) ? "the connector says honourTlsRequiredNo=\"true\": level " + level
                     + " tried and recorded, not enforced"

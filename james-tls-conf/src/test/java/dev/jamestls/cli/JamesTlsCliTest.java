@@ -461,8 +461,9 @@ class JamesTlsCliTest {
             "  4. the defaults: level may",
             "sender:   what the sender's own TLS demand on a message changes:",
             "  - REQUIRETLS (RFC 8689 §4.2.1): only to a host whose TLS is authenticated and that lists REQUIRETLS after STARTTLS, passed on in MAIL FROM, else not sent (5.7.30); authenticated here: hosts with usable TLSA records under DNSSEC, "
-                + "else hosts under an MTA-STS policy in mode enforce",
-            "  - TLS-Required: No (RFC 8689 §4.2.2): DANE and MTA-STS failures recorded, not enforced; the defaults' own level may "
+                + "else hosts under an MTA-STS policy in mode enforce (while the policy cannot be fetched: retried, 4.7.5)",
+            "  - TLS-Required: No (RFC 8689 §4.2.2): DANE and MTA-STS failures recorded, not enforced, MX hosts an MTA-STS policy "
+                + "leaves out tried too; the defaults' own level may "
                 + "enforced as configured",
             "trail:"));
         assertThat(code).isEqualTo(0);

@@ -59,7 +59,8 @@ class OutboundMtaStsTest {
     static final TestPki PKI = new TestPki();
     static final LoopbackDnsServer DNS = OutboundProbe.dnsServer(ZonesHolder.ZONES);
     static final StsPolicyServer ENFORCE = StsPolicyServer.start(
-        OutboundProbe.serverCertificate(PKI, "mta-sts.enforced.example").dnsNames("mta-sts.enforced.example", "mta-sts.badcert.example")
+        OutboundProbe.serverCertificate(PKI, "mta-sts.enforced.example").dnsNames("mta-sts.enforced.example", "mta-sts.badcert.example",
+                "mta-sts.narrowed.example")
             .issue(),
         StsPolicyServer.Response.policy("version: STSv1\nmode: enforce\nmx: mx.enforced.example\nmx: *.badcert.example\nmax_age: 86400\n"));
     static final StsPolicyServer TESTING = StsPolicyServer.start(
@@ -99,7 +100,7 @@ class OutboundMtaStsTest {
             binder.bind(DeliveryEndpoints.class).toInstance(ENDPOINTS);
             binder.bind(PolicyFetchRoute.class).toInstance(new LoopbackPolicyHosts());
         })
-        .rootProcessor(TlsRemoteDeliveryXml.toLoopback(QUEUE).trustAnchors("file://conf/outbound-cas.pem")
+        .rootProcessor(SenderDemandFixtures.DEMAND_BY_SUBJECT + TlsRemoteDeliveryXml.toLoopback(QUEUE).trustAnchors("file://conf/outbound-cas.pem")
             .parameter("dnssecResolver", "127.0.0.1:" + DNS.address().getPort())
             .parameter("dnssecTrustAnchor", "file://conf/dnssec-root.key")
             .parameter("mtaStsCache", "file://var/mta-sts/").xml())
@@ -110,13 +111,17 @@ class OutboundMtaStsTest {
     static TestSmtpServer unlisted;
     static TestSmtpServer wrongName;
     static TestSmtpServer trial;
+    static TestSmtpServer leftOut;
+    static TestSmtpServer unfetched;
 
     /** TXT records only: MTA-STS does not need DNSSEC (RFC 8461 §10.1: the policy's HTTPS is what it trusts). */
     static final class ZonesHolder {
         static final SignedZones ZONES = OutboundProbe.unsignedExample(
             "_mta-sts.enforced.example. 300 IN TXT \"v=STSv1; id=20261203T1\"",
             "_mta-sts.badcert.example. 300 IN TXT \"v=STSv1; id=20261203T1\"",
-            "_mta-sts.trial.example. 300 IN TXT \"v=STSv1; id=20261203T1\"");
+            "_mta-sts.trial.example. 300 IN TXT \"v=STSv1; id=20261203T1\"",
+            "_mta-sts.narrowed.example. 300 IN TXT \"v=STSv1; id=20261203T1\"",
+            "_mta-sts.unfetched.example. 300 IN TXT \"v=STSv1; id=20261203T1\"");
     }
 
     @BeforeAll
@@ -125,6 +130,11 @@ class OutboundMtaStsTest {
         listed = destination("mx.enforced.example", "mx.enforced.example");
         wrongName = destination("mx.badcert.example", "mail.elsewhere.example");
         trial = destination("mx.trial.example", "mail.elsewhere.example");
+        leftOut = destination("mx.left-out.example", "mx.left-out.example");
+        unfetched = destination("mx.unfetched.example", "mx.unfetched.example");
+        // narrowed.example's only MX host is not in its policy (that of enforced.example); the policy host of
+        // unfetched.example presents a certificate for other names, so its policy is never fetched (sts-webpki-invalid).
+        james.dns().mx("narrowed.example", "mx.left-out.example").mx("unfetched.example", "mx.unfetched.example");
         // The first MX of enforced.example is not in its policy: enforce never connects to it.
         james.dns().mx("enforced.example", "mx.unlisted.example", "mx.enforced.example")
             .mx("badcert.example", "mx.badcert.example").mx("trial.example", "mx.trial.example");
@@ -136,7 +146,7 @@ class OutboundMtaStsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (TestSmtpServer server : new TestSmtpServer[] {listed, unlisted, wrongName, trial}) {
+        for (TestSmtpServer server : new TestSmtpServer[] {listed, unlisted, wrongName, trial, leftOut, unfetched}) {
             if (server != null) {
                 server.close();
             }
@@ -178,6 +188,51 @@ class OutboundMtaStsTest {
 
         assertThat(OutboundProbe.awaitReceivedWith(trial, "sts-testing").overTls()).isTrue();
         assertThat(TESTING.requests()).extracting(StsPolicyServer.Request::host).contains("mta-sts.trial.example");
+    }
+
+    @Test
+    void tlsRequiredNoTriesTheMxHostAnEnforcedPolicyLeavesOutStartTlsFirst() throws Exception {
+        OutboundProbe.send(james, "rcpt@narrowed.example", "tlsoptional-left-out");
+
+        // RFC 8689 §4.2.2: the recipient's published policy is ignored, the defaults' own level (may) applies.
+        assertThat(OutboundProbe.awaitReceivedWith(leftOut, "tlsoptional-left-out").overTls()).isTrue();
+    }
+
+    @Test
+    void withoutTlsRequiredNoTheMxHostAnEnforcedPolicyLeavesOutGetsNothing() throws Exception {
+        OutboundProbe.send(james, "plain@narrowed.example", "sts-left-out");
+
+        QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "plain@narrowed.example");
+
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "tls-not-secured")
+            .containsEntry("dev.jamestls.outbound.resultType", "validation-failure")
+            .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
+        assertThat(OutboundProbe.receivedWith(leftOut, "sts-left-out")).isEmpty();
+        assertThat(leftOut.clearText()).doesNotContain("sts-left-out").doesNotContain("plain@narrowed.example");
+    }
+
+    @Test
+    void requireTlsNeverTriesTheMxHostAnEnforcedPolicyLeavesOut() throws Exception {
+        OutboundProbe.send(james, "strict@narrowed.example", "requiretls-left-out");
+
+        QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "strict@narrowed.example");
+
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.resultType", "validation-failure")
+            .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
+        assertThat(OutboundProbe.receivedWith(leftOut, "requiretls-left-out")).isEmpty();
+        assertThat(leftOut.clearText()).doesNotContain("requiretls-left-out").doesNotContain("strict@narrowed.example");
+    }
+
+    @Test
+    void requireTlsWaitsInTheQueueWhileTheDomainsPolicyCannotBeFetchedAndNothingIsSent() throws Exception {
+        OutboundProbe.send(james, "rcpt@unfetched.example", "requiretls-unfetched");
+
+        QueuedMail queued = OutboundProbe.awaitQueued(james, QUEUE, "rcpt@unfetched.example");
+
+        // RFC 8689 §4.2.1, §5: temporary while a retry could succeed (a fetched policy would authenticate the host), not 5.7.30.
+        assertThat(queued.attributes()).containsEntry("dev.jamestls.outbound.verdict", "requiretls-not-met")
+            .containsEntry("dev.jamestls.outbound.dsnStatus", "4.7.5");
+        assertThat(unfetched.accepts()).as("no host is connected to before its TLS is authenticated").isZero();
     }
 
     /** Last: it stops James. */
