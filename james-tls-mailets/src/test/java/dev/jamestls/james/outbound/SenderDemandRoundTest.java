@@ -3,7 +3,10 @@ package dev.jamestls.james.outbound;
 import static dev.jamestls.james.outbound.ScriptedDelivery.observed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +18,10 @@ import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jamestls.dane.TlsaRecord;
+import dev.jamestls.dns.DnsAnswer;
+import dev.jamestls.dns.MxRecord;
+import dev.jamestls.dns.SecureDns;
 import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.james.attributes.RequireTlsAttributes;
 import dev.jamestls.outbound.AttemptObservation;
@@ -26,7 +33,9 @@ import dev.jamestls.outbound.SenderDemandOutcome;
 import dev.jamestls.outbound.TlsPlan;
 import dev.jamestls.outbound.TlsStage;
 import dev.jamestls.outbound.TransactionResult;
+import dev.jamestls.policy.DomainName;
 import dev.jamestls.policy.Mode;
+import dev.jamestls.policy.file.PolicyFileParser;
 import dev.jamestls.requiretls.SenderTlsDemand;
 import dev.jamestls.verify.TlsRptResultType;
 
@@ -134,6 +143,50 @@ class SenderDemandRoundTest {
             .containsOnly(Optional.of(SenderDemandOutcome.REQUIRETLS_AUTHENTICATED));
         assertThat(outcome.decision().kind()).as("a fetched policy would not change their software").isEqualTo(DeliveryDecision.Kind.BOUNCE);
         assertThat(outcome.decision().status()).isEqualTo("5.7.30");
+    }
+
+    @Test
+    void requireTlsWithAHostWhoseDnssecLookupFailedIsRetriedNotBounced() throws Exception {
+        Path file = dir.resolve("dane-policy.xml");
+        Files.writeString(file, "<tlsPolicy><defaults><outbound level=\"dane\"/></defaults></tlsPolicy>");
+        SecureDns mx1TlsaFails = new ScriptedDelivery.NoTxtSecureDns() {
+            @Override
+            public DnsAnswer<MxRecord> mx(DomainName domain) {
+                return DnsAnswer.secure(List.of(new MxRecord(10, "mx1." + domain.ascii()), new MxRecord(20, "mx2." + domain.ascii())),
+                    Duration.ofHours(1));
+            }
+
+            @Override
+            public DnsAnswer<InetAddress> addresses(DomainName host) {
+                return DnsAnswer.secure(List.of(InetAddress.getLoopbackAddress()), Duration.ofHours(1));
+            }
+
+            @Override
+            public Optional<DomainName> secureAliasTarget(DomainName host) {
+                return Optional.empty();
+            }
+
+            @Override
+            public DnsAnswer<TlsaRecord> tlsa(DomainName host, int port) {
+                return host.ascii().startsWith("mx1.") ? DnsAnswer.failed("SERVFAIL") : DnsAnswer.secure(List.of(), Duration.ofHours(1));
+            }
+        };
+        DeliveryRound round = ScriptedDelivery.round(new PolicyFileParser(ScriptedDelivery.CLOCK).parse(file).policyOrThrow(),
+            ScriptedDelivery.twoMxHosts(), Optional.of(mx1TlsaFails), Optional.empty(), (rule, plan, endpoint, envelope) -> {
+                plans.add(plan);
+                return new SmtpAttempt.Result(observed(TlsStage.ESTABLISHED, true, TransactionResult.SENT), Optional.empty(), false);
+            }, ScriptedDelivery.noMetrics(), ScriptedDelivery.CLOCK);
+        FakeMail mail = ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), ScriptedDelivery.ARRIVAL,
+            "user@signed.example");
+        RequireTlsAttributes.set(mail, SenderTlsDemand.REQUIRETLS);
+
+        DeliveryRound.Outcome outcome = round.deliver(mail);
+
+        assertThat(plans).as("mx2 has no TLSA records: nothing authenticates it").isEmpty();
+        assertThat(outcome.attempts()).extracting(attempt -> attempt.resultType().map(TlsRptResultType::spelling).orElse("-"))
+            .containsExactly("dnssec-invalid", "-");
+        assertThat(outcome.decision().kind()).as("a later lookup may bring mx1's TLSA records").isEqualTo(DeliveryDecision.Kind.RETRY);
+        assertThat(outcome.decision().status()).isEqualTo("4.7.5");
     }
 
     @Test
