@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import dev.jamestls.dns.DnsAnswer;
 import dev.jamestls.policy.DomainName;
 import dev.jamestls.smtp.PeerText;
+import dev.jamestls.verify.TlsRptResultType;
 
 /**
  * MTA-STS discovery with its cache (RFC 8461 §3, §5.1), one call per recipient domain:
@@ -33,7 +34,9 @@ import dev.jamestls.smtp.PeerText;
  *       {@link #FAILED_FETCH_PAUSE} (RFC 8461 §3.3 suggests five minutes or longer per id);</li>
  *   <li>a missing, invalid, unanswered or bogus TXT record never withdraws an unexpired cached policy: that is
  *       what an attacker who can block DNS would do (RFC 8461 §10.2); a domain withdraws its policy by
- *       publishing {@code mode: none} under a new id (RFC 8461 §8.3).</li>
+ *       publishing {@code mode: none} under a new id (RFC 8461 §8.3). With nothing cached, an unanswered or bogus
+ *       TXT lookup (not an absent record) is reported as a problem: whether the domain has a policy is unknown, and a
+ *       later lookup may find one.</li>
  * </ol>
  * Policies persist across restarts in {@link StsPolicyStore}'s file. At most {@code maxDomains} domains are kept;
  * beyond that the policy fetched longest ago is dropped. Thread-safe; threads discovering the same domain while
@@ -110,7 +113,10 @@ public final class CachingStsPolicySource implements StsPolicySource {
             // RFC 8461 §10.2: blocking DNS must not suppress a policy already known.
             LOGGER.debug("MTA-STS TXT lookup for {} gave {} {}; {}", domain, answer.status(), PeerText.escape(answer.detail()),
                 cached.isPresent() ? "the cached policy applies" : "no policy");
-            return new StsDiscovery(domain, cached, Optional.empty());
+            // RFC 8460 §4.3.2.2: sts-policy-fetch-error covers a DNS error on the way to the policy.
+            return new StsDiscovery(domain, cached, cached.isPresent() ? Optional.empty()
+                : Optional.of(new StsProblem(TlsRptResultType.STS_POLICY_FETCH_ERROR, "TXT lookup of _mta-sts." + domain.ascii()
+                    + " " + answer.status() + (answer.detail().isEmpty() ? "" : ": " + PeerText.escape(answer.detail())))));
         }
         StsTxtRecord.Selection selection = StsTxtRecord.select(answer.records());
         if (selection.record().isEmpty()) {

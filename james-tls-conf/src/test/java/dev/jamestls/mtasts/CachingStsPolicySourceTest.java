@@ -87,11 +87,24 @@ class CachingStsPolicySourceTest {
     void aDomainWithoutTxtRecordHasNoPolicyAndNothingIsFetched() {
         CachingStsPolicySource source = source();
         assertThat(source.discover(DOMAIN)).isEqualTo(StsDiscovery.none(DOMAIN));
-        txt.put(DOMAIN, DnsAnswer.failed("timeout"));
-        assertThat(source.discover(DOMAIN)).isEqualTo(StsDiscovery.none(DOMAIN));
         publish(DOMAIN, "v=STSv1; id=one;", "v=STSv1; id=two;");
         assertThat(source.discover(DOMAIN)).isEqualTo(StsDiscovery.none(DOMAIN));
         assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void anUnansweredOrBogusTxtLookupWithNothingCachedIsNoPolicyWithAProblemALaterLookupMayClear() {
+        CachingStsPolicySource source = source();
+        for (DnsAnswer<String> answer : List.of(DnsAnswer.<String>failed("timeout"), DnsAnswer.<String>bogus("RRSIG expired"))) {
+            txt.put(DOMAIN, answer);
+            StsDiscovery discovery = source.discover(DOMAIN);
+            assertThat(discovery.policy()).as(answer.toString()).isEmpty();
+            assertThat(discovery.problem()).as(answer.toString()).map(StsProblem::type).contains(TlsRptResultType.STS_POLICY_FETCH_ERROR);
+        }
+        assertThat(server.requestCount()).isZero();
+
+        publish(DOMAIN, "v=STSv1; id=one;");
+        assertThat(source.discover(DOMAIN).policy()).map(StsPolicy::mode).contains(StsMode.ENFORCE);
     }
 
     @Test
