@@ -40,7 +40,7 @@ public record DeliveryDecision(Kind kind, String status, String diagnostic, Opti
         return new DeliveryDecision(Kind.DELIVERED, "", "", Optional.empty());
     }
 
-    /** A round whose route lacked no published policy it announced. */
+    /** A round whose route learnt every published policy the destination announced, or found none. */
     public static DeliveryDecision decide(OutboundResolution resolution, TlsPlan plan, List<AttemptRecord> attempts,
                                           int retriesSoFar, RetrySchedule schedule) {
         return decide(resolution, plan, attempts, Optional.empty(), retriesSoFar, schedule);
