@@ -93,12 +93,17 @@ public final class DeliveryParameters {
     public static final ParameterSpec<String> TLS_REPORT_STORE = ParameterSpec.of("tlsReportStore",
         "file://var/jamestls/tlsrpt-sent.json", ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
         "file where the reports made and where each was sent are kept across restarts (one James node)");
+    public static final ParameterSpec<Boolean> TLS_REPORT_PRIVATE_DESTINATIONS = ParameterSpec.of("tlsReportPrivateDestinations",
+        "false", ParameterSpec::strictBoolean, ParameterSpec.BOOLEAN_FORMS, "whether an https: report destination a domain "
+            + "publishes may be on a loopback, private or link-local address or on a port other than 443 (tests, intranets); "
+            + "false: such destinations are refused");
 
     public static final List<ParameterSpec<?>> ALL = List.of(POLICY_FILE, TRUST_ANCHORS, OUTGOING_QUEUE, DELAY_TIME, MAX_RETRIES,
         BOUNCE_PROCESSOR, HELO_NAME, DELIVERY_THREADS, CONNECTION_TIMEOUT, TIMEOUT, CONNECTION_POOL_SIZE,
         CONNECTIONS_PER_DESTINATION, CONNECTION_IDLE_TIMEOUT, CLIENT_CERTIFICATES, CLIENT_PRIVATE_KEY, CLIENT_KEYSTORE,
         CLIENT_KEYSTORE_TYPE, CLIENT_SECRET, DNSSEC_RESOLVER, DNSSEC_TRUST_ANCHOR, DNS_TIMEOUT, MTA_STS_CACHE,
-        TLS_REPORT_COUNTERS, TLS_REPORTS, TLS_REPORT_SENDER, TLS_REPORT_ORGANIZATION, TLS_REPORT_CONTACT, TLS_REPORT_STORE);
+        TLS_REPORT_COUNTERS, TLS_REPORTS, TLS_REPORT_SENDER, TLS_REPORT_ORGANIZATION, TLS_REPORT_CONTACT, TLS_REPORT_STORE,
+        TLS_REPORT_PRIVATE_DESTINATIONS);
 
     /** {@code local@domain}: a local part without white space or {@code @}, a domain name ({@link DomainName#parse}). */
     static String mailAddress(String value) {

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import javax.net.ssl.SSLContext;
  * application/tlsrpt+gzip}; a 2xx answer means the report was taken, anything else (another status, no connection,
  * a certificate the trust anchors do not validate, the time bound) is a temporary failure. Redirects are not
  * followed: §5.4 posts to the published URI. The whole exchange, body included, is bounded by {@code totalTimeout}.
+ * A destination the {@link ReportDestinations} rule refuses (an internal address, another port) is not connected to.
  */
 public final class HttpsReportPoster {
     /** The default bound on connecting. */
@@ -27,14 +29,18 @@ public final class HttpsReportPoster {
 
     private final HttpClient client;
     private final Duration totalTimeout;
+    private final ReportDestinations destinations;
 
     /**
      * @param sslContext validates the report server (the delivery's trust anchors, or the JDK's)
      * @param route {@link HttpClient.Builder#NO_PROXY} to connect directly, or a route of the deployment's
+     * @param destinations which destinations may be posted to ({@link ReportDestinations#PUBLIC_ONLY} unless opted out)
      */
-    public HttpsReportPoster(SSLContext sslContext, Duration connectTimeout, Duration totalTimeout, ProxySelector route) {
+    public HttpsReportPoster(SSLContext sslContext, Duration connectTimeout, Duration totalTimeout, ProxySelector route,
+                             ReportDestinations destinations) {
         Objects.requireNonNull(sslContext, "sslContext");
         this.totalTimeout = Objects.requireNonNull(totalTimeout, "totalTimeout");
+        this.destinations = Objects.requireNonNull(destinations, "destinations");
         this.client = HttpClient.newBuilder()
             .sslContext(sslContext)
             .connectTimeout(connectTimeout)
@@ -46,6 +52,10 @@ public final class HttpsReportPoster {
 
     /** POSTs {@code report} to {@code destination}. */
     public ReportSending.Outcome post(ReportUri.Https destination, ReportFile report) {
+        Optional<ReportSending.Outcome> refused = destinations.refusal(destination.endpoint());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         HttpRequest request = HttpRequest.newBuilder(destination.endpoint())
             .timeout(totalTimeout)
             .header("Content-Type", ReportFile.MEDIA_TYPE)

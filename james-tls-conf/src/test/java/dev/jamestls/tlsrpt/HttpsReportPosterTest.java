@@ -2,6 +2,7 @@ package dev.jamestls.tlsrpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,9 @@ class HttpsReportPosterTest {
     private static final ReportFile FILE = ReportFile.of(ReportFileTest.REPORTER, "example.net", DateRange.utcDay(ScriptedDay.DAY),
         "id-1", "{\"report\": 1}");
 
+    /** The report host resolves to a public address; the route tunnels to the loopback server. */
+    private static final ReportDestinations PUBLIC_NAME = ReportDestinations.publicOnly(host -> List.of(InetAddress.getByName("203.0.113.7")));
+
     private StsPolicyServer server;
 
     @AfterEach
@@ -34,7 +38,7 @@ class HttpsReportPosterTest {
     private ReportSending.Outcome post(CertificateAuthority issuer, String name, Response response, Duration total) {
         server = StsPolicyServer.start(issuer.leaf("CN=" + name).dnsNames(name).issue(), response);
         return new HttpsReportPoster(HttpsStsFetcher.anchoredContext(List.of(CA.certificate().certificate())), Duration.ofSeconds(5),
-            total, server.route()).post(DESTINATION, FILE);
+            total, server.route(), PUBLIC_NAME).post(DESTINATION, FILE);
     }
 
     @Test

@@ -150,6 +150,11 @@ public final class StsPolicyServer implements AutoCloseable {
         return ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.getLocalPort()));
     }
 
+    /** The loopback port the HTTPS server listens on, for a client that connects directly. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     /** Answers the next requests with {@code next}. */
     public void respond(Response next) {
         response.set(Objects.requireNonNull(next, "next"));

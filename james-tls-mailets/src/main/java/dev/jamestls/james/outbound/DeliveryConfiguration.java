@@ -44,9 +44,10 @@ public record DeliveryConfiguration(String policyFile, Optional<String> trustAnc
      * @param organization {@code organization-name}; empty: the submitter domain
      * @param contact {@code contact-info}; empty: the sender
      * @param store the location of the file of reports made and sent
+     * @param privateDestinations whether https: destinations on internal addresses or other ports than 443 are posted to
      */
     public record Reports(boolean enabled, Optional<String> sender, Optional<String> organization, Optional<String> contact,
-                          String store) {
+                          String store, boolean privateDestinations) {
     }
 
     /**
@@ -132,7 +133,8 @@ public record DeliveryConfiguration(String policyFile, Optional<String> trustAnc
             parameters.value(DeliveryParameters.TLS_REPORT_COUNTERS),
             new Reports(parameters.value(DeliveryParameters.TLS_REPORTS), parameters.optional(DeliveryParameters.TLS_REPORT_SENDER),
                 parameters.optional(DeliveryParameters.TLS_REPORT_ORGANIZATION), parameters.optional(DeliveryParameters.TLS_REPORT_CONTACT),
-                parameters.value(DeliveryParameters.TLS_REPORT_STORE)));
+                parameters.value(DeliveryParameters.TLS_REPORT_STORE),
+                parameters.value(DeliveryParameters.TLS_REPORT_PRIVATE_DESTINATIONS)));
     }
 
     private static Optional<ClientIdentityFiles> clientIdentity(ConfiguredParameters parameters) {

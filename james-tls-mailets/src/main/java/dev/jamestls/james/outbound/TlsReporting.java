@@ -32,6 +32,7 @@ import dev.jamestls.requiretls.SenderTlsDemand;
 import dev.jamestls.tlsrpt.Discovery;
 import dev.jamestls.tlsrpt.HttpsReportPoster;
 import dev.jamestls.tlsrpt.KeptCounters;
+import dev.jamestls.tlsrpt.ReportDestinations;
 import dev.jamestls.tlsrpt.ReportFile;
 import dev.jamestls.tlsrpt.ReportRetry;
 import dev.jamestls.tlsrpt.ReportSending;
@@ -86,7 +87,8 @@ public final class TlsReporting implements AutoCloseable {
         }
         Optional<SecureDns> secureDns = resources.secureDns();
         Anchored<HttpsReportPoster> posters = new Anchored<>(resources::anchors, anchors -> new HttpsReportPoster(
-            HttpsStsFetcher.anchoredContext(anchors), configuration.connectTimeout(), HttpsReportPoster.DEFAULT_TOTAL_TIMEOUT, route));
+            HttpsStsFetcher.anchoredContext(anchors), configuration.connectTimeout(), HttpsReportPoster.DEFAULT_TOTAL_TIMEOUT, route,
+            settings.privateDestinations() ? ReportDestinations.ANY : ReportDestinations.PUBLIC_ONLY));
         ReportSending sending = new ReportSending(counters.counters(), store, reporter,
             domain -> discover(domain, secureDns, jamesDns),
             (destination, report) -> destination instanceof ReportUri.Https https ? posters.get().post(https, report)

@@ -44,7 +44,7 @@ class DeliveryConfigurationTest {
             new DeliveryConfiguration.PublishedPolicies(Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
                 "file://var/jamestls/mta-sts/"), "file://var/jamestls/tlsrpt-counters.json",
             new DeliveryConfiguration.Reports(false, Optional.empty(), Optional.empty(), Optional.empty(),
-                "file://var/jamestls/tlsrpt-sent.json")));
+                "file://var/jamestls/tlsrpt-sent.json", false)));
         assertThat(configuration.schedule()).isEqualTo(RetrySchedule.JAMES_DEFAULT);
     }
 
@@ -64,6 +64,7 @@ class DeliveryConfigurationTest {
             row("tlsReportOrganization", "Example Ltd", c -> c.reports().organization(), Optional.of("Example Ltd")),
             row("tlsReportContact", "https://example.com/tls", c -> c.reports().contact(), Optional.of("https://example.com/tls")),
             row("tlsReportStore", "file://var/sent.json", c -> c.reports().store(), "file://var/sent.json"),
+            row("tlsReportPrivateDestinations", "true", c -> c.reports().privateDestinations(), true),
             row("outgoingQueue", "outgoing.partners_2", DeliveryConfiguration::queueName, "outgoing.partners_2"),
             row("outgoingQueue", "", DeliveryConfiguration::queueName, "outgoing-tls"),
             row("delayTime", "5 minutes, 2*1 hour", configuration -> configuration.schedule().delays(),
@@ -133,7 +134,8 @@ class DeliveryConfigurationTest {
                 + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, connectionPoolSize, "
                 + "connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, dnssecResolver, "
                 + "dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, tlsReportContact, "
-                + "tlsReportCounters, tlsReportOrganization, tlsReportSender, tlsReportStore, tlsReports, trustAnchors");
+                + "tlsReportCounters, tlsReportOrganization, tlsReportPrivateDestinations, tlsReportSender, tlsReportStore, tlsReports, "
+                + "trustAnchors");
     }
 
     @Test

@@ -36,8 +36,8 @@ class ConnectionReuseParametersTest {
             + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, "
             + "connectionPoolSize, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, "
             + "dnssecResolver, dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, "
-            + "tlsReportContact, tlsReportCounters, tlsReportOrganization, tlsReportSender, tlsReportStore, tlsReports, "
-            + "trustAnchors",
+            + "tlsReportContact, tlsReportCounters, tlsReportOrganization, tlsReportPrivateDestinations, tlsReportSender, "
+            + "tlsReportStore, tlsReports, trustAnchors",
     })
     void jamesRefusesToStartWithBadReuseParameters(String reason, String parameter, String message) {
         InProcessJames james = InProcessJames.builder()

@@ -128,6 +128,8 @@ class OutboundTlsReportsTest {
             .parameter("dnssecResolver", "127.0.0.1:" + DNS.address().getPort())
             .parameter("dnssecTrustAnchor", "file://conf/dnssec-root.key")
             .parameter("tlsReports", "true")
+            // the report host is a loopback server reached through a test route: the administrator's explicit opt-in
+            .parameter("tlsReportPrivateDestinations", "true")
             .parameter("tlsReportSender", "tlsrpt@sender.example")
             .parameter("tlsReportOrganization", "Example Sender")
             .parameter("tlsReportContact", "tls-admin@sender.example").xml())
