@@ -32,6 +32,12 @@ import dev.jamestls.tls.Spelled;
 public final class ReportSending {
     /** How long after the end of a UTC day its report is made, so attempts still under way are counted. */
     public static final Duration GRACE = Duration.ofMinutes(5);
+    /**
+     * How many destinations of a {@code rua} one report is sent to, the first distinct ones as published. RFC 8460 §3
+     * sets no bound; the domain a report is about chooses its {@code rua}, and must not make one report into a flood
+     * of mails or posts to others (§7).
+     */
+    public static final int MAX_DESTINATIONS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ReportSending.class);
 
     /** Sends one report to one destination: by mail (§5.3) or HTTPS POST (§5.4). */
@@ -189,9 +195,15 @@ public final class ReportSending {
             return report.lookedUp(OutgoingReport.Phase.NO_POLICY, now, "no mailto: or https: destination; ignored: "
                 + policy.ignored(), List.of());
         }
+        List<String> uris = policy.destinations().stream().map(ReportUri::uri).distinct().toList();
         List<OutgoingReport.Delivery> deliveries = new ArrayList<>();
-        policy.destinations().forEach(destination -> deliveries.add(OutgoingReport.Delivery.pending(destination.uri(), now)));
-        return report.lookedUp(OutgoingReport.Phase.DELIVERING, now, "", deliveries);
+        uris.stream().limit(MAX_DESTINATIONS).forEach(uri -> deliveries.add(OutgoingReport.Delivery.pending(uri, now)));
+        String detail = "";
+        if (uris.size() > MAX_DESTINATIONS) {
+            detail = (uris.size() - MAX_DESTINATIONS) + " destinations after the first " + MAX_DESTINATIONS + " not sent to";
+            LOG.info("TLS report {} for {}: {}", report.reportId(), report.domain(), detail);
+        }
+        return report.lookedUp(OutgoingReport.Phase.DELIVERING, now, detail, deliveries);
     }
 
     private OutgoingReport.Delivery attempt(OutgoingReport report, OutgoingReport.Delivery delivery, ReportFile file, Instant now) {

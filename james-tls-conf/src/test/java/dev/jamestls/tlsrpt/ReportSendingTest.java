@@ -23,6 +23,8 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.testkit.MovableClock;
 
@@ -205,6 +207,28 @@ class ReportSendingTest {
 
         assertThat(delivery(store, MAILTO).state()).isEqualTo(OutgoingReport.State.GAVE_UP);
         assertThat(sentFor(DAY, MAILTO)).hasSize(1);
+    }
+
+    /** A domain's rua is its own choice (RFC 8460 §3): it must not make one report into a flood of mails or posts. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        1000 distinct addresses in one rua | 1000 | 1000
+        one address 1000 times             | 1000 | 1
+        """)
+    void aReportGoesToABoundedNumberOfDistinctDestinations(String attack, int entries, int distinct) {
+        List<String> rua = new ArrayList<>();
+        for (int i = 0; i < entries; i++) {
+            rua.add("mailto:victim" + (i % distinct) + "@target.example");
+        }
+        txt.put("sts.example", List.of("v=TLSRPTv1; rua=" + String.join(",", rua)));
+        clock.moveTo(DUE);
+        SentReportStore store = store();
+        sending(store).run();
+
+        assertThat(sent.stream().filter(item -> item.uri().endsWith("@target.example")).count()).as(attack)
+            .isEqualTo(Math.min(distinct, ReportSending.MAX_DESTINATIONS));
+        assertThat(store.find("sts.example", DAY).orElseThrow().deliveries()).as(attack)
+            .hasSize(Math.min(distinct, ReportSending.MAX_DESTINATIONS));
     }
 
     @Test

@@ -60,6 +60,10 @@ class TlsRptRecordTest {
         a URI without scheme                      | v=TLSRPTv1; rua=reports@example.com                           | BAD_URI
         not a URI                                 | v=TLSRPTv1; rua=https://exa mple.com/                         | BAD_URI
         mailto with a header field                | v=TLSRPTv1; rua=mailto:a@example.com?subject=x                | BAD_URI
+        mailto with bcc and subject header fields | v=TLSRPTv1; rua=mailto:a@example.com?subject=x&bcc=v@victim.example | BAD_URI
+        mailto with an encoded CR LF and a header | v=TLSRPTv1; rua=mailto:a@example.com%0D%0ABcc:v@victim.example | BAD_URI
+        mailto with two encoded addresses         | v=TLSRPTv1; rua=mailto:a@example.com%2Cv@victim.example       | BAD_URI
+        mailto with a display name                | v=TLSRPTv1; rua=mailto:Eve%20%3Ca@example.com%3E              | BAD_URI
         mailto without a domain                   | v=TLSRPTv1; rua=mailto:reports                                | BAD_URI
         https without host                        | v=TLSRPTv1; rua=https:/reports                                | BAD_URI
         https with user information               | v=TLSRPTv1; rua=https://user@r.example.com/                   | BAD_URI
