@@ -127,14 +127,22 @@ public final class TlsReporting implements AutoCloseable {
         return Discovery.of(List.copyOf(jamesDns.findTXTRecords(TlsRptRecord.LABELS + "." + domain)));
     }
 
-    /** RFC 8460 §5.3: the report mail, into James's pipeline with the sender's "TLS optional" (RFC 8689 §5). */
-    private static ReportSending.Outcome mail(ReportUri.Mailto destination, ReportFile report, String sender, MailetContext context,
+    /**
+     * RFC 8460 §5.3: the report mail, into James's pipeline with the sender's "TLS optional" (RFC 8689 §5). A
+     * {@code rua} naming one of our own domains or our postmaster is refused: the remote domain chose it (§3), and a
+     * report about a remote domain has no business in our own mailboxes (§7: no mail loop, no backscatter through us).
+     */
+    static ReportSending.Outcome mail(ReportUri.Mailto destination, ReportFile report, String sender, MailetContext context,
                                               Clock clock) {
         MailAddress recipient;
         try {
             recipient = new MailAddress(destination.address());
         } catch (AddressException e) {
             return ReportSending.Outcome.refused("'" + destination.address() + "' is not an address James accepts: " + e.getMessage());
+        }
+        if (context.isLocalServer(recipient.getDomain()) || recipient.equals(context.getPostmaster())) {
+            return ReportSending.Outcome.refused("'" + destination.address() + "' is one of our own addresses, not the reported "
+                + "domain's");
         }
         Mail mail = null;
         try {
