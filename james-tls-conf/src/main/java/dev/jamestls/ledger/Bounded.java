@@ -18,6 +18,15 @@ final class Bounded {
         return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
+    /**
+     * {@code a + b}, at most {@link Long#MAX_VALUE}: counts are the peer's text (RFC 8460 §4.4 puts no bound on them),
+     * and a sum that wraps around would turn a hostile report's counts negative.
+     */
+    static long sum(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
     /** {@code values} with {@code value} last (moved there if present), the oldest dropped beyond {@code max}. */
     static List<String> recent(List<String> values, String value, int max) {
         List<String> result = new ArrayList<>(values);
@@ -33,7 +42,7 @@ final class Bounded {
     static Map<String, Long> increment(Map<String, Long> counts, String key, int max) {
         Map<String, Long> result = new LinkedHashMap<>(counts);
         String counted = result.containsKey(key) || result.size() < max - 1 ? key : OTHER;
-        result.merge(counted, 1L, Long::sum);
+        result.merge(counted, 1L, Bounded::sum);
         return copy(result);
     }
 }

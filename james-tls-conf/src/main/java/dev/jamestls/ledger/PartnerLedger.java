@@ -79,9 +79,17 @@ public final class PartnerLedger {
         update(attempt.domain(), attempt.at(), partner -> partner.outbound(attempt, serverCertificate));
     }
 
-    /** A TLS report received from {@link ReceivedReport#partner()}: kept, and added to what that partner says about us. */
-    public void reportReceived(ReceivedReport report) {
+    /**
+     * A TLS report received from {@link ReceivedReport#partner()}: kept, and added to what that partner says about us;
+     * false, and nothing changed, when a report with its {@code report-id} from that partner is still kept (RFC 8460
+     * §4.4: the id is unique per report; a replayed mail must not count twice).
+     */
+    public boolean reportReceived(ReceivedReport report) {
         synchronized (this) {
+            if (reports.stream().anyMatch(kept -> key(kept.partner()).equals(key(report.partner()))
+                && kept.reportId().equals(report.reportId()))) {
+                return false;
+            }
             reports.addLast(report);
             changes++;
             while (reports.size() > maxReports) {
@@ -89,6 +97,7 @@ public final class PartnerLedger {
             }
         }
         update(report.partner(), report.receivedAt(), partner -> partner.report(report));
+        return true;
     }
 
     /** Every partner, most recently seen first. */

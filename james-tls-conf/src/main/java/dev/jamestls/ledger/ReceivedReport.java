@@ -63,7 +63,7 @@ public record ReceivedReport(Instant receivedAt, String partner, String organiza
             for (FailureDetail detail : policy.failureDetails()) {
                 String type = LedgerText.of(detail.resultType());
                 if (failures.containsKey(type) || failures.size() < PartnerLedger.MAX_VALUES) {
-                    failures.merge(type, detail.failedSessionCount(), Long::sum);
+                    failures.merge(type, detail.failedSessionCount(), Bounded::sum);
                 }
             }
             return new PolicyCounts(LedgerText.of(policy.policy().domain()), policy.policy().type().spelling(),
@@ -81,11 +81,11 @@ public record ReceivedReport(Instant receivedAt, String partner, String organiza
 
     /** Successful sessions with our domains, all policies. */
     public long successful() {
-        return ours.stream().mapToLong(PolicyCounts::successful).sum();
+        return ours.stream().mapToLong(PolicyCounts::successful).reduce(0, Bounded::sum);
     }
 
     /** Failed sessions with our domains, all policies. */
     public long failed() {
-        return ours.stream().mapToLong(PolicyCounts::failed).sum();
+        return ours.stream().mapToLong(PolicyCounts::failed).reduce(0, Bounded::sum);
     }
 }

@@ -31,10 +31,10 @@ public record ReportsSaid(long reports, long successful, long failed, Map<String
         Map<String, Long> sum = new LinkedHashMap<>(failures);
         report.ours().forEach(policy -> policy.failures().forEach((type, count) -> {
             if (sum.containsKey(type) || sum.size() < PartnerLedger.MAX_VALUES) {
-                sum.merge(type, count, Long::sum);
+                sum.merge(type, count, Bounded::sum);
             }
         }));
-        return new ReportsSaid(reports + 1, successful + report.successful(), failed + report.failed(), sum,
+        return new ReportsSaid(reports + 1, Bounded.sum(successful, report.successful()), Bounded.sum(failed, report.failed()), sum,
             Optional.of(report.receivedAt()), Optional.of(report.reportId()));
     }
 }

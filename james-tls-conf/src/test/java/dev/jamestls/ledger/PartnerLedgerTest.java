@@ -146,6 +146,45 @@ class PartnerLedgerTest {
         assertThat(ledger.receivedReports().get(0).otherPolicies()).isEqualTo(1);
     }
 
+    /** Attacks by the sender of reports: counts it chooses must not wrap around, nor a replay count twice. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        huge counts, two reports wrap a long around | report-1 | report-2 | 9223372036854775807 | 2 | 9223372036854775807
+        the same report replayed                    | report-1 | report-1 | 5                   | 1 | 5
+        """)
+    void hostileReportCountsNeitherWrapNorAddUpTwice(String attack, String firstId, String secondId, long success, long reports,
+                                                     long successful) {
+        PartnerLedger ledger = new PartnerLedger();
+        ledger.reportReceived(ReceivedReport.of(NOW, "reporter.example", received(firstId, success, success)));
+        ledger.reportReceived(ReceivedReport.of(NOW.plusSeconds(1), "reporter.example", received(secondId, success, success)));
+
+        ReportsSaid said = ledger.partner("reporter.example").orElseThrow().reports();
+        assertThat(said.reports()).as(attack).isEqualTo(reports);
+        assertThat(said.successful()).as(attack).isEqualTo(successful);
+        assertThat(said.failed()).as(attack).isEqualTo(successful);
+        assertThat(said.failures()).as(attack).containsEntry("certificate-expired", successful);
+        assertThat(ledger.receivedReports()).as(attack).hasSize((int) reports);
+    }
+
+    @Test
+    void policiesOfOneReportDoNotWrapALongAroundEither() {
+        PolicyReport huge = new PolicyReport(new ReportedPolicy(PolicyType.STS, List.of(), "ours.example", List.of()),
+            new Summary(Long.MAX_VALUE, Long.MAX_VALUE), List.of(detail(Long.MAX_VALUE), detail(Long.MAX_VALUE)));
+        TlsReport report = new TlsReport("Reporter Inc", new DateRange(NOW.minus(Duration.ofDays(1)), NOW), "tlsrpt@reporter.example",
+            "id", List.of(huge, huge));
+
+        ReceivedReport kept = ReceivedReport.of(NOW, "reporter.example", new ReceivedReports.Received(report, List.of(huge, huge), List.of()));
+
+        assertThat(kept.successful()).isEqualTo(Long.MAX_VALUE);
+        assertThat(kept.failed()).isEqualTo(Long.MAX_VALUE);
+        assertThat(kept.ours().get(0).failures()).containsEntry("certificate-expired", Long.MAX_VALUE);
+    }
+
+    private static FailureDetail detail(long count) {
+        return new FailureDetail("certificate-expired", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), count,
+            Optional.empty(), Optional.empty());
+    }
+
     @Test
     void tellsListenersOfEachCertificateOnceAndOutsideTheUpdate() {
         PartnerLedger ledger = new PartnerLedger();
