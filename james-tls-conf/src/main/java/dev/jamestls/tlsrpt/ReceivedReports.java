@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -116,16 +118,16 @@ public final class ReceivedReports {
         TlsReport report = TlsReportJson.parse(json(part, encoding));
         requireNotFuture(report.dateRange(), now);
         List<PolicyReport> ours = new ArrayList<>();
-        List<String> others = new ArrayList<>();
+        Set<String> others = new LinkedHashSet<>();
         for (PolicyReport policy : report.policies()) {
             String domain = policy.policy().domain();
             if (isOurs.test(domain)) {
                 ours.add(policy);
-            } else if (!others.contains(domain)) {
+            } else {
                 others.add(domain);
             }
         }
-        return new Received(report, ours, others);
+        return new Received(report, ours, List.copyOf(others));
     }
 
     /** The report's JSON text: the part read within {@link #MAX_SENT_BYTES}, inflated within {@link #MAX_JSON_BYTES}. */

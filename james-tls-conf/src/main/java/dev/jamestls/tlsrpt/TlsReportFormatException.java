@@ -35,11 +35,14 @@ public final class TlsReportFormatException extends Exception {
         }
     }
 
+    /** How much of a detail is kept: it may quote the peer's JSON, up to a whole report. */
+    public static final int MAX_DETAIL = 300;
+
     private final Problem problem;
     private final String field;
 
     public TlsReportFormatException(Problem problem, String field, String detail) {
-        super(problem + " at " + field + ": " + detail);
+        super(problem + " at " + field + ": " + (detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail));
         this.problem = Objects.requireNonNull(problem, "problem");
         this.field = Objects.requireNonNull(field, "field");
     }

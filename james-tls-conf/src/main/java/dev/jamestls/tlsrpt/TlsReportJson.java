@@ -35,6 +35,13 @@ public final class TlsReportJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * The most policies a report may have. RFC 8460 §4.4 sets no bound; a report has one policy per policy domain and
+     * type the sender met in a day, and the bound keeps the work on one received report small.
+     */
+    public static final int MAX_POLICIES = 1_000;
+    /** The most failure details a report may have, all policies together (one per failure type, MX host and address). */
+    public static final int MAX_FAILURE_DETAILS = 10_000;
     /** RFC 3339 §5.6 date-time in UTC, as in RFC 8460 Appendix B: {@code 2016-04-01T00:00:00Z}. */
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ISO_INSTANT;
 
@@ -115,6 +122,9 @@ public final class TlsReportJson {
         String contact = reader.text(root, "contact-info", "$");
         String reportId = reader.text(root, "report-id", "$");
         JsonNode policies = reader.array(root, "policies", "$");
+        if (policies.size() > MAX_POLICIES) {
+            throw new TlsReportFormatException(Problem.TOO_LARGE, "$.policies", policies.size() + " policies, more than " + MAX_POLICIES);
+        }
         List<PolicyReport> reports = new ArrayList<>();
         for (int i = 0; i < policies.size(); i++) {
             reports.add(reader.policyReport(policies.get(i), "$.policies[" + i + "]"));
@@ -141,6 +151,9 @@ public final class TlsReportJson {
     }
 
     private static final class Reader {
+        /** The failure details read so far, all policies together. */
+        private int failureDetails;
+
         PolicyReport policyReport(JsonNode node, String path) throws TlsReportFormatException {
             requireObject(node, path);
             JsonNode policy = object(node, "policy", path);
@@ -163,6 +176,11 @@ public final class TlsReportJson {
             JsonNode rows = node.get("failure-details");
             if (rows != null) {
                 requireArray(rows, path + ".failure-details");
+                failureDetails += rows.size();
+                if (failureDetails > MAX_FAILURE_DETAILS) {
+                    throw new TlsReportFormatException(Problem.TOO_LARGE, path + ".failure-details", "more than " + MAX_FAILURE_DETAILS
+                        + " failure details in the report");
+                }
                 for (int i = 0; i < rows.size(); i++) {
                     details.add(failureDetail(rows.get(i), path + ".failure-details[" + i + "]"));
                 }

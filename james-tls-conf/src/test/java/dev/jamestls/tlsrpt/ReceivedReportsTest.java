@@ -8,8 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
@@ -112,6 +115,46 @@ class ReceivedReportsTest {
         assertThat(bomb.length).isLessThan(ReceivedReports.MAX_SENT_BYTES);
 
         assertThat(problem(bomb, Encoding.GZIP, NOW)).isEqualTo(Problem.TOO_LARGE);
+    }
+
+    /** A hostile report within the size bounds: it must be refused, or read, without exhausting the stack or the heap. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        arrays nested a million deep, as the report            | nested-arrays  | WRONG_TYPE
+        objects nested a million deep, as the report           | nested-objects | MISSING
+        arrays nested a million deep, as a count               | nested-count   | WRONG_TYPE
+        a huge number in a count                               | huge-number    | WRONG_TYPE
+        failure-details by the hundred thousand                | many-details   | TOO_LARGE
+        policies about other domains by the ten thousand       | many-policies  | TOO_LARGE
+        """)
+    void aHostileReportWithinTheSizeBoundsIsRefused(String attack, String kind, Problem expected) throws Exception {
+        int depth = 1_000_000;
+        String json = switch (kind) {
+            case "nested-arrays" -> "[".repeat(depth) + "]".repeat(depth);
+            case "nested-objects" -> "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+            case "huge-number" -> TlsReportJsonTest.RFC_EXAMPLE.replaceFirst("\"total-successful-session-count\": *\\d+",
+                "\"total-successful-session-count\": 1" + "0".repeat(100_000));
+            case "nested-count" -> TlsReportJsonTest.RFC_EXAMPLE.replaceFirst("\"total-successful-session-count\": *\\d+",
+                "\"total-successful-session-count\": " + "[".repeat(depth) + "]".repeat(depth));
+            case "many-policies" -> TlsReportJsonTest.RFC_EXAMPLE.replaceFirst("\"policies\": *\\[", "\"policies\": [" + IntStream
+                .range(0, 30_000).mapToObj(i -> "{\"policy\":{\"policy-type\":\"no-policy-found\",\"policy-domain\":\"d" + i
+                    + ".example\"},\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":0}},")
+                .collect(Collectors.joining()));
+            default -> TlsReportJsonTest.RFC_EXAMPLE.replaceFirst("\"failure-details\": *\\[", "\"failure-details\": ["
+                + "{\"result-type\":\"x\",\"failed-session-count\":1},".repeat(150_000));
+        };
+        assertThat(json).as(attack).isNotEqualTo(TlsReportJsonTest.RFC_EXAMPLE);
+        byte[] part = gzip(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(part.length).as(attack).isLessThan(ReceivedReports.MAX_SENT_BYTES);
+
+        long started = System.nanoTime();
+        TlsReportFormatException refused = catchThrowableOfType(() -> ReceivedReports.receive(stream(part), Encoding.GZIP, NOW,
+            domain -> false), TlsReportFormatException.class);
+        assertThat(refused).as(attack).isNotNull();
+        assertThat(refused.problem()).as(attack).isEqualTo(expected);
+        assertThat(refused.getMessage()).as(attack + ": the detail quotes a bounded part of the peer's JSON")
+            .hasSizeLessThan(TlsReportFormatException.MAX_DETAIL + 200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as(attack).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test

@@ -66,6 +66,8 @@ public class ReceiveTlsReports extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ReceiveTlsReports.class);
     /** How deep multiparts are searched for the report part; §5.3 puts it one level down, in a multipart/report. */
     private static final int MAX_DEPTH = 4;
+    /** How many policies or domains of one report a log line names. */
+    private static final int LOGGED = 10;
 
     private final MailRepositoryStore repositories;
     /** Where an accepted report is kept: the partner ledger. */
@@ -209,8 +211,8 @@ public class ReceiveTlsReports extends GenericMailet {
         LOGGER.info("tls-report received mail={} organization={} report-id={} range={}..{} ours=[{}] others=[{}]", mail.getName(),
             PeerText.escape(received.report().organizationName()), PeerText.escape(received.report().reportId()),
             received.report().dateRange().start(), received.report().dateRange().end(),
-            received.ours().stream().map(ReceiveTlsReports::counts).collect(Collectors.joining(", ")),
-            PeerText.escape(String.join(", ", received.otherDomains())));
+            named(received.ours().stream().map(ReceiveTlsReports::counts).toList()),
+            named(received.otherDomains().stream().map(PeerText::escape).toList()));
         keep(mail, received);
         settings.reportProcessor().ifPresent(mail::setState);
     }
@@ -226,6 +228,12 @@ public class ReceiveTlsReports extends GenericMailet {
         } catch (RuntimeException e) {
             LOGGER.warn("tls-report mail={} not kept in the TLS ledger", mail.getName(), PeerText.escape(e));
         }
+    }
+
+    /** The first {@value #LOGGED} of {@code items}, then how many there are: a report names up to 1,000 policies. */
+    private static String named(List<String> items) {
+        String first = items.stream().limit(LOGGED).collect(Collectors.joining(", "));
+        return items.size() > LOGGED ? first + ", ... (" + items.size() + " in all)" : first;
     }
 
     private static String counts(PolicyReport policy) {
