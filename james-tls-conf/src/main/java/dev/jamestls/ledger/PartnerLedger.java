@@ -22,7 +22,8 @@ import dev.jamestls.tls.CertificateFacts;
 
 /**
  * The ledger of one James: a {@link PartnerRecord} per partner domain and the TLS reports received, both bounded.
- * At most {@link #MAX_PARTNERS} partners are kept, the least recently seen dropped first; at most
+ * At most {@link #MAX_PARTNERS} partners are kept, the least recently seen dropped first, those only named by a
+ * {@code MAIL FROM} before those that proved their name ({@link PartnerRecord#vouched()}); at most
  * {@link #MAX_REPORTS} received reports, the oldest dropped first. Thread-safe; each observation is a short
  * update under one lock, so feeding it from the mail path costs a map update, never I/O.
  *
@@ -167,8 +168,19 @@ public final class PartnerLedger {
         }
     }
 
+    /**
+     * Drops partners beyond the cap: the least recently seen of those only named by a {@code MAIL FROM} (anyone can
+     * write any domain there, RFC 5321 §4.1.1.2) first, so that one client making up sender domains cannot push out
+     * the partners that proved their name ({@link PartnerRecord#vouched()}); among those, the least recently seen.
+     */
     private void trimPartners() {
-        var eldest = partners.entrySet().iterator();
+        var eldest = partners.values().iterator();
+        while (partners.size() > maxPartners && eldest.hasNext()) {
+            if (!eldest.next().vouched()) {
+                eldest.remove();
+            }
+        }
+        eldest = partners.values().iterator();
         while (partners.size() > maxPartners && eldest.hasNext()) {
             eldest.next();
             eldest.remove();

@@ -134,6 +134,14 @@ public record PartnerRecord(String domain, Instant firstSeen, Instant lastSeen, 
         return result;
     }
 
+    /**
+     * Whether the partner is more than a name a client wrote in {@code MAIL FROM}: we delivered to it (its name comes
+     * from our own mail), or its client certificate satisfied a connector's requirement.
+     */
+    public boolean vouched() {
+        return !outboundResults.isEmpty() || !verifiedConnectors.isEmpty();
+    }
+
     private static Instant later(Instant a, Instant b) {
         return b.isAfter(a) ? b : a;
     }

@@ -108,6 +108,26 @@ class PartnerLedgerTest {
         assertThat(ledger.partner("b.example")).isEmpty();
     }
 
+    /** One client flooding MAIL FROM with made-up domains must not push out the partners the ledger is for. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        a thousand made-up MAIL FROM domains from one client | 1000
+        """)
+    void unverifiedSenderDomainsDoNotPushOutVerifiedPartnersOrOnesWeDeliverTo(String attack, int flood) {
+        PartnerLedger ledger = new PartnerLedger(4, 10);
+        ledger.outbound(attempt(NOW, "delivered.example", AttemptVerdict.DELIVERED, "TLSv1.3"), Optional.empty());
+        ledger.inbound(inbound(NOW, "verified.example", "partners", Optional.empty(), Optional.of("partners"), Optional.empty()));
+        for (int i = 0; i < flood; i++) {
+            ledger.inbound(inbound(NOW.plusSeconds(1 + i), "random" + i + ".example", "defaults", Optional.empty(), Optional.empty(),
+                Optional.empty()));
+        }
+
+        assertThat(ledger.size()).as(attack).isEqualTo(4);
+        assertThat(ledger.partner("delivered.example")).as(attack).isPresent();
+        assertThat(ledger.partner("verified.example")).as(attack).isPresent();
+        assertThat(ledger.partner("random" + (flood - 1) + ".example")).as(attack + ": the newest is kept").isPresent();
+    }
+
     @Test
     void keepsEveryPerPartnerSetBounded() {
         PartnerLedger ledger = new PartnerLedger();
