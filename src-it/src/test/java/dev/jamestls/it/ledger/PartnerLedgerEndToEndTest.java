@@ -207,6 +207,14 @@ class PartnerLedgerEndToEndTest {
             HttpResponse<String> unknown = get("/jamestls/partners/nobody.example");
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(json(unknown.body()).path("type").asText()).isEqualTo("notFound");
+            // Hostile path parameters (one row each): never a partner, never raw control text in the answer.
+            for (String hostile : List.of("%0D%0AX-Injected:%20yes", "%1B%5B31mred", "..%2F..%2Fetc%2Fpasswd", "%22%7D%2C%7B%22x%22%3A1")) {
+                HttpResponse<String> answer = get("/jamestls/partners/" + hostile);
+                assertThat(answer.statusCode()).as(hostile).isEqualTo(404);
+                assertThat(json(answer.body()).path("type").asText()).as(hostile).isEqualTo("notFound");
+                assertThat(answer.body()).as(hostile).doesNotContain("\r", "\n", "\u001b");
+                assertThat(answer.headers().map()).as(hostile).doesNotContainKey("x-injected");
+            }
 
             // The partner certificate expiring in 10 days: one WARN line (the 14-day threshold), a gauge.
             await().atMost(Duration.ofSeconds(10)).until(() -> warnings(log).size() == 1);
