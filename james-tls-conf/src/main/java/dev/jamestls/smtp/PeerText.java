@@ -11,7 +11,31 @@ package dev.jamestls.smtp;
  * (e.g. CR LF is {@code \x0D\x0A}); everything else is kept.
  */
 public final class PeerText {
+    /** Ends a text {@link #escapeAndCut} cut. */
+    public static final String CUT = "...";
+
     private PeerText() {
+    }
+
+    /**
+     * {@code text} escaped, then cut to {@code max} characters (never inside an escape or a surrogate pair): peer text
+     * of any length for a log line or a kept record.
+     */
+    public static String escapeAndCut(String text, int max) {
+        String escaped = escape(text);
+        if (escaped.length() <= max) {
+            return escaped;
+        }
+        int end = max - CUT.length();
+        int backslash = escaped.lastIndexOf('\\', end);
+        if (backslash >= 0 && backslash >= end - 9) {
+            // an escape (\\, \xHH or \\u{HHHH}) may straddle the cut: cut before it
+            end = backslash;
+        }
+        if (Character.isLowSurrogate(escaped.charAt(end))) {
+            end--;
+        }
+        return escaped.substring(0, end) + CUT;
     }
 
     /** {@code text} with every control and format character escaped; {@code "null"} for null. */

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.jamestls.dns.DnsAnswer;
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.Spelled;
 
 /**
@@ -13,13 +14,16 @@ import dev.jamestls.tls.Spelled;
  *
  * @param status what was found
  * @param policy the policy, when {@link Status#FOUND}
- * @param detail why there is none (the records, the problem, the DNS failure); empty when found
+ * @param detail why there is none (the records, the problem, the DNS failure), escaped and bounded; empty when found
  */
 public record Discovery(Status status, Optional<TlsRptRecord> policy, String detail) {
+    /** The longest detail: it quotes the domain's TXT records, the domain's own text, for a log line and the store. */
+    public static final int MAX_DETAIL = 300;
+
     public Discovery {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(detail, "detail");
+        detail = PeerText.escapeAndCut(Objects.requireNonNull(detail, "detail"), MAX_DETAIL);
         if (policy.isPresent() != (status == Status.FOUND)) {
             throw new IllegalArgumentException("a policy comes with FOUND and only with it: " + status);
         }

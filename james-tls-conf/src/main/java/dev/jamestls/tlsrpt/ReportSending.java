@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jamestls.smtp.PeerText;
 import dev.jamestls.tls.Spelled;
 
 /**
@@ -190,10 +191,12 @@ public final class ReportSending {
         }
         TlsRptRecord policy = found.policy().orElseThrow();
         if (policy.destinations().isEmpty()) {
+            // the record's URIs are the domain's own text
+            String ignored = PeerText.escapeAndCut(policy.ignored().toString(), Discovery.MAX_DETAIL);
             LOG.info("TLS report {} for {}: not sent, no mailto: or https: destination in rua (ignored: {})", report.reportId(),
-                report.domain(), policy.ignored());
-            return report.lookedUp(OutgoingReport.Phase.NO_POLICY, now, "no mailto: or https: destination; ignored: "
-                + policy.ignored(), List.of());
+                report.domain(), ignored);
+            return report.lookedUp(OutgoingReport.Phase.NO_POLICY, now, "no mailto: or https: destination; ignored: " + ignored,
+                List.of());
         }
         List<String> uris = policy.destinations().stream().map(ReportUri::uri).distinct().toList();
         List<OutgoingReport.Delivery> deliveries = new ArrayList<>();

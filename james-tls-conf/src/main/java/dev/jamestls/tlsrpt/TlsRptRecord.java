@@ -136,6 +136,10 @@ public record TlsRptRecord(List<ReportUri> destinations, List<String> ignored) {
 
     /** One {@code rua} URI: a destination, or empty for a scheme other than {@code mailto:} and {@code https:}. */
     public static Optional<ReportUri> destination(String text) throws FormatException {
+        if (!text.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            // RFC 3986 §2: a URI is printable US-ASCII; java.net.URI also takes other characters, a bidi override among them
+            throw new FormatException(Problem.BAD_URI, "'" + text + "' has characters a URI cannot have (RFC 3986 §2)");
+        }
         URI uri;
         try {
             uri = new URI(text);

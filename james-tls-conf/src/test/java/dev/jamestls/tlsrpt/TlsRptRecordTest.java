@@ -64,15 +64,36 @@ class TlsRptRecordTest {
         mailto with an encoded CR LF and a header | v=TLSRPTv1; rua=mailto:a@example.com%0D%0ABcc:v@victim.example | BAD_URI
         mailto with two encoded addresses         | v=TLSRPTv1; rua=mailto:a@example.com%2Cv@victim.example       | BAD_URI
         mailto with a display name                | v=TLSRPTv1; rua=mailto:Eve%20%3Ca@example.com%3E              | BAD_URI
+        https with a bidi override in its path    | v=TLSRPTv1; rua=https://r.example.com/\u202Etxt.exe          | BAD_URI
+        https with a non-ASCII host               | v=TLSRPTv1; rua=https://r\u00E9.example.com/                  | BAD_URI
         mailto without a domain                   | v=TLSRPTv1; rua=mailto:reports                                | BAD_URI
         https without host                        | v=TLSRPTv1; rua=https:/reports                                | BAD_URI
         https with user information               | v=TLSRPTv1; rua=https://user@r.example.com/                   | BAD_URI
         """)
     void refusesWhatTheGrammarDoesNotAllow(String reason, String record, TlsRptRecord.Problem problem) {
-        TlsRptRecord.FormatException thrown = catchThrowableOfType(() -> TlsRptRecord.parse(record), TlsRptRecord.FormatException.class);
+        String text = record.replace("\\u202E", "\u202E").replace("\\u00E9", "\u00E9");
+        TlsRptRecord.FormatException thrown = catchThrowableOfType(() -> TlsRptRecord.parse(text), TlsRptRecord.FormatException.class);
 
         assertThat(thrown).as(reason).isNotNull();
         assertThat(thrown.problem()).as(reason).isEqualTo(problem);
+    }
+
+    /** A remote domain's TXT records are its own text: what a lookup says about them is escaped and bounded for logs. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        a line break forging a log line, no policy     | v=spf1 -all{NL}2026-12-03 ERROR forged line      | 1     | NO_POLICY
+        a line break forging a log line, invalid       | v=TLSRPTv1; rua=reports{NL}2026-12-03 ERROR forged | 1   | INVALID
+        a terminal escape, several policies            | v=TLSRPTv1; rua=mailto:a@x.example{ESC}[2J        | 2     | SEVERAL_POLICIES
+        an over-long record                            | v=TLSRPTv1; rua=mailto:a@x.example; e=            | 60000 | INVALID
+        """)
+    void whatALookupSaysAboutHostileRecordsIsEscapedAndBounded(String attack, String record, int repeat, Discovery.Status status) {
+        String text = record.replace("{NL}", "\n").replace("{ESC}", "\u001b");
+        List<String> records = repeat == 2 ? List.of(text, text) : List.of(repeat > 2 ? text + "x".repeat(repeat) + " y" : text);
+
+        Discovery found = Discovery.of(records);
+
+        assertThat(found.status()).as(attack).isEqualTo(status);
+        assertThat(found.detail()).as(attack).doesNotContain("\n", "\r", "\u001b").hasSizeLessThanOrEqualTo(Discovery.MAX_DETAIL);
     }
 
     @Test
