@@ -19,6 +19,8 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jamestls.requiretls.TlsRequiredHeader;
 import dev.jamestls.tlsrpt.DateRange;
@@ -56,6 +58,31 @@ class ReportMailTest {
         ContentType type = new ContentType(received.getContentType());
         assertThat(type.getBaseType()).isEqualTo("multipart/report");
         assertThat(type.getParameter("report-type")).isEqualTo("tlsrpt");
+    }
+
+    /**
+     * Peer text in the report (an MX host name the peer's DNS gave, a reason built from its certificate) travels only
+     * inside the gzip attachment: the headers are made of our counted policy domain, our submitter and the report-id.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        an MX host name with CR LF and a Bcc header | mx-host
+        a failure reason with CR LF and a Subject   | additional-information
+        """)
+    void peerTextInTheReportNeverReachesTheHeaders(String attack, String member) throws Exception {
+        String hostile = "x.example\r\nBcc: victim@elsewhere.example\r\nSubject: forged";
+        String json = "{\"" + member + "\": \"" + hostile.replace("\r", "\\r").replace("\n", "\\n") + "\"}";
+        ReportFile file = ReportFile.of(REPORTER, "example.net", DateRange.utcDay(LocalDate.of(2026, 12, 3)),
+            "2026-12-03.example.net.n1@sender.example", json);
+        MimeMessage message = ReportMail.of(file, "postmaster@sender.example", "tlsrpt@example.net", Instant.parse("2026-12-04T00:05:00Z"));
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        message.writeTo(wire);
+        MimeMessage received = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(wire.toByteArray()));
+
+        assertThat(received.getHeader("Bcc")).as(attack).isNull();
+        assertThat(received.getAllRecipients()).as(attack).extracting(Object::toString).containsExactly("tlsrpt@example.net");
+        assertThat(received.getSubject()).as(attack).doesNotContain("forged");
+        assertThat(wire.toString(StandardCharsets.US_ASCII)).as(attack).doesNotContain("victim@elsewhere.example");
     }
 
     @Test
