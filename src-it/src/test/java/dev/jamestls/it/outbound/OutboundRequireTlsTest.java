@@ -53,6 +53,9 @@ class OutboundRequireTlsTest {
         SERVERS.start(james, "stripped", builder -> builder.requireTls().withoutStartTls());
         SERVERS.start(james, "lenient", TestSmtpServer.Builder::withoutStartTls);
         SERVERS.start(james, "pooled", builder -> builder);
+        SERVERS.start(james, "ehlorefused", builder -> builder.requireTlsInClearOnly().refusingEhloOverTls());
+        SERVERS.start(james, "mailrefused", builder -> builder.requireTls().mailReply("555 5.5.4 REQUIRETLS not supported"));
+        SERVERS.start(james, "reused", TestSmtpServer.Builder::requireTls);
         james.dns().mx("capable.verify.example", "mx.capable.dest.example");
         james.dns().mx("incapable.verify.example", "mx.incapable.dest.example");
         james.dns().mx("clearonly.verify.example", "mx.clearonly.dest.example");
@@ -62,6 +65,9 @@ class OutboundRequireTlsTest {
         james.dns().mx("stripped.encrypt.example", "mx.stripped.dest.example");
         james.dns().mx("stripped.lenient.example", "mx.lenient.dest.example");
         james.dns().mx("pooled.verify.example", "mx.pooled.dest.example");
+        james.dns().mx("ehlorefused.verify.example", "mx.ehlorefused.dest.example");
+        james.dns().mx("mailrefused.verify.example", "mx.mailrefused.dest.example");
+        james.dns().mx("reused.verify.example", "mx.reused.dest.example");
     }
 
     @AfterAll
@@ -160,4 +166,38 @@ class OutboundRequireTlsTest {
         assertThat(pooled.accepts()).as("a new connection asked the host").isEqualTo(2);
     }
 
+    @Test
+    void aHostWhoseEhloFailsAfterStartTlsIsNotTakenAtItsClearTextWord() throws Exception {
+        // JavaMail keeps the clear-text capabilities when the EHLO after STARTTLS is refused; only that reply counts.
+        OutboundProbe.send(james, "rcpt@ehlorefused.verify.example", "requiretls-ehlorefused");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@ehlorefused.verify.example").content()).contains("Status: 5.7.30");
+        SERVERS.assertNothingSent("ehlorefused", "requiretls-ehlorefused");
+        assertThat(SERVERS.get("ehlorefused").mailCommands()).as("MAIL commands, over TLS too").isEmpty();
+    }
+
+    @Test
+    void aHostRefusingTheRequireTlsParameterIsNeverAskedAgainWithoutIt() throws Exception {
+        OutboundProbe.send(james, "rcpt@mailrefused.verify.example", "requiretls-mailrefused");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@mailrefused.verify.example").content()).contains("Status: 5.5.4");
+        assertThat(SERVERS.get("mailrefused").mailCommands()).isNotEmpty()
+            .allSatisfy(command -> assertThat(command).endsWith(" REQUIRETLS"));
+        assertThat(SERVERS.get("mailrefused").received()).isEmpty();
+    }
+
+    @Test
+    void aKeptConnectionCarriesEachMailWithItsOwnDemandOnly() throws Exception {
+        TestSmtpServer reused = SERVERS.get("reused");
+        OutboundProbe.send(james, "first@reused.verify.example", "requiretls-reused");
+        OutboundProbe.awaitReceivedWith(reused, "requiretls-reused");
+        OutboundProbe.send(james, "second@reused.verify.example", "plain-reused");
+        OutboundProbe.awaitReceivedWith(reused, "plain-reused");
+        OutboundProbe.send(james, "third@reused.verify.example", "requiretls-reused-again");
+        OutboundProbe.awaitReceivedWith(reused, "requiretls-reused-again");
+
+        assertThat(reused.accepts()).as("one connection for the three mails").isEqualTo(1);
+        assertThat(reused.mailCommands()).containsExactly("MAIL FROM:<sender@james.local> REQUIRETLS",
+            "MAIL FROM:<sender@james.local>", "MAIL FROM:<sender@james.local> REQUIRETLS");
+    }
 }
