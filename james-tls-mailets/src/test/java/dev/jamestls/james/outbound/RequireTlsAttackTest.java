@@ -61,6 +61,9 @@ class RequireTlsAttackTest {
           <connector name="verify-partner" mode="enforce">
             <outbound level="verify"><recipientDomain>verify.example</recipientDomain></outbound>
           </connector>
+          <connector name="explicit-partner" mode="enforce">
+            <outbound level="encrypt" honourTlsRequiredNo="false"><recipientDomain>explicit.example</recipientDomain></outbound>
+          </connector>
           <connector name="lenient-partner" mode="enforce">
             <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>lenient.example</recipientDomain></outbound>
           </connector>
@@ -134,7 +137,13 @@ class RequireTlsAttackTest {
                 Optional.of(AttemptVerdict.TLS_NOT_SECURED)),
             new Attack("TLS-Required: No to an encrypt connector without honourTlsRequiredNo, STARTTLS stripped: never in clear",
                 "user@encrypt.example", tlsOptional, true, STARTTLS_STRIPPED, 2, DeliveryDecision.Kind.RETRY, "4.7.5",
-                Optional.of(AttemptVerdict.TLS_NOT_SECURED)));
+                Optional.of(AttemptVerdict.TLS_NOT_SECURED)),
+            new Attack("TLS-Required: No to a connector saying honourTlsRequiredNo=\"false\", STARTTLS stripped: never in clear",
+                "user@explicit.example", tlsOptional, true, STARTTLS_STRIPPED, 2, DeliveryDecision.Kind.RETRY, "4.7.5",
+                Optional.of(AttemptVerdict.TLS_NOT_SECURED)),
+            new Attack("TLS-Required: No header without the attribute (a later mailet wrote it): the MTA-STS policy stays "
+                + "enforced, never in clear", "user@sts.example", Optional.empty(), true, STARTTLS_STRIPPED, 2,
+                DeliveryDecision.Kind.RETRY, "4.7.5", Optional.of(AttemptVerdict.TLS_NOT_SECURED)));
     }
 
     @ParameterizedTest(name = "{0}")
