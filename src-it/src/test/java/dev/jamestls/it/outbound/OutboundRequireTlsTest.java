@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
+import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
@@ -68,6 +69,8 @@ class OutboundRequireTlsTest {
         james.dns().mx("ehlorefused.verify.example", "mx.ehlorefused.dest.example");
         james.dns().mx("mailrefused.verify.example", "mx.mailrefused.dest.example");
         james.dns().mx("reused.verify.example", "mx.reused.dest.example");
+        james.dns().mx("split.verify.example", "mx.capable.dest.example");
+        james.dns().mx("splitweak.verify.example", "mx.incapable.dest.example");
     }
 
     @AfterAll
@@ -199,5 +202,22 @@ class OutboundRequireTlsTest {
         assertThat(reused.accepts()).as("one connection for the three mails").isEqualTo(1);
         assertThat(reused.mailCommands()).containsExactly("MAIL FROM:<sender@james.local> REQUIRETLS",
             "MAIL FROM:<sender@james.local>", "MAIL FROM:<sender@james.local> REQUIRETLS");
+    }
+
+    /** TlsRemoteDelivery queues one copy per recipient domain: each copy carries the demand. */
+    @Test
+    void aRequireTlsMailToTwoDomainsKeepsTheDemandOnEachCopy() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
+            assertThat(client.mailFrom("sender@james.local")).isEqualTo(250);
+            assertThat(client.rcptTo("rcpt@split.verify.example")).isEqualTo(250);
+            assertThat(client.rcptTo("rcpt@splitweak.verify.example")).isEqualTo(250);
+            assertThat(client.data(SmtpTestClient.message("sender@james.local", "rcpt@split.verify.example", "requiretls-split")))
+                .isEqualTo(250);
+        }
+
+        assertThat(OutboundProbe.awaitReceivedWith(SERVERS.get("capable"), "requiretls-split").mailFrom())
+            .isEqualTo("<sender@james.local> REQUIRETLS");
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@splitweak.verify.example").content()).contains("Status: 5.7.30");
+        SERVERS.assertNothingSent("incapable", "requiretls-split");
     }
 }
