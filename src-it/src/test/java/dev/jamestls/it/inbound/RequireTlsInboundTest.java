@@ -159,12 +159,7 @@ class RequireTlsInboundTest {
         String subject = "among-" + Integer.toHexString(command.hashCode());
         try (SmtpTestClient client = startTls()) {
             assertThat(mailFrom(client, command.replace("{TAB}", "\t"))).as(reason).startsWith(String.valueOf(reply));
-            Optional<Object> recorded = reply == 250 ? recorded(client, subject) : demandRecorded(client, "", subject, "");
-            if (expected.equals("-")) {
-                assertThat(recorded).as(reason).isEmpty();
-            } else {
-                assertThat(recorded).as(reason).contains(expected);
-            }
+            assertRecorded(reply == 250 ? recorded(client, subject) : demandRecorded(client, "", subject, ""), expected, reason);
         }
     }
 
@@ -293,6 +288,11 @@ class RequireTlsInboundTest {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
             recorded = demandRecorded(client, "", subject, header.replace("{TAB}", "\t").replace("{LF}", "\n") + "\n");
         }
+        assertRecorded(recorded, expected, reason);
+    }
+
+    /** {@code expected} recorded, or nothing for {@code -}. */
+    private static void assertRecorded(Optional<Object> recorded, String expected, String reason) {
         if (expected.equals("-")) {
             assertThat(recorded).as(reason).isEmpty();
         } else {
