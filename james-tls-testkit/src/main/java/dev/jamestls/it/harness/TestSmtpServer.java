@@ -51,6 +51,7 @@ public final class TestSmtpServer implements AutoCloseable {
     private final boolean requireTlsInClear;
     private final boolean requireClientCertificate;
     private final boolean refuseEhloOverTls;
+    private final String requireTlsLine;
     private final Optional<String> mailReply;
     private final Map<String, String> rcptReplies;
     private final String name;
@@ -79,6 +80,7 @@ public final class TestSmtpServer implements AutoCloseable {
         this.requireTlsInClear = builder.requireTlsInClear;
         this.rcptReplies = Map.copyOf(builder.rcptReplies);
         this.refuseEhloOverTls = builder.refuseEhloOverTls;
+        this.requireTlsLine = builder.requireTlsLine;
         this.mailReply = builder.mailReply;
         this.dataDelay = builder.dataDelay;
         this.deferredDomain = builder.deferredDomain;
@@ -206,7 +208,7 @@ public final class TestSmtpServer implements AutoCloseable {
                         reply.append("250-STARTTLS\r\n");
                     }
                     if (session.ssl == null ? requireTlsInClear : requireTlsOverTls) {
-                        reply.append("250-REQUIRETLS\r\n");
+                        reply.append("250-").append(requireTlsLine).append("\r\n");
                     }
                     reply.append("250 8BITMIME");
                     session.reply(reply.toString());
@@ -400,6 +402,7 @@ public final class TestSmtpServer implements AutoCloseable {
         private Optional<List<X509Certificate>> clientAnchors = Optional.empty();
         private final Map<String, String> rcptReplies = new java.util.HashMap<>();
         private boolean refuseEhloOverTls;
+        private String requireTlsLine = "REQUIRETLS";
         private Optional<String> mailReply = Optional.empty();
         private int port;
         private java.time.Duration dataDelay = java.time.Duration.ZERO;
@@ -450,6 +453,16 @@ public final class TestSmtpServer implements AutoCloseable {
          */
         public Builder refusingEhloOverTls() {
             this.refuseEhloOverTls = true;
+            return this;
+        }
+
+        /**
+         * EHLO after STARTTLS lists {@code line} where {@link #requireTls()} lists {@code REQUIRETLS}: another case, a
+         * longer keyword, or the word as another extension's argument ({@code XFOO REQUIRETLS}).
+         */
+        public Builder requireTlsLine(String line) {
+            this.requireTlsOverTls = true;
+            this.requireTlsLine = line;
             return this;
         }
 

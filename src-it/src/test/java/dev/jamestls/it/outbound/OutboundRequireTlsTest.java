@@ -2,10 +2,13 @@ package dev.jamestls.it.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamestls.it.harness.InProcessJames;
@@ -57,6 +60,9 @@ class OutboundRequireTlsTest {
         SERVERS.start(james, "ehlorefused", builder -> builder.requireTlsInClearOnly().refusingEhloOverTls());
         SERVERS.start(james, "mailrefused", builder -> builder.requireTls().mailReply("555 5.5.4 REQUIRETLS not supported"));
         SERVERS.start(james, "reused", TestSmtpServer.Builder::requireTls);
+        SERVERS.start(james, "lowercase", builder -> builder.requireTlsLine("requiretls"));
+        SERVERS.start(james, "longer", builder -> builder.requireTlsLine("REQUIRETLSX"));
+        SERVERS.start(james, "argument", builder -> builder.requireTlsLine("XFOO REQUIRETLS"));
         james.dns().mx("capable.verify.example", "mx.capable.dest.example");
         james.dns().mx("incapable.verify.example", "mx.incapable.dest.example");
         james.dns().mx("clearonly.verify.example", "mx.clearonly.dest.example");
@@ -70,6 +76,9 @@ class OutboundRequireTlsTest {
         james.dns().mx("mailrefused.verify.example", "mx.mailrefused.dest.example");
         james.dns().mx("reused.verify.example", "mx.reused.dest.example");
         james.dns().mx("split.verify.example", "mx.capable.dest.example");
+        for (String name : List.of("lowercase", "longer", "argument")) {
+            james.dns().mx(name + ".verify.example", "mx." + name + ".dest.example");
+        }
         james.dns().mx("splitweak.verify.example", "mx.incapable.dest.example");
     }
 
@@ -219,5 +228,27 @@ class OutboundRequireTlsTest {
             .isEqualTo("<sender@james.local> REQUIRETLS");
         assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@splitweak.verify.example").content()).contains("Status: 5.7.30");
         SERVERS.assertNothingSent("incapable", "requiretls-split");
+    }
+
+    /** How the EHLO reply after STARTTLS lists REQUIRETLS: only the keyword itself, in any case, counts (RFC 5321 §2.4). */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        lowercase | 250-requiretls: ESMTP keywords are case-insensitive, the mail goes with REQUIRETLS
+        longer    | 250-REQUIRETLSX: another keyword, nothing sent
+        argument  | 250-XFOO REQUIRETLS: the word as another extension's argument, nothing sent
+        """)
+    void onlyTheKeywordItselfListsRequireTls(String destination, String reason) throws Exception {
+        String subject = "requiretls-listed-" + destination;
+        OutboundProbe.send(james, "rcpt@" + destination + ".verify.example", subject);
+
+        if (destination.equals("lowercase")) {
+            assertThat(OutboundProbe.awaitReceivedWith(SERVERS.get(destination), subject).mailFrom()).as(reason)
+                .isEqualTo("<sender@james.local> REQUIRETLS");
+            return;
+        }
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@" + destination + ".verify.example").content()).as(reason)
+            .contains("Status: 5.7.30");
+        SERVERS.assertNothingSent(destination, subject);
+        assertThat(SERVERS.get(destination).mailCommands()).as(reason).isEmpty();
     }
 }
