@@ -18,6 +18,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
@@ -115,6 +116,7 @@ public final class Bouncer {
     /** Hands the mail to James's {@code error} processor (kept there for the postmaster), or throws. */
     public void keepInErrorProcessor(Mail mail, String why) throws MessagingException {
         mail.setAttribute(new Attribute(OutboundAttributes.JAMES_DELIVERY_ERROR, AttributeValue.of(why)));
+        returnHeadersOnlyUnderRequireTls(mail);
         try {
             context.sendMail(mail, Mail.ERROR);
         } catch (RuntimeException e) {
@@ -126,6 +128,7 @@ public final class Bouncer {
     private void bounce(Mail mail, DeliveryDecision decision, String remoteMta) throws MessagingException {
         if (bounceProcessor.isPresent()) {
             mail.setAttribute(new Attribute(OutboundAttributes.JAMES_DELIVERY_ERROR, AttributeValue.of(decision.diagnostic())));
+            returnHeadersOnlyUnderRequireTls(mail);
             context.sendMail(mail, bounceProcessor.get());
             return;
         }
@@ -142,7 +145,7 @@ public final class Bouncer {
         MailAddress sender = mail.getMaybeSender().get();
         MimeMessage dsn = DeliveryStatusNotification.build(reportingMta, context.getPostmaster().asString(), sender.asString(),
             recipients.stream().map(MailAddress::asString).toList(), remoteMta, arrival(mail), decision, mail.getMessage());
-        if (RequireTlsAttributes.demand(mail).filter(demand -> demand == SenderTlsDemand.REQUIRETLS).isEmpty()) {
+        if (!requireTls(mail)) {
             context.sendMail(MailAddress.nullSender(), List.of(sender), dsn);
             return;
         }
@@ -157,6 +160,29 @@ public final class Bouncer {
         } finally {
             LifecycleUtil.dispose(notification);
         }
+    }
+
+    private static boolean requireTls(Mail mail) {
+        return RequireTlsAttributes.demand(mail).filter(demand -> demand == SenderTlsDemand.REQUIRETLS).isPresent();
+    }
+
+    /**
+     * RFC 8689 §5: a notification about a REQUIRETLS message returns its header fields only, never its content. A mail
+     * handed to James's own bounce mailets (the {@code bounceProcessor}, the {@code error} processor) says so the way
+     * they read it, its DSN parameter {@code RET=HDRS} (RFC 3461 §4.3): James's {@code DSNBounce} then attaches the
+     * headers only, whatever the sender asked with {@code RET=FULL} or the mailet's {@code attachment} says. Its
+     * {@code ENVID} and per-recipient parameters are kept; the REQUIRETLS attribute stays on the mail, and
+     * {@code DSNBounce} copies it onto the notification.
+     */
+    private static void returnHeadersOnlyUnderRequireTls(Mail mail) {
+        if (!requireTls(mail)) {
+            return;
+        }
+        Optional<DsnParameters> given = mail.dsnParameters();
+        DsnParameters.Builder headersOnly = DsnParameters.builder().ret(DsnParameters.Ret.HDRS);
+        given.flatMap(DsnParameters::getEnvIdParameter).ifPresent(headersOnly::envId);
+        given.ifPresent(parameters -> headersOnly.rcptParameters(parameters.getRcptParameters()));
+        headersOnly.build().ifPresent(mail::setDsnParameters);
     }
 
     /**

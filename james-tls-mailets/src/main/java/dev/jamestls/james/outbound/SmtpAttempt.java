@@ -54,6 +54,8 @@ import dev.jamestls.verify.VerifyingTrustManager;
 public final class SmtpAttempt {
     /** The SMTP service extension keyword and MAIL FROM parameter of RFC 8689 §2. */
     static final String REQUIRETLS = "REQUIRETLS";
+    /** RFC 5321 §4.1.1.1: the EHLO reply that lists the server's extensions. */
+    private static final int EHLO_OK = 250;
 
     /**
      * @param heloName the name sent in EHLO
@@ -187,8 +189,8 @@ public final class SmtpAttempt {
             }
             boolean requireTlsOffered = requireTlsOffered(transport, stage);
             if (envelope.requireTls() && !requireTlsOffered) {
-                // RFC 8689 §4.2.1 step 4: only the EHLO reply after STARTTLS counts (JavaMail asks EHLO again after TLS and
-                // forgets the clear-text capabilities, which a man in the middle may have written). QUIT, no MAIL.
+                // RFC 8689 §4.2.1 step 4: only the EHLO reply after STARTTLS counts, never the clear-text one, which a man in
+                // the middle may have written (see requireTlsOffered). QUIT, no MAIL.
                 return new Result(observation(tap, stage, tls, Optional.empty(), TransactionResult.withheld(
                     "the EHLO reply after STARTTLS does not list REQUIRETLS (RFC 8689 §4.2.1)")), Optional.empty(), resumed);
             }
@@ -217,9 +219,15 @@ public final class SmtpAttempt {
         return envelope.reversePath().isEmpty() ? "<>" : envelope.reversePath();
     }
 
-    /** Whether the peer listed REQUIRETLS in its EHLO reply over TLS (RFC 8689 §2). */
+    /**
+     * Whether the peer listed REQUIRETLS in its EHLO reply over TLS (RFC 8689 §2, §4.2.1). JavaMail sends EHLO again
+     * after STARTTLS but ignores its outcome: when that EHLO is refused it keeps the capabilities of the clear-text
+     * reply, which a man in the middle may have written. So the list counts only when the last reply JavaMail read, the
+     * one to that EHLO (no command follows it while connecting: we give no credentials), was 250 (RFC 5321 §4.1.1.1).
+     */
     private static boolean requireTlsOffered(Transport transport, TlsStage stage) {
-        return stage == TlsStage.ESTABLISHED && transport instanceof SMTPTransport smtp && smtp.supportsExtension(REQUIRETLS);
+        return stage == TlsStage.ESTABLISHED && transport instanceof SMTPTransport smtp
+            && smtp.getLastReturnCode() == EHLO_OK && smtp.supportsExtension(REQUIRETLS);
     }
 
     /**

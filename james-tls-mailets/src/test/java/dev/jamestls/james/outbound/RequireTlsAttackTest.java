@@ -11,13 +11,19 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import javax.mail.MessagingException;
+
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.mailet.DsnParameters;
+import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jamestls.james.attributes.OutboundAttributes;
 import dev.jamestls.james.attributes.RequireTlsAttributes;
 import dev.jamestls.mtasts.StsDiscovery;
 import dev.jamestls.mtasts.StsMode;
@@ -54,6 +60,9 @@ class RequireTlsAttackTest {
           </connector>
           <connector name="verify-partner" mode="enforce">
             <outbound level="verify"><recipientDomain>verify.example</recipientDomain></outbound>
+          </connector>
+          <connector name="explicit-partner" mode="enforce">
+            <outbound level="encrypt" honourTlsRequiredNo="false"><recipientDomain>explicit.example</recipientDomain></outbound>
           </connector>
           <connector name="lenient-partner" mode="enforce">
             <outbound level="encrypt" honourTlsRequiredNo="true"><recipientDomain>lenient.example</recipientDomain></outbound>
@@ -128,7 +137,13 @@ class RequireTlsAttackTest {
                 Optional.of(AttemptVerdict.TLS_NOT_SECURED)),
             new Attack("TLS-Required: No to an encrypt connector without honourTlsRequiredNo, STARTTLS stripped: never in clear",
                 "user@encrypt.example", tlsOptional, true, STARTTLS_STRIPPED, 2, DeliveryDecision.Kind.RETRY, "4.7.5",
-                Optional.of(AttemptVerdict.TLS_NOT_SECURED)));
+                Optional.of(AttemptVerdict.TLS_NOT_SECURED)),
+            new Attack("TLS-Required: No to a connector saying honourTlsRequiredNo=\"false\", STARTTLS stripped: never in clear",
+                "user@explicit.example", tlsOptional, true, STARTTLS_STRIPPED, 2, DeliveryDecision.Kind.RETRY, "4.7.5",
+                Optional.of(AttemptVerdict.TLS_NOT_SECURED)),
+            new Attack("TLS-Required: No header without the attribute (a later mailet wrote it): the MTA-STS policy stays "
+                + "enforced, never in clear", "user@sts.example", Optional.empty(), true, STARTTLS_STRIPPED, 2,
+                DeliveryDecision.Kind.RETRY, "4.7.5", Optional.of(AttemptVerdict.TLS_NOT_SECURED)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -163,5 +178,87 @@ class RequireTlsAttackTest {
         assertThat(outcome.decision().status()).isEqualTo(attack.status());
         attack.everyVerdict().ifPresent(verdict ->
             assertThat(outcome.attempts()).isNotEmpty().extracting(AttemptRecord::verdict).containsOnly(verdict));
+    }
+
+    static final DeliveryDecision REQUIRETLS_REFUSED = new DeliveryDecision(DeliveryDecision.Kind.BOUNCE, "5.7.30",
+        "the sender requires TLS (REQUIRETLS, RFC 8689) and no host of partner.example meets it", Optional.empty());
+    static final String DSN = "the DSN to the sender";
+
+    /**
+     * How the notification of a refused REQUIRETLS mail is made: by us, or by James's bounce mailets after we hand them
+     * the mail (the {@code bounceProcessor}, or the {@code error} processor once the DSN could not be sent).
+     *
+     * @param senderRet the {@code RET} the sender asked for at MAIL FROM (RFC 3461 §4.3)
+     * @param dsnRefused whether James refuses every new notification until the retries are spent
+     * @param madeBy where the mail or its DSN goes: {@link #DSN}, or the processor handed the mail
+     * @param ret the {@code RET} James's {@code DSNBounce} reads on the mail handed over; empty for our own DSN
+     */
+    record DsnAttack(String attack, Optional<SenderTlsDemand> demand, Optional<String> bounceProcessor,
+                     Optional<DsnParameters.Ret> senderRet, boolean dsnRefused, String madeBy, Optional<DsnParameters.Ret> ret) {
+        @Override
+        public String toString() {
+            return attack;
+        }
+    }
+
+    static Stream<DsnAttack> dsnAttacks() {
+        Optional<SenderTlsDemand> requireTls = Optional.of(SenderTlsDemand.REQUIRETLS);
+        Optional<String> bounces = Optional.of(ScriptedDelivery.BOUNCES);
+        Optional<DsnParameters.Ret> full = Optional.of(DsnParameters.Ret.FULL);
+        Optional<DsnParameters.Ret> hdrs = Optional.of(DsnParameters.Ret.HDRS);
+        return Stream.of(
+            new DsnAttack("our own DSN: headers only, from the null sender, under REQUIRETLS", requireTls, Optional.empty(),
+                Optional.empty(), false, DSN, Optional.empty()),
+            new DsnAttack("our own DSN although the sender asked RET=FULL: headers only", requireTls, Optional.empty(), full, false,
+                DSN, Optional.empty()),
+            new DsnAttack("bounceProcessor (James's DSNBounce attaches the whole message by default): handed RET=HDRS",
+                requireTls, bounces, Optional.empty(), false, ScriptedDelivery.BOUNCES, hdrs),
+            new DsnAttack("bounceProcessor, the sender asked RET=FULL: handed RET=HDRS all the same", requireTls, bounces, full, false,
+                ScriptedDelivery.BOUNCES, hdrs),
+            new DsnAttack("the DSN cannot be sent until the retries are spent: kept in the error processor with RET=HDRS, where "
+                + "James's default configuration bounces it", requireTls, Optional.empty(), full, true, Mail.ERROR, hdrs),
+            new DsnAttack("control: a mail without REQUIRETLS keeps the sender's RET=FULL for the bounceProcessor", Optional.empty(),
+                bounces, full, false, ScriptedDelivery.BOUNCES, full));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dsnAttacks")
+    void theNotificationOfARequireTlsMailNeverReturnsItsContent(DsnAttack attack) throws Exception {
+        ScriptedMailetContext james = new ScriptedMailetContext();
+        if (attack.dsnRefused()) {
+            james.refuseDsn(new MessagingException("spool full"));
+        }
+        Bouncer bouncer = new Bouncer(james.context(), new RecordingMailQueue(), ScriptedDelivery.SCHEDULE, attack.bounceProcessor(),
+            ScriptedDelivery.REPORTING_MTA, ScriptedDelivery.noMetrics(), ScriptedDelivery.CLOCK);
+        FakeMail mail = ScriptedDelivery.mail(MaybeSender.of(new MailAddress("sender@james.local")), ScriptedDelivery.ARRIVAL,
+            "a@partner.example");
+        OutboundAttributes.setRound(mail, List.of(), REQUIRETLS_REFUSED);
+        attack.demand().ifPresent(demand -> RequireTlsAttributes.set(mail, demand));
+        attack.senderRet().ifPresent(ret -> mail.setDsnParameters(DsnParameters.builder().ret(ret).build().orElseThrow()));
+        if (attack.dsnRefused()) {
+            OutboundAttributes.setBounceFailures(mail, ScriptedDelivery.SCHEDULE.maxRetries());
+        }
+
+        bouncer.bounceOrRetryLater(mail, REQUIRETLS_REFUSED, "mx.partner.example");
+
+        if (attack.madeBy().equals(DSN)) {
+            FakeMailContext.SentMail dsn = james.allSent().get(0);
+            assertThat(james.allSent()).hasSize(1);
+            assertThat(dsn.getAttributes().get(RequireTlsAttributes.TLS_REQUIRED).getValue().value()).isEqualTo("requiretls");
+            assertThat(Dsn.read(dsn.getMsg()).returnedHeaders()).contains("Subject: quarterly report").doesNotContain("body");
+            return;
+        }
+        assertThat(james.handedTo(attack.madeBy())).singleElement().satisfies(handed -> {
+            assertThat(ret(handed)).isEqualTo(attack.ret());
+            assertThat(Optional.ofNullable(handed.getAttributes().get(RequireTlsAttributes.TLS_REQUIRED))
+                .map(attribute -> attribute.getValue().value())).isEqualTo(attack.demand().map(SenderTlsDemand::spelling));
+        });
+    }
+
+    /** The {@code RET} of the DSN parameters a handed mail carries, as James's {@code DSNBounce} reads them. */
+    private static Optional<DsnParameters.Ret> ret(FakeMailContext.SentMail handed) throws MessagingException {
+        FakeMail read = FakeMail.builder().name("handed").build();
+        handed.getAttributes().values().forEach(read::setAttribute);
+        return read.dsnParameters().flatMap(DsnParameters::getRetParameter);
     }
 }

@@ -45,7 +45,7 @@ final class ScriptedMailetContext {
         return context;
     }
 
-    /** Every new DSN (a message sent from the null sender) fails with {@code refusal}. */
+    /** Every new DSN (a message or a mail sent from the null sender) fails with {@code refusal}. */
     ScriptedMailetContext refuseDsn(Exception refusal) {
         dsnRefusal = refusal;
         return this;
@@ -88,6 +88,10 @@ final class ScriptedMailetContext {
             return;
         }
         if (dsnRefusal != null && args.length == 3 && args[0] instanceof MailAddress && args[2] instanceof MimeMessage) {
+            throw dsnRefusal;
+        }
+        // A DSN sent as a whole Mail (the one of a REQUIRETLS mail, which carries the demand as an attribute).
+        if (dsnRefusal != null && args.length == 1 && args[0] instanceof Mail mail && mail.getMaybeSender().isNullSender()) {
             throw dsnRefusal;
         }
         if (args.length == 2 && args[0] instanceof Mail && args[1] instanceof String processor

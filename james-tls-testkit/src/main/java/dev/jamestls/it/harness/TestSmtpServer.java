@@ -50,6 +50,9 @@ public final class TestSmtpServer implements AutoCloseable {
     private final boolean requireTlsOverTls;
     private final boolean requireTlsInClear;
     private final boolean requireClientCertificate;
+    private final boolean refuseEhloOverTls;
+    private final String requireTlsLine;
+    private final Optional<String> mailReply;
     private final Map<String, String> rcptReplies;
     private final String name;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -59,6 +62,7 @@ public final class TestSmtpServer implements AutoCloseable {
     private final AtomicInteger messagesInProgress = new AtomicInteger();
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> mailCommands = Collections.synchronizedList(new ArrayList<>());
     private final ByteArrayOutputStream clearText = new ByteArrayOutputStream();
     private final java.time.Duration dataDelay;
     private final Optional<String> deferredDomain;
@@ -75,6 +79,9 @@ public final class TestSmtpServer implements AutoCloseable {
         this.requireTlsOverTls = builder.requireTlsOverTls;
         this.requireTlsInClear = builder.requireTlsInClear;
         this.rcptReplies = Map.copyOf(builder.rcptReplies);
+        this.refuseEhloOverTls = builder.refuseEhloOverTls;
+        this.requireTlsLine = builder.requireTlsLine;
+        this.mailReply = builder.mailReply;
         this.dataDelay = builder.dataDelay;
         this.deferredDomain = builder.deferredDomain;
         this.deferring = deferredDomain.isPresent();
@@ -120,6 +127,13 @@ public final class TestSmtpServer implements AutoCloseable {
             } catch (IOException e) {
                 // Already gone.
             }
+        }
+    }
+
+    /** Every MAIL command received, as sent (over TLS too), answered or refused. */
+    public List<String> mailCommands() {
+        synchronized (mailCommands) {
+            return List.copyOf(mailCommands);
         }
     }
 
@@ -186,13 +200,15 @@ public final class TestSmtpServer implements AutoCloseable {
                     return;
                 }
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
-                if (verb.equals("EHLO")) {
+                if (verb.equals("EHLO") && refuseEhloOverTls && session.ssl != null) {
+                    session.reply("502 5.5.1 EHLO not accepted here");
+                } else if (verb.equals("EHLO")) {
                     StringBuilder reply = new StringBuilder("250-" + name + "\r\n");
                     if (offerStartTls && tls.isPresent() && session.ssl == null) {
                         reply.append("250-STARTTLS\r\n");
                     }
                     if (session.ssl == null ? requireTlsInClear : requireTlsOverTls) {
-                        reply.append("250-REQUIRETLS\r\n");
+                        reply.append("250-").append(requireTlsLine).append("\r\n");
                     }
                     reply.append("250 8BITMIME");
                     session.reply(reply.toString());
@@ -218,6 +234,11 @@ public final class TestSmtpServer implements AutoCloseable {
                     from = null;
                     rcpts.clear();
                 } else if (verb.equals("MAIL")) {
+                    mailCommands.add(line);
+                    if (mailReply.isPresent()) {
+                        session.reply(mailReply.get());
+                        continue;
+                    }
                     from = line.substring(line.indexOf(':') + 1).trim();
                     session.reply("250 2.1.0 Ok");
                 } else if (verb.equals("RCPT")) {
@@ -380,6 +401,9 @@ public final class TestSmtpServer implements AutoCloseable {
         private boolean requireTlsInClear;
         private Optional<List<X509Certificate>> clientAnchors = Optional.empty();
         private final Map<String, String> rcptReplies = new java.util.HashMap<>();
+        private boolean refuseEhloOverTls;
+        private String requireTlsLine = "REQUIRETLS";
+        private Optional<String> mailReply = Optional.empty();
         private int port;
         private java.time.Duration dataDelay = java.time.Duration.ZERO;
         private Optional<String> deferredDomain = Optional.empty();
@@ -420,6 +444,31 @@ public final class TestSmtpServer implements AutoCloseable {
         /** EHLO lists REQUIRETLS in clear text only, not after STARTTLS (what a forged clear-text reply would say). */
         public Builder requireTlsInClearOnly() {
             this.requireTlsInClear = true;
+            return this;
+        }
+
+        /**
+         * EHLO after STARTTLS is answered {@code 502} (what the clear-text EHLO listed is all the client heard; with
+         * {@link #requireTlsInClearOnly()}, a REQUIRETLS that only a man in the middle could have written).
+         */
+        public Builder refusingEhloOverTls() {
+            this.refuseEhloOverTls = true;
+            return this;
+        }
+
+        /**
+         * EHLO after STARTTLS lists {@code line} where {@link #requireTls()} lists {@code REQUIRETLS}: another case, a
+         * longer keyword, or the word as another extension's argument ({@code XFOO REQUIRETLS}).
+         */
+        public Builder requireTlsLine(String line) {
+            this.requireTlsOverTls = true;
+            this.requireTlsLine = line;
+            return this;
+        }
+
+        /** Every {@code MAIL} command is answered with {@code reply} (e.g. {@code 555 5.5.4 REQUIRETLS not supported}). */
+        public Builder mailReply(String reply) {
+            this.mailReply = Optional.of(reply);
             return this;
         }
 

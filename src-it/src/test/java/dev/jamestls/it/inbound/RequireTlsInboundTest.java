@@ -140,6 +140,55 @@ class RequireTlsInboundTest {
         }
     }
 
+    /** {@code {TAB}} stands for a tab; the reply code James gives the MAIL command, and the demand then recorded. */
+    @ParameterizedTest(name = "{0}: {3}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+        "<> REQUIRETLS"                                  | 250 | requiretls | the null sender: a DSN may demand it too
+        "<alice@client.test> SIZE=10000 REQUIRETLS"       | 250 | requiretls | after another parameter
+        "<alice@client.test> REQUIRETLS SIZE=10000"       | 250 | requiretls | before another parameter
+        "<alice@client.test> BODY=8BITMIME REQUIRETLS"    | 250 | requiretls | with 8BITMIME
+        "<alice@client.test> SMTPUTF8 REQUIRETLS"         | 250 | requiretls | with SMTPUTF8, which James 3.8.1 passes over
+        "<alice@client.test>   REQUIRETLS"                | 250 | requiretls | several spaces before it
+        "<alice@client.test> REQUIRETLS{TAB} "            | 250 | requiretls | white space after it, which James trims
+        "<alice@client.test> REQUIRETLSX"                 | 250 | -          | a longer keyword is another parameter
+        "<alice@client.test> X-REQUIRETLS"                | 250 | -          | so is a prefixed one
+        "<alice@client.test>{TAB}REQUIRETLS"              | 501 | -          | a tab is no parameter separator: James refuses the address
+        "<alice@client.test> SIZE=10000{TAB}REQUIRETLS"   | 501 | -          | nor inside the value of another parameter
+        """)
+    void requireTlsAmongOtherParametersOverTls(String command, int reply, String expected, String reason) throws Exception {
+        String subject = "among-" + Integer.toHexString(command.hashCode());
+        try (SmtpTestClient client = startTls()) {
+            assertThat(mailFrom(client, command.replace("{TAB}", "\t"))).as(reason).startsWith(String.valueOf(reply));
+            assertRecorded(reply == 250 ? recorded(client, subject) : demandRecorded(client, "", subject, ""), expected, reason);
+        }
+    }
+
+    /** RFC 3030 CHUNKING is not offered, so no BDAT chunk can carry a message past the hook's view of the transaction. */
+    @Test
+    void bdatIsNeitherOfferedNorTaken() throws Exception {
+        try (SmtpTestClient client = startTls()) {
+            assertThat(ehloReplies(client).get(1)).doesNotContain("CHUNKING");
+            assertThat(mailFrom(client, "<alice@client.test> REQUIRETLS")).startsWith("250");
+            assertThat(client.rcptTo(RECIPIENT)).isEqualTo(250);
+            assertThat(client.pipeline("BDAT 4 LAST\nabcd", 1).get(0)).startsWith("5");
+        }
+    }
+
+    /** RFC 8689 §3: the header field of the message received, not one inside an attached message. */
+    @Test
+    void tlsRequiredNoInAnAttachedMessageRelaxesNothing() throws Exception {
+        String subject = "attached-tls-required-no";
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
+            assertThat(client.mailFrom("alice@client.test")).isEqualTo(250);
+            assertThat(client.rcptTo(RECIPIENT)).isEqualTo(250);
+            assertThat(client.data("From: <alice@client.test>\nTo: <" + RECIPIENT + ">\nSubject: " + subject
+                + "\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+                + "see attached\n--b\nContent-Type: message/rfc822\n\nTLS-Required: No\nSubject: inner\n\ninner\n--b--\n"))
+                .isEqualTo(250);
+        }
+        assertThat(received(subject).attribute(ATTRIBUTE)).isEmpty();
+    }
+
     /** What a test does to a fresh TLS session before its plain MAIL. */
     @FunctionalInterface
     interface Step {
@@ -230,6 +279,8 @@ class RequireTlsInboundTest {
         TLS-Required: No{LF}TLS-Required: No              | -               | several instances: not the one field section 3 defines
         TLS-Required: No{LF}TLS-Required: Yes             | -               | several instances that disagree
         X-TLS-Required: No                                | -               | another field
+        dev.jamestls.tlsRequired: tls-required-no         | -               | our attribute's name as a header field sets nothing
+        X-dev.jamestls.tlsRequired: tls-required-no       | -               | nor as an X- field
         """)
     void tlsRequiredHeaderVariantsWithoutRequireTls(String header, String expected, String reason) throws Exception {
         String subject = "header-" + Integer.toHexString(header.hashCode());
@@ -237,6 +288,11 @@ class RequireTlsInboundTest {
         try (SmtpTestClient client = SmtpTestClient.plain(james.port("mx"))) {
             recorded = demandRecorded(client, "", subject, header.replace("{TAB}", "\t").replace("{LF}", "\n") + "\n");
         }
+        assertRecorded(recorded, expected, reason);
+    }
+
+    /** {@code expected} recorded, or nothing for {@code -}. */
+    private static void assertRecorded(Optional<Object> recorded, String expected, String reason) {
         if (expected.equals("-")) {
             assertThat(recorded).as(reason).isEmpty();
         } else {
@@ -276,6 +332,12 @@ class RequireTlsInboundTest {
                                                    String extraHeaders) throws IOException {
         assertThat(mailFrom(client, ("<alice@client.test> " + parameters).trim())).startsWith("250");
         assertThat(rcptAndData(client, subject, extraHeaders)).isEqualTo(250);
+        return received(subject).attribute(ATTRIBUTE);
+    }
+
+    /** The rest of a mail whose MAIL was answered 250; the sender's demand James recorded on it. */
+    private static Optional<Object> recorded(SmtpTestClient client, String subject) throws IOException {
+        assertThat(rcptAndData(client, subject, "")).isEqualTo(250);
         return received(subject).attribute(ATTRIBUTE);
     }
 

@@ -2,15 +2,19 @@ package dev.jamestls.it.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jamestls.it.harness.InProcessJames;
 import dev.jamestls.it.harness.Listener;
 import dev.jamestls.it.harness.QueueProbe.QueuedMail;
+import dev.jamestls.it.harness.SmtpTestClient;
 import dev.jamestls.it.harness.StoredMail;
 import dev.jamestls.it.harness.TestSmtpServer;
 import dev.jamestls.it.harness.TlsRemoteDeliveryXml;
@@ -53,6 +57,12 @@ class OutboundRequireTlsTest {
         SERVERS.start(james, "stripped", builder -> builder.requireTls().withoutStartTls());
         SERVERS.start(james, "lenient", TestSmtpServer.Builder::withoutStartTls);
         SERVERS.start(james, "pooled", builder -> builder);
+        SERVERS.start(james, "ehlorefused", builder -> builder.requireTlsInClearOnly().refusingEhloOverTls());
+        SERVERS.start(james, "mailrefused", builder -> builder.requireTls().mailReply("555 5.5.4 REQUIRETLS not supported"));
+        SERVERS.start(james, "reused", TestSmtpServer.Builder::requireTls);
+        SERVERS.start(james, "lowercase", builder -> builder.requireTlsLine("requiretls"));
+        SERVERS.start(james, "longer", builder -> builder.requireTlsLine("REQUIRETLSX"));
+        SERVERS.start(james, "argument", builder -> builder.requireTlsLine("XFOO REQUIRETLS"));
         james.dns().mx("capable.verify.example", "mx.capable.dest.example");
         james.dns().mx("incapable.verify.example", "mx.incapable.dest.example");
         james.dns().mx("clearonly.verify.example", "mx.clearonly.dest.example");
@@ -62,6 +72,14 @@ class OutboundRequireTlsTest {
         james.dns().mx("stripped.encrypt.example", "mx.stripped.dest.example");
         james.dns().mx("stripped.lenient.example", "mx.lenient.dest.example");
         james.dns().mx("pooled.verify.example", "mx.pooled.dest.example");
+        james.dns().mx("ehlorefused.verify.example", "mx.ehlorefused.dest.example");
+        james.dns().mx("mailrefused.verify.example", "mx.mailrefused.dest.example");
+        james.dns().mx("reused.verify.example", "mx.reused.dest.example");
+        james.dns().mx("split.verify.example", "mx.capable.dest.example");
+        for (String name : List.of("lowercase", "longer", "argument")) {
+            james.dns().mx(name + ".verify.example", "mx." + name + ".dest.example");
+        }
+        james.dns().mx("splitweak.verify.example", "mx.incapable.dest.example");
     }
 
     @AfterAll
@@ -160,4 +178,77 @@ class OutboundRequireTlsTest {
         assertThat(pooled.accepts()).as("a new connection asked the host").isEqualTo(2);
     }
 
+    @Test
+    void aHostWhoseEhloFailsAfterStartTlsIsNotTakenAtItsClearTextWord() throws Exception {
+        // JavaMail keeps the clear-text capabilities when the EHLO after STARTTLS is refused; only that reply counts.
+        OutboundProbe.send(james, "rcpt@ehlorefused.verify.example", "requiretls-ehlorefused");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@ehlorefused.verify.example").content()).contains("Status: 5.7.30");
+        SERVERS.assertNothingSent("ehlorefused", "requiretls-ehlorefused");
+        assertThat(SERVERS.get("ehlorefused").mailCommands()).as("MAIL commands, over TLS too").isEmpty();
+    }
+
+    @Test
+    void aHostRefusingTheRequireTlsParameterIsNeverAskedAgainWithoutIt() throws Exception {
+        OutboundProbe.send(james, "rcpt@mailrefused.verify.example", "requiretls-mailrefused");
+
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@mailrefused.verify.example").content()).contains("Status: 5.5.4");
+        assertThat(SERVERS.get("mailrefused").mailCommands()).isNotEmpty()
+            .allSatisfy(command -> assertThat(command).endsWith(" REQUIRETLS"));
+        assertThat(SERVERS.get("mailrefused").received()).isEmpty();
+    }
+
+    @Test
+    void aKeptConnectionCarriesEachMailWithItsOwnDemandOnly() throws Exception {
+        TestSmtpServer reused = SERVERS.get("reused");
+        OutboundProbe.send(james, "first@reused.verify.example", "requiretls-reused");
+        OutboundProbe.awaitReceivedWith(reused, "requiretls-reused");
+        OutboundProbe.send(james, "second@reused.verify.example", "plain-reused");
+        OutboundProbe.awaitReceivedWith(reused, "plain-reused");
+        OutboundProbe.send(james, "third@reused.verify.example", "requiretls-reused-again");
+        OutboundProbe.awaitReceivedWith(reused, "requiretls-reused-again");
+
+        assertThat(reused.accepts()).as("one connection for the three mails").isEqualTo(1);
+        assertThat(reused.mailCommands()).containsExactly("MAIL FROM:<sender@james.local> REQUIRETLS",
+            "MAIL FROM:<sender@james.local>", "MAIL FROM:<sender@james.local> REQUIRETLS");
+    }
+
+    /** TlsRemoteDelivery queues one copy per recipient domain: each copy carries the demand. */
+    @Test
+    void aRequireTlsMailToTwoDomainsKeepsTheDemandOnEachCopy() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.plain(james.port("submission"))) {
+            assertThat(client.mailFrom("sender@james.local")).isEqualTo(250);
+            assertThat(client.rcptTo("rcpt@split.verify.example")).isEqualTo(250);
+            assertThat(client.rcptTo("rcpt@splitweak.verify.example")).isEqualTo(250);
+            assertThat(client.data(SmtpTestClient.message("sender@james.local", "rcpt@split.verify.example", "requiretls-split")))
+                .isEqualTo(250);
+        }
+
+        assertThat(OutboundProbe.awaitReceivedWith(SERVERS.get("capable"), "requiretls-split").mailFrom())
+            .isEqualTo("<sender@james.local> REQUIRETLS");
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@splitweak.verify.example").content()).contains("Status: 5.7.30");
+        SERVERS.assertNothingSent("incapable", "requiretls-split");
+    }
+
+    /** How the EHLO reply after STARTTLS lists REQUIRETLS: only the keyword itself, in any case, counts (RFC 5321 §2.4). */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        lowercase | 250-requiretls: ESMTP keywords are case-insensitive, the mail goes with REQUIRETLS
+        longer    | 250-REQUIRETLSX: another keyword, nothing sent
+        argument  | 250-XFOO REQUIRETLS: the word as another extension's argument, nothing sent
+        """)
+    void onlyTheKeywordItselfListsRequireTls(String destination, String reason) throws Exception {
+        String subject = "requiretls-listed-" + destination;
+        OutboundProbe.send(james, "rcpt@" + destination + ".verify.example", subject);
+
+        if (destination.equals("lowercase")) {
+            assertThat(OutboundProbe.awaitReceivedWith(SERVERS.get(destination), subject).mailFrom()).as(reason)
+                .isEqualTo("<sender@james.local> REQUIRETLS");
+            return;
+        }
+        assertThat(OutboundProbe.awaitDsnFor(james, LOCAL, "rcpt@" + destination + ".verify.example").content()).as(reason)
+            .contains("Status: 5.7.30");
+        SERVERS.assertNothingSent(destination, subject);
+        assertThat(SERVERS.get(destination).mailCommands()).as(reason).isEmpty();
+    }
 }
