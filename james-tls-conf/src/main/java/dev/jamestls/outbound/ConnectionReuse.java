@@ -1,6 +1,7 @@
 package dev.jamestls.outbound;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -9,14 +10,19 @@ import java.util.regex.Pattern;
 /**
  * How open connections are kept for the next mail to the same destination (performance):
  * at most {@code maxTotal} idle connections, at most {@code maxPerDestination} per destination, each
- * closed after {@code idleTimeout} without use. {@code maxTotal = 0} turns reuse off.
+ * closed after {@code idleTimeout} without use. {@code maxTotal = 0} turns reuse off. Like Postfix's
+ * {@code smtp_connection_reuse_count_limit} and {@code smtp_connection_reuse_time_limit}, a connection
+ * that carried {@code maxMessages} mails or was opened {@code maxAge} ago is spent: it is closed after
+ * its current mail and never offered again.
  *
  * @param maxTotal idle connections kept over all destinations, 0 = no reuse
  * @param maxPerDestination idle connections kept per destination (rule + level + host + port + TLS requirement)
  * @param idleTimeout how long an unused connection stays open
+ * @param maxMessages mails one connection carries at most, 0 = no limit
+ * @param maxAge how long after it was opened a connection may still take a mail
  */
-public record ConnectionReuse(int maxTotal, int maxPerDestination, Duration idleTimeout) {
-    /** 32 connections, 4 per destination (the default delivery threads), 30 seconds idle. */
+public record ConnectionReuse(int maxTotal, int maxPerDestination, Duration idleTimeout, int maxMessages, Duration maxAge) {
+    /** 32 connections, 4 per destination (the default delivery threads), 30 seconds idle, any number of mails, 300 seconds old. */
     public static final ConnectionReuse DEFAULT = new ConnectionReuse(32, 4, Duration.ofSeconds(30));
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([a-zA-Z]*)");
@@ -26,6 +32,7 @@ public record ConnectionReuse(int maxTotal, int maxPerDestination, Duration idle
 
     public ConnectionReuse {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(maxAge, "maxAge");
         if (maxTotal < 0) {
             throw new IllegalArgumentException("connection pool size must be 0 or more: " + maxTotal);
         }
@@ -35,10 +42,26 @@ public record ConnectionReuse(int maxTotal, int maxPerDestination, Duration idle
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
         }
+        if (maxMessages < 0) {
+            throw new IllegalArgumentException("mails per connection must be 0 (no limit) or more: " + maxMessages);
+        }
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("connection age limit must be positive: " + maxAge);
+        }
+    }
+
+    /** No limit on mails per connection, connections retired 300 seconds after they were opened (Postfix's defaults). */
+    public ConnectionReuse(int maxTotal, int maxPerDestination, Duration idleTimeout) {
+        this(maxTotal, maxPerDestination, idleTimeout, 0, Duration.ofSeconds(300));
     }
 
     public boolean enabled() {
         return maxTotal > 0;
+    }
+
+    /** Whether {@code use} reached the mail count or age limit at {@code now}: such a connection takes no further mail. */
+    public boolean spent(ConnectionUse use, Instant now) {
+        return maxMessages > 0 && use.mails() >= maxMessages || !now.isBefore(use.opened().plus(maxAge));
     }
 
     /**

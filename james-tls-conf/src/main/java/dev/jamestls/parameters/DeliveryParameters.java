@@ -46,6 +46,12 @@ public final class DeliveryParameters {
         "idle connections kept per rule, host, port and TLS requirement");
     public static final ParameterSpec<Duration> CONNECTION_IDLE_TIMEOUT = ParameterSpec.of("connectionIdleTimeout", "30 seconds",
         ConnectionReuse::parseDuration, ConnectionReuse.DURATION_FORMS, "how long an unused connection stays open");
+    public static final ParameterSpec<Integer> CONNECTION_REUSE_MAX_MESSAGES = ParameterSpec.of("connectionReuseMaxMessages",
+        String.valueOf(ConnectionReuse.DEFAULT.maxMessages()), ParameterSpec.wholeNumber(0), ParameterSpec.wholeNumberForms(0),
+        "mails one connection carries before it is closed with QUIT; 0: no limit");
+    public static final ParameterSpec<Duration> CONNECTION_REUSE_MAX_AGE = ParameterSpec.of("connectionReuseMaxAge", "300 seconds",
+        ConnectionReuse::parseDuration, ConnectionReuse.DURATION_FORMS,
+        "how long after it was opened a connection may still take a mail; then it is closed with QUIT");
     public static final ParameterSpec<String> CLIENT_CERTIFICATES = ParameterSpec.optional("clientCertificates",
         ParameterSpec::nonBlank, InboundParameters.LOCATION_FORMS,
         "PEM chain of our client certificate, presented when a destination asks; with clientPrivateKey").unsetWhenBlank();
@@ -100,7 +106,8 @@ public final class DeliveryParameters {
 
     public static final List<ParameterSpec<?>> ALL = List.of(POLICY_FILE, TRUST_ANCHORS, OUTGOING_QUEUE, DELAY_TIME, MAX_RETRIES,
         BOUNCE_PROCESSOR, HELO_NAME, DELIVERY_THREADS, CONNECTION_TIMEOUT, TIMEOUT, CONNECTION_POOL_SIZE,
-        CONNECTIONS_PER_DESTINATION, CONNECTION_IDLE_TIMEOUT, CLIENT_CERTIFICATES, CLIENT_PRIVATE_KEY, CLIENT_KEYSTORE,
+        CONNECTIONS_PER_DESTINATION, CONNECTION_IDLE_TIMEOUT, CONNECTION_REUSE_MAX_MESSAGES, CONNECTION_REUSE_MAX_AGE,
+        CLIENT_CERTIFICATES, CLIENT_PRIVATE_KEY, CLIENT_KEYSTORE,
         CLIENT_KEYSTORE_TYPE, CLIENT_SECRET, DNSSEC_RESOLVER, DNSSEC_TRUST_ANCHOR, DNS_TIMEOUT, MTA_STS_CACHE,
         TLS_REPORT_COUNTERS, TLS_REPORTS, TLS_REPORT_SENDER, TLS_REPORT_ORGANIZATION, TLS_REPORT_CONTACT, TLS_REPORT_STORE,
         TLS_REPORT_PRIVATE_DESTINATIONS);

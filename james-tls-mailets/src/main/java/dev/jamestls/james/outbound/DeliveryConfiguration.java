@@ -120,7 +120,8 @@ public record DeliveryConfiguration(String policyFile, Optional<String> trustAnc
                 .orElse(DeliveryParameters.DELAY_TIME.defaultValue().orElseThrow()), e.getMessage());
         }
         ConnectionReuse reuse = new ConnectionReuse(parameters.value(DeliveryParameters.CONNECTION_POOL_SIZE),
-            parameters.value(DeliveryParameters.CONNECTIONS_PER_DESTINATION), parameters.value(DeliveryParameters.CONNECTION_IDLE_TIMEOUT));
+            parameters.value(DeliveryParameters.CONNECTIONS_PER_DESTINATION), parameters.value(DeliveryParameters.CONNECTION_IDLE_TIMEOUT),
+            parameters.value(DeliveryParameters.CONNECTION_REUSE_MAX_MESSAGES), parameters.value(DeliveryParameters.CONNECTION_REUSE_MAX_AGE));
         return new DeliveryConfiguration(parameters.value(DeliveryParameters.POLICY_FILE),
             parameters.optional(DeliveryParameters.TRUST_ANCHORS), schedule, parameters.optional(DeliveryParameters.BOUNCE_PROCESSOR),
             parameters.optional(DeliveryParameters.HELO_NAME), parameters.value(DeliveryParameters.DELIVERY_THREADS),

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,7 @@ import dev.jamestls.outbound.AttemptObservation;
 import dev.jamestls.outbound.AttemptRecord;
 import dev.jamestls.outbound.AttemptVerdict;
 import dev.jamestls.outbound.ConnectionPool;
+import dev.jamestls.outbound.ConnectionUse;
 import dev.jamestls.outbound.DeliveryDecision;
 import dev.jamestls.outbound.DeliveryTarget;
 import dev.jamestls.outbound.DestinationDns;
@@ -288,13 +290,14 @@ public final class DeliveryRound {
                     return reused.get();
                 }
             }
+            Instant opening = clock.instant();
             SmtpAttempt.Result result = transport.send(resolution.rule(), plan, endpoint, envelope);
             metrics.generate("jamestls.outbound.connections.opened").increment();
             if (result.observation().stage() == TlsStage.ESTABLISHED) {
                 metrics.generate(result.resumed() ? "jamestls.outbound.tls.resumed" : "jamestls.outbound.tls.fullHandshake").increment();
             }
             AttemptRecord record = record(resolution, source, plan, target, result.observation(), outcome);
-            result.connection().ifPresent(connection -> keepOrClose(key, connection, record));
+            result.connection().ifPresent(connection -> keepOrClose(key, connection, ConnectionUse.first(opening), record));
             return record;
         } finally {
             timer.stopAndPublish();
@@ -309,11 +312,11 @@ public final class DeliveryRound {
     private Optional<AttemptRecord> reuse(OutboundResolution resolution, PolicySource source, PoolKey key, DeliveryTarget target,
                                           SmtpAttempt.Envelope envelope, Optional<SenderDemandOutcome> outcome) {
         for (int tries = 0; tries < maxPerDestination; tries++) {
-            Optional<SmtpConnection> idle = pool.borrow(key);
+            Optional<ConnectionPool.Kept<SmtpConnection>> idle = pool.borrow(key);
             if (idle.isEmpty()) {
                 return Optional.empty();
             }
-            SmtpConnection connection = idle.get();
+            SmtpConnection connection = idle.get().connection();
             if (!connection.stillOpen()) {
                 discard(key, connection, "NOOP failed");
                 continue;
@@ -321,7 +324,7 @@ public final class DeliveryRound {
             if (envelope.requireTls() && !connection.meetsRequireTls()) {
                 // RFC 8689 §4.2.1: a REQUIRETLS mail rides only a connection whose peer listed REQUIRETLS after STARTTLS;
                 // this one stays for other mail, and a new connection asks the peer.
-                pool.release(key, connection);
+                pool.release(key, connection, idle.get().use());
                 return Optional.empty();
             }
             AttemptObservation seen = connection.send(envelope);
@@ -331,7 +334,7 @@ public final class DeliveryRound {
             }
             metrics.generate("jamestls.outbound.connections.reused").increment();
             AttemptRecord record = record(resolution, source, connection.plan(), target, seen, outcome);
-            keepOrClose(key, connection, record);
+            keepOrClose(key, connection, idle.get().use().nextMail(), record);
             return Optional.of(record);
         }
         return Optional.empty();
@@ -340,13 +343,14 @@ public final class DeliveryRound {
     /**
      * Keeps a connection for the next mail only when this mail went through and the connection's TLS
      * satisfied the rule: delivered over TLS, or in clear under a rule that allows clear text (a
-     * {@code may} fallback), which by the key is kept for that same rule only.
+     * {@code may} fallback), which by the key is kept for that same rule only. The pool closes it instead
+     * when {@code use} reached the mail count or age limit.
      */
-    private void keepOrClose(PoolKey key, SmtpConnection connection, AttemptRecord record) {
+    private void keepOrClose(PoolKey key, SmtpConnection connection, ConnectionUse use, AttemptRecord record) {
         boolean satisfied = record.verdict() == AttemptVerdict.DELIVERED
             || record.verdict() == AttemptVerdict.DELIVERED_IN_CLEAR && !key.rulePlan().tlsMandatory();
         if (satisfied) {
-            pool.release(key, connection);
+            pool.release(key, connection, use);
         } else {
             connection.close();
         }

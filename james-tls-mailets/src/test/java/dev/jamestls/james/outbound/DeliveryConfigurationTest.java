@@ -80,7 +80,12 @@ class DeliveryConfigurationTest {
             row("connectionPoolSize", "0", configuration -> configuration.reuse().enabled(), false),
             row("connectionsPerDestination", "9", configuration -> configuration.reuse().maxPerDestination(), 9),
             row("connectionIdleTimeout", "2 minutes", configuration -> configuration.reuse().idleTimeout(), Duration.ofMinutes(2)),
-            row("connectionIdleTimeout", "750", configuration -> configuration.reuse().idleTimeout(), Duration.ofMillis(750)));
+            row("connectionIdleTimeout", "750", configuration -> configuration.reuse().idleTimeout(), Duration.ofMillis(750)),
+            row("connectionReuseMaxMessages", "0", configuration -> configuration.reuse().maxMessages(), 0),
+            row("connectionReuseMaxMessages", "100", configuration -> configuration.reuse().maxMessages(), 100),
+            row("connectionReuseMaxAge", "5 minutes", configuration -> configuration.reuse().maxAge(), Duration.ofMinutes(5)),
+            row("connectionReuseMaxAge", "90 s", configuration -> configuration.reuse().maxAge(), Duration.ofSeconds(90)),
+            row("connectionReuseMaxAge", "45000", configuration -> configuration.reuse().maxAge(), Duration.ofSeconds(45)));
     }
 
     private static Arguments row(String parameter, String value, Function<DeliveryConfiguration, Object> read, Object expected) {
@@ -109,6 +114,10 @@ class DeliveryConfigurationTest {
         "negative pool          | connectionPoolSize        | -1         | invalid connectionPoolSize '-1': must be 0 or more; accepted: a whole number, 0 or more",
         "none per destination   | connectionsPerDestination | 0          | invalid connectionsPerDestination '0': must be 1 or more; accepted: a whole number, 1 or more",
         "idle timeout unit      | connectionIdleTimeout     | 30 fortnights | invalid connectionIdleTimeout '30 fortnights': '30 fortnights': unknown unit 'fortnights'; accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
+        "negative mail limit    | connectionReuseMaxMessages | -1        | invalid connectionReuseMaxMessages '-1': must be 0 or more; accepted: a whole number, 0 or more",
+        "lenient mail limit     | connectionReuseMaxMessages | 10 mails  | invalid connectionReuseMaxMessages '10 mails': not a whole number; accepted: a whole number, 0 or more",
+        "zero age limit         | connectionReuseMaxAge     | 0          | invalid connectionReuseMaxAge '0': '0' must be more than 0; accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
+        "age limit unit         | connectionReuseMaxAge     | 5 days     | invalid connectionReuseMaxAge '5 days': '5 days': unknown unit 'days'; accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
         "key store type         | clientKeystoreType        | BKS        | invalid clientKeystoreType 'BKS': unknown key store type 'BKS'; accepted: PKCS12, JKS",
         "resolver by name       | dnssecResolver            | dns.example | invalid dnssecResolver 'dns.example': 'dns.example' is not an IP address; accepted: an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, [::1]:53",
         "resolver port          | dnssecResolver            | 127.0.0.1:0 | invalid dnssecResolver '127.0.0.1:0': port '0' of '127.0.0.1:0' is not 1-65535; accepted: an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, [::1]:53",
@@ -132,7 +141,7 @@ class DeliveryConfigurationTest {
         assertThatThrownBy(() -> parse("connectionPool", "4"))
             .hasMessage("mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
                 + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, connectionPoolSize, "
-                + "connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, dnssecResolver, "
+                + "connectionReuseMaxAge, connectionReuseMaxMessages, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, dnssecResolver, "
                 + "dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, tlsReportContact, "
                 + "tlsReportCounters, tlsReportOrganization, tlsReportPrivateDestinations, tlsReportSender, tlsReportStore, tlsReports, "
                 + "trustAnchors");

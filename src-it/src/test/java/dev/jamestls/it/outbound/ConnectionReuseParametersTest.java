@@ -31,10 +31,15 @@ class ConnectionReuseParametersTest {
         "zero idle timeout | <connectionIdleTimeout>0</connectionIdleTimeout> "
             + "| mailet TlsRemoteDelivery: invalid connectionIdleTimeout '0': '0' must be more than 0; accepted: amount [unit], unit one of ms, "
             + "s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
+        "negative mail limit | <connectionReuseMaxMessages>-2</connectionReuseMaxMessages> "
+            + "| mailet TlsRemoteDelivery: invalid connectionReuseMaxMessages '-2': must be 0 or more; accepted: a whole number, 0 or more",
+        "unknown age unit | <connectionReuseMaxAge>5 weeks</connectionReuseMaxAge> "
+            + "| mailet TlsRemoteDelivery: invalid connectionReuseMaxAge '5 weeks': '5 weeks': unknown unit 'weeks'; "
+            + "accepted: amount [unit], unit one of ms, s, seconds, m, minutes, h, hours (default ms); e.g. '30 seconds'",
         "misspelt parameter | <connectionPool>4</connectionPool> "
             + "| mailet TlsRemoteDelivery: unknown parameter connectionPool; accepted: bounceProcessor, clientCertificates, "
             + "clientKeystore, clientKeystoreType, clientPrivateKey, clientSecret, connectionIdleTimeout, "
-            + "connectionPoolSize, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, "
+            + "connectionPoolSize, connectionReuseMaxAge, connectionReuseMaxMessages, connectionTimeout, connectionsPerDestination, delayTime, deliveryThreads, dnsTimeout, "
             + "dnssecResolver, dnssecTrustAnchor, heloName, maxRetries, mtaStsCache, outgoingQueue, policyFile, timeout, "
             + "tlsReportContact, tlsReportCounters, tlsReportOrganization, tlsReportPrivateDestinations, tlsReportSender, "
             + "tlsReportStore, tlsReports, trustAnchors",
