@@ -94,6 +94,8 @@ import reactor.core.scheduler.Schedulers;
  *   <connectionPoolSize>32</connectionPoolSize>                 <!-- idle connections kept, default; 0 = no reuse -->
  *   <connectionsPerDestination>4</connectionsPerDestination>    <!-- per rule + host + port + TLS requirement, default -->
  *   <connectionIdleTimeout>30 seconds</connectionIdleTimeout>   <!-- default; unit ms when omitted -->
+ *   <connectionReuseMaxMessages>0</connectionReuseMaxMessages>  <!-- mails per connection, default; 0 = no limit -->
+ *   <connectionReuseMaxAge>300 seconds</connectionReuseMaxAge>  <!-- age of a connection taking a mail, default -->
  *   <clientCertificates>file://conf/client-chain.pem</clientCertificates> <!-- optional: presented when asked -->
  *   <clientPrivateKey>file://conf/client-key.pem</clientPrivateKey>       <!-- with clientCertificates -->
  *   <!-- or <clientKeystore>file://conf/client.p12</clientKeystore> <clientKeystoreType>PKCS12</clientKeystoreType>

@@ -85,6 +85,11 @@ public final class TlsRemoteDeliveryXml {
         return parameter("connectionIdleTimeout", idle);
     }
 
+    /** Mails one connection carries before it is closed; 0: no limit. */
+    public TlsRemoteDeliveryXml connectionReuseMaxMessages(int mails) {
+        return parameter("connectionReuseMaxMessages", mails);
+    }
+
     public TlsRemoteDeliveryXml deliveryThreads(int threads) {
         return parameter("deliveryThreads", threads);
     }

@@ -27,13 +27,13 @@ import dev.jamestls.pki.ExtendedKeyUsage;
 /**
  * Connection reuse against a real James 3.8.1: TlsRemoteDelivery keeps verified connections open for
  * the next mail to the same destination (never across rules), checks them before reuse, closes them when
- * idle, and resumes TLS sessions when it opens a new connection. Each case has its own loopback server, so
+ * idle, retires them after a number of mails, and resumes TLS sessions when it opens a new connection. Each case has its own loopback server, so
  * its TCP accept and handshake counts are its own.
  */
 class OutboundConnectionReuseTest {
     static final String LOCAL = "memory://var/mail/local/";
     static final LoopbackEndpoints ENDPOINTS = new LoopbackEndpoints();
-    static final List<String> DESTINATIONS = List.of("bulk", "shared", "dropping", "idle", "resume");
+    static final List<String> DESTINATIONS = List.of("bulk", "shared", "dropping", "idle", "resume", "limited");
 
     static final String POLICY = PolicyXml.opportunistic()
         .connector(connector("bulk-verify").outbound(outbound(VERIFY).recipientDomain("bulk.example")))
@@ -42,6 +42,7 @@ class OutboundConnectionReuseTest {
         .connector(connector("dropping-verify").outbound(outbound(VERIFY).recipientDomain("dropping.example")))
         .connector(connector("idle-verify").outbound(outbound(VERIFY).recipientDomain("idle.example")))
         .connector(connector("resume-verify").outbound(outbound(VERIFY).recipientDomain("resume.example")))
+        .connector(connector("limited-verify").outbound(outbound(VERIFY).recipientDomain("limited.example")))
         .xml();
 
     static final TlsRemoteDeliveryXml MAILET = TlsRemoteDeliveryXml.toLoopback("outgoing-reuse").maxRetries(1);
@@ -56,9 +57,11 @@ class OutboundConnectionReuseTest {
                   <mailet match="HostIsLocal" class="ToRepository"><repositoryPath>%s</repositoryPath></mailet>
                   <mailet match="HostIs=idle.example" class="ToProcessor"><processor>short-idle</processor></mailet>
                   <mailet match="HostIs=resume.example" class="ToProcessor"><processor>no-pool</processor></mailet>
+                  <mailet match="HostIs=limited.example" class="ToProcessor"><processor>mail-limit</processor></mailet>
             %s""".formatted(LOCAL, MAILET.xml()))
         .extraProcessors(MAILET.outgoingQueue("outgoing-short-idle").connectionIdleTimeout("1 second").inProcessor("short-idle")
-            + MAILET.outgoingQueue("outgoing-no-pool").connectionPoolSize(0).inProcessor("no-pool"))
+            + MAILET.outgoingQueue("outgoing-no-pool").connectionPoolSize(0).inProcessor("no-pool")
+            + MAILET.outgoingQueue("outgoing-mail-limit").connectionReuseMaxMessages(2).inProcessor("mail-limit"))
         .build();
 
     static final java.util.Map<String, TestSmtpServer> SERVERS = new java.util.LinkedHashMap<>();
@@ -80,6 +83,7 @@ class OutboundConnectionReuseTest {
         james.dns().mx("dropping.example", "mx.dropping.dest.example");
         james.dns().mx("idle.example", "mx.idle.dest.example");
         james.dns().mx("resume.example", "mx.resume.dest.example");
+        james.dns().mx("limited.example", "mx.limited.dest.example");
     }
 
     @AfterAll
@@ -158,6 +162,26 @@ class OutboundConnectionReuseTest {
 
         assertThat(server.quits()).isEqualTo(1);
         assertThat(server.accepts()).isEqualTo(1);
+    }
+
+    @Test
+    void connectionThatCarriedTheMailLimitIsClosedWithQuitAndANewOneTakesTheNextMail() throws Exception {
+        TestSmtpServer server = SERVERS.get("limited");
+
+        for (int i = 1; i <= 5; i++) {
+            send("rcpt@limited.example", "limited-" + i);
+            awaitReceived(server, i);
+        }
+
+        // connectionReuseMaxMessages=2: mails 1+2, 3+4 and 5 each on their own connection; the first two closed with
+        // QUIT after their second mail, the third kept for a next mail.
+        assertThat(server.accepts()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.quits() == 2);
+        assertThat(server.openConnections()).isEqualTo(1);
+        assertThat(server.received()).allMatch(TestSmtpServer.Received::overTls);
+        assertThat(server.received()).extracting(r -> r.data().contains("Subject: limited-5\n")).containsExactly(
+            false, false, false, false, true);
+        assertThat(james.queues().browse("outgoing-mail-limit")).isEmpty();
     }
 
     @Test
