@@ -37,6 +37,20 @@ class ConnectionPoolTest {
         return pool.borrow(key).map(ConnectionPool.Kept::connection);
     }
 
+    void borrowFindsNothingAndClosedC1(ConnectionPool<String, String> pool) {
+        assertThat(borrowed(pool, "k")).isEmpty();
+
+        assertThat(closed).containsExactly("c1");
+        assertThat(pool.idleCount()).isZero();
+    }
+
+    void sweepClosesOldAndKeepsYoung(ConnectionPool<String, String> pool) {
+        assertThat(pool.closeIdle()).isEqualTo(1);
+
+        assertThat(closed).containsExactly("old");
+        assertThat(borrowed(pool, "k")).contains("young");
+    }
+
     /** Borrows the connection of {@code key}, as a delivery does, and releases it after one more mail. */
     static boolean sendOneMore(ConnectionPool<String, String> pool, String key) {
         ConnectionPool.Kept<String> kept = pool.borrow(key).orElseThrow();
@@ -99,10 +113,7 @@ class ConnectionPoolTest {
         pool.release("k", "c1", openedEarlier);
         clock.advance(Duration.ofSeconds(10));
 
-        assertThat(borrowed(pool, "k")).isEmpty();
-
-        assertThat(closed).containsExactly("c1");
-        assertThat(pool.idleCount()).isZero();
+        borrowFindsNothingAndClosedC1(pool);
     }
 
     @Test
@@ -112,10 +123,7 @@ class ConnectionPoolTest {
         pool.release("k", "young", fresh());
         clock.advance(Duration.ofSeconds(5));
 
-        assertThat(pool.closeIdle()).isEqualTo(1);
-
-        assertThat(closed).containsExactly("old");
-        assertThat(borrowed(pool, "k")).contains("young");
+        sweepClosesOldAndKeepsYoung(pool);
     }
 
     @Test
@@ -202,10 +210,7 @@ class ConnectionPoolTest {
         pool.release("k", "young", fresh());
         clock.advance(Duration.ofSeconds(10));
 
-        assertThat(pool.closeIdle()).isEqualTo(1);
-
-        assertThat(closed).containsExactly("old");
-        assertThat(borrowed(pool, "k")).contains("young");
+        sweepClosesOldAndKeepsYoung(pool);
     }
 
     @Test
@@ -214,10 +219,7 @@ class ConnectionPoolTest {
         pool.release("k", "c1", fresh());
         clock.advance(Duration.ofSeconds(31));
 
-        assertThat(borrowed(pool, "k")).isEmpty();
-
-        assertThat(closed).containsExactly("c1");
-        assertThat(pool.idleCount()).isZero();
+        borrowFindsNothingAndClosedC1(pool);
     }
 
     @Test

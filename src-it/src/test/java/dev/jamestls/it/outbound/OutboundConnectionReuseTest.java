@@ -168,10 +168,7 @@ class OutboundConnectionReuseTest {
     void connectionThatCarriedTheMailLimitIsClosedWithQuitAndANewOneTakesTheNextMail() throws Exception {
         TestSmtpServer server = SERVERS.get("limited");
 
-        for (int i = 1; i <= 5; i++) {
-            send("rcpt@limited.example", "limited-" + i);
-            awaitReceived(server, i);
-        }
+        sendOneAfterAnother(server, "limited", 5);
 
         // connectionReuseMaxMessages=2: mails 1+2, 3+4 and 5 each on their own connection; the first two closed with
         // QUIT after their second mail, the third kept for a next mail.
@@ -189,10 +186,7 @@ class OutboundConnectionReuseTest {
         TestSmtpServer server = SERVERS.get("resume");
         long resumedBefore = james.metric("jamestls.outbound.tls.resumed");
 
-        for (int i = 1; i <= 3; i++) {
-            send("rcpt@resume.example", "resume-" + i);
-            awaitReceived(server, i);
-        }
+        sendOneAfterAnother(server, "resume", 3);
 
         // Without a pool every mail has its own connection; only the first one sends the certificate.
         assertThat(server.accepts()).isEqualTo(3);
@@ -200,6 +194,14 @@ class OutboundConnectionReuseTest {
         assertThat(server.fullHandshakes()).isEqualTo(1);
         assertThat(server.received()).allMatch(TestSmtpServer.Received::overTls);
         assertThat(james.metric("jamestls.outbound.tls.resumed") - resumedBefore).isEqualTo(2);
+    }
+
+    /** {@code count} mails to rcpt@{@code name}.example, subjects {@code name-1}..., each sent once the previous one arrived. */
+    private static void sendOneAfterAnother(TestSmtpServer server, String name, int count) throws Exception {
+        for (int i = 1; i <= count; i++) {
+            send("rcpt@" + name + ".example", name + "-" + i);
+            awaitReceived(server, i);
+        }
     }
 
     private static void awaitReceived(TestSmtpServer server, int count) {
