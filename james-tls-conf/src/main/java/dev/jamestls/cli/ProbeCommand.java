@@ -485,7 +485,7 @@ final class ProbeCommand extends CliCommand {
             }
             if (!usable.isEmpty()) {
                 // RFC 7672 §2.2: the host's usable TLSA records under DNSSEC decide; one row, dane (dane-only plans alike).
-                plans.add(TlsPlan.dane(requirement(OutboundLevel.DANE), Mode.ENFORCE, nexthop(), target, aliasTarget, usable,
+                plans.add(TlsPlan.dane(requirement(OutboundLevel.DANE), Mode.ENFORCE, nexthop(), target, aliasTarget, target.host(), usable,
                     Optional.empty()));
             }
             return plans;

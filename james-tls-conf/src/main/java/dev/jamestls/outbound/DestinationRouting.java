@@ -354,7 +354,7 @@ public final class DestinationRouting {
             }
             Optional<List<InetAddress>> found = Optional.of(addresses.records());
             HostTlsa lookedUp = addresses.secure() ? hostTlsa(secure, target.host(), target.port())
-                : new HostTlsa(Optional.empty(), DnsAnswer.insecure(List.of(), Duration.ZERO));
+                : new HostTlsa(Optional.empty(), DnsAnswer.insecure(List.of(), Duration.ZERO), false);
             Optional<DomainName> aliasTarget = lookedUp.aliasTarget();
             DnsAnswer<TlsaRecord> tlsa = lookedUp.tlsa();
             if (!tlsa.answered()) {
@@ -368,7 +368,8 @@ public final class DestinationRouting {
             if (!usable.isEmpty()) {
                 anyDane = true;
                 targets.add(new PlannedTarget(target,
-                    TlsPlan.dane(requirement, resolution.mode(), nexthop, target, aliasTarget, usable, identity), PolicySource.DANE, found));
+                    TlsPlan.dane(requirement, resolution.mode(), nexthop, target, aliasTarget,
+                        lookedUp.baseDomain(target.host()), usable, identity), PolicySource.DANE, found));
             } else if (only) {
                 skipped.add(new Skipped(target, PolicySource.DANE, requirement.level(), TlsRptResultType.DANE_REQUIRED,
                     "level dane-only: " + target.host().ascii()
@@ -410,11 +411,23 @@ public final class DestinationRouting {
      *
      * @param aliasTarget the end of the host's secure CNAME chain, when it is an alias (a DANE-TA name it may carry)
      * @param tlsa the TLSA answer that decides for the host
+     * @param atAliasTarget whether {@code tlsa} is the answer at the alias target rather than at the host's own name
      */
-    public record HostTlsa(Optional<DomainName> aliasTarget, DnsAnswer<TlsaRecord> tlsa) {
+    public record HostTlsa(Optional<DomainName> aliasTarget, DnsAnswer<TlsaRecord> tlsa, boolean atAliasTarget) {
         public HostTlsa {
             Objects.requireNonNull(aliasTarget, "aliasTarget");
             Objects.requireNonNull(tlsa, "tlsa");
+            if (atAliasTarget && aliasTarget.isEmpty()) {
+                throw new IllegalArgumentException("TLSA records at an alias target need the alias target");
+            }
+        }
+
+        /**
+         * The TLSA base domain (RFC 7672 §2.2.2): the alias target when the records were found there, else the
+         * host's own name.
+         */
+        public DomainName baseDomain(DomainName host) {
+            return atAliasTarget ? aliasTarget.orElseThrow() : host;
         }
     }
 
@@ -428,10 +441,10 @@ public final class DestinationRouting {
         if (aliasTarget.isPresent()) {
             DnsAnswer<TlsaRecord> expanded = secure.tlsa(aliasTarget.get(), port);
             if (!expanded.answered() || (expanded.secure() && !expanded.records().isEmpty())) {
-                return new HostTlsa(aliasTarget, expanded);
+                return new HostTlsa(aliasTarget, expanded, true);
             }
         }
-        return new HostTlsa(aliasTarget, secure.tlsa(host, port));
+        return new HostTlsa(aliasTarget, secure.tlsa(host, port), false);
     }
 
     private static List<DeliveryTarget> secureHosts(DomainName domain, List<MxRecord> records) throws TargetSelection.NullMxException {

@@ -9,8 +9,9 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * What a plan asks of the TLS layer over a connected SMTP socket, the same for delivery and for {@code probe}:
- * the plan's protocols (never below TLS 1.2, RFC 8996) that this JDK supports, its cipher suites, SNI = the
- * target host (RFC 6066 §3), and no JSSE endpoint identification (the trust manager checks names per level).
+ * the plan's protocols (never below TLS 1.2, RFC 8996) that this JDK supports, its cipher suites, SNI = the plan's
+ * {@link TlsPlan#sniHost()} (RFC 6066 §3: the host connected to; under DANE the TLSA base domain, RFC 7672 §8.1),
+ * and no JSSE endpoint identification (the trust manager checks names per level).
  */
 public final class StartTlsLayer {
     private StartTlsLayer() {

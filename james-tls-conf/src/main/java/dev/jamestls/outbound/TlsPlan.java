@@ -45,7 +45,8 @@ import dev.jamestls.verify.VerifyingTrustManager.OnFailure;
  * @param onCertificateFailure whether a failed check fails the handshake
  * @param protocols JSSE protocol names to enable, from the rule's minimum up to TLS 1.3 (RFC 8996)
  * @param ciphers the rule's cipher policy
- * @param sniHost the target host name, sent as SNI (RFC 6066 §3)
+ * @param sniHost the name sent as SNI (RFC 6066 §3): the host connected to, or under DANE the TLSA base domain
+ *     (RFC 7672 §8.1)
  * @param clientIdentity the certificate presented when the destination asks for one (RFC 8446 §4.3.2); its content
  *     is part of the plan, so connections and TLS sessions are never shared between identities
  */
@@ -127,22 +128,29 @@ public record TlsPlan(OutboundLevel level, Mode mode, boolean startTls, boolean 
      * @param requirement the rule's requirement (level {@code dane} or {@code dane-only}; its protocols, ciphers
      *     and client identity apply)
      * @param aliasTarget the end of the host's secure CNAME chain, when the host is an alias: a name the DANE-TA check
-     *     also accepts (RFC 7672 §2.2.2, §3.2.2: the TLSA base domain)
+     *     also accepts (RFC 7672 §2.2.2, §3.2.2)
+     * @param baseDomain the TLSA base domain (RFC 7672 §2.2.2): the alias target when the records were found there,
+     *     else the host's own name; sent as SNI (RFC 7672 §8.1) and the first name the DANE-TA check accepts
      * @param tlsa the host's TLSA records, at least one usable ({@link dev.jamestls.dane.TlsaRecord#usable()})
      */
     public static TlsPlan dane(OutboundRequirement requirement, Mode mode, DomainName nexthop, DeliveryTarget target,
-                               Optional<DomainName> aliasTarget, List<TlsaRecord> tlsa, Optional<ClientIdentity> defaultIdentity) {
+                               Optional<DomainName> aliasTarget, DomainName baseDomain, List<TlsaRecord> tlsa,
+                               Optional<ClientIdentity> defaultIdentity) {
         if (!requirement.level().usesDane()) {
             throw new IllegalArgumentException("a DANE plan needs level dane or dane-only, not " + requirement.level());
         }
-        String host = target.host().ascii();
-        Set<String> names = new LinkedHashSet<>(List.of(host));
+        if (!baseDomain.equals(target.host()) && !aliasTarget.equals(Optional.of(baseDomain))) {
+            throw new IllegalArgumentException("the TLSA base domain " + baseDomain.ascii() + " is neither the host "
+                + target.host().ascii() + " nor its alias target");
+        }
+        // RFC 7672 §3.2.3: the base domain first; the MX name before expansion and the next-hop domain stay accepted.
+        Set<String> names = new LinkedHashSet<>(List.of(baseDomain.ascii(), target.host().ascii()));
         aliasTarget.ifPresent(name -> names.add(name.ascii()));
         names.add(nexthop.ascii());
         boolean enforced = mode == Mode.ENFORCE;
         return new TlsPlan(requirement.level(), mode, true, enforced, Optional.of(CertificateRequirement.dane(tlsa, List.copyOf(names))),
             enforced ? OnFailure.FAIL_HANDSHAKE : OnFailure.RECORD_ONLY, protocolsFrom(requirement.minimumProtocol()),
-            requirement.ciphers(), host, requirement.clientIdentity().or(() -> defaultIdentity));
+            requirement.ciphers(), baseDomain.ascii(), requirement.clientIdentity().or(() -> defaultIdentity));
     }
 
     /** The same host in clear text: the {@code may} fallback after a failed STARTTLS or handshake. */

@@ -269,6 +269,23 @@ class PublishedPolicyAttackTest {
                 return fixture.defaults(OutboundLevel.DANE);
             }, all(hostsTried("mx2.partner.example"), everyHostMandatoryTls())),
 
+            new Attack("a DANE host whose TLSA records are at its secure alias target is sent the MX name in SNI", fixture -> {
+                fixture.secure.aliases.put("mx1.partner.example", "smtp.partner.example");
+                fixture.secure.tlsa.put("smtp.partner.example", tlsa(EE));
+                return fixture.defaults(OutboundLevel.DANE);
+            }, (route, fixture) -> {
+                TlsPlan plan = route.targets().get(0).plan();
+                assertThat(plan.sniHost()).isEqualTo("smtp.partner.example");
+                assertThat(plan.certificate().orElseThrow().acceptedNames())
+                    .containsExactly("smtp.partner.example", "mx1.partner.example", "partner.example");
+            }),
+
+            new Attack("a DANE host whose TLSA records are at its own name behind an alias is sent the alias target in SNI", fixture -> {
+                fixture.secure.aliases.put("mx1.partner.example", "smtp.partner.example");
+                fixture.secure.tlsa.put("mx1.partner.example", tlsa(EE));
+                return fixture.defaults(OutboundLevel.DANE);
+            }, (route, fixture) -> assertThat(route.targets().get(0).plan().sniHost()).isEqualTo("mx1.partner.example")),
+
             new Attack("a bogus TLSA answer at an alias's target is passed over for the alias's own records", fixture -> {
                 fixture.secure.aliases.put("mx1.partner.example", "smtp.partner.example");
                 fixture.secure.tlsa.put("smtp.partner.example", DnsAnswer.bogus("signature expired"));
@@ -413,9 +430,11 @@ class PublishedPolicyAttackTest {
                     assertThat(only.source()).isEqualTo(PolicySource.DANE);
                     assertThat(only.plan().tlsMandatory()).isTrue();
                     assertThat(only.plan().certificate().orElseThrow().tlsa()).extracting(TlsaRecord::usage).containsExactly(3);
-                    // DANE-TA: the alias target is the TLSA base domain, a name the certificate may hold (RFC 7672 §3.2.2).
+                    // The alias target is the TLSA base domain: sent in SNI (RFC 7672 §8.1) and the first name DANE-TA
+                    // accepts, the MX name and the next-hop domain still accepted (RFC 7672 §3.2.3).
+                    assertThat(only.plan().sniHost()).isEqualTo("smtp.dane.example");
                     assertThat(only.plan().certificate().orElseThrow().acceptedNames())
-                        .containsExactly("mail.alias.example", "smtp.dane.example", "alias.example");
+                        .containsExactly("smtp.dane.example", "mail.alias.example", "alias.example");
                 }),
 
             new Attack("an MX alias into an unsigned zone carries that zone's TLSA records into DANE", fixture ->

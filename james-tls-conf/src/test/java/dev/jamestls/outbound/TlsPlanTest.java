@@ -190,4 +190,38 @@ class TlsPlanTest {
             List.of("TLSv1.1", "TLSv1.2"), ciphers, "mx")).isInstanceOf(IllegalArgumentException.class)
             .hasMessage("protocol TLSv1.1 is never enabled (RFC 8996)");
     }
+
+    @Test
+    void daneSendsTheTlsaBaseDomainInSniAndEveryOtherLevelTheHostName() {
+        DomainName alias = DomainName.parse("smtp.partner.example");
+        TlsPlan atAlias = dane(Optional.of(alias), alias);
+        TlsPlan atHost = dane(Optional.of(alias), MX.host());
+        // RFC 7672 §8.1: SNI is the TLSA base domain; §3.2.3: the MX name and the next-hop domain stay accepted.
+        assertThat(atAlias.sniHost()).isEqualTo("smtp.partner.example");
+        assertThat(atAlias.certificate().orElseThrow().acceptedNames())
+            .containsExactly("smtp.partner.example", "mx1.partner.example", "partner.example");
+        assertThat(atHost.sniHost()).isEqualTo("mx1.partner.example");
+        assertThat(atHost.certificate().orElseThrow().acceptedNames())
+            .containsExactly("mx1.partner.example", "smtp.partner.example", "partner.example");
+        // The plan is part of the connection pool's key: a different SNI never shares a kept connection.
+        assertThat(atAlias).isNotEqualTo(atHost);
+        for (OutboundLevel level : OutboundLevel.values()) {
+            if (!level.usesDane()) {
+                assertThat(plan(level, Mode.ENFORCE).sniHost()).as("level %s", level).isEqualTo("mx1.partner.example");
+            }
+        }
+    }
+
+    @Test
+    void theTlsaBaseDomainIsTheHostOrItsAliasTarget() {
+        DomainName other = DomainName.parse("mx.elsewhere.example");
+        assertThatThrownBy(() -> dane(Optional.empty(), other)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dane(Optional.of(DomainName.parse("smtp.partner.example")), other))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static TlsPlan dane(Optional<DomainName> aliasTarget, DomainName baseDomain) {
+        return TlsPlan.dane(requirement(OutboundLevel.DANE), Mode.ENFORCE, DOMAIN, MX, aliasTarget, baseDomain,
+            List.of(DestinationRoutingTest.EE), Optional.empty());
+    }
 }
