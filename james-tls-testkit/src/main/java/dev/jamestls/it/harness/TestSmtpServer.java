@@ -22,7 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -38,8 +40,12 @@ import dev.jamestls.pki.IssuedCertificate;
  * it received in clear text, the messages it accepted (and whether over TLS), and counts TCP accepts.
  */
 public final class TestSmtpServer implements AutoCloseable {
-    /** A received message; {@code clientSubject} is the subject of the client certificate, empty when none. */
-    public record Received(String mailFrom, List<String> rcptTo, String data, boolean overTls, String protocol, String clientSubject) {
+    /**
+     * A received message; {@code clientSubject} is the subject of the client certificate, {@code serverName} the host
+     * name the client sent in SNI (RFC 6066 §3), each empty when none.
+     */
+    public record Received(String mailFrom, List<String> rcptTo, String data, boolean overTls, String protocol, String clientSubject,
+                           String serverName) {
     }
 
     private final ServerSocket serverSocket;
@@ -267,7 +273,8 @@ public final class TestSmtpServer implements AutoCloseable {
                             Thread.sleep(dataDelay.toMillis());
                         }
                         received.add(new Received(from, List.copyOf(rcpts), data.toString(), session.ssl != null,
-                            session.ssl == null ? "" : session.ssl.getSession().getProtocol(), clientSubject(session.ssl)));
+                            session.ssl == null ? "" : session.ssl.getSession().getProtocol(), clientSubject(session.ssl),
+                            serverName(session.ssl)));
                         session.reply("250 2.0.0 Ok: queued");
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -350,6 +357,14 @@ public final class TestSmtpServer implements AutoCloseable {
             out.write((text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         }
+    }
+
+    private static String serverName(SSLSocket ssl) {
+        if (ssl == null || !(ssl.getSession() instanceof ExtendedSSLSession session)) {
+            return "";
+        }
+        return session.getRequestedServerNames().stream().filter(SNIHostName.class::isInstance)
+            .map(name -> ((SNIHostName) name).getAsciiName()).findFirst().orElse("");
     }
 
     private static String clientSubject(SSLSocket ssl) {

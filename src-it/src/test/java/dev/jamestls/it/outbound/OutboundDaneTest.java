@@ -45,6 +45,7 @@ class OutboundDaneTest {
     static final IssuedCertificate APPENDER = OutboundProbe.serverCertificate(PKI, "mx.appended.example").issue();
     static final IssuedCertificate BOGUS = OutboundProbe.serverCertificate(PKI, "mx.bogus.example").issue();
     static final IssuedCertificate INSECURE = OutboundProbe.serverCertificate(PKI, "mx.plain.insecure").issue();
+    static final IssuedCertificate ALIASED = OutboundProbe.serverCertificate(PKI, "smtp.target.example").issue();
     static final SignedZones ZONES = zones();
     static final LoopbackDnsServer DNS = dnsServer();
 
@@ -68,6 +69,7 @@ class OutboundDaneTest {
     static TestSmtpServer appended;
     static TestSmtpServer bogus;
     static TestSmtpServer insecure;
+    static TestSmtpServer aliased;
 
     static SignedZones zones() {
         try {
@@ -91,6 +93,11 @@ class OutboundDaneTest {
                 .record("bogus.example. 300 IN MX 10 mx.bogus.example.")
                 .bogusSignature("bogus.example.", Type.MX)
                 .record("mx.bogus.example. 300 IN A 127.0.0.1")
+                // The MX host is a signed alias of a host whose TLSA records are at the alias target (RFC 7672 §2.2.2).
+                .record("aliased.example. 300 IN MX 10 mail.aliased.example.")
+                .record("mail.aliased.example. 300 IN CNAME smtp.target.example.")
+                .record("smtp.target.example. 300 IN A 127.0.0.1")
+                .record("_25._tcp.smtp.target.example. 300 IN TLSA 3 1 1 " + sha256(ALIASED.certificate().getPublicKey().getEncoded()))
                 .record("plain.insecure. 300 IN MX 10 mx.plain.insecure.")
                 .record("mx.plain.insecure. 300 IN A 127.0.0.1")
                 .build();
@@ -122,6 +129,7 @@ class OutboundDaneTest {
         ENDPOINTS.map("mx.appended.example", appended.port());
         bogus = destination("mx.bogus.example", BOGUS);
         insecure = destination("mx.plain.insecure", INSECURE);
+        aliased = destination("mail.aliased.example", ALIASED);
         // The unsigned zone's MX host is found the ordinary way, through James's DNS service.
         james.dns().mx("plain.insecure", "mx.plain.insecure").loopbackHost("mx.plain.insecure");
     }
@@ -134,7 +142,7 @@ class OutboundDaneTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (TestSmtpServer server : new TestSmtpServer[] {ee, ta, mismatch, appended, bogus, insecure}) {
+        for (TestSmtpServer server : new TestSmtpServer[] {ee, ta, mismatch, appended, bogus, insecure, aliased}) {
             if (server != null) {
                 server.close();
             }
@@ -150,6 +158,17 @@ class OutboundDaneTest {
 
         assertThat(received.overTls()).isTrue();
         assertThat(ee.clearText()).doesNotContain("MAIL FROM").doesNotContain("dane-ee");
+    }
+
+    @Test
+    void anAliasedMxHostWithRecordsAtItsTargetIsSentTheTargetInSni() throws Exception {
+        OutboundProbe.send(james, "rcpt@aliased.example", "dane-alias");
+
+        TestSmtpServer.Received received = OutboundProbe.awaitReceivedWith(aliased, "dane-alias");
+
+        assertThat(received.overTls()).isTrue();
+        // RFC 7672 §8.1: the TLSA base domain, not the MX name.
+        assertThat(received.serverName()).isEqualTo("smtp.target.example");
     }
 
     @Test
@@ -200,6 +219,10 @@ class OutboundDaneTest {
     void anUnsignedZoneIsDeliveredAsUnderMay() throws Exception {
         OutboundProbe.send(james, "rcpt@plain.insecure", "dane-insecure");
 
-        assertThat(OutboundProbe.awaitReceivedWith(insecure, "dane-insecure").overTls()).isTrue();
+        TestSmtpServer.Received received = OutboundProbe.awaitReceivedWith(insecure, "dane-insecure");
+
+        assertThat(received.overTls()).isTrue();
+        // Without TLSA records the plan is may's: the MX name in SNI.
+        assertThat(received.serverName()).isEqualTo("mx.plain.insecure");
     }
 }
