@@ -125,7 +125,7 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
         List<WatchedCertificate> own;
         try {
             chains = listeners.chains();
-            own = chains.stream().flatMap(chain -> chain.watched().stream()).toList();
+            own = ListenerCertificates.watched(chains);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("certificate expiry watch: " + e.getMessage(), e);
         }
@@ -174,7 +174,7 @@ public class CertificateExpiryWatch implements UserDefinedStartable {
     void refresh() {
         try {
             chains = listeners.chains();
-            watch.watchOwn(chains.stream().flatMap(chain -> chain.watched().stream()).toList());
+            watch.watchOwn(ListenerCertificates.watched(chains));
         } catch (RuntimeException e) {
             // An exception would end the schedule: the watch keeps the certificates read before and says why.
             LOGGER.warn("certificate expiry watch: the listeners' certificates cannot be read again, keeping those read before: {}",

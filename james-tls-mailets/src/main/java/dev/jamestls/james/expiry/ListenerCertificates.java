@@ -57,7 +57,12 @@ final class ListenerCertificates {
      * @throws IllegalStateException naming the file, the listener and the element when one does not load
      */
     List<WatchedCertificate> read() {
-        return chains().stream().flatMap(chain -> chain.watched().stream()).toList();
+        return watched(chains());
+    }
+
+    /** Every certificate of {@code chains}, each in its listener's role. */
+    static List<WatchedCertificate> watched(List<ListenerChain> chains) {
+        return chains.stream().flatMap(chain -> chain.watched().stream()).toList();
     }
 
     /**
